@@ -1,0 +1,7 @@
+//! HTTP handlers of the accounts feature, one file per page.
+
+pub mod login;
+pub mod profile;
+pub mod register;
+pub mod settings;
+pub mod setup;

@@ -1,0 +1,78 @@
+//! `GET/POST /register`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use crate::accounts::registration::{NewAccount, RegisterError, create_account};
+use crate::accounts::types::Role;
+use crate::accounts::{sessions, views};
+use crate::web::client;
+use crate::web::cookies::set_flash;
+use crate::web::ctx::Ctx;
+use crate::web::error::{AppError, AppResult};
+use crate::web::form::{CsrfForm, FieldErrors};
+use crate::web::{html, redirect};
+
+/// The register form as posted.
+#[derive(Deserialize)]
+pub struct RegisterForm {
+    #[serde(flatten)]
+    account: NewAccount,
+    /// The honeypot: people never see it, bots fill it in.
+    #[serde(default)]
+    website: String,
+}
+
+/// Shows the empty form.
+pub async fn show(ctx: Ctx) -> AppResult<HttpResponse> {
+    if ctx.user().is_some() {
+        return Ok(redirect::see_other("/"));
+    }
+    Ok(html(
+        StatusCode::OK,
+        views::register(&ctx, &NewAccount::default(), &FieldErrors::new()),
+    ))
+}
+
+/// Creates the account and logs the new member in; a rejected form comes back filled in.
+pub async fn submit(
+    req: HttpRequest,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<RegisterForm>,
+) -> AppResult<HttpResponse> {
+    if !form.website.is_empty() {
+        tracing::info!("registration refused by the honeypot");
+        return Err(AppError::Unprocessable(
+            "Registration was refused because the form looked automated.".into(),
+        ));
+    }
+    let input = form.account.normalized();
+    let mut conn = ctx.state.conn().await?;
+    let user_id = match create_account(&mut conn, &input, Role::Member, false).await {
+        Ok(id) => id,
+        Err(RegisterError::Invalid(errors)) => {
+            let kept = NewAccount {
+                password: String::new(),
+                confirmation: String::new(),
+                ..input
+            };
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                views::register(&ctx, &kept, &errors),
+            ));
+        }
+        Err(RegisterError::Failed(e)) => return Err(e),
+    };
+    tracing::info!(user = %user_id, "account registered");
+    let token = sessions::create(&mut conn, user_id, false, client::user_agent(&req)).await?;
+    let secure = ctx.state.settings.secure_cookies;
+    let mut response = redirect::see_other("/");
+    sessions::set_cookie(&mut response, &token, false, secure);
+    set_flash(
+        &mut response,
+        &format!("Welcome, {}! Your account is ready.", input.username),
+        secure,
+    );
+    Ok(response)
+}

@@ -1,0 +1,176 @@
+//! `/settings`: e-mail address, password, time zone and "remember me".
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use chrono_tz::Tz;
+use diesel_async::AsyncConnection;
+use serde::Deserialize;
+
+use crate::accounts::registration::EMAIL_TAKEN;
+use crate::accounts::views::{self, SettingsForms};
+use crate::accounts::{password, sessions, store, validate};
+use crate::web::cookies::set_flash;
+use crate::web::ctx::CurrentUser;
+use crate::web::error::{AppResult, violated_unique};
+use crate::web::form::{CsrfForm, FieldErrors, is_checked};
+use crate::web::{html, redirect};
+
+/// Shows the settings page.
+pub async fn show(member: CurrentUser) -> AppResult<HttpResponse> {
+    render(&member, StatusCode::OK, &SettingsForms::default()).await
+}
+
+async fn render(
+    member: &CurrentUser,
+    status: StatusCode,
+    forms: &SettingsForms,
+) -> AppResult<HttpResponse> {
+    let mut conn = member.state.conn().await?;
+    let account = store::own_account(&mut conn, member.user().id).await?;
+    Ok(html(
+        status,
+        views::settings(member, &account, member.user().persistent, forms),
+    ))
+}
+
+fn saved(member: &CurrentUser, message: &str) -> HttpResponse {
+    let mut response = redirect::see_other("/settings");
+    set_flash(&mut response, message, member.state.settings.secure_cookies);
+    response
+}
+
+async fn current_password_ok(
+    member: &CurrentUser,
+    given: &str,
+    errors: &mut FieldErrors,
+) -> AppResult<()> {
+    let mut conn = member.state.conn().await?;
+    let account = store::own_account(&mut conn, member.user().id).await?;
+    let check = password::verify(Some(account.password_hash), given.to_string()).await?;
+    if !check.ok {
+        errors.add("current_password", "Your current password is not correct.");
+    }
+    Ok(())
+}
+
+/// The e-mail form.
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    current_password: String,
+}
+
+/// Changes the e-mail address (current password required).
+pub async fn change_email(
+    member: CurrentUser,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> AppResult<HttpResponse> {
+    let email = form.email.trim().to_string();
+    let mut errors = FieldErrors::new();
+    validate::email(&email, &mut errors);
+    current_password_ok(&member, &form.current_password, &mut errors).await?;
+    if errors.is_empty() {
+        let mut conn = member.state.conn().await?;
+        match store::set_email(&mut conn, member.user().id, &email).await {
+            Ok(()) => return Ok(saved(&member, "Your e-mail address was changed.")),
+            Err(e) if violated_unique(&e) == Some("users_email_key") => {
+                errors.add("email", EMAIL_TAKEN)
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let forms = SettingsForms {
+        email: Some(email),
+        email_errors: errors,
+        ..SettingsForms::default()
+    };
+    render(&member, StatusCode::UNPROCESSABLE_ENTITY, &forms).await
+}
+
+/// The password form.
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirmation: String,
+}
+
+/// Changes the password and ends every other session of the member.
+pub async fn change_password(
+    member: CurrentUser,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> AppResult<HttpResponse> {
+    let mut errors = FieldErrors::new();
+    current_password_ok(&member, &form.current_password, &mut errors).await?;
+    password::check(
+        &form.password,
+        &form.confirmation,
+        &member.user().username,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        let forms = SettingsForms {
+            password_errors: errors,
+            ..SettingsForms::default()
+        };
+        return render(&member, StatusCode::UNPROCESSABLE_ENTITY, &forms).await;
+    }
+    let hash = password::hash(form.password).await?;
+    let user = member.user();
+    let mut conn = member.state.conn().await?;
+    let revoked = conn
+        .transaction::<_, diesel::result::Error, _>(async |conn| {
+            store::set_password_hash(conn, user.id, &hash).await?;
+            store::delete_other_sessions(conn, user.id, &user.token_hash).await
+        })
+        .await?;
+    tracing::info!(user = %user.id, revoked, "password changed");
+    Ok(saved(
+        &member,
+        "Your password was changed. Every other session was logged out.",
+    ))
+}
+
+/// The preferences form.
+#[derive(Deserialize)]
+pub struct PreferencesForm {
+    #[serde(default)]
+    time_zone: String,
+    remember: Option<String>,
+}
+
+/// Saves the time zone and whether this session is remembered.
+pub async fn change_preferences(
+    member: CurrentUser,
+    CsrfForm(form): CsrfForm<PreferencesForm>,
+) -> AppResult<HttpResponse> {
+    let Ok(tz) = form.time_zone.parse::<Tz>() else {
+        let mut errors = FieldErrors::new();
+        errors.add("time_zone", "Please choose a time zone from the list.");
+        let forms = SettingsForms {
+            preference_errors: errors,
+            ..SettingsForms::default()
+        };
+        return render(&member, StatusCode::UNPROCESSABLE_ENTITY, &forms).await;
+    };
+    let remember = is_checked(&form.remember);
+    let user = member.user();
+    let mut conn = member.state.conn().await?;
+    store::set_time_zone(&mut conn, user.id, tz.name()).await?;
+    sessions::set_persistence(&mut conn, &user.token_hash, remember).await?;
+    let mut response = saved(&member, "Your preferences were saved.");
+    if let Some(token) = member.session_token() {
+        sessions::set_cookie(
+            &mut response,
+            token,
+            remember,
+            member.state.settings.secure_cookies,
+        );
+    }
+    Ok(response)
+}

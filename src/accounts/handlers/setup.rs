@@ -1,0 +1,86 @@
+//! `GET/POST /setup/{token}`: the first administrator, through the one-time link.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use diesel_async::AsyncConnection;
+
+use crate::accounts::registration::{NewAccount, RegisterError, create_account};
+use crate::accounts::types::Role;
+use crate::accounts::{sessions, store, views};
+use crate::web::client;
+use crate::web::cookies::set_flash;
+use crate::web::ctx::Ctx;
+use crate::web::error::{AppError, AppResult};
+use crate::web::form::{CsrfForm, FieldErrors};
+use crate::web::{html, redirect};
+
+/// Refuses unless the link is the valid one and no admin exists yet.
+async fn check_gate(ctx: &Ctx, token: &str) -> AppResult<()> {
+    if !ctx.state.setup.admits(token) {
+        return Err(AppError::NotFound);
+    }
+    let mut conn = ctx.state.conn().await?;
+    if store::admin_exists(&mut conn).await? {
+        ctx.state.setup.close();
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Shows the form.
+pub async fn show(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
+    check_gate(&ctx, &token).await?;
+    Ok(html(
+        StatusCode::OK,
+        views::setup(&ctx, &token, &NewAccount::default(), &FieldErrors::new()),
+    ))
+}
+
+/// Creates the administrator, closes the link for good and logs them in.
+pub async fn submit(
+    req: HttpRequest,
+    ctx: Ctx,
+    token: web::Path<String>,
+    CsrfForm(input): CsrfForm<NewAccount>,
+) -> AppResult<HttpResponse> {
+    check_gate(&ctx, &token).await?;
+    let input = input.normalized();
+    let mut conn = ctx.state.conn().await?;
+    let created = conn
+        .transaction::<_, RegisterError, _>(async |conn| {
+            // Two tabs submitting at once still make only one first admin.
+            store::lock_admin_creation(conn).await?;
+            if store::admin_exists(conn).await? {
+                return Err(RegisterError::Failed(AppError::NotFound));
+            }
+            create_account(conn, &input, Role::Admin, true).await
+        })
+        .await;
+    let user_id = match created {
+        Ok(id) => id,
+        Err(RegisterError::Invalid(errors)) => {
+            let kept = NewAccount {
+                password: String::new(),
+                confirmation: String::new(),
+                ..input
+            };
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                views::setup(&ctx, &token, &kept, &errors),
+            ));
+        }
+        Err(RegisterError::Failed(e)) => return Err(e),
+    };
+    ctx.state.setup.close();
+    tracing::info!(user = %user_id, "first administrator created");
+    let session = sessions::create(&mut conn, user_id, false, client::user_agent(&req)).await?;
+    let secure = ctx.state.settings.secure_cookies;
+    let mut response = redirect::see_other("/");
+    sessions::set_cookie(&mut response, &session, false, secure);
+    set_flash(
+        &mut response,
+        "Your administrator account is ready.",
+        secure,
+    );
+    Ok(response)
+}

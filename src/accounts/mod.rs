@@ -1,0 +1,43 @@
+//! Accounts: registration, log-in, sessions, profiles, settings and the first admin.
+
+pub mod cli;
+pub mod handlers;
+pub mod password;
+pub mod registration;
+pub mod sessions;
+pub mod setup;
+pub mod store;
+pub mod types;
+pub mod validate;
+pub mod views;
+
+use actix_web::web;
+
+use handlers::{login, profile, register, settings, setup as first_admin};
+
+/// Registers the accounts routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/register")
+            .route(web::get().to(register::show))
+            .route(web::post().to(register::submit)),
+    )
+    .service(
+        web::resource("/login")
+            .route(web::get().to(login::show))
+            .route(web::post().to(login::submit)),
+    )
+    .service(web::resource("/logout").route(web::post().to(login::logout)))
+    .service(web::resource("/u/{username}").route(web::get().to(profile::show)))
+    .service(web::resource("/settings").route(web::get().to(settings::show)))
+    .service(web::resource("/settings/email").route(web::post().to(settings::change_email)))
+    .service(web::resource("/settings/password").route(web::post().to(settings::change_password)))
+    .service(
+        web::resource("/settings/preferences").route(web::post().to(settings::change_preferences)),
+    )
+    .service(
+        web::resource("/setup/{token}")
+            .route(web::get().to(first_admin::show))
+            .route(web::post().to(first_admin::submit)),
+    );
+}

@@ -1,0 +1,112 @@
+//! Creating an account, shared by the register page, the first-run set-up and the CLI.
+
+use chrono::Utc;
+use diesel_async::AsyncPgConnection;
+
+use crate::accounts::store::{self, NewUser};
+use crate::accounts::types::Role;
+use crate::accounts::{password, validate};
+use crate::ids::UserId;
+use crate::web::error::{AppError, violated_unique};
+use crate::web::form::FieldErrors;
+
+/// What someone typed to create an account.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NewAccount {
+    /// Wanted user name.
+    pub username: String,
+    /// E-mail address.
+    pub email: String,
+    /// Password.
+    pub password: String,
+    /// The password again.
+    pub confirmation: String,
+}
+
+impl NewAccount {
+    /// Trims the name and address (never the passwords).
+    pub fn normalized(mut self) -> NewAccount {
+        self.username = self.username.trim().to_string();
+        self.email = self.email.trim().to_string();
+        self
+    }
+}
+
+/// Why an account was not created.
+#[derive(Debug)]
+pub enum RegisterError {
+    /// Rule violations, per field.
+    Invalid(FieldErrors),
+    /// Something other than the input went wrong.
+    Failed(AppError),
+}
+
+impl From<diesel::result::Error> for RegisterError {
+    fn from(e: diesel::result::Error) -> RegisterError {
+        RegisterError::Failed(e.into())
+    }
+}
+
+impl From<AppError> for RegisterError {
+    fn from(e: AppError) -> RegisterError {
+        RegisterError::Failed(e)
+    }
+}
+
+/// Message for a name that is taken.
+pub const NAME_TAKEN: &str = "This user name is already taken; please choose another.";
+/// Message for an address that is registered.
+pub const EMAIL_TAKEN: &str =
+    "An account with this e-mail address already exists. Log in, or choose another address.";
+
+/// Validates `input` and creates the account with `role`. Addresses of accounts made by
+/// an operator (`confirmed`) need no confirmation mail.
+pub async fn create_account(
+    conn: &mut AsyncPgConnection,
+    input: &NewAccount,
+    role: Role,
+    confirmed: bool,
+) -> Result<UserId, RegisterError> {
+    let mut errors = FieldErrors::new();
+    validate::username(&input.username, &mut errors);
+    validate::email(&input.email, &mut errors);
+    password::check(
+        &input.password,
+        &input.confirmation,
+        &input.username,
+        &mut errors,
+    );
+    if errors.get("username").is_none() && store::username_taken(conn, &input.username).await? {
+        errors.add("username", NAME_TAKEN);
+    }
+    if errors.get("email").is_none() && store::email_taken(conn, &input.email).await? {
+        errors.add("email", EMAIL_TAKEN);
+    }
+    if !errors.is_empty() {
+        return Err(RegisterError::Invalid(errors));
+    }
+    let hash = password::hash(input.password.clone()).await?;
+    let new = NewUser {
+        username: &input.username,
+        email: &input.email,
+        password_hash: &hash,
+        role,
+        email_confirmed_at: confirmed.then(Utc::now),
+    };
+    match store::insert_user(conn, &new).await {
+        Ok(id) => Ok(id),
+        // Someone else took the name or address between the check and the insert.
+        Err(e) => Err(match violated_unique(&e) {
+            Some("users_username_key") => unique_error("username", NAME_TAKEN),
+            Some("users_email_key") => unique_error("email", EMAIL_TAKEN),
+            _ => e.into(),
+        }),
+    }
+}
+
+fn unique_error(field: &'static str, message: &str) -> RegisterError {
+    let mut errors = FieldErrors::new();
+    errors.add(field, message);
+    RegisterError::Invalid(errors)
+}

@@ -1,0 +1,403 @@
+//! Every query of the accounts feature.
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::{count_star, min};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::accounts::types::{LoginCandidate, OwnAccount, Profile, Role};
+use crate::db::schema::{login_failures, sessions, users};
+use crate::ids::UserId;
+
+diesel::define_sql_function! {
+    /// SQL `lower(text)`, matching the case-insensitive unique indexes.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A row to insert into `users`.
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    /// Name as typed.
+    pub username: &'a str,
+    /// Address as typed.
+    pub email: &'a str,
+    /// argon2 PHC string.
+    pub password_hash: &'a str,
+    /// Role.
+    pub role: Role,
+    /// Set for accounts whose address needs no confirmation (admin-created).
+    pub email_confirmed_at: Option<DateTime<Utc>>,
+}
+
+/// Inserts a user; unique violations come back as diesel errors naming the index.
+pub async fn insert_user(conn: &mut AsyncPgConnection, user: &NewUser<'_>) -> QueryResult<UserId> {
+    diesel::insert_into(users::table)
+        .values(user)
+        .returning(users::id)
+        .get_result(conn)
+        .await
+}
+
+/// True when a user name is taken, ignoring case.
+pub async fn username_taken(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        users::table.filter(lower(users::username).eq(lower(name))),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// True when an e-mail address is registered, ignoring case.
+pub async fn email_taken(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        users::table.filter(lower(users::email).eq(lower(email))),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// True once any administrator exists.
+pub async fn admin_exists(conn: &mut AsyncPgConnection) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        users::table.filter(users::role.eq(Role::Admin)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// Serialises first-admin creation within the current transaction.
+pub async fn lock_admin_creation(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(7265736574)")
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Finds an account by user name or e-mail address (ignoring case) for logging in.
+pub async fn login_candidate(
+    conn: &mut AsyncPgConnection,
+    identifier: &str,
+) -> QueryResult<Option<LoginCandidate>> {
+    let query = users::table
+        .select((users::id, users::password_hash, users::banned_at))
+        .into_boxed();
+    let query = if identifier.contains('@') {
+        query.filter(lower(users::email).eq(lower(identifier)))
+    } else {
+        query.filter(lower(users::username).eq(lower(identifier)))
+    };
+    query
+        .first::<(UserId, String, Option<DateTime<Utc>>)>(conn)
+        .await
+        .optional()
+        .map(|row| {
+            row.map(|(id, password_hash, banned_at)| LoginCandidate {
+                id,
+                password_hash,
+                banned_at,
+            })
+        })
+}
+
+/// Replaces a password hash (also used to upgrade hash parameters on log-in).
+pub async fn set_password_hash(
+    conn: &mut AsyncPgConnection,
+    id: UserId,
+    hash: &str,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Changes the e-mail address; the new one is unconfirmed.
+pub async fn set_email(conn: &mut AsyncPgConnection, id: UserId, email: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::email.eq(email),
+            users::email_confirmed_at.eq(None::<DateTime<Utc>>),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Changes the time zone.
+pub async fn set_time_zone(conn: &mut AsyncPgConnection, id: UserId, tz: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::time_zone.eq(tz))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// A member's public profile by name, ignoring case.
+pub async fn profile(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<Option<Profile>> {
+    users::table
+        .filter(lower(users::username).eq(lower(name)))
+        .select((
+            users::id,
+            users::username,
+            users::role,
+            users::post_count,
+            users::created_at,
+            users::last_seen_at,
+        ))
+        .first::<(
+            UserId,
+            String,
+            Role,
+            i32,
+            DateTime<Utc>,
+            Option<DateTime<Utc>>,
+        )>(conn)
+        .await
+        .optional()
+        .map(|row| {
+            row.map(
+                |(id, username, role, post_count, created_at, last_seen_at)| Profile {
+                    id,
+                    username,
+                    role,
+                    post_count,
+                    created_at,
+                    last_seen_at,
+                },
+            )
+        })
+}
+
+/// The owner's own account data.
+pub async fn own_account(conn: &mut AsyncPgConnection, id: UserId) -> QueryResult<OwnAccount> {
+    users::table
+        .find(id)
+        .select((
+            users::id,
+            users::username,
+            users::email,
+            users::email_confirmed_at,
+            users::password_hash,
+            users::time_zone,
+        ))
+        .first::<(
+            UserId,
+            String,
+            String,
+            Option<DateTime<Utc>>,
+            String,
+            String,
+        )>(conn)
+        .await
+        .map(
+            |(id, username, email, email_confirmed_at, password_hash, time_zone)| OwnAccount {
+                id,
+                username,
+                email,
+                email_confirmed_at,
+                password_hash,
+                time_zone,
+            },
+        )
+}
+
+/// A row to insert into `sessions`.
+#[derive(Insertable)]
+#[diesel(table_name = sessions)]
+pub struct NewSession<'a> {
+    /// SHA-256 of the token.
+    pub token_hash: &'a [u8],
+    /// Owner.
+    pub user_id: UserId,
+    /// Survives closing the browser.
+    pub persistent: bool,
+    /// End of validity.
+    pub expires_at: DateTime<Utc>,
+    /// Browser identification, for the owner's information.
+    pub user_agent: &'a str,
+}
+
+/// Stores a new session.
+pub async fn insert_session(conn: &mut AsyncPgConnection, new: &NewSession<'_>) -> QueryResult<()> {
+    diesel::insert_into(sessions::table)
+        .values(new)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// A live session and its member, as loaded on each request.
+#[derive(Queryable)]
+pub struct SessionRow {
+    /// Owner.
+    pub user_id: UserId,
+    /// Survives closing the browser.
+    pub persistent: bool,
+    /// Last activity of this session.
+    pub last_seen_at: DateTime<Utc>,
+    /// Owner's name.
+    pub username: String,
+    /// Owner's role.
+    pub role: Role,
+    /// Owner's time zone name.
+    pub time_zone: String,
+}
+
+/// The unexpired session with this hash, unless its member is banned.
+pub async fn live_session(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> QueryResult<Option<SessionRow>> {
+    sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(token_hash))
+        .filter(sessions::expires_at.gt(now))
+        .filter(users::banned_at.is_null())
+        .select((
+            sessions::user_id,
+            sessions::persistent,
+            sessions::last_seen_at,
+            users::username,
+            users::role,
+            users::time_zone,
+        ))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Records activity on a session and its member, and extends the session.
+pub async fn touch_session(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+    user_id: UserId,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    user_agent: &str,
+) -> QueryResult<()> {
+    diesel::update(sessions::table.find(token_hash))
+        .set((
+            sessions::last_seen_at.eq(now),
+            sessions::expires_at.eq(expires_at),
+            sessions::user_agent.eq(user_agent),
+        ))
+        .execute(conn)
+        .await?;
+    diesel::update(users::table.find(user_id))
+        .set(users::last_seen_at.eq(now))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Changes whether a session outlives the browser.
+pub async fn set_session_persistence(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+    persistent: bool,
+    expires_at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(sessions::table.find(token_hash))
+        .set((
+            sessions::persistent.eq(persistent),
+            sessions::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Ends one session.
+pub async fn delete_session(conn: &mut AsyncPgConnection, token_hash: &[u8]) -> QueryResult<()> {
+    diesel::delete(sessions::table.find(token_hash))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Ends every session of a member but the one given.
+pub async fn delete_other_sessions(
+    conn: &mut AsyncPgConnection,
+    user_id: UserId,
+    keep: &[u8],
+) -> QueryResult<usize> {
+    diesel::delete(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::token_hash.ne(keep)),
+    )
+    .execute(conn)
+    .await
+}
+
+/// How many log-ins failed for this account or from this address since `since`, and when
+/// the oldest of them happened.
+pub async fn recent_failures(
+    conn: &mut AsyncPgConnection,
+    account_key: &str,
+    ip: &str,
+    since: DateTime<Utc>,
+) -> QueryResult<(i64, Option<DateTime<Utc>>)> {
+    let by_account = login_failures::table
+        .filter(login_failures::account_key.eq(account_key))
+        .filter(login_failures::created_at.gt(since))
+        .select((count_star(), min(login_failures::created_at)))
+        .get_result::<(i64, Option<DateTime<Utc>>)>(conn)
+        .await?;
+    let by_ip = login_failures::table
+        .filter(login_failures::ip.eq(ip))
+        .filter(login_failures::created_at.gt(since))
+        .select((count_star(), min(login_failures::created_at)))
+        .get_result::<(i64, Option<DateTime<Utc>>)>(conn)
+        .await?;
+    // The stricter of the two decides.
+    Ok(if by_account.0 >= by_ip.0 {
+        by_account
+    } else {
+        by_ip
+    })
+}
+
+/// Records a failed log-in.
+pub async fn record_failure(
+    conn: &mut AsyncPgConnection,
+    account_key: &str,
+    ip: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(login_failures::table)
+        .values((
+            login_failures::account_key.eq(account_key),
+            login_failures::ip.eq(ip),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Forgets the failures of an account after a successful log-in.
+pub async fn clear_failures(conn: &mut AsyncPgConnection, account_key: &str) -> QueryResult<()> {
+    diesel::delete(login_failures::table.filter(login_failures::account_key.eq(account_key)))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Deletes expired sessions and failures older than `failures_before`.
+pub async fn purge_expired(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+    failures_before: DateTime<Utc>,
+) -> QueryResult<(usize, usize)> {
+    let sessions = diesel::delete(sessions::table.filter(sessions::expires_at.le(now)))
+        .execute(conn)
+        .await?;
+    let failures = diesel::delete(
+        login_failures::table.filter(login_failures::created_at.lt(failures_before)),
+    )
+    .execute(conn)
+    .await?;
+    Ok((sessions, failures))
+}

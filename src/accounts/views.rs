@@ -1,0 +1,236 @@
+//! Markup of the accounts pages.
+
+use chrono_tz::TZ_VARIANTS;
+use maud::{Markup, html};
+
+use crate::accounts::password::MIN_LEN;
+use crate::accounts::registration::NewAccount;
+use crate::accounts::types::{OwnAccount, Profile};
+use crate::accounts::validate::{EMAIL_MAX, USERNAME_MAX};
+use crate::web::ctx::Ctx;
+use crate::web::form::{Field, FieldErrors, checkbox, csrf_input, error_summary};
+use crate::web::layout::page;
+use crate::web::time;
+
+fn username_hint() -> String {
+    format!("3–{USERNAME_MAX} letters, digits and the characters _ . -")
+}
+
+fn password_hint() -> String {
+    format!("At least {MIN_LEN} characters; a few unrelated words make a good one.")
+}
+
+/// The fields of a new account, shared by the register and set-up pages.
+fn account_fields(input: &NewAccount, errors: &FieldErrors) -> Markup {
+    let username_hint = username_hint();
+    let password_hint = password_hint();
+    html! {
+        (Field::new("username", "User name").value(&input.username).hint(&username_hint)
+            .autocomplete("username").maxlength(USERNAME_MAX).render(errors))
+        (Field::new("email", "E-mail address").kind("email").value(&input.email)
+            .hint("Never shown to other members.").autocomplete("email")
+            .maxlength(EMAIL_MAX).render(errors))
+        (Field::new("password", "Password").kind("password").hint(&password_hint)
+            .autocomplete("new-password").render(errors))
+        (Field::new("confirmation", "Password again").kind("password")
+            .autocomplete("new-password").render(errors))
+    }
+}
+
+/// `/register`.
+pub fn register(ctx: &Ctx, input: &NewAccount, errors: &FieldErrors) -> Markup {
+    page(
+        ctx,
+        "Register",
+        html! {
+            h1 { "Register" }
+            p { "Already a member? " a href="/login" { "Log in" } "." }
+            (error_summary(errors))
+            form.card method="post" action="/register" novalidate {
+                (csrf_input(ctx))
+                (account_fields(input, errors))
+                // Invisible to people (hidden by the stylesheet), irresistible to bots.
+                div.honeypot aria-hidden="true" {
+                    label for="f-website" { "Leave this field empty" }
+                    input id="f-website" type="text" name="website" tabindex="-1" autocomplete="off";
+                }
+                button type="submit" { "Create account" }
+            }
+        },
+    )
+}
+
+/// What the log-in form shows again after a failed attempt.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct LoginInput {
+    /// User name or e-mail address.
+    pub identifier: String,
+    /// Password (never shown again).
+    pub password: String,
+    /// "Remember me" checkbox.
+    pub remember: Option<String>,
+    /// Where to go afterwards.
+    pub next: Option<String>,
+}
+
+/// `/login`.
+pub fn login(ctx: &Ctx, input: &LoginInput, problem: Option<&str>) -> Markup {
+    page(
+        ctx,
+        "Log in",
+        html! {
+            h1 { "Log in" }
+            (login_form(ctx, input, problem))
+            p { "New here? " a href="/register" { "Register" } "." }
+        },
+    )
+}
+
+/// The log-in form itself, also embeddable in other pages.
+pub fn login_form(ctx: &Ctx, input: &LoginInput, problem: Option<&str>) -> Markup {
+    let errors = FieldErrors::new();
+    html! {
+        @if let Some(problem) = problem {
+            div.error-summary role="alert" { p { (problem) } }
+        }
+        form.card method="post" action="/login" {
+            (csrf_input(ctx))
+            @if let Some(next) = &input.next {
+                input type="hidden" name="next" value=(next);
+            }
+            (Field::new("identifier", "User name or e-mail address").value(&input.identifier)
+                .autocomplete("username").maxlength(EMAIL_MAX).render(&errors))
+            (Field::new("password", "Password").kind("password")
+                .autocomplete("current-password").render(&errors))
+            (checkbox("remember", "Remember me on this device for 30 days",
+                crate::web::form::is_checked(&input.remember)))
+            button type="submit" { "Log in" }
+        }
+    }
+}
+
+/// `/u/{username}`.
+pub fn profile(ctx: &Ctx, member: &Profile) -> Markup {
+    let tz = ctx.time_zone();
+    page(
+        ctx,
+        &member.username,
+        html! {
+            h1 { (member.username) }
+            dl.facts {
+                dt { "Role" } dd { (member.role.label()) }
+                dt { "Joined" } dd { (time::date(member.created_at, tz)) }
+                dt { "Posts" } dd { (member.post_count) }
+                dt { "Last seen" } dd {
+                    @match member.last_seen_at {
+                        Some(at) => (time::relative(at, tz)),
+                        None => "never",
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// Which settings form a re-rendered page's errors and values belong to.
+#[derive(Debug, Default)]
+pub struct SettingsForms {
+    /// Typed new e-mail address.
+    pub email: Option<String>,
+    /// Errors of the e-mail form.
+    pub email_errors: FieldErrors,
+    /// Errors of the password form.
+    pub password_errors: FieldErrors,
+    /// Errors of the preferences form.
+    pub preference_errors: FieldErrors,
+}
+
+/// `/settings`.
+pub fn settings(
+    ctx: &Ctx,
+    account: &OwnAccount,
+    persistent: bool,
+    forms: &SettingsForms,
+) -> Markup {
+    let email_value = forms.email.as_deref().unwrap_or(&account.email);
+    page(
+        ctx,
+        "Settings",
+        html! {
+            h1 { "Settings" }
+            p { "Logged in as " strong { (account.username) } ". "
+                a href=(format!("/u/{}", crate::web::redirect::url_encode(&account.username))) { "Your public profile" } }
+
+            section.card aria-labelledby="email-heading" {
+                h2 #email-heading { "E-mail address" }
+                p { "Your address is " strong { (account.email) }
+                    @if account.email_confirmed_at.is_none() { " (not confirmed yet)" }
+                    ". Only you and the administrators can see it." }
+                (error_summary(&forms.email_errors))
+                form method="post" action="/settings/email" {
+                    (csrf_input(ctx))
+                    (Field::new("email", "New e-mail address").kind("email").value(email_value)
+                        .autocomplete("email").maxlength(EMAIL_MAX).render(&forms.email_errors))
+                    (Field::new("current_password", "Current password").kind("password")
+                        .autocomplete("current-password").render(&forms.email_errors))
+                    button type="submit" { "Change e-mail address" }
+                }
+            }
+
+            section.card aria-labelledby="password-heading" {
+                h2 #password-heading { "Password" }
+                p { "Changing your password logs you out everywhere else." }
+                (error_summary(&forms.password_errors))
+                form method="post" action="/settings/password" {
+                    (csrf_input(ctx))
+                    (Field::new("current_password", "Current password").kind("password")
+                        .autocomplete("current-password").render(&forms.password_errors))
+                    (Field::new("password", "New password").kind("password").hint(&password_hint())
+                        .autocomplete("new-password").render(&forms.password_errors))
+                    (Field::new("confirmation", "New password again").kind("password")
+                        .autocomplete("new-password").render(&forms.password_errors))
+                    button type="submit" { "Change password" }
+                }
+            }
+
+            section.card aria-labelledby="prefs-heading" {
+                h2 #prefs-heading { "Preferences" }
+                (error_summary(&forms.preference_errors))
+                form method="post" action="/settings/preferences" {
+                    (csrf_input(ctx))
+                    div.field.has-error[forms.preference_errors.get("time_zone").is_some()] {
+                        label for="f-time_zone" { "Time zone" }
+                        select id="f-time_zone" name="time_zone" aria-describedby="f-time_zone-hint" {
+                            @for tz in TZ_VARIANTS.iter() {
+                                option value=(tz.name()) selected[tz.name() == account.time_zone] { (tz.name()) }
+                            }
+                        }
+                        p.hint id="f-time_zone-hint" { "Every date on the forum is shown in this zone." }
+                        @if let Some(e) = forms.preference_errors.get("time_zone") { p.error { (e) } }
+                    }
+                    (checkbox("remember", "Keep me logged in on this device for 30 days", persistent))
+                    button type="submit" { "Save preferences" }
+                }
+            }
+        },
+    )
+}
+
+/// `/setup/{token}`: create the first administrator.
+pub fn setup(ctx: &Ctx, token: &str, input: &NewAccount, errors: &FieldErrors) -> Markup {
+    page(
+        ctx,
+        "Create the administrator",
+        html! {
+            h1 { "Welcome to Parley" }
+            p { "Create the first administrator account. This link works once, and only until an administrator exists." }
+            (error_summary(errors))
+            form.card method="post" action=(format!("/setup/{token}")) novalidate {
+                (csrf_input(ctx))
+                (account_fields(input, errors))
+                button type="submit" { "Create administrator" }
+            }
+        },
+    )
+}

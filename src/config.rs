@@ -1,0 +1,97 @@
+//! Settings: built-in defaults, then `parley.toml`, then the environment (`PARLEY_*`, `DATABASE_URL`).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Everything an operator can set; every field has a default that gives a working forum.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Address to listen on (`PARLEY_BIND`).
+    pub bind: String,
+    /// Embedded cluster, mail files and other local state (`PARLEY_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// External PostgreSQL; `None` runs the embedded cluster (`DATABASE_URL`).
+    pub database_url: Option<String>,
+    /// Absolute URL used in mail and feeds (`PARLEY_BASE_URL`); defaults to `http://` + bind.
+    pub base_url: Option<String>,
+    /// Set the `Secure` cookie flag, for sites served over TLS (`PARLEY_SECURE_COOKIES`).
+    pub secure_cookies: bool,
+    /// Outgoing mail server (`PARLEY_SMTP_URL`); unset writes `.eml` files under the data dir.
+    pub smtp_url: Option<String>,
+    /// From address of outgoing mail (`PARLEY_MAIL_FROM`).
+    pub mail_from: String,
+    /// Name shown in the header, titles and mail (`PARLEY_SITE_NAME`).
+    pub site_name: String,
+    /// Take the client address from `X-Forwarded-For`; only behind a trusted proxy (`PARLEY_TRUST_PROXY`).
+    pub trust_proxy: bool,
+    /// Database connections per process (`PARLEY_POOL_SIZE`).
+    pub pool_size: usize,
+    /// HTTP worker threads; 0 means one per CPU core (`PARLEY_WORKERS`).
+    pub workers: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            base_url: None,
+            secure_cookies: false,
+            smtp_url: None,
+            mail_from: "Parley <noreply@localhost>".into(),
+            site_name: "Parley".into(),
+            trust_proxy: false,
+            pool_size: 16,
+            workers: 0,
+        }
+    }
+}
+
+// Hand-written so that a password inside DATABASE_URL or PARLEY_SMTP_URL never reaches a log.
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_ref().map(|_| "<set>"))
+            .field("base_url", &self.base_url)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<set>"))
+            .field("mail_from", &self.mail_from)
+            .field("site_name", &self.site_name)
+            .field("trust_proxy", &self.trust_proxy)
+            .field("pool_size", &self.pool_size)
+            .field("workers", &self.workers)
+            .finish()
+    }
+}
+
+impl Settings {
+    /// Loads defaults < `config_file` (when it exists) < environment.
+    pub fn load(config_file: &Path) -> Result<Settings, Box<figment::Error>> {
+        Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(config_file))
+            .merge(Env::prefixed("PARLEY_"))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database_url".into()),
+            )
+            .extract()
+            .map_err(Box::new)
+    }
+
+    /// The site's absolute URL without a trailing slash.
+    pub fn base_url(&self) -> String {
+        match &self.base_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Parley: a discussion forum for customer-service professionals.
+//!
+//! [`build_app`] is the one place routes and middleware are assembled.
+
+pub mod accounts;
+pub mod config;
+pub mod db;
+pub mod forums;
+pub mod ids;
+pub mod server;
+pub mod state;
+pub mod telemetry;
+pub mod web;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{App, Error, web as aw};
+use tracing_actix_web::TracingLogger;
+
+pub use state::AppState;
+use web::error::AppError;
+use web::form::MAX_FORM_BYTES;
+
+/// The whole application: every feature's routes behind the shared middleware.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(aw::Data::new(state))
+        .app_data(aw::PayloadConfig::new(MAX_FORM_BYTES))
+        .app_data(aw::FormConfig::default().limit(MAX_FORM_BYTES))
+        .app_data(
+            aw::QueryConfig::default().error_handler(|e, _| {
+                AppError::BadRequest(format!("Bad query string: {e}.")).into()
+            }),
+        )
+        .app_data(aw::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+        .configure(forums::routes)
+        .configure(accounts::routes)
+        .route("/healthz", aw::get().to(web::health::healthz))
+        .route("/assets/{name}", aw::get().to(web::assets::serve))
+        .default_service(aw::to(not_found))
+        .wrap(web::middleware::error_pages())
+        .wrap(from_fn(web::cookies::visitor_cookies))
+        .wrap(web::middleware::security_headers())
+        .wrap(TracingLogger::<telemetry::RequestSpan>::new())
+}
+
+async fn not_found(_ctx: web::ctx::Ctx) -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}

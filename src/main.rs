@@ -1,0 +1,102 @@
+//! The `parley` command line: serve, migrate, user.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use parley::accounts::cli::create_user;
+use parley::accounts::types::Role;
+use parley::config::Settings;
+use parley::{server, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "parley",
+    version,
+    about = "A discussion forum for customer-service professionals"
+)]
+struct Cli {
+    /// Settings file (optional; environment variables override it).
+    #[arg(
+        long,
+        global = true,
+        default_value = "parley.toml",
+        env = "PARLEY_CONFIG"
+    )]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the forum (the default).
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080 (overrides PARLEY_BIND).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input or prompted for.
+    Create {
+        /// User name.
+        name: String,
+        /// E-mail address.
+        email: String,
+        /// Make the account an administrator.
+        #[arg(long, conflicts_with = "moderator")]
+        admin: bool,
+        /// Make the account a moderator.
+        #[arg(long)]
+        moderator: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init();
+    let mut settings = match Settings::load(&cli.config) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("error: invalid settings: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command.unwrap_or(Command::Serve { bind: None }) {
+        Command::Serve { bind } => {
+            if let Some(bind) = bind {
+                settings.bind = bind;
+            }
+            server::serve(settings)
+        }
+        Command::Migrate => server::migrate(&settings),
+        Command::User(UserCommand::Create {
+            name,
+            email,
+            admin,
+            moderator,
+        }) => {
+            let role = match (admin, moderator) {
+                (true, _) => Role::Admin,
+                (_, true) => Role::Moderator,
+                _ => Role::Member,
+            };
+            create_user(&settings, name, email, role)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

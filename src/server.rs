@@ -1,0 +1,126 @@
+//! What the CLI commands do: serve, migrate, and a database for one-off commands.
+
+use std::time::Duration;
+
+use actix_web::HttpServer;
+use chrono::Utc;
+
+use crate::accounts::store as accounts_store;
+use crate::build_app;
+use crate::config::Settings;
+use crate::db::{self, Database, DbPool, StartError};
+use crate::state::AppState;
+
+/// How often expired sessions and old log-in failures are deleted.
+const PURGE_EVERY: Duration = Duration::from_secs(600);
+
+/// Any failure that ends a command.
+pub type CommandError = Box<dyn std::error::Error>;
+
+/// `parley serve`: open the database (embedded or `DATABASE_URL`), migrate, serve until
+/// SIGINT/SIGTERM, then stop the embedded cluster.
+pub fn serve(settings: Settings) -> Result<(), CommandError> {
+    // The embedded cluster is started from the main thread: its parent-death signal is tied
+    // to the thread that spawned it, and this one lives as long as the process.
+    let database = Database::open(&settings)?;
+    let result = actix_web::rt::System::new().block_on(run(&database, settings));
+    database.close();
+    result
+}
+
+async fn run(database: &Database, settings: Settings) -> Result<(), CommandError> {
+    let pool = prepare(database, &settings).await?;
+    let state = AppState::new(pool, settings);
+    announce_setup_link(&state).await?;
+    actix_web::rt::spawn(purge_periodically(state.pool.clone()));
+
+    let bind = state.settings.bind.clone();
+    let workers = match state.settings.workers {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let server_state = state.clone();
+    let server = HttpServer::new(move || build_app(server_state.clone()))
+        .workers(workers)
+        .shutdown_timeout(10)
+        .bind(&bind)
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let addresses: Vec<String> = server.addrs().iter().map(|a| a.to_string()).collect();
+    tracing::info!(addresses = ?addresses, "Parley is listening");
+    eprintln!(
+        "Parley is listening on http://{}",
+        addresses.join(", http://")
+    );
+    server.run().await?;
+    tracing::info!("stopped serving");
+    Ok(())
+}
+
+/// Creates the embedded database if needed, waits for the server, migrates and builds the pool.
+pub async fn prepare(database: &Database, settings: &Settings) -> Result<DbPool, StartError> {
+    database.ensure_created().await?;
+    // Bounded: a database that stays away gives a clear error, not a hang.
+    drop(db::connect_with_retries(&database.url, 10).await?);
+    db::migrate(&database.url).await?;
+    db::build_pool(&database.url, settings.pool_size)
+}
+
+async fn announce_setup_link(state: &AppState) -> Result<(), CommandError> {
+    let mut conn = state.pool.get().await?;
+    if accounts_store::admin_exists(&mut conn).await? {
+        return Ok(());
+    }
+    let token = state.setup.open();
+    // Printed, not logged: the link is for the person at this console only.
+    eprintln!(
+        "\nNo administrator exists yet. Open this one-time link to create one:\n\n    {}/setup/{}\n",
+        state.settings.base_url(),
+        token
+    );
+    Ok(())
+}
+
+async fn purge_periodically(pool: DbPool) {
+    let mut tick = tokio::time::interval(PURGE_EVERY);
+    loop {
+        tick.tick().await;
+        let Ok(mut conn) = pool.get().await else {
+            continue;
+        };
+        let now = Utc::now();
+        match accounts_store::purge_expired(&mut conn, now, now - chrono::Duration::days(1)).await {
+            Ok((sessions, failures)) if sessions + failures > 0 => {
+                tracing::info!(sessions, failures, "purged expired rows")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("purging expired rows failed: {e}"),
+        }
+    }
+}
+
+/// Runs `work` against the database of `settings` (joining a running `serve`'s embedded
+/// cluster when there is one), after migrating.
+pub fn with_database<F, T>(settings: &Settings, work: F) -> Result<T, CommandError>
+where
+    F: AsyncFnOnce(&DbPool) -> Result<T, CommandError>,
+{
+    let database = Database::open_or_join(settings)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let result = runtime.block_on(async {
+        let pool = prepare(&database, settings).await?;
+        work(&pool).await
+    });
+    drop(runtime);
+    database.close();
+    result
+}
+
+/// `parley migrate`.
+pub fn migrate(settings: &Settings) -> Result<(), CommandError> {
+    with_database(settings, async |_| {
+        eprintln!("Migrations are up to date.");
+        Ok(())
+    })
+}

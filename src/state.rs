@@ -1,0 +1,35 @@
+//! What every handler can reach: the pool, the settings and the first-run gate.
+
+use std::sync::Arc;
+
+use crate::accounts::setup::SetupGate;
+use crate::config::Settings;
+use crate::db::{DbConn, DbPool};
+use crate::web::error::AppResult;
+
+/// Shared application state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Database connections.
+    pub pool: DbPool,
+    /// Operator settings.
+    pub settings: Arc<Settings>,
+    /// The one-time link that creates the first admin.
+    pub setup: Arc<SetupGate>,
+}
+
+impl AppState {
+    /// Builds the state around an existing pool.
+    pub fn new(pool: DbPool, settings: Settings) -> AppState {
+        AppState {
+            pool,
+            settings: Arc::new(settings),
+            setup: Arc::new(SetupGate::closed()),
+        }
+    }
+
+    /// A pooled connection; a pool time-out becomes a 503 page.
+    pub async fn conn(&self) -> AppResult<DbConn> {
+        Ok(self.pool.get().await?)
+    }
+}

@@ -1,0 +1,213 @@
+//! The request context every page is rendered with: who is asking, their CSRF token and
+//! any flash message; plus extractors that require a logged-in member.
+
+use std::future::Future;
+use std::ops::Deref;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono_tz::Tz;
+use sha2::{Digest, Sha256};
+
+use crate::accounts::sessions;
+use crate::accounts::types::SessionUser;
+use crate::state::AppState;
+use crate::web::cookies;
+use crate::web::error::{AppError, AppResult};
+
+/// Who is behind a request, resolved once and cached in the request's extensions.
+#[derive(Debug)]
+pub struct Viewer {
+    /// The logged-in member, if any.
+    pub user: Option<SessionUser>,
+    /// The secret the CSRF token is derived from: the session token, or the anonymous
+    /// visitor's pre-session cookie.
+    csrf_secret: String,
+}
+
+/// A fresh pre-session secret minted by the cookie middleware for a first-time visitor.
+#[derive(Clone)]
+pub struct PreSession(pub String);
+
+/// Page context: state, viewer, flash message and the path that was asked for.
+pub struct Ctx {
+    /// Shared application state.
+    pub state: AppState,
+    viewer: Rc<Viewer>,
+    /// A one-time message from the previous request (e.g. "You are logged out").
+    pub flash: Option<String>,
+    /// Path and query of this request, for `?next=` links.
+    pub path: String,
+}
+
+impl Ctx {
+    /// The logged-in member, if any.
+    pub fn user(&self) -> Option<&SessionUser> {
+        self.viewer.user.as_ref()
+    }
+
+    /// Time zone dates are shown in.
+    pub fn time_zone(&self) -> Tz {
+        self.user().map_or(Tz::UTC, |u| u.time_zone)
+    }
+
+    /// The raw token of the session the member is logged in with.
+    pub fn session_token(&self) -> Option<&str> {
+        self.viewer.session_token()
+    }
+
+    /// The CSRF token to put into forms.
+    pub fn csrf_token(&self) -> String {
+        self.viewer.csrf_token()
+    }
+
+    /// Whether a submitted token is the one this visitor's forms carry.
+    pub fn csrf_matches(&self, submitted: &str) -> bool {
+        let expected = self.csrf_token();
+        !self.viewer.csrf_secret.is_empty()
+            && expected.len() == submitted.len()
+            && expected
+                .bytes()
+                .zip(submitted.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+
+    /// The site's name.
+    pub fn site_name(&self) -> &str {
+        &self.state.settings.site_name
+    }
+
+    async fn resolve(req: &HttpRequest) -> AppResult<Ctx> {
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .ok_or_else(|| AppError::internal("application state missing"))?
+            .get_ref()
+            .clone();
+        let cached = req.extensions().get::<Rc<Viewer>>().cloned();
+        let viewer = match cached {
+            Some(viewer) => viewer,
+            None => {
+                let viewer = Rc::new(load_viewer(req, &state).await?);
+                req.extensions_mut().insert(viewer.clone());
+                viewer
+            }
+        };
+        let path = req
+            .uri()
+            .path_and_query()
+            .map_or_else(|| req.path().to_string(), |p| p.as_str().to_string());
+        Ok(Ctx {
+            flash: cookies::read_flash(req),
+            state,
+            viewer,
+            path,
+        })
+    }
+}
+
+/// The viewer of a request, if the context was already resolved (used by error pages).
+pub fn cached_viewer(req: &HttpRequest) -> Option<Rc<Viewer>> {
+    req.extensions().get::<Rc<Viewer>>().cloned()
+}
+
+/// Derives the form token from a secret; the secret itself never appears in a page.
+pub fn csrf_token_for(secret: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"parley-csrf\0")
+        .chain_update(secret.as_bytes())
+        .finalize();
+    URL_SAFE_NO_PAD.encode(digest)
+}
+
+async fn load_viewer(req: &HttpRequest, state: &AppState) -> AppResult<Viewer> {
+    if let Some(token) = cookies::session_token(req) {
+        let user_agent = crate::web::client::user_agent(req);
+        let mut conn = state.conn().await?;
+        if let Some(user) = sessions::lookup(&mut conn, &token, user_agent).await? {
+            return Ok(Viewer {
+                user: Some(user),
+                csrf_secret: token,
+            });
+        }
+    }
+    let csrf_secret = req
+        .extensions()
+        .get::<PreSession>()
+        .map(|p| p.0.clone())
+        .or_else(|| cookies::pre_session(req))
+        .unwrap_or_default();
+    Ok(Viewer {
+        user: None,
+        csrf_secret,
+    })
+}
+
+impl Viewer {
+    /// The CSRF token of this viewer's forms.
+    pub fn csrf_token(&self) -> String {
+        csrf_token_for(&self.csrf_secret)
+    }
+
+    /// The token of the session this viewer is logged in with.
+    pub fn session_token(&self) -> Option<&str> {
+        self.user.as_ref().map(|_| self.csrf_secret.as_str())
+    }
+}
+
+type LocalFuture<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+impl FromRequest for Ctx {
+    type Error = AppError;
+    type Future = LocalFuture<Ctx>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ctx::resolve(&req).await })
+    }
+}
+
+/// A context with a logged-in member; anyone else is sent to the log-in page.
+pub struct CurrentUser {
+    ctx: Ctx,
+    user: SessionUser,
+}
+
+impl CurrentUser {
+    /// The member.
+    pub fn user(&self) -> &SessionUser {
+        &self.user
+    }
+}
+
+impl Deref for CurrentUser {
+    type Target = Ctx;
+    fn deref(&self) -> &Ctx {
+        &self.ctx
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = LocalFuture<CurrentUser>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let ctx = Ctx::resolve(&req).await?;
+            let Some(user) = ctx.user().cloned() else {
+                let next = if req.method() == actix_web::http::Method::GET {
+                    ctx.path.clone()
+                } else {
+                    "/".into()
+                };
+                return Err(AppError::LoginRequired { next });
+            };
+            Ok(CurrentUser { ctx, user })
+        })
+    }
+}

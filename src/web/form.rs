@@ -1,0 +1,229 @@
+//! Form handling shared by every feature: per-field errors, the CSRF-checked form extractor
+//! and the markup of labelled fields.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::web::ctx::Ctx;
+use crate::web::error::AppError;
+
+/// Largest form body accepted (bigger ones get 413).
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// Messages for the fields of a form that failed validation, in the order found.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(Vec<(&'static str, String)>);
+
+impl FieldErrors {
+    /// No errors yet.
+    pub fn new() -> FieldErrors {
+        FieldErrors::default()
+    }
+
+    /// Records `message` for `field` (only the first message of a field is kept).
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        if self.get(field).is_none() {
+            self.0.push((field, message.into()));
+        }
+    }
+
+    /// The message for `field`, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// True when the form is valid.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// All messages, for the summary at the top of a form.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.0.iter().map(|(f, m)| (*f, m.as_str()))
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenField {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A form that carries nothing but its CSRF token (e.g. log out).
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+/// A urlencoded form whose CSRF token has been checked against the visitor's session.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let body = body.await.map_err(|e| {
+                if e.as_response_error().status_code() == 413 {
+                    AppError::BadRequest("The form is too large.".into())
+                } else {
+                    AppError::BadRequest("The form could not be read.".into())
+                }
+            })?;
+            let ctx = Ctx::extract(&req).await?;
+            let token: TokenField =
+                serde_urlencoded::from_bytes(&body).map_err(|_| AppError::Csrf)?;
+            if !ctx.csrf_matches(&token.csrf) {
+                return Err(AppError::Csrf);
+            }
+            serde_urlencoded::from_bytes(&body)
+                .map(CsrfForm)
+                .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))
+        })
+    }
+}
+
+/// The hidden CSRF input every POST form carries.
+pub fn csrf_input(ctx: &Ctx) -> Markup {
+    html! { input type="hidden" name="csrf" value=(ctx.csrf_token()); }
+}
+
+/// How one input is drawn.
+pub struct Field<'a> {
+    /// Form field name.
+    pub name: &'static str,
+    /// Visible label.
+    pub label: &'a str,
+    /// `text`, `email`, `password`, …
+    pub kind: &'static str,
+    /// Current value (never set for passwords).
+    pub value: &'a str,
+    /// Help shown under the input.
+    pub hint: Option<&'a str>,
+    /// `autocomplete` attribute.
+    pub autocomplete: &'static str,
+    /// Whether the field is required.
+    pub required: bool,
+    /// Length limit the browser enforces too.
+    pub maxlength: usize,
+}
+
+impl<'a> Field<'a> {
+    /// A required text input.
+    pub fn new(name: &'static str, label: &'a str) -> Field<'a> {
+        Field {
+            name,
+            label,
+            kind: "text",
+            value: "",
+            hint: None,
+            autocomplete: "off",
+            required: true,
+            maxlength: 1024,
+        }
+    }
+
+    /// Sets the input type.
+    pub fn kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Sets the current value.
+    pub fn value(mut self, value: &'a str) -> Self {
+        self.value = value;
+        self
+    }
+
+    /// Sets the help text.
+    pub fn hint(mut self, hint: &'a str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    /// Sets `autocomplete`.
+    pub fn autocomplete(mut self, autocomplete: &'static str) -> Self {
+        self.autocomplete = autocomplete;
+        self
+    }
+
+    /// Marks the field optional.
+    pub fn optional(mut self) -> Self {
+        self.required = false;
+        self
+    }
+
+    /// Sets the length limit.
+    pub fn maxlength(mut self, maxlength: usize) -> Self {
+        self.maxlength = maxlength;
+        self
+    }
+
+    /// Label, input, hint and error together, wired up for screen readers.
+    pub fn render(&self, errors: &FieldErrors) -> Markup {
+        let id = format!("f-{}", self.name);
+        let error = errors.get(self.name);
+        let hint_id = format!("{id}-hint");
+        let error_id = format!("{id}-error");
+        let described: Vec<&str> = [
+            self.hint.map(|_| hint_id.as_str()),
+            error.map(|_| error_id.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        html! {
+            div.field.has-error[error.is_some()] {
+                label for=(id) { (self.label) }
+                input id=(id) name=(self.name) type=(self.kind) value=(self.value)
+                    autocomplete=(self.autocomplete) maxlength=(self.maxlength)
+                    required[self.required]
+                    aria-invalid=[error.map(|_| "true")]
+                    aria-describedby=[(!described.is_empty()).then(|| described.join(" "))];
+                @if let Some(hint) = self.hint { p.hint id=(hint_id) { (hint) } }
+                @if let Some(error) = error { p.error id=(error_id) { (error) } }
+            }
+        }
+    }
+}
+
+/// A checkbox with its label after it.
+pub fn checkbox(name: &'static str, label: &str, checked: bool) -> Markup {
+    let id = format!("f-{name}");
+    html! {
+        div.field.checkbox {
+            input id=(id) type="checkbox" name=(name) value="on" checked[checked];
+            label for=(id) { (label) }
+        }
+    }
+}
+
+/// The list of problems shown above a rejected form.
+pub fn error_summary(errors: &FieldErrors) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary role="alert" tabindex="-1" {
+                h2 { "Please correct the following:" }
+                ul { @for (field, message) in errors.iter() {
+                    li { a href=(format!("#f-{field}")) { (message) } }
+                } }
+            }
+        }
+    }
+}
+
+/// Reads an HTML checkbox value.
+pub fn is_checked(value: &Option<String>) -> bool {
+    value.as_deref() == Some("on")
+}

@@ -1,0 +1,98 @@
+//! The base page every HTML route shares.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::web::assets;
+use crate::web::ctx::Ctx;
+use crate::web::redirect::login_url;
+
+/// What the header's account area shows.
+pub enum Account<'a> {
+    /// A logged-out visitor; `next` is where logging in returns to.
+    Visitor { next: &'a str },
+    /// A logged-in member; `csrf` is the token of the log-out form.
+    Member { username: &'a str, csrf: String },
+    /// Nothing known (error pages before the visitor was identified).
+    Unknown,
+}
+
+/// A whole page for `ctx`.
+pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    let account = match ctx.user() {
+        Some(user) => Account::Member {
+            username: &user.username,
+            csrf: ctx.csrf_token(),
+        },
+        None => Account::Visitor { next: &ctx.path },
+    };
+    document(ctx.site_name(), title, account, ctx.flash.as_deref(), body)
+}
+
+/// A whole page from its parts (error pages use this without a full context).
+pub fn document(
+    site: &str,
+    title: &str,
+    account: Account<'_>,
+    flash: Option<&str>,
+    body: Markup,
+) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (site) }
+                link rel="stylesheet" href=(assets::url("style"));
+                link rel="icon" href=(assets::url("icon")) type="image/svg+xml";
+            }
+            body {
+                a.skip-link href="#main" { "Skip to content" }
+                header.site-header {
+                    div.wrap {
+                        a.brand href="/" { (site) }
+                        nav.main-nav aria-label="Main" {
+                            ul { li { a href="/" { "Forum start" } } }
+                        }
+                        (account_area(account))
+                    }
+                }
+                main #main .wrap {
+                    @if let Some(message) = flash {
+                        p.flash role="status" { (message) }
+                    }
+                    (body)
+                }
+                footer.site-footer { div.wrap { "Powered by Parley" } }
+            }
+        }
+    }
+}
+
+fn account_area(account: Account<'_>) -> Markup {
+    html! {
+        @match account {
+            Account::Visitor { next } => {
+                nav.account aria-label="Account" {
+                    a href="/register" { "Register" }
+                    " · "
+                    a href=(login_url(next)) { "Log in" }
+                }
+            }
+            Account::Member { username, csrf } => {
+                nav.account aria-label="Account" {
+                    "Logged in as "
+                    a href=(format!("/u/{}", crate::web::redirect::url_encode(username))) { strong { (username) } }
+                    " · "
+                    a href="/settings" { "Settings" }
+                    " · "
+                    form.inline method="post" action="/logout" {
+                        input type="hidden" name="csrf" value=(csrf);
+                        button.link type="submit" { "Log out" }
+                    }
+                }
+            }
+            Account::Unknown => {}
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! Cross-cutting HTTP: layout, errors, request context, forms, cookies, assets and headers.
+
+pub mod assets;
+pub mod client;
+pub mod cookies;
+pub mod ctx;
+pub mod error;
+pub mod form;
+pub mod health;
+pub mod layout;
+pub mod middleware;
+pub mod redirect;
+pub mod time;
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use maud::Markup;
+
+/// An HTML page with a given status (e.g. a rejected form with 422).
+pub fn html(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(markup.into_string())
+}
