@@ -86,7 +86,7 @@ impl Binaries {
                 Some((version, e.path().join("bin")))
             })
             .collect();
-        versions.sort_by(|a, b| b.0.cmp(&a.0));
+        versions.sort_by_key(|v| std::cmp::Reverse(v.0));
         dirs.extend(versions.into_iter().map(|(_, dir)| dir));
         dirs.into_iter()
             .find(|dir| is_executable(&dir.join("initdb")) && is_executable(&dir.join("postgres")))

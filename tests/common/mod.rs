@@ -1,0 +1,417 @@
+//! The test harness: one private PostgreSQL cluster per test binary (the same supervisor as
+//! `parley serve`), a migrated template database, a fresh copy of it per test, the real app
+//! on a loopback port, and a cookie-keeping client that reads pages as a person would.
+
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use actix_web::dev::ServerHandle;
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use parley::config::Settings;
+use parley::db::embedded::{Cluster, ClusterOptions, socket_url};
+use parley::{AppState, build_app, db};
+use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use scraper::{Html, Selector};
+
+const TEMPLATE: &str = "parley_template";
+const DIR_PREFIX: &str = "parley-test-";
+
+/// The shared cluster of this test binary.
+struct Shared {
+    socket_dir: PathBuf,
+}
+
+static SHARED: OnceLock<Shared> = OnceLock::new();
+static POSTMASTER: Mutex<Option<(i32, PathBuf)>> = Mutex::new(None);
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+unsafe extern "C" {
+    fn atexit(callback: extern "C" fn()) -> i32;
+}
+
+/// Stops the cluster and removes its directory when the test binary exits, pass or fail.
+extern "C" fn stop_cluster() {
+    let Ok(mut guard) = POSTMASTER.lock() else {
+        return;
+    };
+    if let Some((pid, dir)) = guard.take() {
+        let pid = nix::unistd::Pid::from_raw(pid);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT);
+        let _ = nix::sys::wait::waitpid(pid, None);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// Removes directories of earlier runs whose test binary was killed before cleaning up.
+fn sweep_leftovers() {
+    let Ok(entries) = std::fs::read_dir("/tmp") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !name.to_string_lossy().starts_with(DIR_PREFIX) {
+            continue;
+        }
+        let owner = std::fs::read_to_string(entry.path().join("owner")).unwrap_or_default();
+        let alive = owner
+            .trim()
+            .parse::<u32>()
+            .is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+        if !alive {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn shared() -> &'static Shared {
+    SHARED.get_or_init(|| {
+        sweep_leftovers();
+        let root = tempfile::Builder::new()
+            .prefix(DIR_PREFIX)
+            .tempdir_in("/tmp")
+            .expect("temp dir")
+            .keep();
+        std::fs::write(root.join("owner"), std::process::id().to_string()).expect("owner file");
+        // The unprivileged cluster user must be able to reach its directory inside.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+
+        let options = ClusterOptions {
+            pg_dir: root.join("pg"),
+            log_file: root.join("postgres.log"),
+            durable: false,
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        // The postmaster's parent-death signal follows the thread that spawned it: this
+        // thread lives as long as the test binary.
+        std::thread::spawn(move || match Cluster::start(&options) {
+            Ok(cluster) => {
+                let pid = cluster.pid().expect("running") as i32;
+                *POSTMASTER.lock().expect("lock") = Some((pid, root.clone()));
+                tx.send(Ok(cluster.socket_dir().to_path_buf()))
+                    .expect("send");
+                let _keep = cluster;
+                loop {
+                    std::thread::park();
+                }
+            }
+            Err(e) => tx.send(Err(e.to_string())).expect("send"),
+        });
+        let socket_dir = rx.recv().expect("cluster thread").expect("cluster starts");
+        unsafe {
+            atexit(stop_cluster);
+        }
+        let admin_url = socket_url(&socket_dir, "postgres");
+        let template_url = socket_url(&socket_dir, TEMPLATE);
+        on_own_runtime(async move {
+            let mut conn = AsyncPgConnection::establish(&admin_url)
+                .await
+                .expect("connect");
+            conn.batch_execute(&format!("CREATE DATABASE {TEMPLATE}"))
+                .await
+                .expect("create template");
+            db::migrate(&template_url).await.expect("migrate template");
+        });
+        Shared { socket_dir }
+    })
+}
+
+/// Runs a future to completion on a fresh runtime in a thread of its own.
+pub fn on_own_runtime<F: Future<Output = ()> + Send + 'static>(future: F) {
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(future)
+    })
+    .join()
+    .expect("harness thread");
+}
+
+/// A new database, copied from the migrated template; returns its URL.
+pub async fn fresh_database() -> String {
+    let shared = shared();
+    let name = format!(
+        "t_{}_{}",
+        std::process::id(),
+        NEXT_DB.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut conn = AsyncPgConnection::establish(&socket_url(&shared.socket_dir, "postgres"))
+        .await
+        .expect("connect");
+    conn.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
+        .await
+        .expect("create test database");
+    socket_url(&shared.socket_dir, &name)
+}
+
+/// URL of a database in the shared cluster by name (for tests that manage their own).
+pub fn cluster_url(database: &str) -> String {
+    socket_url(&shared().socket_dir, database)
+}
+
+/// Settings for a test app: defaults, with rate limits and cookies as in production.
+pub fn test_settings(database_url: &str) -> Settings {
+    Settings {
+        database_url: Some(database_url.to_string()),
+        pool_size: 4,
+        workers: 1,
+        ..Settings::default()
+    }
+}
+
+/// The real application on a loopback port with its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    /// The app's state, for direct database access in assertions.
+    pub state: AppState,
+    /// The database URL.
+    pub database_url: String,
+    handle: ServerHandle,
+}
+
+impl TestApp {
+    /// Starts the app with default test settings.
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    /// Starts the app after `adjust` has changed the settings.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        TestApp::spawn_on(&fresh_database().await, adjust).await
+    }
+
+    /// Starts another node of the app on an existing database.
+    pub async fn spawn_on(database_url: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let database_url = database_url.to_string();
+        let mut settings = test_settings(&database_url);
+        adjust(&mut settings);
+        let pool = db::build_pool(&database_url, settings.pool_size).expect("pool");
+        let state = AppState::new(pool, settings);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let server_state = state.clone();
+        let server = actix_web::HttpServer::new(move || build_app(server_state.clone()))
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .expect("listen")
+            .run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        TestApp {
+            base,
+            state,
+            database_url,
+            handle,
+        }
+    }
+
+    /// A new browser with an empty cookie jar.
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    /// A pooled connection to the app's database.
+    pub async fn conn(&self) -> parley::db::DbConn {
+        self.state.pool.get().await.expect("connection")
+    }
+
+    /// Registers `name` through the register page and returns their logged-in browser.
+    pub async fn member(&self, name: &str) -> Browser {
+        let browser = self.browser();
+        browser.get("/register").await;
+        let page = browser
+            .post(
+                "/register",
+                &[
+                    ("username", name),
+                    ("email", &format!("{name}@example.com")),
+                    ("password", PASSWORD),
+                    ("confirmation", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 303, "registering {name}: {}", page.text());
+        browser
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sends the stop command at once; the returned future only waits for completion.
+        drop(self.handle.stop(false));
+    }
+}
+
+/// The password every test member gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A person with a browser: keeps cookies, does not follow redirects by itself, and puts
+/// the CSRF token of the last page it saw into the forms it posts.
+pub struct Browser {
+    base: String,
+    client: reqwest::Client,
+    csrf: Mutex<Option<String>>,
+}
+
+impl Browser {
+    /// A fresh browser for the site at `base`.
+    pub fn new(base: &str) -> Browser {
+        Browser {
+            base: base.to_string(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            csrf: Mutex::new(None),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    async fn read(&self, response: reqwest::Response) -> Page {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.text().await.expect("body");
+        let page = Page {
+            status,
+            headers,
+            body,
+        };
+        if let Some(token) = page.csrf() {
+            *self.csrf.lock().expect("lock") = Some(token);
+        }
+        page
+    }
+
+    /// GET a path.
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self.client.get(self.url(path)).send().await.expect("GET");
+        self.read(response).await
+    }
+
+    /// POST a form with the CSRF token of the last page seen (unless `fields` has one).
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut form: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if !fields.iter().any(|(k, _)| *k == "csrf") {
+            let token = self.csrf.lock().expect("lock").clone().unwrap_or_default();
+            form.push(("csrf".into(), token));
+        }
+        let response = self
+            .client
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST");
+        self.read(response).await
+    }
+
+    /// Follows a redirect answer to its target.
+    pub async fn follow(&self, page: &Page) -> Page {
+        let location = page.location().expect("a redirect");
+        self.get(&location).await
+    }
+
+    /// Logs in through the log-in page.
+    pub async fn log_in(&self, identifier: &str, password: &str) -> Page {
+        self.get("/login").await;
+        self.post(
+            "/login",
+            &[("identifier", identifier), ("password", password)],
+        )
+        .await
+    }
+}
+
+/// A response as a person (and a test) reads it.
+pub struct Page {
+    /// Status code.
+    pub status: u16,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// Body text (HTML for pages).
+    pub body: String,
+}
+
+impl Page {
+    /// The `Location` of a redirect.
+    pub fn location(&self) -> Option<String> {
+        self.headers
+            .get(LOCATION)
+            .map(|v| v.to_str().expect("ascii").to_string())
+    }
+
+    /// Every `Set-Cookie` header.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().expect("ascii").to_string())
+            .collect()
+    }
+
+    /// The visible text of the page, whitespace folded.
+    pub fn text(&self) -> String {
+        let html = Html::parse_document(&self.body);
+        let body = Selector::parse("body").expect("selector");
+        let text: Vec<String> = html
+            .select(&body)
+            .flat_map(|b| b.text())
+            .map(str::to_string)
+            .collect();
+        text.join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Text of every element matching `css`.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        let html = Html::parse_document(&self.body);
+        let selector = Selector::parse(css).expect("selector");
+        html.select(&selector)
+            .map(|e| {
+                e.text()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// Value of attribute `attr` of the first element matching `css`.
+    pub fn attr(&self, css: &str, attr: &str) -> Option<String> {
+        let html = Html::parse_document(&self.body);
+        let selector = Selector::parse(css).expect("selector");
+        html.select(&selector)
+            .next()
+            .and_then(|e| e.value().attr(attr))
+            .map(str::to_string)
+    }
+
+    /// The CSRF token in the page's forms.
+    pub fn csrf(&self) -> Option<String> {
+        self.attr("input[name=csrf]", "value")
+    }
+
+    /// The error message shown for form field `name`.
+    pub fn field_error(&self, name: &str) -> Option<String> {
+        self.texts(&format!("#f-{name}-error")).into_iter().next()
+    }
+}

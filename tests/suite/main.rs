@@ -1,0 +1,8 @@
+//! The integration suite: one binary, so one PostgreSQL cluster serves every test in it.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod accounts;
+mod pages;
+mod supervisor;
