@@ -1,11 +1,88 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    categories (id) {
+        id -> Int8,
+        title -> Text,
+        position -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    forums (id) {
+        id -> Int8,
+        category_id -> Int8,
+        slug -> Text,
+        title -> Text,
+        description -> Text,
+        position -> Int4,
+        thread_count -> Int4,
+        post_count -> Int4,
+        last_post_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     login_failures (id) {
         id -> Int8,
         account_key -> Text,
         ip -> Text,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    post_quotes (post_id, quoted_post_id) {
+        post_id -> Int8,
+        quoted_post_id -> Int8,
+    }
+}
+
+diesel::table! {
+    post_revisions (id) {
+        id -> Int8,
+        post_id -> Int8,
+        body_source -> Text,
+        edited_by -> Int8,
+        reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    post_submissions (token) {
+        token -> Text,
+        user_id -> Int8,
+        post_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> Int8,
+        thread_id -> Int8,
+        author_id -> Int8,
+        position -> Int4,
+        body_source -> Text,
+        body_html -> Text,
+        created_at -> Timestamptz,
+        edited_at -> Nullable<Timestamptz>,
+        edited_by -> Nullable<Int8>,
+        hidden -> Bool,
+        hidden_by -> Nullable<Int8>,
+        hidden_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    reply_drafts (user_id, thread_id) {
+        user_id -> Int8,
+        thread_id -> Int8,
+        body -> Text,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -18,6 +95,34 @@ diesel::table! {
         last_seen_at -> Timestamptz,
         expires_at -> Timestamptz,
         user_agent -> Text,
+    }
+}
+
+diesel::table! {
+    thread_reads (user_id, thread_id) {
+        user_id -> Int8,
+        thread_id -> Int8,
+        last_position -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    threads (id) {
+        id -> Int8,
+        forum_id -> Int8,
+        author_id -> Int8,
+        title -> Text,
+        slug -> Text,
+        created_at -> Timestamptz,
+        last_post_at -> Timestamptz,
+        last_post_id -> Nullable<Int8>,
+        post_count -> Int4,
+        view_count -> Int8,
+        pinned -> Bool,
+        locked -> Bool,
+        hidden -> Bool,
+        solution_post_id -> Nullable<Int8>,
     }
 }
 
@@ -39,6 +144,31 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(forums -> categories (category_id));
+diesel::joinable!(forums -> posts (last_post_id));
+diesel::joinable!(post_revisions -> posts (post_id));
+diesel::joinable!(post_revisions -> users (edited_by));
+diesel::joinable!(post_submissions -> posts (post_id));
+diesel::joinable!(post_submissions -> users (user_id));
+diesel::joinable!(reply_drafts -> threads (thread_id));
+diesel::joinable!(reply_drafts -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(thread_reads -> threads (thread_id));
+diesel::joinable!(thread_reads -> users (user_id));
+diesel::joinable!(threads -> forums (forum_id));
+diesel::joinable!(threads -> users (author_id));
 
-diesel::allow_tables_to_appear_in_same_query!(login_failures, sessions, users,);
+diesel::allow_tables_to_appear_in_same_query!(
+    categories,
+    forums,
+    login_failures,
+    post_quotes,
+    post_revisions,
+    post_submissions,
+    posts,
+    reply_drafts,
+    sessions,
+    thread_reads,
+    threads,
+    users,
+);

@@ -1,6 +1,7 @@
 //! Categories, forums, threads and posts. So far: the forum start page.
 
 pub mod handlers;
+pub mod markup;
 pub mod views;
 
 use actix_web::web;

@@ -1,0 +1,12 @@
+DROP TABLE reply_drafts;
+DROP TABLE post_submissions;
+DROP TABLE thread_reads;
+DROP TABLE post_revisions;
+DROP TABLE post_quotes;
+ALTER TABLE threads DROP CONSTRAINT threads_last_post_id_fkey;
+ALTER TABLE threads DROP CONSTRAINT threads_solution_post_id_fkey;
+ALTER TABLE forums DROP CONSTRAINT forums_last_post_id_fkey;
+DROP TABLE posts;
+DROP TABLE threads;
+DROP TABLE forums;
+DROP TABLE categories;

@@ -1,0 +1,343 @@
+//! Post markup: CommonMark with `[quote=NAME post=ID] … [/quote]` blocks, rendered once at
+//! write time and cleaned by an allow-list sanitizer.
+//!
+//! Quotes are parsed before Markdown so they can nest and can be re-rendered when a quoted
+//! post is removed: the quoting post then shows "the quoted post was removed" instead of
+//! the text, without anything being decided at read time.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use ammonia::Builder;
+use maud::html;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// Quotes nested deeper than this are shown collapsed.
+pub const OPEN_QUOTE_DEPTH: usize = 2;
+
+/// What rendering needs to know of a quoted post.
+#[derive(Debug, Clone)]
+pub struct QuotedPost {
+    /// The quoted post's author, as the forum knows them (not as the quote claims).
+    pub author: String,
+    /// The quoted post was removed since.
+    pub hidden: bool,
+}
+
+#[derive(Debug, PartialEq)]
+enum Node {
+    Text(String),
+    Quote {
+        author: Option<String>,
+        post: Option<i64>,
+        children: Vec<Node>,
+    },
+}
+
+/// Removes what must never reach a page: control characters other than tab and newline,
+/// and the invisible bidirectional overrides that can disguise text. Line ends become `\n`.
+pub fn clean_text(input: &str) -> String {
+    input
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|&c| {
+            (c == '\n' || c == '\t' || !c.is_control())
+                && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
+}
+
+/// The post ids quoted anywhere in `source` (nested quotes included), each once.
+pub fn quoted_ids(source: &str) -> Vec<i64> {
+    fn walk(nodes: &[Node], out: &mut Vec<i64>, seen: &mut HashSet<i64>) {
+        for node in nodes {
+            if let Node::Quote { post, children, .. } = node {
+                if let Some(id) = post
+                    && seen.insert(*id)
+                {
+                    out.push(*id);
+                }
+                walk(children, out, seen);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&parse(source), &mut out, &mut HashSet::new());
+    out
+}
+
+/// The ids quoted at the top level of `source` (the posts this post answers directly).
+pub fn direct_quotes(source: &str) -> Vec<i64> {
+    let mut seen = HashSet::new();
+    parse(source)
+        .iter()
+        .filter_map(|node| match node {
+            Node::Quote { post: Some(id), .. } if seen.insert(*id) => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The text a reply form starts with to quote `source` by `author`.
+pub fn quote_block(author: &str, post_id: i64, source: &str) -> String {
+    let author: String = author.chars().filter(|c| !matches!(c, ']' | '\n')).collect();
+    format!("[quote={author} post={post_id}]\n{}\n[/quote]\n\n", source.trim())
+}
+
+/// Renders `source` to safe HTML. `quoted` describes the posts its quotes name.
+pub fn render(source: &str, quoted: &HashMap<i64, QuotedPost>) -> String {
+    let mut html = String::new();
+    render_nodes(&parse(source), 1, quoted, &mut html);
+    sanitizer().clean(&html).to_string()
+}
+
+fn render_nodes(nodes: &[Node], depth: usize, quoted: &HashMap<i64, QuotedPost>, out: &mut String) {
+    for node in nodes {
+        match node {
+            Node::Text(text) => out.push_str(&markdown(text)),
+            Node::Quote {
+                author,
+                post,
+                children,
+            } => {
+                let known = post.and_then(|id| quoted.get(&id).map(|q| (id, q)));
+                let name = known
+                    .map(|(_, q)| q.author.clone())
+                    .or_else(|| author.clone());
+                let head = html! {
+                    p.quote-head {
+                        @match (known, &name) {
+                            (Some((id, _)), Some(name)) => { a href=(format!("/p/{id}")) { (name) " wrote:" } },
+                            (None, Some(name)) => { (name) " wrote:" },
+                            (_, None) => { "Quote:" },
+                        }
+                    }
+                };
+                out.push_str("<blockquote class=\"quote\">");
+                out.push_str(&head.into_string());
+                if known.is_some_and(|(_, q)| q.hidden) {
+                    out.push_str("<p class=\"quote-removed\">The quoted post was removed.</p>");
+                } else if depth >= OPEN_QUOTE_DEPTH + 1 {
+                    out.push_str("<details><summary>Earlier quote</summary>");
+                    render_nodes(children, depth + 1, quoted, out);
+                    out.push_str("</details>");
+                } else {
+                    render_nodes(children, depth + 1, quoted, out);
+                }
+                out.push_str("</blockquote>");
+            }
+        }
+    }
+}
+
+/// CommonMark to HTML: raw HTML is shown as text, images become plain links.
+fn markdown(text: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let events = Parser::new_ext(text, options).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }),
+        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
+        other => other,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+fn sanitizer() -> &'static Builder<'static> {
+    static SANITIZER: OnceLock<Builder<'static>> = OnceLock::new();
+    SANITIZER.get_or_init(|| {
+        let mut builder = Builder::default();
+        builder
+            .rm_tags(["img"])
+            .add_tags(["details", "summary"])
+            .link_rel(Some("nofollow ugc noopener"))
+            .url_schemes(HashSet::from(["http", "https", "mailto"]))
+            .add_allowed_classes("blockquote", ["quote"])
+            .add_allowed_classes("p", ["quote-head", "quote-removed"]);
+        builder
+    })
+}
+
+fn parse(source: &str) -> Vec<Node> {
+    struct Frame {
+        author: Option<String>,
+        post: Option<i64>,
+        open_tag: String,
+        children: Vec<Node>,
+    }
+    fn push_text(nodes: &mut Vec<Node>, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if let Some(Node::Text(last)) = nodes.last_mut() {
+            last.push_str(text);
+        } else {
+            nodes.push(Node::Text(text.to_string()));
+        }
+    }
+
+    let mut root: Vec<Node> = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut rest = source;
+    while !rest.is_empty() {
+        let Some(at) = rest.find('[') else {
+            let target = stack.last_mut().map_or(&mut root, |f| &mut f.children);
+            push_text(target, rest);
+            break;
+        };
+        let (before, tail) = rest.split_at(at);
+        let target = stack.last_mut().map_or(&mut root, |f| &mut f.children);
+        push_text(target, before);
+        if let Some((len, author, post)) = open_tag(tail) {
+            stack.push(Frame {
+                author,
+                post,
+                open_tag: tail[..len].to_string(),
+                children: Vec::new(),
+            });
+            rest = &tail[len..];
+        } else if !stack.is_empty() && starts_with_ignore_case(tail, "[/quote]") {
+            if let Some(frame) = stack.pop() {
+                let node = Node::Quote {
+                    author: frame.author,
+                    post: frame.post,
+                    children: frame.children,
+                };
+                stack.last_mut().map_or(&mut root, |f| &mut f.children).push(node);
+            }
+            rest = &tail["[/quote]".len()..];
+        } else {
+            let target = stack.last_mut().map_or(&mut root, |f| &mut f.children);
+            push_text(target, "[");
+            rest = &tail[1..];
+        }
+    }
+    // Quotes never closed are just text.
+    while let Some(frame) = stack.pop() {
+        let target = stack.last_mut().map_or(&mut root, |f| &mut f.children);
+        push_text(target, &frame.open_tag);
+        for child in frame.children {
+            match child {
+                Node::Text(t) => push_text(target, &t),
+                quote => target.push(quote),
+            }
+        }
+    }
+    root
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+}
+
+/// Parses `[quote]`, `[quote=NAME]`, `[quote="NAME"]` and either with ` post=ID`:
+/// the tag's length, the name and the post id.
+fn open_tag(text: &str) -> Option<(usize, Option<String>, Option<i64>)> {
+    if !starts_with_ignore_case(text, "[quote") {
+        return None;
+    }
+    let end = text.find(']')?;
+    let inner = &text["[quote".len()..end];
+    if inner.contains('\n') || inner.len() > 100 {
+        return None;
+    }
+    if inner.is_empty() {
+        return Some((end + 1, None, None));
+    }
+    let inner = inner.strip_prefix('=')?;
+    let (name, post) = match inner.rsplit_once(" post=") {
+        Some((name, id)) => (name, Some(id.trim().parse::<i64>().ok()?)),
+        None => (inner, None),
+    };
+    let name = name.trim().trim_matches('"').trim();
+    let name = (!name.is_empty()).then(|| name.to_string());
+    Some((end + 1, name, post))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(source: &str) -> String {
+        render(source, &HashMap::new())
+    }
+
+    #[test]
+    fn commonmark_is_rendered_and_raw_html_is_inert() {
+        assert_eq!(plain("Hello *world*"), "<p>Hello <em>world</em></p>\n");
+        let html = plain("<script>alert(1)</script> <b onmouseover=x>bold</b>");
+        assert!(!html.contains("<script") && !html.contains("<b "), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn links_are_marked_and_dangerous_schemes_dropped() {
+        let html = plain("[site](https://example.com) [x](javascript:alert(1)) [d](data:text/html,hi)");
+        assert!(html.contains("href=\"https://example.com\" rel=\"nofollow ugc noopener\""), "{html}");
+        assert!(!html.contains("javascript:") && !html.contains("data:"), "{html}");
+    }
+
+    #[test]
+    fn images_become_links() {
+        let html = plain("![a cat](https://example.com/cat.png)");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("<a href=\"https://example.com/cat.png\""), "{html}");
+    }
+
+    #[test]
+    fn quotes_name_the_author_link_the_post_and_nest() {
+        let quoted = HashMap::from([
+            (7, QuotedPost { author: "karen".into(), hidden: false }),
+            (3, QuotedPost { author: "bob".into(), hidden: false }),
+        ]);
+        let source = "[quote=someone post=7]\n[quote=bob post=3]\nfirst\n[/quote]\nsecond\n[/quote]\n\nMy answer";
+        let html = render(source, &quoted);
+        assert!(html.contains("<a href=\"/p/7\" rel=\"nofollow ugc noopener\">karen wrote:</a>"), "{html}");
+        assert!(html.contains("bob wrote:") && html.contains("first") && html.contains("My answer"), "{html}");
+        assert!(!html.contains("someone"), "the forum's name for the author wins: {html}");
+        assert_eq!(quoted_ids(source), vec![7, 3]);
+        assert_eq!(direct_quotes(source), vec![7]);
+    }
+
+    #[test]
+    fn deep_quotes_collapse_and_removed_posts_are_not_shown() {
+        let source = "[quote=a]\n[quote=b]\n[quote=c]\ndeep\n[/quote]\n[/quote]\n[/quote]";
+        let html = plain(source);
+        assert_eq!(html.matches("<details>").count(), 1, "{html}");
+        let quoted = HashMap::from([(5, QuotedPost { author: "karen".into(), hidden: true })]);
+        let html = render("[quote=karen post=5]\nsecret words\n[/quote]\nreply", &quoted);
+        assert!(html.contains("The quoted post was removed.") && !html.contains("secret words"), "{html}");
+    }
+
+    #[test]
+    fn unbalanced_tags_are_text() {
+        let html = plain("[quote=karen]never closed");
+        assert!(html.contains("[quote=karen]never closed"), "{html}");
+        let html = plain("stray [/quote] tag [quote=x post=notanumber]");
+        assert!(html.contains("stray [/quote] tag [quote=x post=notanumber]"), "{html}");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_removed() {
+        assert_eq!(clean_text("a\u{0}b\u{202E}c\r\nd\u{7}\te"), "abc\nd\te");
+    }
+
+    #[test]
+    fn quote_blocks_round_trip() {
+        let block = quote_block("karen", 12, "  Hello there \n");
+        assert_eq!(block, "[quote=karen post=12]\nHello there\n[/quote]\n\n");
+        assert_eq!(quoted_ids(&block), vec![12]);
+    }
+}
