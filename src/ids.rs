@@ -3,14 +3,40 @@
 use diesel_derive_newtype::DieselNewType;
 use serde::{Deserialize, Serialize};
 
-/// Id of a row in `users`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, DieselNewType, Serialize, Deserialize,
-)]
-pub struct UserId(pub i64);
+/// Declares a typed id newtype with `Display`.
+macro_rules! row_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, DieselNewType, Serialize, Deserialize,
+        )]
+        pub struct $name(pub i64);
 
-impl std::fmt::Display for UserId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
 }
+
+row_id!(
+    /// Id of a row in `users`.
+    UserId
+);
+row_id!(
+    /// Id of a row in `categories`.
+    CategoryId
+);
+row_id!(
+    /// Id of a row in `forums`.
+    ForumId
+);
+row_id!(
+    /// Id of a row in `threads`.
+    ThreadId
+);
+row_id!(
+    /// Id of a row in `posts`.
+    PostId
+);

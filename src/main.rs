@@ -1,4 +1,4 @@
-//! The `parley` command line: serve, migrate, user.
+//! The `parley` command line: serve, migrate, user, demo.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,7 +35,12 @@ enum Command {
         /// Address to listen on, e.g. 0.0.0.0:8080 (overrides PARLEY_BIND).
         #[arg(long)]
         bind: Option<String>,
+        /// Fill an empty forum with demo content first.
+        #[arg(long)]
+        demo: bool,
     },
+    /// Fill an empty database with demo content and exit.
+    Demo,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage accounts.
@@ -70,13 +75,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = match cli.command.unwrap_or(Command::Serve { bind: None }) {
-        Command::Serve { bind } => {
+    let result = match cli.command.unwrap_or(Command::Serve {
+        bind: None,
+        demo: false,
+    }) {
+        Command::Serve { bind, demo } => {
             if let Some(bind) = bind {
                 settings.bind = bind;
             }
-            server::serve(settings)
+            server::serve(settings, demo)
         }
+        Command::Demo => server::demo(&settings),
         Command::Migrate => server::migrate(&settings),
         Command::User(UserCommand::Create {
             name,

@@ -19,20 +19,24 @@ pub type CommandError = Box<dyn std::error::Error>;
 
 /// `parley serve`: open the database (embedded or `DATABASE_URL`), migrate, serve until
 /// SIGINT/SIGTERM, then stop the embedded cluster.
-pub fn serve(settings: Settings) -> Result<(), CommandError> {
+pub fn serve(settings: Settings, load_demo: bool) -> Result<(), CommandError> {
     // The embedded cluster is started from the main thread: its parent-death signal is tied
     // to the thread that spawned it, and this one lives as long as the process.
     let database = Database::open(&settings)?;
-    let result = actix_web::rt::System::new().block_on(run(&database, settings));
+    let result = actix_web::rt::System::new().block_on(run(&database, settings, load_demo));
     database.close();
     result
 }
 
-async fn run(database: &Database, settings: Settings) -> Result<(), CommandError> {
+async fn run(database: &Database, settings: Settings, load_demo: bool) -> Result<(), CommandError> {
     let pool = prepare(database, &settings).await?;
     let state = AppState::new(pool, settings);
+    if load_demo {
+        load_demo_if_empty(&state.pool).await?;
+    }
     announce_setup_link(&state).await?;
     actix_web::rt::spawn(purge_periodically(state.pool.clone()));
+    actix_web::rt::spawn(flush_views_periodically(state.clone()));
 
     let bind = state.settings.bind.clone();
     let workers = match state.settings.workers {
@@ -53,6 +57,7 @@ async fn run(database: &Database, settings: Settings) -> Result<(), CommandError
     );
     server.run().await?;
     tracing::info!("stopped serving");
+    flush_views(&state).await;
     Ok(())
 }
 
@@ -78,6 +83,54 @@ async fn announce_setup_link(state: &AppState) -> Result<(), CommandError> {
         token
     );
     Ok(())
+}
+
+/// How often buffered thread views are written.
+const FLUSH_VIEWS_EVERY: Duration = Duration::from_secs(5);
+
+async fn flush_views_periodically(state: AppState) {
+    let mut tick = tokio::time::interval(FLUSH_VIEWS_EVERY);
+    loop {
+        tick.tick().await;
+        flush_views(&state).await;
+    }
+}
+
+async fn flush_views(state: &AppState) {
+    let Ok(mut conn) = state.pool.get().await else {
+        return;
+    };
+    if let Err(e) = state.views.flush(&mut conn).await {
+        tracing::warn!("writing view counts failed (kept for the next try): {e}");
+    }
+}
+
+async fn load_demo_if_empty(pool: &DbPool) -> Result<(), CommandError> {
+    let mut conn = pool.get().await?;
+    match crate::forums::demo::load(&mut conn).await {
+        Ok(()) => {
+            eprintln!(
+                "Demo content loaded. Every demo member's password is \"{}\" (the admin is maria.lopez).",
+                crate::forums::demo::DEMO_PASSWORD
+            );
+            Ok(())
+        }
+        Err(crate::forums::demo::DemoError::NotEmpty) => Ok(()),
+        Err(e) => Err(e.to_string().into()),
+    }
+}
+
+/// `parley demo`: fill an empty database with demo content.
+pub fn demo(settings: &Settings) -> Result<(), CommandError> {
+    with_database(settings, async |pool| {
+        let mut conn = pool.get().await?;
+        crate::forums::demo::load(&mut conn).await?;
+        eprintln!(
+            "Demo content loaded. Every demo member's password is \"{}\" (the admin is maria.lopez).",
+            crate::forums::demo::DEMO_PASSWORD
+        );
+        Ok(())
+    })
 }
 
 async fn purge_periodically(pool: DbPool) {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::accounts::setup::SetupGate;
 use crate::config::Settings;
 use crate::db::{DbConn, DbPool};
+use crate::forums::view_counter::ViewCounter;
 use crate::web::error::AppResult;
 
 /// Shared application state, cheap to clone.
@@ -16,6 +17,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The one-time link that creates the first admin.
     pub setup: Arc<SetupGate>,
+    /// Thread views not yet written to the database.
+    pub views: Arc<ViewCounter>,
 }
 
 impl AppState {
@@ -25,6 +28,7 @@ impl AppState {
             pool,
             settings: Arc::new(settings),
             setup: Arc::new(SetupGate::closed()),
+            views: Arc::new(ViewCounter::default()),
         }
     }
 

@@ -72,6 +72,8 @@ pub struct LoginInput {
     pub remember: Option<String>,
     /// Where to go afterwards.
     pub next: Option<String>,
+    /// A reply typed before logging in, kept for the reply form.
+    pub draft: Option<String>,
 }
 
 /// `/login`.
@@ -98,6 +100,12 @@ pub fn login_form(ctx: &Ctx, input: &LoginInput, problem: Option<&str>) -> Marku
             (csrf_input(ctx))
             @if let Some(next) = &input.next {
                 input type="hidden" name="next" value=(next);
+            }
+            @if let Some(draft) = &input.draft {
+                div.field {
+                    label for="f-draft" { "Your reply" }
+                    textarea id="f-draft" name="draft" rows="6" maxlength="50000" { (draft) }
+                }
             }
             (Field::new("identifier", "User name or e-mail address").value(&input.identifier)
                 .autocomplete("username").maxlength(EMAIL_MAX).render(&errors))

@@ -80,8 +80,14 @@ pub fn direct_quotes(source: &str) -> Vec<i64> {
 
 /// The text a reply form starts with to quote `source` by `author`.
 pub fn quote_block(author: &str, post_id: i64, source: &str) -> String {
-    let author: String = author.chars().filter(|c| !matches!(c, ']' | '\n')).collect();
-    format!("[quote={author} post={post_id}]\n{}\n[/quote]\n\n", source.trim())
+    let author: String = author
+        .chars()
+        .filter(|c| !matches!(c, ']' | '\n'))
+        .collect();
+    format!(
+        "[quote={author} post={post_id}]\n{}\n[/quote]\n\n",
+        source.trim()
+    )
 }
 
 /// Renders `source` to safe HTML. `quoted` describes the posts its quotes name.
@@ -117,7 +123,7 @@ fn render_nodes(nodes: &[Node], depth: usize, quoted: &HashMap<i64, QuotedPost>,
                 out.push_str(&head.into_string());
                 if known.is_some_and(|(_, q)| q.hidden) {
                     out.push_str("<p class=\"quote-removed\">The quoted post was removed.</p>");
-                } else if depth >= OPEN_QUOTE_DEPTH + 1 {
+                } else if depth > OPEN_QUOTE_DEPTH {
                     out.push_str("<details><summary>Earlier quote</summary>");
                     render_nodes(children, depth + 1, quoted, out);
                     out.push_str("</details>");
@@ -214,7 +220,10 @@ fn parse(source: &str) -> Vec<Node> {
                     post: frame.post,
                     children: frame.children,
                 };
-                stack.last_mut().map_or(&mut root, |f| &mut f.children).push(node);
+                stack
+                    .last_mut()
+                    .map_or(&mut root, |f| &mut f.children)
+                    .push(node);
             }
             rest = &tail["[/quote]".len()..];
         } else {
@@ -284,29 +293,60 @@ mod tests {
 
     #[test]
     fn links_are_marked_and_dangerous_schemes_dropped() {
-        let html = plain("[site](https://example.com) [x](javascript:alert(1)) [d](data:text/html,hi)");
-        assert!(html.contains("href=\"https://example.com\" rel=\"nofollow ugc noopener\""), "{html}");
-        assert!(!html.contains("javascript:") && !html.contains("data:"), "{html}");
+        let html =
+            plain("[site](https://example.com) [x](javascript:alert(1)) [d](data:text/html,hi)");
+        assert!(
+            html.contains("href=\"https://example.com\" rel=\"nofollow ugc noopener\""),
+            "{html}"
+        );
+        assert!(
+            !html.contains("javascript:") && !html.contains("data:"),
+            "{html}"
+        );
     }
 
     #[test]
     fn images_become_links() {
         let html = plain("![a cat](https://example.com/cat.png)");
         assert!(!html.contains("<img"), "{html}");
-        assert!(html.contains("<a href=\"https://example.com/cat.png\""), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.com/cat.png\""),
+            "{html}"
+        );
     }
 
     #[test]
     fn quotes_name_the_author_link_the_post_and_nest() {
         let quoted = HashMap::from([
-            (7, QuotedPost { author: "karen".into(), hidden: false }),
-            (3, QuotedPost { author: "bob".into(), hidden: false }),
+            (
+                7,
+                QuotedPost {
+                    author: "karen".into(),
+                    hidden: false,
+                },
+            ),
+            (
+                3,
+                QuotedPost {
+                    author: "bob".into(),
+                    hidden: false,
+                },
+            ),
         ]);
         let source = "[quote=someone post=7]\n[quote=bob post=3]\nfirst\n[/quote]\nsecond\n[/quote]\n\nMy answer";
         let html = render(source, &quoted);
-        assert!(html.contains("<a href=\"/p/7\" rel=\"nofollow ugc noopener\">karen wrote:</a>"), "{html}");
-        assert!(html.contains("bob wrote:") && html.contains("first") && html.contains("My answer"), "{html}");
-        assert!(!html.contains("someone"), "the forum's name for the author wins: {html}");
+        assert!(
+            html.contains("<a href=\"/p/7\" rel=\"nofollow ugc noopener\">karen wrote:</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("bob wrote:") && html.contains("first") && html.contains("My answer"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("someone"),
+            "the forum's name for the author wins: {html}"
+        );
         assert_eq!(quoted_ids(source), vec![7, 3]);
         assert_eq!(direct_quotes(source), vec![7]);
     }
@@ -316,9 +356,21 @@ mod tests {
         let source = "[quote=a]\n[quote=b]\n[quote=c]\ndeep\n[/quote]\n[/quote]\n[/quote]";
         let html = plain(source);
         assert_eq!(html.matches("<details>").count(), 1, "{html}");
-        let quoted = HashMap::from([(5, QuotedPost { author: "karen".into(), hidden: true })]);
-        let html = render("[quote=karen post=5]\nsecret words\n[/quote]\nreply", &quoted);
-        assert!(html.contains("The quoted post was removed.") && !html.contains("secret words"), "{html}");
+        let quoted = HashMap::from([(
+            5,
+            QuotedPost {
+                author: "karen".into(),
+                hidden: true,
+            },
+        )]);
+        let html = render(
+            "[quote=karen post=5]\nsecret words\n[/quote]\nreply",
+            &quoted,
+        );
+        assert!(
+            html.contains("The quoted post was removed.") && !html.contains("secret words"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -326,7 +378,10 @@ mod tests {
         let html = plain("[quote=karen]never closed");
         assert!(html.contains("[quote=karen]never closed"), "{html}");
         let html = plain("stray [/quote] tag [quote=x post=notanumber]");
-        assert!(html.contains("stray [/quote] tag [quote=x post=notanumber]"), "{html}");
+        assert!(
+            html.contains("stray [/quote] tag [quote=x post=notanumber]"),
+            "{html}"
+        );
     }
 
     #[test]

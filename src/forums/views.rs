@@ -1,22 +1,422 @@
-//! Markup of the forum pages.
+//! Markup of the forum pages: start, forum, thread, composer and edit.
 
-use maud::{Markup, html};
+use std::collections::HashMap;
 
+use maud::{Markup, PreEscaped, html};
+
+use crate::accounts::views::{LoginInput, login_form};
+use crate::forums::types::{
+    Backlink, Category, ForumHeader, ForumSummary, PostView, ThreadHeader, ThreadListItem,
+};
+use crate::forums::writing::{BODY_MAX, TITLE_MAX};
+use crate::ids::PostId;
 use crate::web::ctx::Ctx;
+use crate::web::form::{Field, FieldErrors, csrf_input, error_summary};
 use crate::web::layout::page;
+use crate::web::pagination::{self, Pages};
+use crate::web::redirect::url_encode;
+use crate::web::time;
 
-/// The forum start page.
-pub fn start(ctx: &Ctx) -> Markup {
+fn profile_link(name: &str) -> Markup {
+    html! { a.user href=(format!("/u/{}", url_encode(name))) { (name) } }
+}
+
+/// `Forum start / Category / Forum` trail.
+fn breadcrumbs(items: &[(&str, Option<String>)]) -> Markup {
+    html! {
+        nav.breadcrumbs aria-label="Breadcrumbs" {
+            ol {
+                li { a href="/" { "Forum start" } }
+                @for (label, href) in items {
+                    li { @match href { Some(h) => a href=(h) { (label) }, None => span aria-current="page" { (label) } } }
+                }
+            }
+        }
+    }
+}
+
+/// The forum start page: categories with their forums, counts and last posts.
+pub fn start(ctx: &Ctx, categories: &[Category], forums: &[ForumSummary]) -> Markup {
+    let tz = ctx.time_zone();
     page(
         ctx,
         "Forum start",
         html! {
             h1 { (ctx.site_name()) }
             p.lead { "A place for customer-service professionals to ask, answer and learn from each other." }
-            section.card {
-                h2 { "Forums" }
-                p { "No forums have been created yet." }
+            @if categories.is_empty() {
+                section.card { p { "No forums have been created yet." }
+                    @if ctx.user().is_some_and(|u| u.role >= crate::accounts::types::Role::Admin) {
+                        p { a href="/admin/forums" { "Create the first forum" } }
+                    }
+                }
+            }
+            @for category in categories {
+                section.category aria-labelledby=(format!("c{}", category.id)) {
+                    h2 id=(format!("c{}", category.id)) { (category.title) }
+                    table.listing {
+                        thead { tr {
+                            th scope="col" { "Forum" }
+                            th.num scope="col" { "Threads" }
+                            th.num scope="col" { "Posts" }
+                            th scope="col" { "Last post" }
+                        } }
+                        tbody {
+                            @for forum in forums.iter().filter(|f| f.category_id == category.id) {
+                                tr {
+                                    td {
+                                        a.title href=(format!("/f/{}", forum.slug)) { (forum.title) }
+                                        @if !forum.description.is_empty() { p.desc { (forum.description) } }
+                                    }
+                                    td.num data-label="Threads" { (forum.thread_count) }
+                                    td.num data-label="Posts" { (forum.post_count) }
+                                    td.last data-label="Last post" {
+                                        @match (forum.last_post_id, forum.last_post_at) {
+                                            (Some(id), Some(at)) => {
+                                                a href=(format!("/p/{id}")) { bdi { (forum.last_thread_title.as_deref().unwrap_or("")) } }
+                                                br;
+                                                "by " (profile_link(forum.last_author.as_deref().unwrap_or("")))
+                                                ", " (time::relative(at, tz))
+                                            },
+                                            _ => span.muted { "No posts yet" },
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         },
     )
+}
+
+/// A forum's thread list.
+pub fn forum(ctx: &Ctx, forum: &ForumHeader, threads: &[ThreadListItem], pages: Pages) -> Markup {
+    let tz = ctx.time_zone();
+    let logged_in = ctx.user().is_some();
+    let path = format!("/f/{}", forum.slug);
+    page(
+        ctx,
+        &forum.title,
+        html! {
+            (breadcrumbs(&[(&forum.category_title, None), (&forum.title, None)]))
+            div.page-head {
+                h1 { (forum.title) }
+                a.button href=(format!("/f/{}/new", forum.slug)) { "New thread" }
+            }
+            @if !forum.description.is_empty() { p.lead { (forum.description) } }
+            (pagination::nav(&path, pages))
+            @if threads.is_empty() {
+                p.card { "No threads yet. Start the first one!" }
+            } @else {
+                table.listing.threads {
+                    thead { tr {
+                        th scope="col" { "Thread" }
+                        th.num scope="col" { "Replies" }
+                        th.num scope="col" { "Views" }
+                        th scope="col" { "Last post" }
+                    } }
+                    tbody {
+                        @for thread in threads {
+                            @let unread = thread.has_unread(logged_in);
+                            tr.unread[unread] {
+                                td {
+                                    @if thread.pinned { span.badge.pinned { "Pinned" } " " }
+                                    @if thread.locked { span.badge.locked { "Locked" } " " }
+                                    @if thread.answered { span.badge.answered { "Answered" } " " }
+                                    a.title href=(format!("/t/{}/{}", thread.id, thread.slug)) { bdi { (thread.title) } }
+                                    @if unread {
+                                        " " a.new href=(format!("/t/{}/unread", thread.id)) { "new posts" }
+                                    }
+                                    p.meta { "by " (profile_link(&thread.author)) ", " (time::date(thread.created_at, tz)) }
+                                }
+                                td.num data-label="Replies" { (thread.replies()) }
+                                td.num data-label="Views" { (thread.view_count) }
+                                td.last data-label="Last post" {
+                                    @if let Some(id) = thread.last_post_id {
+                                        a href=(format!("/p/{id}")) { (time::relative(thread.last_post_at, tz)) }
+                                        br;
+                                        "by " (profile_link(thread.last_author.as_deref().unwrap_or("")))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            (pagination::nav(&path, pages))
+        },
+    )
+}
+
+/// Everything the thread page shows.
+pub struct ThreadPage<'a> {
+    /// The thread.
+    pub thread: &'a ThreadHeader,
+    /// Posts of this page.
+    pub posts: &'a [PostView],
+    /// Posts quoting those.
+    pub backlinks: &'a [Backlink],
+    /// Where we are.
+    pub pages: Pages,
+    /// A visitor's draft, kept through a failed log-in.
+    pub draft: &'a str,
+}
+
+/// A thread page.
+pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
+    let thread = view.thread;
+    let path = thread.path();
+    let mut quoted_in: HashMap<PostId, Vec<&Backlink>> = HashMap::new();
+    for link in view.backlinks {
+        quoted_in.entry(link.quoted_post_id).or_default().push(link);
+    }
+    page(
+        ctx,
+        &thread.title,
+        html! {
+            (breadcrumbs(&[(&thread.category_title, None), (&thread.forum_title, Some(format!("/f/{}", thread.forum_slug)))]))
+            h1 { bdi { (thread.title) } }
+            @if thread.locked { p.notice { "This thread is locked: it takes no new replies." } }
+            (pagination::nav(&path, view.pages))
+            @for post in view.posts {
+                (post_article(ctx, thread, post, quoted_in.get(&post.id).map(Vec::as_slice).unwrap_or(&[])))
+            }
+            (pagination::nav(&path, view.pages))
+            (reply_box(ctx, thread, view.draft))
+        },
+    )
+}
+
+fn post_article(
+    ctx: &Ctx,
+    thread: &ThreadHeader,
+    post: &PostView,
+    quoted_in: &[&Backlink],
+) -> Markup {
+    let tz = ctx.time_zone();
+    let own = ctx.user().is_some_and(|u| u.id == post.author_id);
+    html! {
+        article.post id=(format!("p{}", post.id)) aria-labelledby=(format!("h{}", post.id)) {
+            aside.author {
+                (profile_link(&post.author))
+                @if post.author_role != "member" { span.badge { (role_label(&post.author_role)) } }
+                p.meta { "Joined " (time::date(post.author_joined, tz)) br; "Posts: " (post.author_posts) }
+            }
+            div.post-main {
+                header.post-head id=(format!("h{}", post.id)) {
+                    a.permalink href=(format!("/p/{}", post.id)) title="Permalink" { "#" (post.position) }
+                    " · " (time::datetime(post.created_at, tz))
+                    @if let Some(edited) = post.edited_at { " · " span.edited { "edited " (time::datetime(edited, tz)) } }
+                }
+                @if post.hidden {
+                    p.removed { @if post.hidden_by_author { "This post was deleted by its author." } @else { "This post was removed by a moderator." } }
+                } @else {
+                    div.body { (PreEscaped(&post.body_html)) }
+                }
+                @if !quoted_in.is_empty() {
+                    p.backlinks { "Quoted in "
+                        @for (i, link) in quoted_in.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            a href=(format!("/p/{}", link.post_id)) {
+                                @if link.thread_id != thread.id { "another thread " } "#" (link.position)
+                            }
+                        }
+                    }
+                }
+                @if !post.hidden {
+                    footer.actions {
+                        @if !thread.locked {
+                            a href=(format!("/t/{}/reply?quote={}", thread.id, post.id)) { "Quote" }
+                            " · " a href=(format!("/t/{}/reply", thread.id)) { "Reply" }
+                            " · "
+                        }
+                        a href=(format!("/p/{}", post.id)) { "Permalink" }
+                        @if own {
+                            " · " a href=(format!("/p/{}/edit", post.id)) { "Edit" }
+                            " · "
+                            form.inline method="post" action=(format!("/p/{}/delete", post.id)) {
+                                (csrf_input(ctx))
+                                button.link type="submit" { "Delete" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn role_label(role: &str) -> &'static str {
+    match role {
+        "admin" => "Administrator",
+        "moderator" => "Moderator",
+        _ => "Member",
+    }
+}
+
+fn reply_box(ctx: &Ctx, thread: &ThreadHeader, draft: &str) -> Markup {
+    if thread.locked {
+        return html! {};
+    }
+    html! {
+        section.card.reply-box aria-labelledby="reply-heading" {
+            h2 #reply-heading { "Reply" }
+            @if ctx.user().is_some() {
+                (composer(ctx, &format!("/t/{}/reply", thread.id), None, draft, &FieldErrors::new(), &crate::web::cookies::random_token()))
+            } @else {
+                p { strong { "Only registered members can post — log in or " a href="/register" { "register" } "." } }
+                p.hint { "Your reply is kept while you log in." }
+                (login_form(ctx, &LoginInput {
+                    next: Some(format!("/t/{}/reply", thread.id)),
+                    draft: Some(draft.to_string()),
+                    ..LoginInput::default()
+                }, None))
+            }
+        }
+    }
+}
+
+/// The textarea of a post, with its label and the markup help.
+fn body_field(body: &str, errors: &FieldErrors) -> Markup {
+    let error = errors.get("body");
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for="f-body" { "Message" }
+            textarea id="f-body" name="body" rows="10" maxlength=(BODY_MAX) required
+                aria-describedby="markup-help" aria-invalid=[error.map(|_| "true")] { (body) }
+            @if let Some(e) = error { p.error id="f-body-error" { (e) } }
+            (markup_help())
+        }
+    }
+}
+
+/// The composer: optional title, body, one-time token, Preview and Post.
+pub fn composer(
+    ctx: &Ctx,
+    action: &str,
+    title: Option<&str>,
+    body: &str,
+    errors: &FieldErrors,
+    submission: &str,
+) -> Markup {
+    html! {
+        (error_summary(errors))
+        form.composer method="post" action=(action) {
+            (csrf_input(ctx))
+            input type="hidden" name="submission" value=(submission);
+            @if let Some(title) = title {
+                (Field::new("title", "Title").value(title).maxlength(TITLE_MAX).render(errors))
+            }
+            (body_field(body, errors))
+            div.buttons {
+                button type="submit" name="action" value="post" { "Post" }
+                " "
+                button.secondary type="submit" name="action" value="preview" { "Preview" }
+            }
+        }
+    }
+}
+
+/// The allowed syntax, shown under every composer.
+pub fn markup_help() -> Markup {
+    html! {
+        details #markup-help .markup-help {
+            summary { "Formatting help" }
+            ul {
+                li { code { "*italic*" } ", " code { "**bold**" } ", " code { "~~struck~~" } ", " code { "`code`" } }
+                li { code { "[a link](https://example.com)" } " — links open as plain links; images are shown as links" }
+                li { code { "> quoted line" } ", " code { "- list item" } ", " code { "1. numbered item" } ", " code { "# Heading" } }
+                li { "Quote a post: " code { "[quote=name post=123] … [/quote]" } " (the Quote button writes it for you)" }
+                li { "HTML is shown as text." }
+            }
+        }
+    }
+}
+
+/// The reply page (also shown again with errors or a preview).
+pub fn reply_page(
+    ctx: &Ctx,
+    thread: &ThreadHeader,
+    body: &str,
+    errors: &FieldErrors,
+    preview: Option<&str>,
+    submission: &str,
+) -> Markup {
+    page(
+        ctx,
+        &format!("Reply to {}", thread.title),
+        html! {
+            (breadcrumbs(&[(&thread.forum_title, Some(format!("/f/{}", thread.forum_slug))), (&thread.title, Some(thread.path()))]))
+            h1 { "Reply to " bdi { (thread.title) } }
+            (preview_block(preview))
+            (composer(ctx, &format!("/t/{}/reply", thread.id), None, body, errors, submission))
+        },
+    )
+}
+
+/// The new-thread page.
+pub fn new_thread_page(
+    ctx: &Ctx,
+    forum: &ForumHeader,
+    title: &str,
+    body: &str,
+    errors: &FieldErrors,
+    preview: Option<&str>,
+    submission: &str,
+) -> Markup {
+    page(
+        ctx,
+        &format!("New thread in {}", forum.title),
+        html! {
+            (breadcrumbs(&[(&forum.category_title, None), (&forum.title, Some(format!("/f/{}", forum.slug)))]))
+            h1 { "New thread in " (forum.title) }
+            (preview_block(preview))
+            (composer(ctx, &format!("/f/{}/new", forum.slug), Some(title), body, errors, submission))
+        },
+    )
+}
+
+/// The edit page of a post.
+pub fn edit_page(
+    ctx: &Ctx,
+    post_id: PostId,
+    thread: &ThreadHeader,
+    body: &str,
+    errors: &FieldErrors,
+    preview: Option<&str>,
+) -> Markup {
+    page(
+        ctx,
+        "Edit post",
+        html! {
+            (breadcrumbs(&[(&thread.forum_title, Some(format!("/f/{}", thread.forum_slug))), (&thread.title, Some(thread.path()))]))
+            h1 { "Edit post" }
+            (preview_block(preview))
+            (error_summary(errors))
+            form.composer method="post" action=(format!("/p/{post_id}/edit")) {
+                (csrf_input(ctx))
+                (body_field(body, errors))
+                div.buttons {
+                    button type="submit" name="action" value="post" { "Save" }
+                    " "
+                    button.secondary type="submit" name="action" value="preview" { "Preview" }
+                    " " a href=(format!("/p/{post_id}")) { "Cancel" }
+                }
+            }
+        },
+    )
+}
+
+fn preview_block(preview: Option<&str>) -> Markup {
+    html! {
+        @if let Some(html) = preview {
+            section.card.preview aria-labelledby="preview-heading" {
+                h2 #preview-heading { "Preview" }
+                div.body { (PreEscaped(html)) }
+                p.hint { "Not posted yet." }
+            }
+        }
+    }
 }

@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 use sha2::{Digest, Sha256};
 
 use crate::accounts::sessions;
-use crate::accounts::types::SessionUser;
+use crate::accounts::types::{Role, SessionUser};
 use crate::state::AppState;
 use crate::web::cookies;
 use crate::web::error::{AppError, AppResult};
@@ -181,6 +181,34 @@ impl CurrentUser {
     /// The member.
     pub fn user(&self) -> &SessionUser {
         &self.user
+    }
+}
+
+/// A context whose member is an administrator; members get 403, visitors the log-in page.
+pub struct Admin(pub CurrentUser);
+
+impl Deref for Admin {
+    type Target = CurrentUser;
+    fn deref(&self) -> &CurrentUser {
+        &self.0
+    }
+}
+
+impl FromRequest for Admin {
+    type Error = AppError;
+    type Future = LocalFuture<Admin>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let member = CurrentUser::from_request(req, payload);
+        Box::pin(async move {
+            let member = member.await?;
+            if member.user().role < Role::Admin {
+                return Err(AppError::Forbidden(
+                    "Only administrators may do this.".into(),
+                ));
+            }
+            Ok(Admin(member))
+        })
     }
 }
 

@@ -9,6 +9,7 @@ pub mod form;
 pub mod health;
 pub mod layout;
 pub mod middleware;
+pub mod pagination;
 pub mod redirect;
 pub mod time;
 

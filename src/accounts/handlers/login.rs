@@ -103,6 +103,9 @@ pub async fn submit(
         let fresh = password::hash(input.password).await?;
         store::set_password_hash(&mut conn, account.id, &fresh).await?;
     }
+    if let (Some(next), Some(draft)) = (&input.next, &input.draft) {
+        crate::forums::writing::keep_draft(&mut conn, account.id, next, draft).await?;
+    }
     let remember = is_checked(&input.remember);
     let token = sessions::create(&mut conn, account.id, remember, client::user_agent(&req)).await?;
     tracing::info!(user = %account.id, "logged in");

@@ -1,0 +1,358 @@
+//! Writing: new threads, replies (with quotes and preview), edits and deletions.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use crate::forums::handlers::reading::visible_thread;
+use crate::forums::markup;
+use crate::forums::store;
+use crate::forums::views;
+use crate::forums::writing::{self, Deleted, Draft, WriteError};
+use crate::ids::{PostId, ThreadId};
+use crate::web::cookies::{random_token, set_flash};
+use crate::web::ctx::CurrentUser;
+use crate::web::error::{AppError, AppResult};
+use crate::web::form::{CsrfForm, FieldErrors, NoFields};
+use crate::web::{html, redirect};
+
+/// A composer form as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ComposeForm {
+    title: String,
+    body: String,
+    submission: String,
+    action: String,
+}
+
+impl ComposeForm {
+    fn wants_preview(&self) -> bool {
+        self.action == "preview"
+    }
+
+    /// A fresh token when the form came without one (never trusted to be unique otherwise).
+    fn submission(&self) -> String {
+        if self.submission.len() >= 16 && self.submission.len() <= 64 {
+            self.submission.clone()
+        } else {
+            random_token()
+        }
+    }
+}
+
+/// How a failed write comes back: the form with the text kept and a message, or an error page.
+fn form_error(e: WriteError) -> Result<(StatusCode, FieldErrors), AppError> {
+    let mut errors = FieldErrors::new();
+    match e {
+        WriteError::Invalid(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors)),
+        WriteError::Failed(AppError::Forbidden(message)) => {
+            errors.add("body", message);
+            Ok((StatusCode::FORBIDDEN, errors))
+        }
+        WriteError::Failed(AppError::Unavailable(detail)) => {
+            tracing::warn!("could not save a post: {detail}");
+            errors.add(
+                "body",
+                "Your post could not be saved just now. Nothing was lost: please try again.",
+            );
+            Ok((StatusCode::SERVICE_UNAVAILABLE, errors))
+        }
+        WriteError::Failed(other) => Err(other),
+    }
+}
+
+/// `GET /f/{slug}/new`.
+pub async fn new_thread_form(
+    member: CurrentUser,
+    slug: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let mut conn = member.state.conn().await?;
+    let forum = store::forum_by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(html(
+        StatusCode::OK,
+        views::new_thread_page(
+            &member,
+            &forum,
+            "",
+            "",
+            &FieldErrors::new(),
+            None,
+            &random_token(),
+        ),
+    ))
+}
+
+/// `POST /f/{slug}/new`.
+pub async fn new_thread(
+    member: CurrentUser,
+    slug: web::Path<String>,
+    CsrfForm(form): CsrfForm<ComposeForm>,
+) -> AppResult<HttpResponse> {
+    let mut conn = member.state.conn().await?;
+    let forum = store::forum_by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let mut errors = FieldErrors::new();
+    let title = writing::check_title(&form.title, &mut errors);
+    let body = writing::check_body(&form.body, &mut errors);
+    let submission = form.submission();
+    let show = |status, errors: &FieldErrors, preview: Option<&str>| {
+        html(
+            status,
+            views::new_thread_page(
+                &member,
+                &forum,
+                &form.title,
+                &form.body,
+                errors,
+                preview,
+                &submission,
+            ),
+        )
+    };
+    if form.wants_preview() || !errors.is_empty() {
+        let preview = preview_html(&member, &body, &errors).await?;
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return Ok(show(status, &errors, preview.as_deref()));
+    }
+    let draft = Draft {
+        author: member.user().id,
+        body: &body,
+        submission: &submission,
+    };
+    let mut conn = member.state.conn().await?;
+    match writing::create_thread(&mut conn, forum.id, &title, &draft).await {
+        Ok((_, post)) => Ok(redirect::see_other(&format!("/p/{post}"))),
+        Err(e) => {
+            let (status, errors) = form_error(e)?;
+            Ok(show(status, &errors, None))
+        }
+    }
+}
+
+async fn preview_html(
+    member: &CurrentUser,
+    body: &str,
+    errors: &FieldErrors,
+) -> AppResult<Option<String>> {
+    if errors.get("body").is_some() || body.trim().is_empty() {
+        return Ok(None);
+    }
+    let mut conn = member.state.conn().await?;
+    match writing::render(&mut conn, body).await {
+        Ok((html, _)) => Ok(Some(html)),
+        Err(WriteError::Failed(e)) => Err(e),
+        Err(WriteError::Invalid(_)) => Ok(None),
+    }
+}
+
+/// `?quote=ID` (repeatable) on the reply page.
+fn quote_ids(req: &HttpRequest) -> Vec<PostId> {
+    req.query_string()
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("quote="))
+        .filter_map(|id| id.parse::<i64>().ok())
+        .take(10)
+        .map(PostId)
+        .collect()
+}
+
+/// `GET /t/{id}/reply`: the composer, pre-filled with a kept draft or the quoted posts.
+pub async fn reply_form(
+    req: HttpRequest,
+    member: CurrentUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let thread = visible_thread(&member, ThreadId(*id)).await?;
+    let mut conn = member.state.conn().await?;
+    let mut body = store::draft(&mut conn, member.user().id, thread.id)
+        .await?
+        .unwrap_or_default();
+    for post in store::posts_for_quoting(&mut conn, &quote_ids(&req)).await? {
+        if !post.hidden {
+            body.push_str(&markup::quote_block(
+                &post.author,
+                post.id.0,
+                &post.body_source,
+            ));
+        }
+    }
+    Ok(html(
+        StatusCode::OK,
+        views::reply_page(
+            &member,
+            &thread,
+            &body,
+            &FieldErrors::new(),
+            None,
+            &random_token(),
+        ),
+    ))
+}
+
+/// `POST /t/{id}/reply`.
+pub async fn reply(
+    member: CurrentUser,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ComposeForm>,
+) -> AppResult<HttpResponse> {
+    let thread = visible_thread(&member, ThreadId(*id)).await?;
+    let mut errors = FieldErrors::new();
+    let body = writing::check_body(&form.body, &mut errors);
+    let submission = form.submission();
+    let show = |status, errors: &FieldErrors, preview: Option<&str>| {
+        html(
+            status,
+            views::reply_page(&member, &thread, &form.body, errors, preview, &submission),
+        )
+    };
+    if form.wants_preview() || !errors.is_empty() {
+        let preview = preview_html(&member, &body, &errors).await?;
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return Ok(show(status, &errors, preview.as_deref()));
+    }
+    let draft = Draft {
+        author: member.user().id,
+        body: &body,
+        submission: &submission,
+    };
+    let mut conn = member.state.conn().await?;
+    match writing::reply(&mut conn, thread.id, &draft).await {
+        Ok(post) => Ok(redirect::see_other(&format!("/p/{post}"))),
+        Err(e) => {
+            let (status, errors) = form_error(e)?;
+            Ok(show(status, &errors, None))
+        }
+    }
+}
+
+/// The edit form as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EditForm {
+    body: String,
+    action: String,
+}
+
+async fn own_post(
+    member: &CurrentUser,
+    id: PostId,
+) -> AppResult<(
+    crate::forums::types::PostForEdit,
+    crate::forums::types::ThreadHeader,
+)> {
+    let mut conn = member.state.conn().await?;
+    let post = store::post_for_edit(&mut conn, id)
+        .await?
+        .filter(|p| !p.hidden)
+        .ok_or(AppError::NotFound)?;
+    if post.author_id != member.user().id {
+        return Err(AppError::Forbidden(
+            "You can edit only your own posts.".into(),
+        ));
+    }
+    drop(conn);
+    let thread = visible_thread(member, post.thread_id).await?;
+    Ok((post, thread))
+}
+
+/// `GET /p/{id}/edit`.
+pub async fn edit_form(member: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let (post, thread) = own_post(&member, PostId(*id)).await?;
+    Ok(html(
+        StatusCode::OK,
+        views::edit_page(
+            &member,
+            post.id,
+            &thread,
+            &post.body_source,
+            &FieldErrors::new(),
+            None,
+        ),
+    ))
+}
+
+/// `POST /p/{id}/edit`: the previous text is kept as a revision.
+pub async fn edit(
+    member: CurrentUser,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<EditForm>,
+) -> AppResult<HttpResponse> {
+    let (post, thread) = own_post(&member, PostId(*id)).await?;
+    let mut errors = FieldErrors::new();
+    let body = writing::check_body(&form.body, &mut errors);
+    if form.action == "preview" || !errors.is_empty() {
+        let preview = preview_html(&member, &body, &errors).await?;
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return Ok(html(
+            status,
+            views::edit_page(
+                &member,
+                post.id,
+                &thread,
+                &form.body,
+                &errors,
+                preview.as_deref(),
+            ),
+        ));
+    }
+    let mut conn = member.state.conn().await?;
+    match writing::edit(&mut conn, post.id, member.user().id, &body, None).await {
+        Ok(()) => Ok(redirect::see_other(&format!("/p/{}", post.id))),
+        Err(e) => {
+            let (status, errors) = form_error(e)?;
+            Ok(html(
+                status,
+                views::edit_page(&member, post.id, &thread, &form.body, &errors, None),
+            ))
+        }
+    }
+}
+
+/// `POST /p/{id}/delete`: the author removes their post.
+pub async fn delete(
+    member: CurrentUser,
+    id: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let post = PostId(*id);
+    let mut conn = member.state.conn().await?;
+    let location = store::post_location(&mut conn, post)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let outcome = writing::delete_by_author(&mut conn, post, member.user().id)
+        .await
+        .map_err(|e| match e {
+            WriteError::Failed(e) => e,
+            WriteError::Invalid(_) => AppError::BadRequest("This post cannot be deleted.".into()),
+        })?;
+    let secure = member.state.settings.secure_cookies;
+    let mut response = match outcome {
+        Deleted::Thread => redirect::see_other("/"),
+        Deleted::Post => {
+            redirect::see_other(&format!("/t/{}/{}", location.thread_id, location.slug))
+        }
+    };
+    let message = match outcome {
+        Deleted::Thread => "Your thread was deleted.",
+        Deleted::Post => "Your post was deleted.",
+    };
+    set_flash(&mut response, message, secure);
+    Ok(response)
+}

@@ -1,0 +1,827 @@
+//! Every query of the forums feature. Each page is a fixed number of statements, whatever
+//! the number of rows on it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::db::schema::{
+    categories, forums, post_quotes, post_revisions, post_submissions, posts, reply_drafts,
+    thread_reads, threads, users,
+};
+use crate::forums::markup::QuotedPost;
+use crate::forums::types::{
+    Backlink, Category, ForumHeader, ForumSummary, PostForEdit, PostLocation, PostView,
+    ThreadHeader, ThreadListItem,
+};
+use crate::ids::{CategoryId, ForumId, PostId, ThreadId, UserId};
+
+/// Categories in display order.
+pub async fn categories(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Category>> {
+    diesel::sql_query("SELECT id, title, position FROM categories ORDER BY position, id")
+        .load(conn)
+        .await
+}
+
+/// Every forum with its last post, in display order.
+pub async fn forum_summaries(conn: &mut AsyncPgConnection) -> QueryResult<Vec<ForumSummary>> {
+    diesel::sql_query(
+        "SELECT f.id, f.category_id, f.slug, f.title, f.description, f.position,
+                f.thread_count, f.post_count, f.last_post_id,
+                p.created_at AS last_post_at, t.title AS last_thread_title, u.username AS last_author
+           FROM forums f
+           LEFT JOIN posts p ON p.id = f.last_post_id
+           LEFT JOIN threads t ON t.id = p.thread_id
+           LEFT JOIN users u ON u.id = p.author_id
+          ORDER BY f.position, f.id",
+    )
+    .load(conn)
+    .await
+}
+
+/// A forum by its slug.
+pub async fn forum_by_slug(
+    conn: &mut AsyncPgConnection,
+    slug: &str,
+) -> QueryResult<Option<ForumHeader>> {
+    diesel::sql_query(
+        "SELECT f.id, f.slug, f.title, f.description, f.thread_count,
+                c.id AS category_id, c.title AS category_title
+           FROM forums f JOIN categories c ON c.id = f.category_id
+          WHERE f.slug = $1",
+    )
+    .bind::<Text, _>(slug)
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// One page of a forum's visible threads: pinned first, then by latest activity.
+pub async fn thread_list(
+    conn: &mut AsyncPgConnection,
+    forum: ForumId,
+    viewer: Option<UserId>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<ThreadListItem>> {
+    diesel::sql_query(
+        "SELECT t.id, t.title, t.slug, a.username AS author, t.created_at, t.post_count,
+                t.view_count, t.pinned, t.locked, t.solution_post_id IS NOT NULL AS answered,
+                t.last_post_at, t.last_post_id, lu.username AS last_author,
+                r.last_position AS read_position
+           FROM threads t
+           JOIN users a ON a.id = t.author_id
+           LEFT JOIN posts lp ON lp.id = t.last_post_id
+           LEFT JOIN users lu ON lu.id = lp.author_id
+           LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.user_id = $2
+          WHERE t.forum_id = $1 AND NOT t.hidden
+          ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC
+          LIMIT $3 OFFSET $4",
+    )
+    .bind::<BigInt, _>(forum)
+    .bind::<Nullable<BigInt>, _>(viewer)
+    .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(offset)
+    .load(conn)
+    .await
+}
+
+/// A thread with its forum and category.
+pub async fn thread_header(
+    conn: &mut AsyncPgConnection,
+    id: ThreadId,
+) -> QueryResult<Option<ThreadHeader>> {
+    diesel::sql_query(
+        "SELECT t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
+                t.pinned, t.hidden, f.id AS forum_id, f.slug AS forum_slug,
+                f.title AS forum_title, c.title AS category_title
+           FROM threads t
+           JOIN forums f ON f.id = t.forum_id
+           JOIN categories c ON c.id = f.category_id
+          WHERE t.id = $1",
+    )
+    .bind::<BigInt, _>(id)
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// Posts `first..=last` (by `#N`) of a thread with their authors.
+pub async fn posts_in_range(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    first: i32,
+    last: i32,
+) -> QueryResult<Vec<PostView>> {
+    diesel::sql_query(
+        "SELECT p.id, p.position, p.body_html, p.created_at, p.edited_at, p.hidden,
+                (p.hidden AND p.hidden_by = p.author_id) AS hidden_by_author,
+                u.id AS author_id, u.username AS author, u.role AS author_role,
+                u.created_at AS author_joined, u.post_count AS author_posts
+           FROM posts p JOIN users u ON u.id = p.author_id
+          WHERE p.thread_id = $1 AND p.position BETWEEN $2 AND $3
+          ORDER BY p.position",
+    )
+    .bind::<BigInt, _>(thread)
+    .bind::<Integer, _>(first)
+    .bind::<Integer, _>(last)
+    .load(conn)
+    .await
+}
+
+/// Visible posts that quote any of `ids`, in any thread.
+pub async fn backlinks(conn: &mut AsyncPgConnection, ids: &[PostId]) -> QueryResult<Vec<Backlink>> {
+    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    diesel::sql_query(
+        "SELECT q.quoted_post_id, p.id AS post_id, p.position, p.thread_id
+           FROM post_quotes q JOIN posts p ON p.id = q.post_id
+          WHERE q.quoted_post_id = ANY($1) AND NOT p.hidden
+          ORDER BY p.thread_id, p.position",
+    )
+    .bind::<Array<BigInt>, _>(ids)
+    .load(conn)
+    .await
+}
+
+/// Where a post lives.
+pub async fn post_location(
+    conn: &mut AsyncPgConnection,
+    id: PostId,
+) -> QueryResult<Option<PostLocation>> {
+    diesel::sql_query(
+        "SELECT p.thread_id, t.slug, p.position
+           FROM posts p JOIN threads t ON t.id = p.thread_id
+          WHERE p.id = $1",
+    )
+    .bind::<BigInt, _>(id)
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// The position of the first post after `read` in a thread (for "first unread").
+pub async fn first_post_after(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    read: i32,
+) -> QueryResult<Option<PostId>> {
+    posts::table
+        .filter(posts::thread_id.eq(thread))
+        .filter(posts::position.gt(read))
+        .order(posts::position.asc())
+        .select(posts::id)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// How far `user` has read `thread`.
+pub async fn read_position(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    thread: ThreadId,
+) -> QueryResult<Option<i32>> {
+    thread_reads::table
+        .find((user, thread))
+        .select(thread_reads::last_position)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Records that `user` has seen posts up to `position` (never moves backwards).
+pub async fn mark_read(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    thread: ThreadId,
+    position: i32,
+) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT INTO thread_reads (user_id, thread_id, last_position) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, thread_id) DO UPDATE
+            SET last_position = GREATEST(thread_reads.last_position, EXCLUDED.last_position),
+                updated_at = now()
+          WHERE thread_reads.last_position < EXCLUDED.last_position",
+    )
+    .bind::<BigInt, _>(user)
+    .bind::<BigInt, _>(thread)
+    .bind::<Integer, _>(position)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Adds buffered view counts in one statement.
+pub async fn add_views(
+    conn: &mut AsyncPgConnection,
+    counts: &[(ThreadId, i64)],
+) -> QueryResult<()> {
+    let ids: Vec<i64> = counts.iter().map(|(id, _)| id.0).collect();
+    let views: Vec<i64> = counts.iter().map(|(_, n)| *n).collect();
+    diesel::sql_query(
+        "UPDATE threads SET view_count = threads.view_count + v.n
+           FROM unnest($1::bigint[], $2::bigint[]) AS v(id, n)
+          WHERE threads.id = v.id",
+    )
+    .bind::<Array<BigInt>, _>(ids)
+    .bind::<Array<BigInt>, _>(views)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// A post for editing, deleting or quoting.
+pub async fn post_for_edit(
+    conn: &mut AsyncPgConnection,
+    id: PostId,
+) -> QueryResult<Option<PostForEdit>> {
+    diesel::sql_query(
+        "SELECT p.id, p.thread_id, p.author_id, u.username AS author, p.position,
+                p.body_source, p.hidden
+           FROM posts p JOIN users u ON u.id = p.author_id
+          WHERE p.id = $1",
+    )
+    .bind::<BigInt, _>(id)
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// Several posts for quoting, in the order asked for.
+pub async fn posts_for_quoting(
+    conn: &mut AsyncPgConnection,
+    ids: &[PostId],
+) -> QueryResult<Vec<PostForEdit>> {
+    let raw: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    let mut rows: Vec<PostForEdit> = diesel::sql_query(
+        "SELECT p.id, p.thread_id, p.author_id, u.username AS author, p.position,
+                p.body_source, p.hidden
+           FROM posts p JOIN users u ON u.id = p.author_id
+          WHERE p.id = ANY($1)",
+    )
+    .bind::<Array<BigInt>, _>(raw)
+    .load(conn)
+    .await?;
+    rows.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
+    Ok(rows)
+}
+
+/// Authors and visibility of the posts a body quotes.
+pub async fn quoted_posts(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> QueryResult<HashMap<i64, QuotedPost>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(PostId, String, bool)> = posts::table
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(posts::id.eq_any(ids))
+        .select((posts::id, users::username, posts::hidden))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, author, hidden)| (id.0, QuotedPost { author, hidden }))
+        .collect())
+}
+
+/// A thread to insert.
+#[derive(Insertable)]
+#[diesel(table_name = threads)]
+pub struct NewThread<'a> {
+    /// Forum.
+    pub forum_id: ForumId,
+    /// Author.
+    pub author_id: UserId,
+    /// Title.
+    pub title: &'a str,
+    /// URL name.
+    pub slug: &'a str,
+    /// Time of the opening post.
+    pub created_at: DateTime<Utc>,
+    /// Same, for ordering.
+    pub last_post_at: DateTime<Utc>,
+}
+
+/// Inserts a thread with no posts yet.
+pub async fn insert_thread(
+    conn: &mut AsyncPgConnection,
+    new: &NewThread<'_>,
+) -> QueryResult<ThreadId> {
+    diesel::insert_into(threads::table)
+        .values(new)
+        .returning(threads::id)
+        .get_result(conn)
+        .await
+}
+
+/// Locks a thread for a reply and returns (forum, posts so far, locked, hidden).
+pub async fn lock_thread(
+    conn: &mut AsyncPgConnection,
+    id: ThreadId,
+) -> QueryResult<Option<(ForumId, i32, bool, bool)>> {
+    threads::table
+        .find(id)
+        .select((
+            threads::forum_id,
+            threads::post_count,
+            threads::locked,
+            threads::hidden,
+        ))
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A post to insert.
+#[derive(Insertable)]
+#[diesel(table_name = posts)]
+pub struct NewPost<'a> {
+    /// Thread.
+    pub thread_id: ThreadId,
+    /// Author.
+    pub author_id: UserId,
+    /// `#N`.
+    pub position: i32,
+    /// Markdown.
+    pub body_source: &'a str,
+    /// Rendered HTML.
+    pub body_html: &'a str,
+    /// Time written.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Inserts a post.
+pub async fn insert_post(conn: &mut AsyncPgConnection, new: &NewPost<'_>) -> QueryResult<PostId> {
+    diesel::insert_into(posts::table)
+        .values(new)
+        .returning(posts::id)
+        .get_result(conn)
+        .await
+}
+
+/// Counts a new post in its thread, forum and author (`new_thread` also counts the thread).
+pub async fn count_new_post(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    forum: ForumId,
+    author: UserId,
+    post: PostId,
+    at: DateTime<Utc>,
+    new_thread: bool,
+) -> QueryResult<()> {
+    diesel::update(threads::table.find(thread))
+        .set((
+            threads::post_count.eq(threads::post_count + 1),
+            threads::last_post_id.eq(Some(post)),
+            threads::last_post_at.eq(at),
+        ))
+        .execute(conn)
+        .await?;
+    diesel::update(forums::table.find(forum))
+        .set((
+            forums::post_count.eq(forums::post_count + 1),
+            forums::thread_count.eq(forums::thread_count + i32::from(new_thread)),
+            forums::last_post_id.eq(Some(post)),
+        ))
+        .execute(conn)
+        .await?;
+    diesel::update(users::table.find(author))
+        .set(users::post_count.eq(users::post_count + 1))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Records which posts `post` quotes (replacing earlier records).
+pub async fn set_quotes(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+    quoted: &[PostId],
+) -> QueryResult<()> {
+    diesel::delete(post_quotes::table.filter(post_quotes::post_id.eq(post)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = quoted
+        .iter()
+        .filter(|q| **q != post)
+        .map(|q| {
+            (
+                post_quotes::post_id.eq(post),
+                post_quotes::quoted_post_id.eq(*q),
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        diesel::insert_into(post_quotes::table)
+            .values(rows)
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The post already made from a composer form token, if any.
+pub async fn submitted_post(
+    conn: &mut AsyncPgConnection,
+    token: &str,
+) -> QueryResult<Option<PostId>> {
+    post_submissions::table
+        .find(token)
+        .select(post_submissions::post_id)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Remembers that a composer form token made `post`.
+pub async fn record_submission(
+    conn: &mut AsyncPgConnection,
+    token: &str,
+    user: UserId,
+    post: PostId,
+) -> QueryResult<()> {
+    diesel::insert_into(post_submissions::table)
+        .values((
+            post_submissions::token.eq(token),
+            post_submissions::user_id.eq(user),
+            post_submissions::post_id.eq(post),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Keeps the previous text of an edited post and stores the new one.
+pub async fn update_post_body(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+    editor: UserId,
+    old_source: &str,
+    source: &str,
+    html: &str,
+    reason: Option<&str>,
+) -> QueryResult<()> {
+    diesel::insert_into(post_revisions::table)
+        .values((
+            post_revisions::post_id.eq(post),
+            post_revisions::body_source.eq(old_source),
+            post_revisions::edited_by.eq(editor),
+            post_revisions::reason.eq(reason),
+        ))
+        .execute(conn)
+        .await?;
+    diesel::update(posts::table.find(post))
+        .set((
+            posts::body_source.eq(source),
+            posts::body_html.eq(html),
+            posts::edited_at.eq(Some(Utc::now())),
+            posts::edited_by.eq(Some(editor)),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Hides a post, naming who did it.
+pub async fn hide_post(conn: &mut AsyncPgConnection, post: PostId, by: UserId) -> QueryResult<()> {
+    diesel::update(posts::table.find(post))
+        .set((
+            posts::hidden.eq(true),
+            posts::hidden_by.eq(Some(by)),
+            posts::hidden_at.eq(Some(Utc::now())),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Hides a whole thread and takes it out of its forum's counters.
+pub async fn hide_thread(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    forum: ForumId,
+    posts: i32,
+) -> QueryResult<()> {
+    diesel::update(threads::table.find(thread))
+        .set(threads::hidden.eq(true))
+        .execute(conn)
+        .await?;
+    diesel::update(forums::table.find(forum))
+        .set((
+            forums::thread_count.eq(forums::thread_count - 1),
+            forums::post_count.eq(forums::post_count - posts),
+        ))
+        .execute(conn)
+        .await?;
+    refresh_forum_last_post(conn, forum).await
+}
+
+/// Points a forum's "last post" at its newest post in a visible thread.
+pub async fn refresh_forum_last_post(
+    conn: &mut AsyncPgConnection,
+    forum: ForumId,
+) -> QueryResult<()> {
+    diesel::sql_query(
+        "UPDATE forums SET last_post_id = (
+             SELECT t.last_post_id FROM threads t
+              WHERE t.forum_id = $1 AND NOT t.hidden
+              ORDER BY t.last_post_at DESC LIMIT 1)
+          WHERE id = $1",
+    )
+    .bind::<BigInt, _>(forum)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Posts that quote `post`, with their sources (to re-render after `post` changes visibility).
+pub async fn quoting_posts(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+) -> QueryResult<Vec<(PostId, String)>> {
+    posts::table
+        .inner_join(post_quotes::table.on(post_quotes::post_id.eq(posts::id)))
+        .filter(post_quotes::quoted_post_id.eq(post))
+        .select((posts::id, posts::body_source))
+        .load(conn)
+        .await
+}
+
+/// Replaces a post's rendered HTML (its source unchanged).
+pub async fn set_post_html(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+    html: &str,
+) -> QueryResult<()> {
+    diesel::update(posts::table.find(post))
+        .set(posts::body_html.eq(html))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Saves a reply typed while logged out.
+pub async fn save_draft(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    thread: ThreadId,
+    body: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(reply_drafts::table)
+        .values((
+            reply_drafts::user_id.eq(user),
+            reply_drafts::thread_id.eq(thread),
+            reply_drafts::body.eq(body),
+        ))
+        .on_conflict((reply_drafts::user_id, reply_drafts::thread_id))
+        .do_update()
+        .set((
+            reply_drafts::body.eq(body),
+            reply_drafts::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// A saved draft, if any.
+pub async fn draft(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    thread: ThreadId,
+) -> QueryResult<Option<String>> {
+    reply_drafts::table
+        .find((user, thread))
+        .select(reply_drafts::body)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Forgets a draft once the reply is posted.
+pub async fn delete_draft(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    thread: ThreadId,
+) -> QueryResult<()> {
+    diesel::delete(reply_drafts::table.find((user, thread)))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+// ---- administration ----
+
+/// Adds a category at the end.
+pub async fn insert_category(conn: &mut AsyncPgConnection, title: &str) -> QueryResult<CategoryId> {
+    diesel::sql_query(
+        "INSERT INTO categories (title, position)
+         SELECT $1, COALESCE(max(position), 0) + 1 FROM categories RETURNING id",
+    )
+    .bind::<Text, _>(title)
+    .get_result::<IdRow>(conn)
+    .await
+    .map(|r| CategoryId(r.id))
+}
+
+#[derive(QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Renames a category.
+pub async fn rename_category(
+    conn: &mut AsyncPgConnection,
+    id: CategoryId,
+    title: &str,
+) -> QueryResult<usize> {
+    diesel::update(categories::table.find(id))
+        .set(categories::title.eq(title))
+        .execute(conn)
+        .await
+}
+
+/// Deletes a category that holds no forums; returns false when it still has some.
+pub async fn delete_empty_category(
+    conn: &mut AsyncPgConnection,
+    id: CategoryId,
+) -> QueryResult<bool> {
+    diesel::delete(
+        categories::table
+            .find(id)
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                forums::table.filter(forums::category_id.eq(id)),
+            ))),
+    )
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
+}
+
+/// A forum to insert.
+#[derive(Insertable)]
+#[diesel(table_name = forums)]
+pub struct NewForum<'a> {
+    /// Category.
+    pub category_id: CategoryId,
+    /// URL name.
+    pub slug: &'a str,
+    /// Name.
+    pub title: &'a str,
+    /// What belongs here.
+    pub description: &'a str,
+    /// Sort key.
+    pub position: i32,
+}
+
+/// Adds a forum at the end of its category.
+pub async fn insert_forum(
+    conn: &mut AsyncPgConnection,
+    new: &NewForum<'_>,
+) -> QueryResult<ForumId> {
+    diesel::insert_into(forums::table)
+        .values(new)
+        .returning(forums::id)
+        .get_result(conn)
+        .await
+}
+
+/// The next free position in a category.
+pub async fn next_forum_position(
+    conn: &mut AsyncPgConnection,
+    category: CategoryId,
+) -> QueryResult<i32> {
+    forums::table
+        .filter(forums::category_id.eq(category))
+        .select(diesel::dsl::max(forums::position))
+        .first::<Option<i32>>(conn)
+        .await
+        .map(|p| p.unwrap_or(0) + 1)
+}
+
+/// Changes a forum's name, description and category (its slug stays).
+pub async fn update_forum(
+    conn: &mut AsyncPgConnection,
+    id: ForumId,
+    category: CategoryId,
+    title: &str,
+    description: &str,
+) -> QueryResult<usize> {
+    diesel::update(forums::table.find(id))
+        .set((
+            forums::category_id.eq(category),
+            forums::title.eq(title),
+            forums::description.eq(description),
+        ))
+        .execute(conn)
+        .await
+}
+
+/// Deletes a forum that has no threads at all; returns false otherwise.
+pub async fn delete_empty_forum(conn: &mut AsyncPgConnection, id: ForumId) -> QueryResult<bool> {
+    diesel::delete(
+        forums::table
+            .find(id)
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                threads::table.filter(threads::forum_id.eq(id)),
+            ))),
+    )
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
+}
+
+/// Swaps a category with its neighbour above (`up`) or below.
+pub async fn move_category(
+    conn: &mut AsyncPgConnection,
+    id: CategoryId,
+    up: bool,
+) -> QueryResult<()> {
+    let sql = if up {
+        "WITH me AS (SELECT id, position FROM categories WHERE id = $1),
+              other AS (SELECT c.id, c.position FROM categories c, me
+                         WHERE (c.position, c.id) < (me.position, me.id)
+                         ORDER BY c.position DESC, c.id DESC LIMIT 1)
+         UPDATE categories SET position = CASE categories.id WHEN me.id THEN other.position ELSE me.position END
+           FROM me, other WHERE categories.id IN (me.id, other.id)"
+    } else {
+        "WITH me AS (SELECT id, position FROM categories WHERE id = $1),
+              other AS (SELECT c.id, c.position FROM categories c, me
+                         WHERE (c.position, c.id) > (me.position, me.id)
+                         ORDER BY c.position, c.id LIMIT 1)
+         UPDATE categories SET position = CASE categories.id WHEN me.id THEN other.position ELSE me.position END
+           FROM me, other WHERE categories.id IN (me.id, other.id)"
+    };
+    renumber_categories(conn).await?;
+    diesel::sql_query(sql)
+        .bind::<BigInt, _>(id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Swaps a forum with its neighbour above (`up`) or below within its category.
+pub async fn move_forum(conn: &mut AsyncPgConnection, id: ForumId, up: bool) -> QueryResult<()> {
+    let sql = if up {
+        "WITH me AS (SELECT id, category_id, position FROM forums WHERE id = $1),
+              other AS (SELECT f.id, f.position FROM forums f, me
+                         WHERE f.category_id = me.category_id AND (f.position, f.id) < (me.position, me.id)
+                         ORDER BY f.position DESC, f.id DESC LIMIT 1)
+         UPDATE forums SET position = CASE forums.id WHEN me.id THEN other.position ELSE me.position END
+           FROM me, other WHERE forums.id IN (me.id, other.id)"
+    } else {
+        "WITH me AS (SELECT id, category_id, position FROM forums WHERE id = $1),
+              other AS (SELECT f.id, f.position FROM forums f, me
+                         WHERE f.category_id = me.category_id AND (f.position, f.id) > (me.position, me.id)
+                         ORDER BY f.position, f.id LIMIT 1)
+         UPDATE forums SET position = CASE forums.id WHEN me.id THEN other.position ELSE me.position END
+           FROM me, other WHERE forums.id IN (me.id, other.id)"
+    };
+    renumber_forums(conn).await?;
+    diesel::sql_query(sql)
+        .bind::<BigInt, _>(id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+// Distinct positions make a swap always visible, even after rows were added with equal ones.
+async fn renumber_categories(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    diesel::sql_query(
+        "UPDATE categories SET position = r.n FROM (
+             SELECT id, row_number() OVER (ORDER BY position, id)::int AS n FROM categories) r
+          WHERE categories.id = r.id AND categories.position <> r.n",
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+async fn renumber_forums(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    diesel::sql_query(
+        "UPDATE forums SET position = r.n FROM (
+             SELECT id, row_number() OVER (PARTITION BY category_id ORDER BY position, id)::int AS n
+               FROM forums) r
+          WHERE forums.id = r.id AND forums.position <> r.n",
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// True when the database holds no categories yet (for `parley demo`).
+pub async fn is_empty(conn: &mut AsyncPgConnection) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::not(diesel::dsl::exists(
+        categories::table.select(categories::id),
+    )))
+    .get_result(conn)
+    .await
+}

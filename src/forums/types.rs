@@ -1,0 +1,296 @@
+//! Read models of the forum pages.
+
+use chrono::{DateTime, Utc};
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamptz};
+
+use crate::ids::{CategoryId, ForumId, PostId, ThreadId, UserId};
+
+/// A category on the forum start page.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Category {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: CategoryId,
+    /// Heading.
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    /// Sort key.
+    #[diesel(sql_type = Integer)]
+    pub position: i32,
+}
+
+/// A forum with its counters and last post, as the start page lists it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ForumSummary {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: ForumId,
+    /// Its category.
+    #[diesel(sql_type = BigInt)]
+    pub category_id: CategoryId,
+    /// URL name.
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    /// Name.
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    /// What belongs here.
+    #[diesel(sql_type = Text)]
+    pub description: String,
+    /// Sort key within the category.
+    #[diesel(sql_type = Integer)]
+    pub position: i32,
+    /// Visible threads.
+    #[diesel(sql_type = Integer)]
+    pub thread_count: i32,
+    /// Posts in visible threads.
+    #[diesel(sql_type = Integer)]
+    pub post_count: i32,
+    /// Latest post.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub last_post_id: Option<PostId>,
+    /// When it was written.
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub last_post_at: Option<DateTime<Utc>>,
+    /// Its thread's title.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub last_thread_title: Option<String>,
+    /// Its author.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub last_author: Option<String>,
+}
+
+/// A forum and where it sits, for headers and breadcrumbs.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ForumHeader {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: ForumId,
+    /// URL name.
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    /// Name.
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    /// What belongs here.
+    #[diesel(sql_type = Text)]
+    pub description: String,
+    /// Visible threads, for pagination.
+    #[diesel(sql_type = Integer)]
+    pub thread_count: i32,
+    /// Category id.
+    #[diesel(sql_type = BigInt)]
+    pub category_id: CategoryId,
+    /// Category heading.
+    #[diesel(sql_type = Text)]
+    pub category_title: String,
+}
+
+/// A thread in a forum's list.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ThreadListItem {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: ThreadId,
+    /// Title.
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    /// URL name.
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    /// Who started it.
+    #[diesel(sql_type = Text)]
+    pub author: String,
+    /// When.
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    /// Posts, the opening one included.
+    #[diesel(sql_type = Integer)]
+    pub post_count: i32,
+    /// Views.
+    #[diesel(sql_type = BigInt)]
+    pub view_count: i64,
+    /// Shown first.
+    #[diesel(sql_type = Bool)]
+    pub pinned: bool,
+    /// Takes no replies.
+    #[diesel(sql_type = Bool)]
+    pub locked: bool,
+    /// Has an accepted answer.
+    #[diesel(sql_type = Bool)]
+    pub answered: bool,
+    /// Latest activity.
+    #[diesel(sql_type = Timestamptz)]
+    pub last_post_at: DateTime<Utc>,
+    /// Latest post.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub last_post_id: Option<PostId>,
+    /// Its author.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub last_author: Option<String>,
+    /// How far the viewer has read (None: never opened, or not logged in).
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub read_position: Option<i32>,
+}
+
+impl ThreadListItem {
+    /// Replies, not counting the opening post.
+    pub fn replies(&self) -> i32 {
+        (self.post_count - 1).max(0)
+    }
+
+    /// True when a logged-in viewer has posts here they have not seen.
+    pub fn has_unread(&self, logged_in: bool) -> bool {
+        logged_in && self.read_position.is_none_or(|p| p < self.post_count)
+    }
+}
+
+/// A thread and where it sits.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ThreadHeader {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: ThreadId,
+    /// Title.
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    /// URL name.
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    /// Who started it.
+    #[diesel(sql_type = BigInt)]
+    pub author_id: UserId,
+    /// Posts.
+    #[diesel(sql_type = Integer)]
+    pub post_count: i32,
+    /// Views.
+    #[diesel(sql_type = BigInt)]
+    pub view_count: i64,
+    /// Takes no replies.
+    #[diesel(sql_type = Bool)]
+    pub locked: bool,
+    /// Shown first in its forum.
+    #[diesel(sql_type = Bool)]
+    pub pinned: bool,
+    /// Removed from view.
+    #[diesel(sql_type = Bool)]
+    pub hidden: bool,
+    /// Forum id.
+    #[diesel(sql_type = BigInt)]
+    pub forum_id: ForumId,
+    /// Forum URL name.
+    #[diesel(sql_type = Text)]
+    pub forum_slug: String,
+    /// Forum name.
+    #[diesel(sql_type = Text)]
+    pub forum_title: String,
+    /// Category heading.
+    #[diesel(sql_type = Text)]
+    pub category_title: String,
+}
+
+impl ThreadHeader {
+    /// The canonical path of page 1.
+    pub fn path(&self) -> String {
+        format!("/t/{}/{}", self.id, self.slug)
+    }
+}
+
+/// A post as the thread page shows it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct PostView {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: PostId,
+    /// `#N` in the thread.
+    #[diesel(sql_type = Integer)]
+    pub position: i32,
+    /// Rendered, sanitized body.
+    #[diesel(sql_type = Text)]
+    pub body_html: String,
+    /// When written.
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    /// When last edited.
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub edited_at: Option<DateTime<Utc>>,
+    /// Removed.
+    #[diesel(sql_type = Bool)]
+    pub hidden: bool,
+    /// Removed by its own author (otherwise by a moderator).
+    #[diesel(sql_type = Bool)]
+    pub hidden_by_author: bool,
+    /// Author id.
+    #[diesel(sql_type = BigInt)]
+    pub author_id: UserId,
+    /// Author name.
+    #[diesel(sql_type = Text)]
+    pub author: String,
+    /// Author's role.
+    #[diesel(sql_type = Text)]
+    pub author_role: String,
+    /// When the author joined.
+    #[diesel(sql_type = Timestamptz)]
+    pub author_joined: DateTime<Utc>,
+    /// The author's number of posts.
+    #[diesel(sql_type = Integer)]
+    pub author_posts: i32,
+}
+
+/// "Quoted in": a post that quotes one shown on the page.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Backlink {
+    /// The quoted post (on this page).
+    #[diesel(sql_type = BigInt)]
+    pub quoted_post_id: PostId,
+    /// The quoting post.
+    #[diesel(sql_type = BigInt)]
+    pub post_id: PostId,
+    /// Its `#N`.
+    #[diesel(sql_type = Integer)]
+    pub position: i32,
+    /// Its thread.
+    #[diesel(sql_type = BigInt)]
+    pub thread_id: ThreadId,
+}
+
+/// Where a post lives, for permalinks.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct PostLocation {
+    /// Its thread.
+    #[diesel(sql_type = BigInt)]
+    pub thread_id: ThreadId,
+    /// The thread's URL name.
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    /// Its `#N`.
+    #[diesel(sql_type = Integer)]
+    pub position: i32,
+}
+
+/// A post as the edit, delete and quote actions need it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct PostForEdit {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: PostId,
+    /// Thread.
+    #[diesel(sql_type = BigInt)]
+    pub thread_id: ThreadId,
+    /// Author id.
+    #[diesel(sql_type = BigInt)]
+    pub author_id: UserId,
+    /// Author name.
+    #[diesel(sql_type = Text)]
+    pub author: String,
+    /// `#N`.
+    #[diesel(sql_type = Integer)]
+    pub position: i32,
+    /// Markdown source.
+    #[diesel(sql_type = Text)]
+    pub body_source: String,
+    /// Removed.
+    #[diesel(sql_type = Bool)]
+    pub hidden: bool,
+}

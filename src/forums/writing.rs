@@ -1,0 +1,358 @@
+//! Writing: new threads, replies, edits and deletions, each in one transaction that also
+//! keeps the counters, "last post", quotes and double-submit record right.
+
+use chrono::Utc;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+use crate::forums::markup;
+use crate::forums::store::{self, NewPost, NewThread};
+use crate::ids::{ForumId, PostId, ThreadId, UserId};
+use crate::web::error::AppError;
+use crate::web::form::FieldErrors;
+
+/// Shortest thread title, in characters.
+pub const TITLE_MIN: usize = 3;
+/// Longest thread title, in characters.
+pub const TITLE_MAX: usize = 150;
+/// Longest post, in characters.
+pub const BODY_MAX: usize = 50_000;
+
+/// Why a write did not happen.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The input breaks a rule; the form is shown again with these messages.
+    Invalid(FieldErrors),
+    /// Anything else.
+    Failed(AppError),
+}
+
+impl From<diesel::result::Error> for WriteError {
+    fn from(e: diesel::result::Error) -> WriteError {
+        WriteError::Failed(e.into())
+    }
+}
+
+impl From<AppError> for WriteError {
+    fn from(e: AppError) -> WriteError {
+        WriteError::Failed(e)
+    }
+}
+
+/// A cleaned title, or the reason it is refused.
+pub fn check_title(raw: &str, errors: &mut FieldErrors) -> String {
+    let title = markup::clean_text(raw).replace(['\n', '\t'], " ");
+    let title = title.trim().to_string();
+    let length = title.chars().count();
+    if length < TITLE_MIN {
+        errors.add(
+            "title",
+            format!("The title must be at least {TITLE_MIN} characters long."),
+        );
+    } else if length > TITLE_MAX {
+        errors.add(
+            "title",
+            format!("The title may be at most {TITLE_MAX} characters long (it has {length})."),
+        );
+    }
+    title
+}
+
+/// A cleaned body, or the reason it is refused.
+pub fn check_body(raw: &str, errors: &mut FieldErrors) -> String {
+    let body = markup::clean_text(raw);
+    let length = body.chars().count();
+    if body.trim().is_empty() {
+        errors.add("body", "Please write something.");
+    } else if length > BODY_MAX {
+        errors.add(
+            "body",
+            format!("A post may be at most {BODY_MAX} characters long (this one has {length})."),
+        );
+    }
+    body
+}
+
+/// A URL name for a title: lower-case ASCII words joined by `-`.
+pub fn slugify(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+        if slug.len() >= 60 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_string();
+    match slug.as_str() {
+        "" => "thread".into(),
+        // Names of the thread's own sub-pages: /t/{id}/reply must stay the reply form.
+        "reply" | "unread" | "watch" | "feed-atom" => format!("{slug}-thread"),
+        _ => slug,
+    }
+}
+
+/// Renders a body, knowing the authors and visibility of the posts it quotes.
+pub async fn render(
+    conn: &mut AsyncPgConnection,
+    source: &str,
+) -> Result<(String, Vec<PostId>), WriteError> {
+    let ids = markup::quoted_ids(source);
+    let quoted = store::quoted_posts(conn, &ids).await?;
+    let html = markup::render(source, &quoted);
+    // Only posts that exist are recorded as quoted.
+    let recorded = ids
+        .into_iter()
+        .filter(|id| quoted.contains_key(id))
+        .map(PostId)
+        .collect();
+    Ok((html, recorded))
+}
+
+/// What a member wrote in a composer.
+pub struct Draft<'a> {
+    /// The author.
+    pub author: UserId,
+    /// The cleaned body.
+    pub body: &'a str,
+    /// The composer form's one-time token (double submits make one post).
+    pub submission: &'a str,
+}
+
+/// Starts a thread in `forum`; returns the thread and its opening post.
+pub async fn create_thread(
+    conn: &mut AsyncPgConnection,
+    forum: ForumId,
+    title: &str,
+    draft: &Draft<'_>,
+) -> Result<(ThreadId, PostId), WriteError> {
+    conn.transaction::<_, WriteError, _>(async |conn| {
+        if let Some(post) = store::submitted_post(conn, draft.submission).await? {
+            let location = store::post_location(conn, post)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            return Ok((location.thread_id, post));
+        }
+        let (html, quoted) = render(conn, draft.body).await?;
+        let now = Utc::now();
+        let thread = store::insert_thread(
+            conn,
+            &NewThread {
+                forum_id: forum,
+                author_id: draft.author,
+                title,
+                slug: &slugify(title),
+                created_at: now,
+                last_post_at: now,
+            },
+        )
+        .await?;
+        let post = insert(conn, thread, forum, 1, draft, &html, &quoted, true).await?;
+        Ok((thread, post))
+    })
+    .await
+}
+
+/// Adds a reply to `thread`. Concurrent replies are serialised on the thread row, so
+/// positions stay 1..N without gaps or duplicates.
+pub async fn reply(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    draft: &Draft<'_>,
+) -> Result<PostId, WriteError> {
+    conn.transaction::<_, WriteError, _>(async |conn| {
+        if let Some(post) = store::submitted_post(conn, draft.submission).await? {
+            return Ok(post);
+        }
+        let (forum, count, locked, hidden) = store::lock_thread(conn, thread)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if hidden {
+            return Err(AppError::NotFound.into());
+        }
+        if locked {
+            return Err(AppError::Forbidden(
+                "This thread is locked and takes no new replies.".into(),
+            )
+            .into());
+        }
+        let (html, quoted) = render(conn, draft.body).await?;
+        let post = insert(conn, thread, forum, count + 1, draft, &html, &quoted, false).await?;
+        store::delete_draft(conn, draft.author, thread).await?;
+        Ok(post)
+    })
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    forum: ForumId,
+    position: i32,
+    draft: &Draft<'_>,
+    html: &str,
+    quoted: &[PostId],
+    new_thread: bool,
+) -> Result<PostId, WriteError> {
+    let now = Utc::now();
+    let post = store::insert_post(
+        conn,
+        &NewPost {
+            thread_id: thread,
+            author_id: draft.author,
+            position,
+            body_source: draft.body,
+            body_html: html,
+            created_at: now,
+        },
+    )
+    .await?;
+    store::count_new_post(conn, thread, forum, draft.author, post, now, new_thread).await?;
+    store::set_quotes(conn, post, quoted).await?;
+    store::record_submission(conn, draft.submission, draft.author, post).await?;
+    Ok(post)
+}
+
+/// Replaces a post's text, keeping the previous version as a revision.
+pub async fn edit(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+    editor: UserId,
+    body: &str,
+    reason: Option<&str>,
+) -> Result<(), WriteError> {
+    conn.transaction::<_, WriteError, _>(async |conn| {
+        let current = store::post_for_edit(conn, post)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if current.body_source == body {
+            return Ok(());
+        }
+        let (html, quoted) = render(conn, body).await?;
+        store::update_post_body(
+            conn,
+            post,
+            editor,
+            &current.body_source,
+            body,
+            &html,
+            reason,
+        )
+        .await?;
+        store::set_quotes(conn, post, &quoted).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// What deleting a post did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Deleted {
+    /// The post shows a placeholder.
+    Post,
+    /// It was the only post: the whole thread is gone.
+    Thread,
+}
+
+/// An author deletes their post: it is hidden behind a placeholder, and posts quoting it
+/// stop showing its text. The opening post of a thread without replies takes the thread.
+pub async fn delete_by_author(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+    author: UserId,
+) -> Result<Deleted, WriteError> {
+    conn.transaction::<_, WriteError, _>(async |conn| {
+        let current = store::post_for_edit(conn, post)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if current.author_id != author {
+            return Err(AppError::Forbidden("You can delete only your own posts.".into()).into());
+        }
+        let (forum, count, _, _) = store::lock_thread(conn, current.thread_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        store::hide_post(conn, post, author).await?;
+        rerender_quoting(conn, post).await?;
+        if current.position == 1 && count == 1 {
+            store::hide_thread(conn, current.thread_id, forum, count).await?;
+            return Ok(Deleted::Thread);
+        }
+        Ok(Deleted::Post)
+    })
+    .await
+}
+
+/// Keeps a reply typed while logged out, when the log-in returns to its reply form
+/// (`next` = `/t/{id}/reply`).
+pub async fn keep_draft(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    next: &str,
+    text: &str,
+) -> Result<(), AppError> {
+    let thread = next
+        .strip_prefix("/t/")
+        .and_then(|rest| rest.strip_suffix("/reply"))
+        .and_then(|id| id.parse::<i64>().ok());
+    let text = markup::clean_text(text);
+    match thread {
+        Some(id) if !text.trim().is_empty() && text.chars().count() <= BODY_MAX => {
+            // A thread that does not exist (any more) simply keeps no draft.
+            match store::save_draft(conn, user, ThreadId(id), &text).await {
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                    _,
+                )) => Ok(()),
+                other => other.map_err(AppError::from),
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Re-renders every post that quotes `post`, after its visibility changed.
+pub async fn rerender_quoting(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+) -> Result<(), WriteError> {
+    for (id, source) in store::quoting_posts(conn, post).await? {
+        let (html, _) = render(conn, &source).await?;
+        store::set_post_html(conn, id, &html).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_readable() {
+        assert_eq!(
+            slugify("How do I calm an angry caller?"),
+            "how-do-i-calm-an-angry-caller"
+        );
+        assert_eq!(slugify("  --  "), "thread");
+        assert_eq!(slugify("Über-Qualität & co"), "ber-qualit-t-co");
+        assert!(slugify(&"word ".repeat(40)).len() <= 60);
+    }
+
+    #[test]
+    fn titles_and_bodies_have_limits() {
+        let mut e = FieldErrors::new();
+        assert_eq!(check_title("  Hi\u{202E}  ", &mut e), "Hi");
+        assert!(e.get("title").unwrap().contains("at least 3"));
+        let mut e = FieldErrors::new();
+        check_title(&"x".repeat(151), &mut e);
+        assert!(e.get("title").unwrap().contains("at most 150"));
+        let mut e = FieldErrors::new();
+        check_body(&"x".repeat(50_001), &mut e);
+        assert!(e.get("body").unwrap().contains("at most 50000"));
+        let mut e = FieldErrors::new();
+        check_body(" \n ", &mut e);
+        assert!(e.get("body").unwrap().contains("write something"));
+    }
+}

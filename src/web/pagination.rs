@@ -1,0 +1,103 @@
+//! Numbered pagination: `?page=N` parsing and the page links.
+
+use maud::{Markup, html};
+use serde::Deserialize;
+
+/// `?page=N`; anything unparsable means page 1.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    /// Requested page as typed.
+    pub page: Option<String>,
+}
+
+impl PageQuery {
+    /// The 1-based page number asked for.
+    pub fn number(&self) -> i64 {
+        self.page
+            .as_deref()
+            .and_then(|p| p.parse::<i64>().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+    }
+}
+
+/// Where a listing is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pages {
+    /// Current page, 1-based.
+    pub current: i64,
+    /// Number of pages (at least 1).
+    pub total: i64,
+}
+
+impl Pages {
+    /// Pages for `items` shown `per_page` at a time.
+    pub fn new(items: i64, per_page: i64, current: i64) -> Pages {
+        Pages {
+            current,
+            total: ((items + per_page - 1) / per_page).max(1),
+        }
+    }
+
+    /// True when the current page exists.
+    pub fn in_range(&self) -> bool {
+        (1..=self.total).contains(&self.current)
+    }
+}
+
+/// The page of the `position`-th item (1-based).
+pub fn page_of(position: i64, per_page: i64) -> i64 {
+    (position - 1).max(0) / per_page + 1
+}
+
+/// `path` for page `n` (page 1 has no query).
+pub fn page_url(path: &str, n: i64) -> String {
+    if n <= 1 {
+        path.to_string()
+    } else {
+        format!("{path}?page={n}")
+    }
+}
+
+/// "Pages: 1 … 4 [5] 6 … 20" with previous/next links; nothing for a single page.
+pub fn nav(path: &str, pages: Pages) -> Markup {
+    let shown: Vec<i64> = (1..=pages.total)
+        .filter(|n| *n <= 2 || *n > pages.total - 2 || (n - pages.current).abs() <= 2)
+        .collect();
+    html! {
+        @if pages.total > 1 {
+            nav.pagination aria-label="Pages" {
+                @if pages.current > 1 {
+                    a rel="prev" href=(page_url(path, pages.current - 1)) { "‹ Previous" }
+                }
+                @for (i, n) in shown.iter().enumerate() {
+                    @if i > 0 && shown[i - 1] + 1 != *n { span.gap { "…" } }
+                    @if *n == pages.current {
+                        span.current aria-current="page" { (n) }
+                    } @else {
+                        a href=(page_url(path, *n)) { (n) }
+                    }
+                }
+                @if pages.current < pages.total {
+                    a rel="next" href=(page_url(path, pages.current + 1)) { "Next ›" }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_and_positions() {
+        assert_eq!(Pages::new(0, 20, 1).total, 1);
+        assert_eq!(Pages::new(60, 20, 1).total, 3);
+        assert_eq!(Pages::new(61, 20, 1).total, 4);
+        assert_eq!(page_of(45, 20), 3);
+        assert_eq!(page_of(20, 20), 1);
+        assert_eq!(page_of(21, 20), 2);
+        assert!(!Pages::new(40, 20, 3).in_range());
+    }
+}
