@@ -4,6 +4,7 @@ pub mod admin_views;
 pub mod demo;
 pub mod handlers;
 pub mod markup;
+pub mod pages;
 pub mod store;
 pub mod types;
 pub mod view_counter;

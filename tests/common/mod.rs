@@ -243,6 +243,48 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Creates `name` as an administrator and returns their logged-in browser.
+    pub async fn admin(&self, name: &str) -> Browser {
+        let mut conn = self.conn().await;
+        let input = parley::accounts::registration::NewAccount {
+            username: name.into(),
+            email: format!("{name}@example.com"),
+            password: PASSWORD.into(),
+            confirmation: PASSWORD.into(),
+        };
+        parley::accounts::registration::create_account(
+            &mut conn,
+            &input,
+            parley::accounts::types::Role::Admin,
+            true,
+        )
+        .await
+        .expect("admin account");
+        let browser = self.browser();
+        assert_eq!(browser.log_in(name, PASSWORD).await.status, 303);
+        browser
+    }
+
+    /// A category with one forum at `/f/{slug}`.
+    pub async fn forum(&self, slug: &str) -> parley::ids::ForumId {
+        let mut conn = self.conn().await;
+        let category = parley::forums::store::insert_category(&mut conn, "General")
+            .await
+            .expect("category");
+        let new = parley::forums::store::NewForum {
+            category_id: category,
+            slug,
+            title: "Handling angry customers",
+            description: "De-escalation and difficult calls.",
+            position: 1,
+        };
+        parley::forums::store::insert_forum(&mut conn, &new)
+            .await
+            .expect("forum")
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Sends the stop command at once; the returned future only waits for completion.
@@ -313,6 +355,24 @@ impl Browser {
         let response = self
             .client
             .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST");
+        self.read(response).await
+    }
+
+    /// Opens `path` and submits its form whose action is `action`, as a person would: every
+    /// hidden field the page put in the form is sent along with `fields`.
+    pub async fn fill(&self, path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let page = self.get(path).await;
+        assert_eq!(page.status, 200, "opening {path}: {}", page.text());
+        let mut form: Vec<(String, String)> = page.hidden_fields(action);
+        form.retain(|(k, _)| !fields.iter().any(|(f, _)| f == k));
+        form.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let response = self
+            .client
+            .post(self.url(action))
             .form(&form)
             .send()
             .await
@@ -403,6 +463,39 @@ impl Page {
             .next()
             .and_then(|e| e.value().attr(attr))
             .map(str::to_string)
+    }
+
+    /// What the form posting to `action` sends when nothing is typed: its hidden inputs and
+    /// the selected (or first) option of each list.
+    pub fn hidden_fields(&self, action: &str) -> Vec<(String, String)> {
+        let html = Html::parse_document(&self.body);
+        let form = format!("form[action=\"{action}\"]");
+        let hidden = Selector::parse(&format!("{form} input[type=hidden]")).expect("selector");
+        let mut fields: Vec<(String, String)> = html
+            .select(&hidden)
+            .filter_map(|e| {
+                Some((
+                    e.value().attr("name")?.to_string(),
+                    e.value().attr("value").unwrap_or("").to_string(),
+                ))
+            })
+            .collect();
+        let selects = Selector::parse(&format!("{form} select")).expect("selector");
+        let selected = Selector::parse("option[selected]").expect("selector");
+        let any = Selector::parse("option").expect("selector");
+        for select in html.select(&selects) {
+            let option = select
+                .select(&selected)
+                .next()
+                .or_else(|| select.select(&any).next());
+            if let (Some(name), Some(option)) = (select.value().attr("name"), option) {
+                fields.push((
+                    name.to_string(),
+                    option.value().attr("value").unwrap_or("").to_string(),
+                ));
+            }
+        }
+        fields
     }
 
     /// The CSRF token in the page's forms.

@@ -4,5 +4,6 @@
 mod common;
 
 mod accounts;
+mod discussions;
 mod pages;
 mod supervisor;

@@ -3,25 +3,20 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
+use crate::forums::pages::{self, POSTS_PER_PAGE};
 use crate::forums::store;
 use crate::forums::types::ThreadHeader;
 use crate::forums::views::{self, ThreadPage};
 use crate::ids::{PostId, ThreadId};
 use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
-use crate::web::pagination::{PageQuery, Pages, page_of, page_url};
+use crate::web::pagination::{PageQuery, page_of, page_url};
 use crate::web::{html, redirect};
-
-/// Threads on a forum page.
-pub const THREADS_PER_PAGE: i64 = 25;
-/// Posts on a thread page.
-pub const POSTS_PER_PAGE: i64 = 20;
 
 /// `GET /`.
 pub async fn start(ctx: Ctx) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
-    let categories = store::categories(&mut conn).await?;
-    let forums = store::forum_summaries(&mut conn).await?;
+    let (categories, forums) = pages::start(&mut conn).await?;
     Ok(html(
         StatusCode::OK,
         views::start(&ctx, &categories, &forums),
@@ -35,33 +30,17 @@ pub async fn forum(
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
-    let forum = store::forum_by_slug(&mut conn, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let pages = Pages::new(
-        i64::from(forum.thread_count),
-        THREADS_PER_PAGE,
-        query.number(),
-    );
-    if !pages.in_range() {
-        return Err(AppError::NotFound);
-    }
-    let viewer = ctx.user().map(|u| u.id);
-    let offset = (pages.current - 1) * THREADS_PER_PAGE;
-    let threads = store::thread_list(&mut conn, forum.id, viewer, THREADS_PER_PAGE, offset).await?;
+    let page = pages::forum(&mut conn, &slug, query.number(), ctx.user().map(|u| u.id)).await?;
     Ok(html(
         StatusCode::OK,
-        views::forum(&ctx, &forum, &threads, pages),
+        views::forum(&ctx, &page.forum, &page.threads, page.pages),
     ))
 }
 
 /// Loads a thread readers may see.
 pub async fn visible_thread(ctx: &Ctx, id: ThreadId) -> AppResult<ThreadHeader> {
     let mut conn = ctx.state.conn().await?;
-    store::thread_header(&mut conn, id)
-        .await?
-        .filter(|t| !t.hidden)
-        .ok_or(AppError::NotFound)
+    pages::visible_thread(&mut conn, id).await
 }
 
 /// `GET /t/{id}`: to the canonical URL.
@@ -81,29 +60,18 @@ pub async fn thread(
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let (id, slug) = path.into_inner();
-    let thread = visible_thread(&ctx, ThreadId(id)).await?;
+    let mut conn = ctx.state.conn().await?;
+    let thread = pages::visible_thread(&mut conn, ThreadId(id)).await?;
     if slug != thread.slug {
         return Ok(redirect::found(&page_url(&thread.path(), query.number())));
     }
-    let pages = Pages::new(i64::from(thread.post_count), POSTS_PER_PAGE, query.number());
-    if !pages.in_range() {
-        return Err(AppError::NotFound);
-    }
-    let first = ((pages.current - 1) * POSTS_PER_PAGE + 1) as i32;
-    let last = (pages.current * POSTS_PER_PAGE) as i32;
-    let mut conn = ctx.state.conn().await?;
-    let posts = store::posts_in_range(&mut conn, thread.id, first, last).await?;
-    let ids: Vec<PostId> = posts.iter().map(|p| p.id).collect();
-    let backlinks = store::backlinks(&mut conn, &ids).await?;
-    if let (Some(user), Some(seen)) = (ctx.user(), posts.last()) {
-        store::mark_read(&mut conn, user.id, thread.id, seen.position).await?;
-    }
-    ctx.state.views.record(thread.id);
+    let data = pages::thread(&mut conn, thread, query.number(), ctx.user().map(|u| u.id)).await?;
+    ctx.state.views.record(data.thread.id);
     let page = ThreadPage {
-        thread: &thread,
-        posts: &posts,
-        backlinks: &backlinks,
-        pages,
+        thread: &data.thread,
+        posts: &data.posts,
+        backlinks: &data.backlinks,
+        pages: data.pages,
         draft: "",
     };
     Ok(html(StatusCode::OK, views::thread(&ctx, &page)))

@@ -1,0 +1,105 @@
+//! What each reading page loads, as one function per page, so the number of statements a
+//! page costs is fixed here and can be counted by a test.
+
+use diesel_async::AsyncPgConnection;
+
+use crate::forums::store;
+use crate::forums::types::{
+    Backlink, Category, ForumHeader, ForumSummary, PostView, ThreadHeader, ThreadListItem,
+};
+use crate::ids::{PostId, ThreadId, UserId};
+use crate::web::error::{AppError, AppResult};
+use crate::web::pagination::Pages;
+
+/// Threads on a forum page.
+pub const THREADS_PER_PAGE: i64 = 25;
+/// Posts on a thread page.
+pub const POSTS_PER_PAGE: i64 = 20;
+
+/// The forum start page: two statements.
+pub async fn start(conn: &mut AsyncPgConnection) -> AppResult<(Vec<Category>, Vec<ForumSummary>)> {
+    let categories = store::categories(conn).await?;
+    let forums = store::forum_summaries(conn).await?;
+    Ok((categories, forums))
+}
+
+/// A forum page: two statements.
+pub struct ForumPage {
+    /// The forum.
+    pub forum: ForumHeader,
+    /// Its threads on this page.
+    pub threads: Vec<ThreadListItem>,
+    /// Where we are.
+    pub pages: Pages,
+}
+
+/// Loads page `page` of the forum `slug`; 404 when either does not exist.
+pub async fn forum(
+    conn: &mut AsyncPgConnection,
+    slug: &str,
+    page: i64,
+    viewer: Option<UserId>,
+) -> AppResult<ForumPage> {
+    let forum = store::forum_by_slug(conn, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let pages = Pages::new(i64::from(forum.thread_count), THREADS_PER_PAGE, page);
+    if !pages.in_range() {
+        return Err(AppError::NotFound);
+    }
+    let offset = (pages.current - 1) * THREADS_PER_PAGE;
+    let threads = store::thread_list(conn, forum.id, viewer, THREADS_PER_PAGE, offset).await?;
+    Ok(ForumPage {
+        forum,
+        threads,
+        pages,
+    })
+}
+
+/// A thread page: three statements (four when a member's read marker moves).
+pub struct ThreadData {
+    /// The thread.
+    pub thread: ThreadHeader,
+    /// Its posts on this page.
+    pub posts: Vec<PostView>,
+    /// Posts quoting those.
+    pub backlinks: Vec<Backlink>,
+    /// Where we are.
+    pub pages: Pages,
+}
+
+/// A thread readers may see; hidden ones are not found.
+pub async fn visible_thread(conn: &mut AsyncPgConnection, id: ThreadId) -> AppResult<ThreadHeader> {
+    store::thread_header(conn, id)
+        .await?
+        .filter(|t| !t.hidden)
+        .ok_or(AppError::NotFound)
+}
+
+/// Loads the posts of page `page` of `thread`, and records how far `reader` has read.
+pub async fn thread(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadHeader,
+    page: i64,
+    reader: Option<UserId>,
+) -> AppResult<ThreadData> {
+    let pages = Pages::new(i64::from(thread.post_count), POSTS_PER_PAGE, page);
+    if !pages.in_range() {
+        return Err(AppError::NotFound);
+    }
+    // Positions are dense, so page N is one range look-up on (thread_id, position).
+    let first = ((pages.current - 1) * POSTS_PER_PAGE + 1) as i32;
+    let last = (pages.current * POSTS_PER_PAGE) as i32;
+    let posts = store::posts_in_range(conn, thread.id, first, last).await?;
+    let ids: Vec<PostId> = posts.iter().map(|p| p.id).collect();
+    let backlinks = store::backlinks(conn, &ids).await?;
+    if let (Some(user), Some(seen)) = (reader, posts.last()) {
+        store::mark_read(conn, user, thread.id, seen.position).await?;
+    }
+    Ok(ThreadData {
+        thread,
+        posts,
+        backlinks,
+        pages,
+    })
+}
