@@ -125,7 +125,13 @@ pub fn forum(ctx: &Ctx, forum: &ForumHeader, threads: &[ThreadListItem], pages: 
                                     @if thread.pinned { span.badge.pinned { "Pinned" } " " }
                                     @if thread.locked { span.badge.locked { "Locked" } " " }
                                     @if thread.answered { span.badge.answered { "Answered" } " " }
-                                    a.title href=(format!("/t/{}/{}", thread.id, thread.slug)) { bdi { (thread.title) } }
+                                    // A thread read before opens at its first unread post.
+                                    @let href = if unread && thread.read_position.is_some() {
+                                        format!("/t/{}/unread", thread.id)
+                                    } else {
+                                        format!("/t/{}/{}", thread.id, thread.slug)
+                                    };
+                                    a.title href=(href) { bdi { (thread.title) } }
                                     @if unread {
                                         " " a.new href=(format!("/t/{}/unread", thread.id)) { "new posts" }
                                     }
