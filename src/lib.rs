@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod forums;
 pub mod ids;
+pub mod notify;
 pub mod server;
 pub mod state;
 pub mod telemetry;
@@ -44,6 +45,8 @@ pub fn build_app(
             }),
         )
         .app_data(aw::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+        // Before forums: `/t/{id}/watch` must not be taken for a thread slug.
+        .configure(notify::routes)
         .configure(forums::routes)
         .configure(accounts::routes)
         .route("/healthz", aw::get().to(web::health::healthz))

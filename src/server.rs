@@ -1,5 +1,6 @@
 //! What the CLI commands do: serve, migrate, and a database for one-off commands.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::HttpServer;
@@ -9,6 +10,8 @@ use crate::accounts::store as accounts_store;
 use crate::build_app;
 use crate::config::Settings;
 use crate::db::{self, Database, DbPool, StartError};
+use crate::notify::mailer::Mailer;
+use crate::notify::worker;
 use crate::state::AppState;
 
 /// How often expired sessions and old log-in failures are deleted.
@@ -37,6 +40,8 @@ async fn run(database: &Database, settings: Settings, load_demo: bool) -> Result
     announce_setup_link(&state).await?;
     actix_web::rt::spawn(purge_periodically(state.pool.clone()));
     actix_web::rt::spawn(flush_views_periodically(state.clone()));
+    let mailer = Arc::new(Mailer::from_settings(&state.settings)?);
+    actix_web::rt::spawn(worker::run(state.clone(), mailer, state.mail_wake.clone()));
 
     let bind = state.settings.bind.clone();
     let workers = match state.settings.workers {

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use tokio::sync::Notify;
+
 use crate::accounts::setup::SetupGate;
 use crate::config::Settings;
 use crate::db::{DbConn, DbPool};
@@ -19,6 +21,8 @@ pub struct AppState {
     pub setup: Arc<SetupGate>,
     /// Thread views not yet written to the database.
     pub views: Arc<ViewCounter>,
+    /// Wakes this node's mail worker when a request queued mail.
+    pub mail_wake: Arc<Notify>,
 }
 
 impl AppState {
@@ -29,6 +33,7 @@ impl AppState {
             settings: Arc::new(settings),
             setup: Arc::new(SetupGate::closed()),
             views: Arc::new(ViewCounter::default()),
+            mail_wake: Arc::new(Notify::new()),
         }
     }
 

@@ -13,7 +13,7 @@ pub mod views;
 
 use actix_web::web;
 
-use handlers::{login, profile, register, settings, setup as first_admin};
+use handlers::{email, login, profile, register, settings, setup as first_admin};
 
 /// Registers the accounts routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -34,6 +34,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/settings/password").route(web::post().to(settings::change_password)))
     .service(
         web::resource("/settings/preferences").route(web::post().to(settings::change_preferences)),
+    )
+    .service(web::resource("/confirm/resend").route(web::post().to(email::resend)))
+    .service(web::resource("/confirm/{token}").route(web::get().to(email::confirm)))
+    .service(
+        web::resource("/password/forgot")
+            .route(web::get().to(email::forgot_form))
+            .route(web::post().to(email::forgot)),
+    )
+    .service(
+        web::resource("/password/reset/{token}")
+            .route(web::get().to(email::reset_form))
+            .route(web::post().to(email::reset)),
     )
     .service(
         web::resource("/setup/{token}")

@@ -98,6 +98,9 @@ pub async fn lookup(
         time_zone: row.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC),
         persistent: row.persistent,
         token_hash: hash,
+        email_confirmed: row.email_confirmed_at.is_some(),
+        notify_default: row.notify_default,
+        notify_mode: row.notify_mode,
     }))
 }
 

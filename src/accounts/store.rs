@@ -125,6 +125,62 @@ pub async fn set_email(conn: &mut AsyncPgConnection, id: UserId, email: &str) ->
         .map(|_| ())
 }
 
+/// Confirms `email` as the member's address (replacing the old one when it changed).
+pub async fn confirm_email(
+    conn: &mut AsyncPgConnection,
+    id: UserId,
+    email: &str,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::email.eq(email), users::email_confirmed_at.eq(Some(at))))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Notes that a confirmation mail goes out now, unless one went out in the last `seconds`;
+/// true when the caller may send.
+pub async fn claim_confirmation_slot(
+    conn: &mut AsyncPgConnection,
+    id: UserId,
+    seconds: i64,
+) -> QueryResult<bool> {
+    let cutoff = Utc::now() - chrono::Duration::seconds(seconds);
+    diesel::update(
+        users::table.find(id).filter(
+            users::confirmation_sent_at
+                .is_null()
+                .or(users::confirmation_sent_at.lt(cutoff)),
+        ),
+    )
+    .set(users::confirmation_sent_at.eq(Some(Utc::now())))
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
+}
+
+/// An account by its address (ignoring case): id, name and the address as stored.
+pub async fn account_by_email(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+) -> QueryResult<Option<(UserId, String, String)>> {
+    users::table
+        .filter(lower(users::email).eq(lower(email)))
+        .filter(users::banned_at.is_null())
+        .select((users::id, users::username, users::email))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Ends every session of a member.
+pub async fn delete_all_sessions(conn: &mut AsyncPgConnection, user_id: UserId) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id)))
+        .execute(conn)
+        .await
+}
+
 /// Changes the time zone.
 pub async fn set_time_zone(conn: &mut AsyncPgConnection, id: UserId, tz: &str) -> QueryResult<()> {
     diesel::update(users::table.find(id))
@@ -243,6 +299,12 @@ pub struct SessionRow {
     pub role: Role,
     /// Owner's time zone name.
     pub time_zone: String,
+    /// When the owner confirmed their address.
+    pub email_confirmed_at: Option<DateTime<Utc>>,
+    /// Owner's "notify me" default.
+    pub notify_default: bool,
+    /// Owner's notification mode.
+    pub notify_mode: String,
 }
 
 /// The unexpired session with this hash, unless its member is banned.
@@ -263,6 +325,9 @@ pub async fn live_session(
             users::username,
             users::role,
             users::time_zone,
+            users::email_confirmed_at,
+            users::notify_default,
+            users::notify_mode,
         ))
         .first(conn)
         .await

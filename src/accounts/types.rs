@@ -82,6 +82,12 @@ pub struct SessionUser {
     pub persistent: bool,
     /// The SHA-256 of this session's token.
     pub token_hash: Vec<u8>,
+    /// The address is confirmed (needed to post).
+    pub email_confirmed: bool,
+    /// "Notify me of follow-up replies" starts ticked.
+    pub notify_default: bool,
+    /// Delivery mode for new subscriptions (`immediate`, `daily`, `off`).
+    pub notify_mode: String,
 }
 
 /// A member as the public profile shows them (never the e-mail).

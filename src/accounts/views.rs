@@ -84,7 +84,7 @@ pub fn login(ctx: &Ctx, input: &LoginInput, problem: Option<&str>) -> Markup {
         html! {
             h1 { "Log in" }
             (login_form(ctx, input, problem))
-            p { "New here? " a href="/register" { "Register" } "." }
+            p { a href="/password/forgot" { "Forgot your password?" } " · New here? " a href="/register" { "Register" } "." }
         },
     )
 }
@@ -160,6 +160,7 @@ pub fn settings(
     account: &OwnAccount,
     persistent: bool,
     forms: &SettingsForms,
+    notifications: Markup,
 ) -> Markup {
     let email_value = forms.email.as_deref().unwrap_or(&account.email);
     page(
@@ -174,7 +175,7 @@ pub fn settings(
                 h2 #email-heading { "E-mail address" }
                 p { "Your address is " strong { (account.email) }
                     @if account.email_confirmed_at.is_none() { " (not confirmed yet)" }
-                    ". Only you and the administrators can see it." }
+                    ". Only you and the administrators can see it. A new address is used once you open the confirmation link we send to it." }
                 (error_summary(&forms.email_errors))
                 form method="post" action="/settings/email" {
                     (csrf_input(ctx))
@@ -221,6 +222,7 @@ pub fn settings(
                     button type="submit" { "Save preferences" }
                 }
             }
+            (notifications)
         },
     )
 }
@@ -238,6 +240,61 @@ pub fn setup(ctx: &Ctx, token: &str, input: &NewAccount, errors: &FieldErrors) -
                 (csrf_input(ctx))
                 (account_fields(input, errors))
                 button type="submit" { "Create administrator" }
+            }
+        },
+    )
+}
+
+/// A page with a heading and one message.
+pub fn message_page(ctx: &Ctx, title: &str, message: &str) -> Markup {
+    page(
+        ctx,
+        title,
+        html! {
+            section.error-page {
+                h1 { (title) }
+                p { (message) }
+                p { a href="/" { "Back to the forum start" } }
+            }
+        },
+    )
+}
+
+/// `/password/forgot`.
+pub fn forgot(ctx: &Ctx, email: &str, errors: &FieldErrors) -> Markup {
+    page(
+        ctx,
+        "Forgot your password?",
+        html! {
+            h1 { "Forgot your password?" }
+            p { "Enter the e-mail address of your account. We will send you a link to choose a new password." }
+            (error_summary(errors))
+            form.card method="post" action="/password/forgot" {
+                (csrf_input(ctx))
+                (Field::new("email", "E-mail address").kind("email").value(email)
+                    .autocomplete("email").maxlength(EMAIL_MAX).render(errors))
+                button type="submit" { "Send the link" }
+            }
+        },
+    )
+}
+
+/// `/password/reset/{token}`.
+pub fn reset(ctx: &Ctx, token: &str, errors: &FieldErrors) -> Markup {
+    page(
+        ctx,
+        "Choose a new password",
+        html! {
+            h1 { "Choose a new password" }
+            p { "Saving it logs you out on every device." }
+            (error_summary(errors))
+            form.card method="post" action=(format!("/password/reset/{token}")) {
+                (csrf_input(ctx))
+                (Field::new("password", "New password").kind("password").hint(&password_hint())
+                    .autocomplete("new-password").render(errors))
+                (Field::new("confirmation", "New password again").kind("password")
+                    .autocomplete("new-password").render(errors))
+                button type="submit" { "Save the new password" }
             }
         },
     )

@@ -10,6 +10,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    digest_items (user_id, post_id) {
+        user_id -> Int8,
+        post_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    email_tokens (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Int8,
+        purpose -> Text,
+        email -> Text,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     forums (id) {
         id -> Int8,
         category_id -> Int8,
@@ -29,6 +49,35 @@ diesel::table! {
         id -> Int8,
         account_key -> Text,
         ip -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notification_events (id) {
+        id -> Int8,
+        kind -> Text,
+        post_id -> Int8,
+        created_at -> Timestamptz,
+        processed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Int8,
+        kind -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        headers -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+        sent_at -> Nullable<Timestamptz>,
+        failed_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
         created_at -> Timestamptz,
     }
 }
@@ -99,6 +148,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    site_secrets (name) {
+        name -> Text,
+        value -> Bytea,
+    }
+}
+
+diesel::table! {
+    subscriptions (id) {
+        id -> Int8,
+        user_id -> Int8,
+        thread_id -> Nullable<Int8>,
+        forum_id -> Nullable<Int8>,
+        mode -> Text,
+        awaiting_visit -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     thread_reads (user_id, thread_id) {
         user_id -> Int8,
         thread_id -> Int8,
@@ -141,11 +209,18 @@ diesel::table! {
         post_count -> Int4,
         created_at -> Timestamptz,
         last_seen_at -> Nullable<Timestamptz>,
+        notify_mode -> Text,
+        digest_sent_at -> Nullable<Timestamptz>,
+        confirmation_sent_at -> Nullable<Timestamptz>,
     }
 }
 
+diesel::joinable!(digest_items -> posts (post_id));
+diesel::joinable!(digest_items -> users (user_id));
+diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(forums -> categories (category_id));
 diesel::joinable!(forums -> posts (last_post_id));
+diesel::joinable!(notification_events -> posts (post_id));
 diesel::joinable!(post_revisions -> posts (post_id));
 diesel::joinable!(post_revisions -> users (edited_by));
 diesel::joinable!(post_submissions -> posts (post_id));
@@ -153,6 +228,9 @@ diesel::joinable!(post_submissions -> users (user_id));
 diesel::joinable!(reply_drafts -> threads (thread_id));
 diesel::joinable!(reply_drafts -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(subscriptions -> forums (forum_id));
+diesel::joinable!(subscriptions -> threads (thread_id));
+diesel::joinable!(subscriptions -> users (user_id));
 diesel::joinable!(thread_reads -> threads (thread_id));
 diesel::joinable!(thread_reads -> users (user_id));
 diesel::joinable!(threads -> forums (forum_id));
@@ -160,14 +238,20 @@ diesel::joinable!(threads -> users (author_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     categories,
+    digest_items,
+    email_tokens,
     forums,
     login_failures,
+    notification_events,
+    outbox,
     post_quotes,
     post_revisions,
     post_submissions,
     posts,
     reply_drafts,
     sessions,
+    site_secrets,
+    subscriptions,
     thread_reads,
     threads,
     users,

@@ -318,6 +318,7 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<(), DemoError> {
                 author: members[*author],
                 body: &body,
                 submission: &submission,
+                subscribe: None,
             };
             let id = if i == 0 {
                 writing::create_thread(conn, forum, title, &draft)
@@ -333,6 +334,8 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<(), DemoError> {
             ids.push(id.map_err(|e: WriteError| failed(e))?);
         }
     }
+    // The seeded history is not news: nobody gets mail about it.
+    crate::notify::store::discard_pending_events(conn).await.map_err(failed)?;
     Ok(())
 }
 

@@ -90,17 +90,27 @@ pub fn quote_block(author: &str, post_id: i64, source: &str) -> String {
     )
 }
 
-/// Renders `source` to safe HTML. `quoted` describes the posts its quotes name.
-pub fn render(source: &str, quoted: &HashMap<i64, QuotedPost>) -> String {
+/// What rendering knows of the forum: the quoted posts and the mentioned members.
+#[derive(Debug, Default, Clone)]
+pub struct Context {
+    /// The posts the body quotes, by id.
+    pub quoted: HashMap<i64, QuotedPost>,
+    /// Mentioned members that exist: lower-case name → name as registered.
+    pub members: HashMap<String, String>,
+}
+
+/// Renders `source` to safe HTML.
+pub fn render(source: &str, context: &Context) -> String {
     let mut html = String::new();
-    render_nodes(&parse(source), 1, quoted, &mut html);
+    render_nodes(&parse(source), 1, context, &mut html);
     sanitizer().clean(&html).to_string()
 }
 
-fn render_nodes(nodes: &[Node], depth: usize, quoted: &HashMap<i64, QuotedPost>, out: &mut String) {
+fn render_nodes(nodes: &[Node], depth: usize, context: &Context, out: &mut String) {
+    let quoted = &context.quoted;
     for node in nodes {
         match node {
-            Node::Text(text) => out.push_str(&markdown(text)),
+            Node::Text(text) => out.push_str(&markdown(text, &context.members)),
             Node::Quote {
                 author,
                 post,
@@ -125,10 +135,10 @@ fn render_nodes(nodes: &[Node], depth: usize, quoted: &HashMap<i64, QuotedPost>,
                     out.push_str("<p class=\"quote-removed\">The quoted post was removed.</p>");
                 } else if depth > OPEN_QUOTE_DEPTH {
                     out.push_str("<details><summary>Earlier quote</summary>");
-                    render_nodes(children, depth + 1, quoted, out);
+                    render_nodes(children, depth + 1, context, out);
                     out.push_str("</details>");
                 } else {
-                    render_nodes(children, depth + 1, quoted, out);
+                    render_nodes(children, depth + 1, context, out);
                 }
                 out.push_str("</blockquote>");
             }
@@ -136,9 +146,11 @@ fn render_nodes(nodes: &[Node], depth: usize, quoted: &HashMap<i64, QuotedPost>,
     }
 }
 
-/// CommonMark to HTML: raw HTML is shown as text, images become plain links.
-fn markdown(text: &str) -> String {
+/// CommonMark to HTML: raw HTML is shown as text, images become plain links, and
+/// `@name` of an existing member links to their profile.
+fn markdown(text: &str, members: &HashMap<String, String>) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut in_code_or_link = 0usize;
     let events = Parser::new_ext(text, options).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         // A block that starts with a tag is shown as a plain paragraph of text.
@@ -158,9 +170,129 @@ fn markdown(text: &str) -> String {
         Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
         other => other,
     });
+    let events = events.flat_map(|event| {
+        match &event {
+            Event::Start(Tag::CodeBlock(_) | Tag::Link { .. }) => in_code_or_link += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::Link) => in_code_or_link = in_code_or_link.saturating_sub(1),
+            _ => {}
+        }
+        match event {
+            Event::Text(text) if in_code_or_link == 0 && !members.is_empty() => link_mentions(&text, members),
+            other => vec![other],
+        }
+    });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
     html
+}
+
+/// Splits text around `@name` mentions of existing members, which become profile links.
+fn link_mentions<'a>(text: &str, members: &HashMap<String, String>) -> Vec<Event<'a>> {
+    let mut events = Vec::new();
+    let mut plain = String::new();
+    let mut rest = text;
+    while let Some((before, name, after)) = next_mention(rest) {
+        plain.push_str(before);
+        match members.get(&name.to_lowercase()) {
+            Some(canonical) => {
+                if !plain.is_empty() {
+                    events.push(Event::Text(std::mem::take(&mut plain).into()));
+                }
+                let link = html! { a.mention href=(format!("/u/{canonical}")) { "@" (canonical) } };
+                events.push(Event::InlineHtml(link.into_string().into()));
+            }
+            None => {
+                plain.push('@');
+                plain.push_str(name);
+            }
+        }
+        rest = after;
+    }
+    plain.push_str(rest);
+    if !plain.is_empty() {
+        events.push(Event::Text(plain.into()));
+    }
+    events
+}
+
+/// The next `@name` in `text`: (text before the `@`, the name, text after it). An `@`
+/// inside a word (an e-mail address) is not a mention.
+fn next_mention(text: &str) -> Option<(&str, &str, &str)> {
+    let mut search = 0;
+    while let Some(offset) = text[search..].find('@') {
+        let at = search + offset;
+        let preceded_ok = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '-'));
+        let name_len: usize = text[at + 1..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'))
+            .map(char::len_utf8)
+            .sum();
+        let name = text[at + 1..at + 1 + name_len].trim_end_matches(['.', '-']);
+        if preceded_ok && name.chars().count() >= 3 && name.chars().count() <= 32 {
+            return Some((&text[..at], name, &text[at + 1 + name.len()..]));
+        }
+        search = at + 1;
+    }
+    None
+}
+
+/// Names mentioned as `@name` anywhere in `source` (at most `limit`, each once).
+pub fn mentioned_names(source: &str, limit: usize) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut rest = source;
+    while let Some((_, name, after)) = next_mention(rest) {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(name) || n.to_lowercase() == name.to_lowercase()) {
+            names.push(name.to_string());
+        }
+        if names.len() >= limit {
+            break;
+        }
+        rest = after;
+    }
+    names
+}
+
+/// Plain text of rendered post HTML for mail and feeds: tags dropped, quoted blocks left
+/// out, entities decoded, white space folded, cut at a word boundary near `max` characters.
+pub fn excerpt(html: &str, max: usize) -> String {
+    let mut text = String::new();
+    let mut quote_depth = 0usize;
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        if quote_depth == 0 {
+            text.push_str(&rest[..start]);
+        }
+        let Some(end) = rest[start..].find('>') else { break };
+        let tag = &rest[start + 1..start + end];
+        if tag.starts_with("blockquote") {
+            quote_depth += 1;
+        } else if tag.starts_with("/blockquote") {
+            quote_depth = quote_depth.saturating_sub(1);
+        } else if quote_depth == 0 && (tag.starts_with('p') || tag.starts_with("br") || tag.starts_with("li") || tag.starts_with("/p")) {
+            text.push(' ');
+        }
+        rest = &rest[start + end + 1..];
+    }
+    if quote_depth == 0 {
+        text.push_str(rest);
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() <= max {
+        return folded;
+    }
+    let cut: String = folded.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head).to_string();
+    format!("{cut} …")
 }
 
 fn sanitizer() -> &'static Builder<'static> {
@@ -173,6 +305,7 @@ fn sanitizer() -> &'static Builder<'static> {
             .link_rel(Some("nofollow ugc noopener"))
             .url_schemes(HashSet::from(["http", "https", "mailto"]))
             .add_allowed_classes("blockquote", ["quote"])
+            .add_allowed_classes("a", ["mention"])
             .add_allowed_classes("p", ["quote-head", "quote-removed"]);
         builder
     })
@@ -283,7 +416,11 @@ mod tests {
     use super::*;
 
     fn plain(source: &str) -> String {
-        render(source, &HashMap::new())
+        render(source, &Context::default())
+    }
+
+    fn with_quoted(source: &str, quoted: HashMap<i64, QuotedPost>) -> String {
+        render(source, &Context { quoted, members: HashMap::new() })
     }
 
     #[test]
@@ -337,7 +474,7 @@ mod tests {
             ),
         ]);
         let source = "[quote=someone post=7]\n[quote=bob post=3]\nfirst\n[/quote]\nsecond\n[/quote]\n\nMy answer";
-        let html = render(source, &quoted);
+        let html = with_quoted(source, quoted);
         assert!(
             html.contains("<a href=\"/p/7\" rel=\"nofollow ugc noopener\">karen wrote:</a>"),
             "{html}"
@@ -366,9 +503,9 @@ mod tests {
                 hidden: true,
             },
         )]);
-        let html = render(
+        let html = with_quoted(
             "[quote=karen post=5]\nsecret words\n[/quote]\nreply",
-            &quoted,
+            quoted,
         );
         assert!(
             html.contains("The quoted post was removed.") && !html.contains("secret words"),
@@ -390,6 +527,25 @@ mod tests {
     #[test]
     fn control_and_bidi_characters_are_removed() {
         assert_eq!(clean_text("a\u{0}b\u{202E}c\r\nd\u{7}\te"), "abc\nd\te");
+    }
+
+    #[test]
+    fn mentions_of_members_link_to_their_profile() {
+        let members = HashMap::from([("karen".to_string(), "Karen".to_string())]);
+        let context = Context { quoted: HashMap::new(), members };
+        let html = render("Ask @karen or @nobody, not karen@example.com. `@karen`", &context);
+        assert!(html.contains("<a class=\"mention\" href=\"/u/Karen\" rel=\"nofollow ugc noopener\">@Karen</a>"), "{html}");
+        assert!(html.contains("@nobody") && html.contains("karen@example.com"), "{html}");
+        assert!(html.contains("<code>@karen</code>"), "{html}");
+        assert_eq!(mentioned_names("hi @Karen and @bob. and @karen again, mail x@y.com", 10), vec!["Karen", "bob"]);
+        assert_eq!(mentioned_names(&"@abc @abd @abe ".repeat(5), 2).len(), 2);
+    }
+
+    #[test]
+    fn excerpts_are_plain_text_without_quotes() {
+        let html = plain("[quote=a]\nold words\n[/quote]\nMy **answer** &amp; <more>\n\nSecond paragraph");
+        assert_eq!(excerpt(&html, 200), "My answer & <more> Second paragraph");
+        assert_eq!(excerpt("<p>one two three four</p>", 9), "one two …");
     }
 
     #[test]

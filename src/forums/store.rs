@@ -192,15 +192,19 @@ pub async fn read_position(
         .optional()
 }
 
-/// Records that `user` has seen posts up to `position` (never moves backwards).
+/// Records that `user` has seen posts up to `position` (never moves backwards) and that
+/// they visited the thread.
 pub async fn mark_read(
     conn: &mut AsyncPgConnection,
     user: UserId,
     thread: ThreadId,
     position: i32,
 ) -> QueryResult<()> {
+    // One statement: the visit also re-arms reply mail for the member's subscription.
     diesel::sql_query(
-        "INSERT INTO thread_reads (user_id, thread_id, last_position) VALUES ($1, $2, $3)
+        "WITH visit AS (UPDATE subscriptions SET awaiting_visit = FALSE
+                          WHERE user_id = $1 AND thread_id = $2 AND awaiting_visit)
+         INSERT INTO thread_reads (user_id, thread_id, last_position) VALUES ($1, $2, $3)
          ON CONFLICT (user_id, thread_id) DO UPDATE
             SET last_position = GREATEST(thread_reads.last_position, EXCLUDED.last_position),
                 updated_at = now()
@@ -287,6 +291,33 @@ pub async fn quoted_posts(
         .into_iter()
         .map(|(id, author, hidden)| (id.0, QuotedPost { author, hidden }))
         .collect())
+}
+
+/// Which of `names` are members: lower-case name → name as registered.
+pub async fn existing_members(
+    conn: &mut AsyncPgConnection,
+    names: &[String],
+) -> QueryResult<HashMap<String, String>> {
+    if names.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    let found: Vec<String> = diesel::sql_query(
+        "SELECT username AS name FROM users WHERE lower(username) = ANY($1)",
+    )
+    .bind::<Array<Text>, _>(lower)
+    .load::<NameRow>(conn)
+    .await?
+    .into_iter()
+    .map(|r| r.name)
+    .collect();
+    Ok(found.into_iter().map(|n| (n.to_lowercase(), n)).collect())
+}
+
+#[derive(QueryableByName)]
+struct NameRow {
+    #[diesel(sql_type = Text)]
+    name: String,
 }
 
 /// A thread to insert.

@@ -91,8 +91,14 @@ pub fn start(ctx: &Ctx, categories: &[Category], forums: &[ForumSummary]) -> Mar
     )
 }
 
-/// A forum's thread list.
-pub fn forum(ctx: &Ctx, forum: &ForumHeader, threads: &[ThreadListItem], pages: Pages) -> Markup {
+/// A forum's thread list; `watching` is known for members.
+pub fn forum(
+    ctx: &Ctx,
+    forum: &ForumHeader,
+    threads: &[ThreadListItem],
+    pages: Pages,
+    watching: Option<bool>,
+) -> Markup {
     let tz = ctx.time_zone();
     let logged_in = ctx.user().is_some();
     let path = format!("/f/{}", forum.slug);
@@ -103,7 +109,12 @@ pub fn forum(ctx: &Ctx, forum: &ForumHeader, threads: &[ThreadListItem], pages: 
             (breadcrumbs(&[(&forum.category_title, None), (&forum.title, None)]))
             div.page-head {
                 h1 { (forum.title) }
-                a.button href=(format!("/f/{}/new", forum.slug)) { "New thread" }
+                div.buttons {
+                    @if let Some(watching) = watching {
+                        (crate::notify::views::watch_button(ctx, &format!("/f/{}/watch", forum.slug), watching, "forum"))
+                    }
+                    a.button href=(format!("/f/{}/new", forum.slug)) { "New thread" }
+                }
             }
             @if !forum.description.is_empty() { p.lead { (forum.description) } }
             (pagination::nav(&path, pages))
@@ -168,6 +179,8 @@ pub struct ThreadPage<'a> {
     pub pages: Pages,
     /// A visitor's draft, kept through a failed log-in.
     pub draft: &'a str,
+    /// For members: whether they watch the thread.
+    pub watching: Option<bool>,
 }
 
 /// A thread page.
@@ -183,7 +196,12 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
         &thread.title,
         html! {
             (breadcrumbs(&[(&thread.category_title, None), (&thread.forum_title, Some(format!("/f/{}", thread.forum_slug)))]))
-            h1 { bdi { (thread.title) } }
+            div.page-head {
+                h1 { bdi { (thread.title) } }
+                @if let Some(watching) = view.watching {
+                    (crate::notify::views::watch_button(ctx, &format!("/t/{}/watch", thread.id), watching, "thread"))
+                }
+            }
             @if thread.locked { p.notice { "This thread is locked: it takes no new replies." } }
             (pagination::nav(&path, view.pages))
             @for post in view.posts {
@@ -269,8 +287,15 @@ fn reply_box(ctx: &Ctx, thread: &ThreadHeader, draft: &str) -> Markup {
     html! {
         section.card.reply-box aria-labelledby="reply-heading" {
             h2 #reply-heading { "Reply" }
-            @if ctx.user().is_some() {
-                (composer(ctx, &format!("/t/{}/reply", thread.id), None, draft, &FieldErrors::new(), &crate::web::cookies::random_token()))
+            @if let Some(user) = ctx.user() {
+                (composer(ctx, &Composer {
+                    action: &format!("/t/{}/reply", thread.id),
+                    title: None,
+                    body: draft,
+                    errors: &FieldErrors::new(),
+                    submission: &crate::web::cookies::random_token(),
+                    notify: user.notify_default,
+                }))
             } @else {
                 p { strong { "Only registered members can post — log in or " a href="/register" { "register" } "." } }
                 p.hint { "Your reply is kept while you log in." }
@@ -298,15 +323,25 @@ fn body_field(body: &str, errors: &FieldErrors) -> Markup {
     }
 }
 
-/// The composer: optional title, body, one-time token, Preview and Post.
-pub fn composer(
-    ctx: &Ctx,
-    action: &str,
-    title: Option<&str>,
-    body: &str,
-    errors: &FieldErrors,
-    submission: &str,
-) -> Markup {
+/// What a composer shows.
+pub struct Composer<'a> {
+    /// Where it posts.
+    pub action: &'a str,
+    /// The title field, for new threads.
+    pub title: Option<&'a str>,
+    /// The text so far.
+    pub body: &'a str,
+    /// Problems to show.
+    pub errors: &'a FieldErrors,
+    /// The one-time form token.
+    pub submission: &'a str,
+    /// Whether "Notify me of follow-up replies" is ticked.
+    pub notify: bool,
+}
+
+/// The composer: optional title, body, notify checkbox, one-time token, Preview and Post.
+pub fn composer(ctx: &Ctx, c: &Composer<'_>) -> Markup {
+    let (action, title, body, errors, submission) = (c.action, c.title, c.body, c.errors, c.submission);
     html! {
         (error_summary(errors))
         form.composer method="post" action=(action) {
@@ -316,6 +351,7 @@ pub fn composer(
                 (Field::new("title", "Title").value(title).maxlength(TITLE_MAX).render(errors))
             }
             (body_field(body, errors))
+            (crate::notify::views::notify_checkbox(c.notify))
             div.buttons {
                 button type="submit" name="action" value="post" { "Post" }
                 " "
@@ -342,14 +378,7 @@ pub fn markup_help() -> Markup {
 }
 
 /// The reply page (also shown again with errors or a preview).
-pub fn reply_page(
-    ctx: &Ctx,
-    thread: &ThreadHeader,
-    body: &str,
-    errors: &FieldErrors,
-    preview: Option<&str>,
-    submission: &str,
-) -> Markup {
+pub fn reply_page(ctx: &Ctx, thread: &ThreadHeader, composer_: &Composer<'_>, preview: Option<&str>) -> Markup {
     page(
         ctx,
         &format!("Reply to {}", thread.title),
@@ -357,21 +386,13 @@ pub fn reply_page(
             (breadcrumbs(&[(&thread.forum_title, Some(format!("/f/{}", thread.forum_slug))), (&thread.title, Some(thread.path()))]))
             h1 { "Reply to " bdi { (thread.title) } }
             (preview_block(preview))
-            (composer(ctx, &format!("/t/{}/reply", thread.id), None, body, errors, submission))
+            (composer(ctx, composer_))
         },
     )
 }
 
 /// The new-thread page.
-pub fn new_thread_page(
-    ctx: &Ctx,
-    forum: &ForumHeader,
-    title: &str,
-    body: &str,
-    errors: &FieldErrors,
-    preview: Option<&str>,
-    submission: &str,
-) -> Markup {
+pub fn new_thread_page(ctx: &Ctx, forum: &ForumHeader, composer_: &Composer<'_>, preview: Option<&str>) -> Markup {
     page(
         ctx,
         &format!("New thread in {}", forum.title),
@@ -379,7 +400,7 @@ pub fn new_thread_page(
             (breadcrumbs(&[(&forum.category_title, None), (&forum.title, Some(format!("/f/{}", forum.slug)))]))
             h1 { "New thread in " (forum.title) }
             (preview_block(preview))
-            (composer(ctx, &format!("/f/{}/new", forum.slug), Some(title), body, errors, submission))
+            (composer(ctx, composer_))
         },
     )
 }

@@ -6,6 +6,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use crate::forums::markup;
 use crate::forums::store::{self, NewPost, NewThread};
+use crate::notify::store as notify_store;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
@@ -16,6 +17,8 @@ pub const TITLE_MIN: usize = 3;
 pub const TITLE_MAX: usize = 150;
 /// Longest post, in characters.
 pub const BODY_MAX: usize = 50_000;
+/// Mentions beyond this many in one post are neither linked nor notified.
+pub const MENTIONS_MAX: usize = 10;
 
 /// Why a write did not happen.
 #[derive(Debug)]
@@ -94,14 +97,19 @@ pub fn slugify(title: &str) -> String {
     }
 }
 
-/// Renders a body, knowing the authors and visibility of the posts it quotes.
+/// Renders a body, knowing the authors and visibility of the posts it quotes and which
+/// mentioned names are members.
 pub async fn render(
     conn: &mut AsyncPgConnection,
     source: &str,
 ) -> Result<(String, Vec<PostId>), WriteError> {
     let ids = markup::quoted_ids(source);
     let quoted = store::quoted_posts(conn, &ids).await?;
-    let html = markup::render(source, &quoted);
+    let names = markup::mentioned_names(source, MENTIONS_MAX);
+    let members = store::existing_members(conn, &names).await?;
+    let context = markup::Context { quoted, members };
+    let html = markup::render(source, &context);
+    let quoted = context.quoted;
     // Only posts that exist are recorded as quoted.
     let recorded = ids
         .into_iter()
@@ -119,6 +127,8 @@ pub struct Draft<'a> {
     pub body: &'a str,
     /// The composer form's one-time token (double submits make one post).
     pub submission: &'a str,
+    /// Subscribe the author to the thread with this mode ("Notify me of follow-up replies").
+    pub subscribe: Option<&'a str>,
 }
 
 /// Starts a thread in `forum`; returns the thread and its opening post.
@@ -213,6 +223,12 @@ async fn insert(
     store::count_new_post(conn, thread, forum, draft.author, post, now, new_thread).await?;
     store::set_quotes(conn, post, quoted).await?;
     store::record_submission(conn, draft.submission, draft.author, post).await?;
+    // Who hears about it is worked out by the mail worker, never in the request.
+    let kind = if new_thread { "thread" } else { "reply" };
+    notify_store::add_event(conn, kind, post).await?;
+    if let Some(mode) = draft.subscribe {
+        notify_store::subscribe_if_new(conn, draft.author, thread, mode).await?;
+    }
     Ok(post)
 }
 

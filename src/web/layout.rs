@@ -11,7 +11,14 @@ pub enum Account<'a> {
     /// A logged-out visitor; `next` is where logging in returns to.
     Visitor { next: &'a str },
     /// A logged-in member; `csrf` is the token of the log-out form.
-    Member { username: &'a str, csrf: String },
+    Member {
+        /// Their name.
+        username: &'a str,
+        /// The token of the header's forms.
+        csrf: String,
+        /// False until the address is confirmed: a banner offers a new link.
+        confirmed: bool,
+    },
     /// Nothing known (error pages before the visitor was identified).
     Unknown,
 }
@@ -22,6 +29,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
         Some(user) => Account::Member {
             username: &user.username,
             csrf: ctx.csrf_token(),
+            confirmed: user.email_confirmed,
         },
         None => Account::Visitor { next: &ctx.path },
     };
@@ -54,10 +62,19 @@ pub fn document(
                         nav.main-nav aria-label="Main" {
                             ul { li { a href="/" { "Forum start" } } }
                         }
-                        (account_area(account))
+                        (account_area(&account))
                     }
                 }
                 main #main .wrap {
+                    @if let Account::Member { confirmed: false, csrf, .. } = &account {
+                        div.notice role="status" {
+                            "Please confirm your e-mail address: open the link we sent you. You can read and log in, but not post, until then. "
+                            form.inline method="post" action="/confirm/resend" {
+                                input type="hidden" name="csrf" value=(csrf);
+                                button.link type="submit" { "Send the link again" }
+                            }
+                        }
+                    }
                     @if let Some(message) = flash {
                         p.flash role="status" { (message) }
                     }
@@ -69,7 +86,7 @@ pub fn document(
     }
 }
 
-fn account_area(account: Account<'_>) -> Markup {
+fn account_area(account: &Account<'_>) -> Markup {
     html! {
         @match account {
             Account::Visitor { next } => {
@@ -79,7 +96,7 @@ fn account_area(account: Account<'_>) -> Markup {
                     a href=(login_url(next)) { "Log in" }
                 }
             }
-            Account::Member { username, csrf } => {
+            Account::Member { username, csrf, .. } => {
                 nav.account aria-label="Account" {
                     "Logged in as "
                     a href=(format!("/u/{}", crate::web::redirect::url_encode(username))) { strong { (username) } }

@@ -60,6 +60,7 @@ fn render_error_page<B: MessageBody + 'static>(
             Some(user) => Account::Member {
                 username: &user.username,
                 csrf: v.csrf_token(),
+                confirmed: true,
             },
             None => Account::Visitor { next: req.path() },
         },

@@ -17,6 +17,8 @@ use parley::{AppState, build_app, db};
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 use scraper::{Html, Selector};
 
+pub mod smtp;
+
 const TEMPLATE: &str = "parley_template";
 const DIR_PREFIX: &str = "parley-test-";
 
@@ -190,12 +192,13 @@ impl TestApp {
     /// Starts another node of the app on an existing database.
     pub async fn spawn_on(database_url: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let database_url = database_url.to_string();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
         let mut settings = test_settings(&database_url);
+        settings.base_url = Some(base.clone());
         adjust(&mut settings);
         let pool = db::build_pool(&database_url, settings.pool_size).expect("pool");
         let state = AppState::new(pool, settings);
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
         let server_state = state.clone();
         let server = actix_web::HttpServer::new(move || build_app(server_state.clone()))
             .workers(1)
@@ -239,7 +242,54 @@ impl TestApp {
             )
             .await;
         assert_eq!(page.status, 303, "registering {name}: {}", page.text());
+        let link = self.mailed_link(&format!("{name}@example.com"), "/confirm/").await;
+        let confirmed = browser.get(&link).await;
+        assert_eq!(confirmed.status, 303, "confirming {name}");
         browser
+    }
+
+    /// The newest link starting with `prefix` in mail queued for `address` (read from the
+    /// outbox, as the mail worker would send it).
+    pub async fn mailed_link(&self, address: &str, prefix: &str) -> String {
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        use parley::db::schema::outbox;
+        let mut conn = self.conn().await;
+        let bodies: Vec<String> = outbox::table
+            .filter(outbox::recipient.eq(address))
+            .order(outbox::id.desc())
+            .select(outbox::body_text)
+            .load(&mut conn)
+            .await
+            .expect("outbox");
+        bodies
+            .iter()
+            .flat_map(|b| b.split_whitespace())
+            .filter_map(|w| w.strip_prefix(&self.base))
+            .find(|path| path.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} link mailed to {address}"))
+            .to_string()
+    }
+
+    /// Runs the mail worker against `mailer` until it has nothing left to do.
+    pub async fn deliver(&self, mailer: &parley::notify::mailer::Mailer) -> parley::notify::worker::Round {
+        let mut total = parley::notify::worker::Round::default();
+        loop {
+            let round = parley::notify::worker::round(&self.state, mailer).await.expect("mail round");
+            total.events += round.events;
+            total.sent += round.sent;
+            total.failed += round.failed;
+            if round.events + round.sent + round.failed == 0 {
+                return total;
+            }
+        }
+    }
+
+    /// A mailer that sends to `smtp`.
+    pub fn mailer_for(&self, smtp: &smtp::SmtpSink) -> parley::notify::mailer::Mailer {
+        let mut settings = (*self.state.settings).clone();
+        settings.smtp_url = Some(smtp.url());
+        parley::notify::mailer::Mailer::from_settings(&settings).expect("mailer")
     }
 }
 

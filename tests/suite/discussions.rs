@@ -502,6 +502,7 @@ async fn fill_thread(app: &TestApp, thread: i64, n: usize) {
             author,
             body: &body,
             submission: &token,
+            subscribe: None,
         };
         parley::forums::writing::reply(&mut conn, ThreadId(thread), &draft)
             .await
@@ -595,6 +596,7 @@ async fn concurrent_replies_keep_positions_and_counters_exact() {
                     author,
                     body: &body,
                     submission: &token,
+                    subscribe: None,
                 };
                 parley::forums::writing::reply(&mut conn, ThreadId(id), &draft)
                     .await

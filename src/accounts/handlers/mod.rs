@@ -1,5 +1,6 @@
 //! HTTP handlers of the accounts feature, one file per page.
 
+pub mod email;
 pub mod login;
 pub mod profile;
 pub mod register;

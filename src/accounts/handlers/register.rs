@@ -2,11 +2,13 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
+use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
 use crate::accounts::registration::{NewAccount, RegisterError, create_account};
 use crate::accounts::types::Role;
 use crate::accounts::{sessions, views};
+use crate::notify::mails;
 use crate::web::client;
 use crate::web::cookies::set_flash;
 use crate::web::ctx::Ctx;
@@ -49,7 +51,16 @@ pub async fn submit(
     }
     let input = form.account.normalized();
     let mut conn = ctx.state.conn().await?;
-    let user_id = match create_account(&mut conn, &input, Role::Member, false).await {
+    let settings = &ctx.state.settings;
+    // The account and its confirmation mail are one write: neither exists without the other.
+    let created = conn
+        .transaction::<_, RegisterError, _>(async |conn| {
+            let id = create_account(conn, &input, Role::Member, false).await?;
+            mails::send_confirmation(conn, settings, id, &input.username, &input.email).await?;
+            Ok(id)
+        })
+        .await;
+    let user_id = match created {
         Ok(id) => id,
         Err(RegisterError::Invalid(errors)) => {
             let kept = NewAccount {
@@ -65,13 +76,17 @@ pub async fn submit(
         Err(RegisterError::Failed(e)) => return Err(e),
     };
     tracing::info!(user = %user_id, "account registered");
+    ctx.state.mail_wake.notify_one();
     let token = sessions::create(&mut conn, user_id, false, client::user_agent(&req)).await?;
     let secure = ctx.state.settings.secure_cookies;
     let mut response = redirect::see_other("/");
     sessions::set_cookie(&mut response, &token, false, secure);
     set_flash(
         &mut response,
-        &format!("Welcome, {}! Your account is ready.", input.username),
+        &format!(
+            "Welcome, {}! We sent a confirmation link to {}: open it to start posting.",
+            input.username, input.email
+        ),
         secure,
     );
     Ok(response)

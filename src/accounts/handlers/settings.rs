@@ -9,9 +9,10 @@ use serde::Deserialize;
 use crate::accounts::registration::EMAIL_TAKEN;
 use crate::accounts::views::{self, SettingsForms};
 use crate::accounts::{password, sessions, store, validate};
+use crate::notify::{mails, store as notify_store, views as notify_views};
 use crate::web::cookies::set_flash;
 use crate::web::ctx::CurrentUser;
-use crate::web::error::{AppResult, violated_unique};
+use crate::web::error::AppResult;
 use crate::web::form::{CsrfForm, FieldErrors, is_checked};
 use crate::web::{html, redirect};
 
@@ -26,10 +27,13 @@ async fn render(
     forms: &SettingsForms,
 ) -> AppResult<HttpResponse> {
     let mut conn = member.state.conn().await?;
-    let account = store::own_account(&mut conn, member.user().id).await?;
+    let user = member.user();
+    let account = store::own_account(&mut conn, user.id).await?;
+    let subscriptions = notify_store::subscriptions_of(&mut conn, user.id).await?;
+    let notifications = notify_views::settings_section(member, user.notify_default, &user.notify_mode, &subscriptions);
     Ok(html(
         status,
-        views::settings(member, &account, member.user().persistent, forms),
+        views::settings(member, &account, user.persistent, forms, notifications),
     ))
 }
 
@@ -73,12 +77,13 @@ pub async fn change_email(
     current_password_ok(&member, &form.current_password, &mut errors).await?;
     if errors.is_empty() {
         let mut conn = member.state.conn().await?;
-        match store::set_email(&mut conn, member.user().id, &email).await {
-            Ok(()) => return Ok(saved(&member, "Your e-mail address was changed.")),
-            Err(e) if violated_unique(&e) == Some("users_email_key") => {
-                errors.add("email", EMAIL_TAKEN)
-            }
-            Err(e) => return Err(e.into()),
+        if store::email_taken(&mut conn, &email).await? {
+            errors.add("email", EMAIL_TAKEN);
+        } else {
+            // The new address takes over only once its owner opens the link sent to it.
+            mails::send_confirmation(&mut conn, &member.state.settings, member.user().id, &member.user().username, &email).await?;
+            member.state.mail_wake.notify_one();
+            return Ok(saved(&member, &format!("We sent a confirmation link to {email}. Your address changes when you open it.")));
         }
     }
     let forms = SettingsForms {

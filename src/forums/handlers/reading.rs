@@ -8,6 +8,7 @@ use crate::forums::store;
 use crate::forums::types::ThreadHeader;
 use crate::forums::views::{self, ThreadPage};
 use crate::ids::{PostId, ThreadId};
+use crate::notify::store as notify_store;
 use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 use crate::web::pagination::{PageQuery, page_of, page_url};
@@ -31,9 +32,17 @@ pub async fn forum(
 ) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
     let page = pages::forum(&mut conn, &slug, query.number(), ctx.user().map(|u| u.id)).await?;
+    let watching = match ctx.user() {
+        Some(user) => Some(
+            notify_store::subscription_mode(&mut conn, user.id, None, Some(page.forum.id))
+                .await?
+                .is_some(),
+        ),
+        None => None,
+    };
     Ok(html(
         StatusCode::OK,
-        views::forum(&ctx, &page.forum, &page.threads, page.pages),
+        views::forum(&ctx, &page.forum, &page.threads, page.pages, watching),
     ))
 }
 
@@ -67,12 +76,21 @@ pub async fn thread(
     }
     let data = pages::thread(&mut conn, thread, query.number(), ctx.user().map(|u| u.id)).await?;
     ctx.state.views.record(data.thread.id);
+    let watching = match ctx.user() {
+        Some(user) => Some(
+            notify_store::subscription_mode(&mut conn, user.id, Some(data.thread.id), None)
+                .await?
+                .is_some(),
+        ),
+        None => None,
+    };
     let page = ThreadPage {
         thread: &data.thread,
         posts: &data.posts,
         backlinks: &data.backlinks,
         pages: data.pages,
         draft: "",
+        watching,
     };
     Ok(html(StatusCode::OK, views::thread(&ctx, &page)))
 }

@@ -7,13 +7,13 @@ use serde::Deserialize;
 use crate::forums::handlers::reading::visible_thread;
 use crate::forums::markup;
 use crate::forums::store;
-use crate::forums::views;
+use crate::forums::views::{self, Composer};
 use crate::forums::writing::{self, Deleted, Draft, WriteError};
 use crate::ids::{PostId, ThreadId};
 use crate::web::cookies::{random_token, set_flash};
 use crate::web::ctx::CurrentUser;
 use crate::web::error::{AppError, AppResult};
-use crate::web::form::{CsrfForm, FieldErrors, NoFields};
+use crate::web::form::{CsrfForm, FieldErrors, NoFields, is_checked};
 use crate::web::{html, redirect};
 
 /// A composer form as posted.
@@ -24,6 +24,7 @@ pub struct ComposeForm {
     body: String,
     submission: String,
     action: String,
+    notify: Option<String>,
 }
 
 impl ComposeForm {
@@ -31,7 +32,7 @@ impl ComposeForm {
         self.action == "preview"
     }
 
-    /// A fresh token when the form came without one (never trusted to be unique otherwise).
+    /// A fresh token when the form came without a plausible one.
     fn submission(&self) -> String {
         if self.submission.len() >= 16 && self.submission.len() <= 64 {
             self.submission.clone()
@@ -62,27 +63,65 @@ fn form_error(e: WriteError) -> Result<(StatusCode, FieldErrors), AppError> {
     }
 }
 
+/// Members post only once their address is confirmed.
+fn check_may_post(member: &CurrentUser, errors: &mut FieldErrors) -> bool {
+    if member.user().email_confirmed {
+        return true;
+    }
+    errors.add(
+        "body",
+        "Please confirm your e-mail address before posting: open the link we sent you (or ask for a new one at the top of the page).",
+    );
+    false
+}
+
+/// The subscription a post asks for ("Notify me of follow-up replies").
+fn subscription(member: &CurrentUser, form: &ComposeForm) -> Option<&'static str> {
+    if !is_checked(&form.notify) {
+        return None;
+    }
+    Some(match member.user().notify_mode.as_str() {
+        "daily" => "daily",
+        _ => "immediate",
+    })
+}
+
+/// Shows the composer of `action` again, with the text as typed.
+struct Again<'a> {
+    action: String,
+    form: &'a ComposeForm,
+    submission: String,
+}
+
+impl Again<'_> {
+    fn composer<'b>(&'b self, title: bool, errors: &'b FieldErrors) -> Composer<'b> {
+        Composer {
+            action: &self.action,
+            title: title.then_some(self.form.title.as_str()),
+            body: &self.form.body,
+            errors,
+            submission: &self.submission,
+            notify: is_checked(&self.form.notify),
+        }
+    }
+}
+
 /// `GET /f/{slug}/new`.
-pub async fn new_thread_form(
-    member: CurrentUser,
-    slug: web::Path<String>,
-) -> AppResult<HttpResponse> {
+pub async fn new_thread_form(member: CurrentUser, slug: web::Path<String>) -> AppResult<HttpResponse> {
     let mut conn = member.state.conn().await?;
-    let forum = store::forum_by_slug(&mut conn, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(html(
-        StatusCode::OK,
-        views::new_thread_page(
-            &member,
-            &forum,
-            "",
-            "",
-            &FieldErrors::new(),
-            None,
-            &random_token(),
-        ),
-    ))
+    let forum = store::forum_by_slug(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    check_may_post(&member, &mut errors);
+    let action = format!("/f/{}/new", forum.slug);
+    let composer = Composer {
+        action: &action,
+        title: Some(""),
+        body: "",
+        errors: &errors,
+        submission: &random_token(),
+        notify: member.user().notify_default,
+    };
+    Ok(html(StatusCode::OK, views::new_thread_page(&member, &forum, &composer, None)))
 }
 
 /// `POST /f/{slug}/new`.
@@ -92,45 +131,35 @@ pub async fn new_thread(
     CsrfForm(form): CsrfForm<ComposeForm>,
 ) -> AppResult<HttpResponse> {
     let mut conn = member.state.conn().await?;
-    let forum = store::forum_by_slug(&mut conn, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let forum = store::forum_by_slug(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
     drop(conn);
     let mut errors = FieldErrors::new();
     let title = writing::check_title(&form.title, &mut errors);
     let body = writing::check_body(&form.body, &mut errors);
-    let submission = form.submission();
+    let again = Again { action: format!("/f/{}/new", forum.slug), form: &form, submission: form.submission() };
     let show = |status, errors: &FieldErrors, preview: Option<&str>| {
-        html(
-            status,
-            views::new_thread_page(
-                &member,
-                &forum,
-                &form.title,
-                &form.body,
-                errors,
-                preview,
-                &submission,
-            ),
-        )
+        html(status, views::new_thread_page(&member, &forum, &again.composer(true, errors), preview))
     };
     if form.wants_preview() || !errors.is_empty() {
         let preview = preview_html(&member, &body, &errors).await?;
-        let status = if errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
+        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
         return Ok(show(status, &errors, preview.as_deref()));
+    }
+    if !check_may_post(&member, &mut errors) {
+        return Ok(show(StatusCode::FORBIDDEN, &errors, None));
     }
     let draft = Draft {
         author: member.user().id,
         body: &body,
-        submission: &submission,
+        submission: &again.submission,
+        subscribe: subscription(&member, &form),
     };
     let mut conn = member.state.conn().await?;
     match writing::create_thread(&mut conn, forum.id, &title, &draft).await {
-        Ok((_, post)) => Ok(redirect::see_other(&format!("/p/{post}"))),
+        Ok((_, post)) => {
+            member.state.mail_wake.notify_one();
+            Ok(redirect::see_other(&format!("/p/{post}")))
+        }
         Err(e) => {
             let (status, errors) = form_error(e)?;
             Ok(show(status, &errors, None))
@@ -138,11 +167,7 @@ pub async fn new_thread(
     }
 }
 
-async fn preview_html(
-    member: &CurrentUser,
-    body: &str,
-    errors: &FieldErrors,
-) -> AppResult<Option<String>> {
+async fn preview_html(member: &CurrentUser, body: &str, errors: &FieldErrors) -> AppResult<Option<String>> {
     if errors.get("body").is_some() || body.trim().is_empty() {
         return Ok(None);
     }
@@ -166,36 +191,27 @@ fn quote_ids(req: &HttpRequest) -> Vec<PostId> {
 }
 
 /// `GET /t/{id}/reply`: the composer, pre-filled with a kept draft or the quoted posts.
-pub async fn reply_form(
-    req: HttpRequest,
-    member: CurrentUser,
-    id: web::Path<i64>,
-) -> AppResult<HttpResponse> {
+pub async fn reply_form(req: HttpRequest, member: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
     let thread = visible_thread(&member, ThreadId(*id)).await?;
     let mut conn = member.state.conn().await?;
-    let mut body = store::draft(&mut conn, member.user().id, thread.id)
-        .await?
-        .unwrap_or_default();
+    let mut body = store::draft(&mut conn, member.user().id, thread.id).await?.unwrap_or_default();
     for post in store::posts_for_quoting(&mut conn, &quote_ids(&req)).await? {
         if !post.hidden {
-            body.push_str(&markup::quote_block(
-                &post.author,
-                post.id.0,
-                &post.body_source,
-            ));
+            body.push_str(&markup::quote_block(&post.author, post.id.0, &post.body_source));
         }
     }
-    Ok(html(
-        StatusCode::OK,
-        views::reply_page(
-            &member,
-            &thread,
-            &body,
-            &FieldErrors::new(),
-            None,
-            &random_token(),
-        ),
-    ))
+    let mut errors = FieldErrors::new();
+    check_may_post(&member, &mut errors);
+    let action = format!("/t/{}/reply", thread.id);
+    let composer = Composer {
+        action: &action,
+        title: None,
+        body: &body,
+        errors: &errors,
+        submission: &random_token(),
+        notify: member.user().notify_default,
+    };
+    Ok(html(StatusCode::OK, views::reply_page(&member, &thread, &composer, None)))
 }
 
 /// `POST /t/{id}/reply`.
@@ -207,30 +223,30 @@ pub async fn reply(
     let thread = visible_thread(&member, ThreadId(*id)).await?;
     let mut errors = FieldErrors::new();
     let body = writing::check_body(&form.body, &mut errors);
-    let submission = form.submission();
+    let again = Again { action: format!("/t/{}/reply", thread.id), form: &form, submission: form.submission() };
     let show = |status, errors: &FieldErrors, preview: Option<&str>| {
-        html(
-            status,
-            views::reply_page(&member, &thread, &form.body, errors, preview, &submission),
-        )
+        html(status, views::reply_page(&member, &thread, &again.composer(false, errors), preview))
     };
     if form.wants_preview() || !errors.is_empty() {
         let preview = preview_html(&member, &body, &errors).await?;
-        let status = if errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
+        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
         return Ok(show(status, &errors, preview.as_deref()));
+    }
+    if !check_may_post(&member, &mut errors) {
+        return Ok(show(StatusCode::FORBIDDEN, &errors, None));
     }
     let draft = Draft {
         author: member.user().id,
         body: &body,
-        submission: &submission,
+        submission: &again.submission,
+        subscribe: subscription(&member, &form),
     };
     let mut conn = member.state.conn().await?;
     match writing::reply(&mut conn, thread.id, &draft).await {
-        Ok(post) => Ok(redirect::see_other(&format!("/p/{post}"))),
+        Ok(post) => {
+            member.state.mail_wake.notify_one();
+            Ok(redirect::see_other(&format!("/p/{post}")))
+        }
         Err(e) => {
             let (status, errors) = form_error(e)?;
             Ok(show(status, &errors, None))

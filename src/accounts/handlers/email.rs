@@ -1,0 +1,173 @@
+//! Address confirmation (`/confirm/{token}`, resend) and password reset
+//! (`/password/forgot`, `/password/reset/{token}`).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+use diesel_async::AsyncConnection;
+use serde::Deserialize;
+
+use crate::accounts::sessions::hash_token;
+use crate::accounts::{password, store, views};
+use crate::notify::{mails, store as notify_store};
+use crate::web::cookies::set_flash;
+use crate::web::ctx::{Ctx, CurrentUser};
+use crate::web::error::{AppError, AppResult, violated_unique};
+use crate::web::form::{CsrfForm, FieldErrors, NoFields};
+use crate::web::{html, redirect};
+
+/// A member may ask for a new confirmation mail this often.
+const RESEND_SECONDS: i64 = 120;
+
+fn with_flash(ctx: &Ctx, location: &str, message: &str) -> HttpResponse {
+    let mut response = redirect::see_other(location);
+    set_flash(&mut response, message, ctx.state.settings.secure_cookies);
+    response
+}
+
+/// `GET /confirm/{token}`: confirms the address the token was sent to (a new member's,
+/// or a changed one, which only now replaces the old).
+pub async fn confirm(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
+    let mut conn = ctx.state.conn().await?;
+    let hash = hash_token(&token);
+    let outcome = conn
+        .transaction::<_, diesel::result::Error, _>(async |conn| {
+            let Some((user, email)) = notify_store::use_token(conn, &hash, "confirm").await? else {
+                return Ok(None);
+            };
+            store::confirm_email(conn, user, &email, Utc::now()).await.map(Some)
+        })
+        .await;
+    match outcome {
+        Ok(Some(())) => Ok(with_flash(&ctx, "/", "Your e-mail address is confirmed. Welcome!")),
+        Ok(None) => Ok(html(
+            StatusCode::NOT_FOUND,
+            views::message_page(
+                &ctx,
+                "Link not valid",
+                "This confirmation link was already used or has expired. Log in and ask for a new one.",
+            ),
+        )),
+        Err(e) if violated_unique(&e) == Some("users_email_key") => Err(AppError::Conflict(
+            "Another account uses this address by now, so it cannot be confirmed for yours.".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /confirm/resend`: a new confirmation mail, at most every two minutes.
+pub async fn resend(member: CurrentUser, _form: CsrfForm<NoFields>) -> AppResult<HttpResponse> {
+    let user = member.user();
+    if user.email_confirmed {
+        return Ok(with_flash(&member, "/", "Your e-mail address is already confirmed."));
+    }
+    let mut conn = member.state.conn().await?;
+    let account = store::own_account(&mut conn, user.id).await?;
+    let settings = &member.state.settings;
+    let sent = conn
+        .transaction::<_, diesel::result::Error, _>(async |conn| {
+            if !store::claim_confirmation_slot(conn, user.id, RESEND_SECONDS).await? {
+                return Ok(false);
+            }
+            mails::send_confirmation(conn, settings, user.id, &account.username, &account.email).await?;
+            Ok(true)
+        })
+        .await?;
+    if !sent {
+        return Err(AppError::TooManyRequests {
+            retry_after: std::time::Duration::from_secs(RESEND_SECONDS as u64),
+            message: "A confirmation mail was sent a moment ago. Please check your inbox (and spam folder) and try again in two minutes.".into(),
+        });
+    }
+    member.state.mail_wake.notify_one();
+    Ok(with_flash(&member, "/", &format!("We sent a new confirmation link to {}.", account.email)))
+}
+
+/// The forgot-password form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ForgotForm {
+    email: String,
+}
+
+const FORGOT_ANSWER: &str = "If an account uses this address, a mail with a link to choose a new password is on its way. The link works for one hour.";
+
+/// `GET /password/forgot`.
+pub async fn forgot_form(ctx: Ctx) -> AppResult<HttpResponse> {
+    Ok(html(StatusCode::OK, views::forgot(&ctx, "", &FieldErrors::new())))
+}
+
+/// `POST /password/forgot`: always the same answer, whether or not the address exists.
+pub async fn forgot(ctx: Ctx, CsrfForm(form): CsrfForm<ForgotForm>) -> AppResult<HttpResponse> {
+    let email = form.email.trim();
+    if email.is_empty() {
+        let mut errors = FieldErrors::new();
+        errors.add("email", "Please enter the e-mail address of your account.");
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, views::forgot(&ctx, email, &errors)));
+    }
+    let mut conn = ctx.state.conn().await?;
+    if let Some((user, username, address)) = store::account_by_email(&mut conn, email).await? {
+        mails::send_password_reset(&mut conn, &ctx.state.settings, user, &username, &address).await?;
+        ctx.state.mail_wake.notify_one();
+    }
+    Ok(with_flash(&ctx, "/login", FORGOT_ANSWER))
+}
+
+/// The new-password form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResetForm {
+    password: String,
+    confirmation: String,
+}
+
+/// `GET /password/reset/{token}`.
+pub async fn reset_form(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
+    let mut conn = ctx.state.conn().await?;
+    if !notify_store::token_valid(&mut conn, &hash_token(&token), "reset").await? {
+        return Ok(invalid_reset(&ctx));
+    }
+    Ok(html(StatusCode::OK, views::reset(&ctx, &token, &FieldErrors::new())))
+}
+
+fn invalid_reset(ctx: &Ctx) -> HttpResponse {
+    html(
+        StatusCode::NOT_FOUND,
+        views::message_page(
+            ctx,
+            "Link not valid",
+            "This password-reset link was already used or has expired. You can ask for a new one on the log-in page.",
+        ),
+    )
+}
+
+/// `POST /password/reset/{token}`: sets the password and ends every session of the member.
+pub async fn reset(ctx: Ctx, token: web::Path<String>, CsrfForm(form): CsrfForm<ResetForm>) -> AppResult<HttpResponse> {
+    let hash = hash_token(&token);
+    let mut conn = ctx.state.conn().await?;
+    if !notify_store::token_valid(&mut conn, &hash, "reset").await? {
+        return Ok(invalid_reset(&ctx));
+    }
+    let mut errors = FieldErrors::new();
+    password::check(&form.password, &form.confirmation, "", &mut errors);
+    if !errors.is_empty() {
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, views::reset(&ctx, &token, &errors)));
+    }
+    let new_hash = password::hash(form.password).await?;
+    let done = conn
+        .transaction::<_, diesel::result::Error, _>(async |conn| {
+            let Some((user, _)) = notify_store::use_token(conn, &hash, "reset").await? else {
+                return Ok(false);
+            };
+            store::set_password_hash(conn, user, &new_hash).await?;
+            store::delete_all_sessions(conn, user).await?;
+            Ok(true)
+        })
+        .await?;
+    if !done {
+        return Ok(invalid_reset(&ctx));
+    }
+    let mut response = with_flash(&ctx, "/login", "Your password was changed and you were logged out everywhere. Log in with the new password.");
+    crate::accounts::sessions::clear_cookie(&mut response, ctx.state.settings.secure_cookies);
+    Ok(response)
+}

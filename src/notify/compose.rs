@@ -1,0 +1,246 @@
+//! The text of every mail Parley sends: plain text and HTML, the subject, and the headers
+//! mail clients need to group, label and unsubscribe.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::notify::types::NewMail;
+
+/// Facts every mail needs about the site.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Name for subjects and signatures.
+    pub name: String,
+    /// Absolute base URL, no trailing slash.
+    pub base_url: String,
+}
+
+impl Site {
+    /// The host part of the base URL, for Message-IDs.
+    pub fn host(&self) -> &str {
+        let rest = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, r)| r);
+        let host = rest.split(['/', ':']).next().unwrap_or("localhost");
+        if host.is_empty() { "localhost" } else { host }
+    }
+
+    /// An absolute link to `path`.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+}
+
+fn page(site: &Site, body: Markup, footer: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html {
+            head { meta charset="utf-8"; }
+            body style="font-family: system-ui, sans-serif; color: #1f2933; line-height: 1.5; max-width: 40rem;" {
+                (body)
+                hr style="border: 0; border-top: 1px solid #d5dbe1; margin-top: 2rem;";
+                div style="color: #5b6770; font-size: 0.9em;" { (footer) p { (site.name) } }
+            }
+        }
+    }
+    .into_string()
+}
+
+fn new_mail(kind: &str, to: &str, subject: String, text: String, html: String) -> NewMail {
+    NewMail {
+        kind: kind.into(),
+        recipient: to.into(),
+        subject,
+        body_text: text,
+        body_html: html,
+        headers: String::new(),
+    }
+    .with_header("Auto-Submitted", "auto-generated")
+    .with_header("X-Parley-Kind", kind)
+}
+
+/// "Confirm your e-mail address".
+pub fn confirm_address(site: &Site, to: &str, username: &str, link: &str) -> NewMail {
+    let subject = format!("[{}] Confirm your e-mail address", site.name);
+    let text = format!(
+        "Hello {username},\n\nplease confirm that this is your e-mail address for {site} by opening this link:\n\n{link}\n\nThe link works once, within 48 hours. If you did not register at {site}, ignore this mail; nothing else will happen.\n",
+        site = site.name
+    );
+    let body = html! {
+        p { "Hello " (username) "," }
+        p { "please confirm that this is your e-mail address for " (site.name) ":" }
+        p { a href=(link) { "Confirm my e-mail address" } }
+        p { "The link works once, within 48 hours." }
+    };
+    let footer = html! { p { "If you did not register at " (site.name) ", ignore this mail; nothing else will happen." } };
+    new_mail("confirm", to, subject, text, page(site, body, footer))
+}
+
+/// "Reset your password".
+pub fn password_reset(site: &Site, to: &str, username: &str, link: &str) -> NewMail {
+    let subject = format!("[{}] Reset your password", site.name);
+    let text = format!(
+        "Hello {username},\n\nsomeone (hopefully you) asked to reset the password of your account at {site}. Choose a new password here:\n\n{link}\n\nThe link works once, within one hour, and logs you out everywhere. If you did not ask for this, ignore this mail: your password stays as it is.\n",
+        site = site.name
+    );
+    let body = html! {
+        p { "Hello " (username) "," }
+        p { "someone (hopefully you) asked to reset the password of your account at " (site.name) "." }
+        p { a href=(link) { "Choose a new password" } }
+        p { "The link works once, within one hour, and logs you out everywhere." }
+    };
+    let footer = html! { p { "If you did not ask for this, ignore this mail: your password stays as it is." } };
+    new_mail("reset", to, subject, text, page(site, body, footer))
+}
+
+/// Why someone gets a mail about a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// They watch the thread.
+    WatchedThread,
+    /// They watch the forum and a thread was started.
+    WatchedForum,
+    /// Their post was quoted.
+    Quoted,
+    /// They were mentioned.
+    Mentioned,
+}
+
+/// A post a mail is about.
+#[derive(Debug, Clone)]
+pub struct PostMail<'a> {
+    /// Post id.
+    pub post_id: i64,
+    /// Thread id.
+    pub thread_id: i64,
+    /// Thread title.
+    pub thread_title: &'a str,
+    /// Forum name.
+    pub forum_title: &'a str,
+    /// Who wrote it.
+    pub author: &'a str,
+    /// Plain-text excerpt.
+    pub excerpt: &'a str,
+}
+
+/// A mail about a new post to one recipient; `unsubscribe` is the one-click link.
+pub fn about_post(site: &Site, to: &str, username: &str, post: &PostMail<'_>, reason: Reason, unsubscribe: &str) -> NewMail {
+    let permalink = site.link(&format!("/p/{}", post.post_id));
+    let (kind, subject, headline, why) = match reason {
+        Reason::WatchedThread => (
+            "reply",
+            format!("[{}] Re: {}", site.name, post.thread_title),
+            format!("{} replied in \"{}\"", post.author, post.thread_title),
+            "You get this mail because you watch this thread. You will get no more mail about it until you visit it again.".to_string(),
+        ),
+        Reason::WatchedForum => (
+            "thread",
+            format!("[{}] New thread in {}: {}", site.name, post.forum_title, post.thread_title),
+            format!("{} started \"{}\" in {}", post.author, post.thread_title, post.forum_title),
+            format!("You get this mail because you watch the forum {}.", post.forum_title),
+        ),
+        Reason::Quoted => (
+            "quote",
+            format!("[{}] {} quoted you in: {}", site.name, post.author, post.thread_title),
+            format!("{} quoted you in \"{}\"", post.author, post.thread_title),
+            "You get this mail because someone quoted your post.".to_string(),
+        ),
+        Reason::Mentioned => (
+            "mention",
+            format!("[{}] {} mentioned you in: {}", site.name, post.author, post.thread_title),
+            format!("{} mentioned you in \"{}\"", post.author, post.thread_title),
+            "You get this mail because someone mentioned you.".to_string(),
+        ),
+    };
+    let settings = site.link("/settings");
+    let text = format!(
+        "Hello {username},\n\n{headline}:\n\n{excerpt}\n\nRead it: {permalink}\n\n-- \n{why}\nStop these mails: {unsubscribe}\nAll your notification settings: {settings}\n",
+        excerpt = post.excerpt
+    );
+    let body = html! {
+        p { "Hello " (username) "," }
+        p { strong { (headline) } ":" }
+        blockquote style="margin: 0; padding: 0.5rem 1rem; border-left: 4px solid #9fb6d3; background: #f3f6fa;" { (post.excerpt) }
+        p { a href=(permalink) { "Read the post" } }
+    };
+    let footer = html! {
+        p { (why) }
+        p { a href=(unsubscribe) { "Stop these mails" } " · " a href=(settings) { "Notification settings" } }
+    };
+    let thread_ref = format!("<thread-{}@{}>", post.thread_id, site.host());
+    new_mail(kind, to, subject, text, page(site, body, footer))
+        .with_header("Message-ID", &format!("<post-{}.{}@{}>", post.post_id, kind, site.host()))
+        .with_header("In-Reply-To", &thread_ref)
+        .with_header("References", &thread_ref)
+        .with_header("List-Unsubscribe", &format!("<{unsubscribe}>"))
+        .with_header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+}
+
+/// One line of a digest.
+#[derive(Debug, Clone)]
+pub struct DigestLine {
+    /// Thread title.
+    pub thread_title: String,
+    /// Author.
+    pub author: String,
+    /// Post id.
+    pub post_id: i64,
+    /// Plain-text excerpt.
+    pub excerpt: String,
+}
+
+/// The daily digest of new replies in watched threads.
+pub fn digest(site: &Site, to: &str, username: &str, lines: &[DigestLine], unsubscribe: &str) -> NewMail {
+    let subject = format!("[{}] Your daily digest: {} new post{}", site.name, lines.len(), if lines.len() == 1 { "" } else { "s" });
+    let settings = site.link("/settings");
+    let mut text = format!("Hello {username},\n\nnew posts in the threads and forums you follow:\n\n");
+    for line in lines {
+        text.push_str(&format!(
+            "* {} — {} wrote:\n  {}\n  {}\n\n",
+            line.thread_title,
+            line.author,
+            line.excerpt,
+            site.link(&format!("/p/{}", line.post_id))
+        ));
+    }
+    text.push_str(&format!("-- \nYou get this daily digest because you chose it for your subscriptions.\nStop all notification mail: {unsubscribe}\nSettings: {settings}\n"));
+    let body = html! {
+        p { "Hello " (username) "," }
+        p { "new posts in the threads and forums you follow:" }
+        ul {
+            @for line in lines {
+                li style="margin-bottom: 0.75rem;" {
+                    a href=(site.link(&format!("/p/{}", line.post_id))) { strong { (line.thread_title) } }
+                    " — " (line.author) " wrote:" br;
+                    span style="color: #5b6770;" { (line.excerpt) }
+                }
+            }
+        }
+    };
+    let footer = html! {
+        p { "You get this daily digest because you chose it for your subscriptions." }
+        p { a href=(unsubscribe) { "Stop all notification mail" } " · " a href=(settings) { "Notification settings" } }
+    };
+    new_mail("digest", to, subject, text, page(site, body, footer))
+        .with_header("List-Unsubscribe", &format!("<{unsubscribe}>"))
+        .with_header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_come_from_the_base_url() {
+        let site = |url: &str| Site { name: "P".into(), base_url: url.into() };
+        assert_eq!(site("https://forum.example.com/").host(), "forum.example.com");
+        assert_eq!(site("http://127.0.0.1:8080").host(), "127.0.0.1");
+    }
+
+    #[test]
+    fn header_values_cannot_inject_lines() {
+        let mail = new_mail("x", "a@example.com", "s".into(), "t".into(), "h".into())
+            .with_header("References", "<a@b>\r\nBcc: evil@example.com");
+        assert!(!mail.headers.contains("\nBcc"));
+    }
+}

@@ -1,0 +1,701 @@
+//! Every query of the notification feature: outbox, events, tokens, subscriptions, digests.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::db::schema::{
+    digest_items, email_tokens, notification_events, outbox, site_secrets, subscriptions, users,
+};
+use crate::ids::{ForumId, PostId, ThreadId, UserId};
+use crate::notify::types::{NewMail, OutboxMail};
+
+// ---- outbox ----
+
+/// Queues a mail (call inside the transaction of what caused it).
+pub async fn enqueue(conn: &mut AsyncPgConnection, mail: &NewMail) -> QueryResult<()> {
+    diesel::insert_into(outbox::table)
+        .values(mail)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Claims up to `limit` due mails for `lease`: no other worker takes them until it runs
+/// out, so a worker that dies mid-send only delays a mail.
+pub async fn claim_due(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+    lease: Duration,
+) -> QueryResult<Vec<OutboxMail>> {
+    diesel::sql_query(
+        "UPDATE outbox SET locked_until = now() + $2 * interval '1 second', attempts = attempts + 1
+          WHERE id IN (SELECT id FROM outbox
+                        WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+                          AND (locked_until IS NULL OR locked_until < now())
+                        ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, kind, recipient, subject, body_text, body_html, headers, attempts,
+                   next_attempt_at, sent_at, failed_at, last_error, created_at",
+    )
+    .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(lease.num_seconds())
+    .load::<OutboxRow>(conn)
+    .await
+    .map(|rows| rows.into_iter().map(OutboxRow::into_mail).collect())
+}
+
+#[derive(QueryableByName)]
+struct OutboxRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Text)]
+    recipient: String,
+    #[diesel(sql_type = Text)]
+    subject: String,
+    #[diesel(sql_type = Text)]
+    body_text: String,
+    #[diesel(sql_type = Text)]
+    body_html: String,
+    #[diesel(sql_type = Text)]
+    headers: String,
+    #[diesel(sql_type = Integer)]
+    attempts: i32,
+    #[diesel(sql_type = Timestamptz)]
+    next_attempt_at: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    sent_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    failed_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Text>)]
+    last_error: Option<String>,
+    #[diesel(sql_type = Timestamptz)]
+    created_at: DateTime<Utc>,
+}
+
+impl OutboxRow {
+    fn into_mail(self) -> OutboxMail {
+        OutboxMail {
+            id: self.id,
+            kind: self.kind,
+            recipient: self.recipient,
+            subject: self.subject,
+            body_text: self.body_text,
+            body_html: self.body_html,
+            headers: self.headers,
+            attempts: self.attempts,
+            next_attempt_at: self.next_attempt_at,
+            sent_at: self.sent_at,
+            failed_at: self.failed_at,
+            last_error: self.last_error,
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// Marks a mail delivered.
+pub async fn mark_sent(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::sent_at.eq(Some(Utc::now())),
+            outbox::locked_until.eq(None::<DateTime<Utc>>),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Records a failed try: retry at `retry_at`, or give up when it is `None`.
+pub async fn mark_failed_try(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> QueryResult<()> {
+    let now = Utc::now();
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::last_error.eq(Some(error)),
+            outbox::locked_until.eq(None::<DateTime<Utc>>),
+            outbox::next_attempt_at.eq(retry_at.unwrap_or(now)),
+            outbox::failed_at.eq(retry_at.is_none().then_some(now)),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Mails given up on, newest first.
+pub async fn failed_mails(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<OutboxMail>> {
+    outbox::table
+        .filter(outbox::failed_at.is_not_null())
+        .order(outbox::failed_at.desc())
+        .limit(limit)
+        .select(OutboxMail::as_select())
+        .load(conn)
+        .await
+}
+
+/// Puts a failed mail back into the queue for an immediate try.
+pub async fn retry_mail(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(outbox::table.find(id).filter(outbox::failed_at.is_not_null()))
+        .set((
+            outbox::failed_at.eq(None::<DateTime<Utc>>),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await
+}
+
+/// How many mails wait to be sent.
+pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::sent_at.is_null())
+        .filter(outbox::failed_at.is_null())
+        .count()
+        .get_result(conn)
+        .await
+}
+
+// ---- events ----
+
+/// Records that a post was written, for the worker to fan out.
+pub async fn add_event(conn: &mut AsyncPgConnection, kind: &str, post: PostId) -> QueryResult<()> {
+    diesel::insert_into(notification_events::table)
+        .values((
+            notification_events::kind.eq(kind),
+            notification_events::post_id.eq(post),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Claims pending events (call inside a transaction; they stay locked until it ends).
+pub async fn claim_events(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<(i64, String, PostId)>> {
+    notification_events::table
+        .filter(notification_events::processed_at.is_null())
+        .order(notification_events::id)
+        .limit(limit)
+        .select((
+            notification_events::id,
+            notification_events::kind,
+            notification_events::post_id,
+        ))
+        .for_update()
+        .skip_locked()
+        .load(conn)
+        .await
+}
+
+/// Marks every pending event handled without sending anything (seeded demo content).
+pub async fn discard_pending_events(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    diesel::update(notification_events::table.filter(notification_events::processed_at.is_null()))
+        .set(notification_events::processed_at.eq(Some(Utc::now())))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Marks events handled.
+pub async fn finish_events(conn: &mut AsyncPgConnection, ids: &[i64]) -> QueryResult<()> {
+    diesel::update(notification_events::table.filter(notification_events::id.eq_any(ids)))
+        .set(notification_events::processed_at.eq(Some(Utc::now())))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// What a notification says about a post.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct PostContext {
+    /// Post.
+    #[diesel(sql_type = BigInt)]
+    pub post_id: PostId,
+    /// Its `#N`.
+    #[diesel(sql_type = Integer)]
+    pub position: i32,
+    /// Rendered body (for the excerpt).
+    #[diesel(sql_type = Text)]
+    pub body_html: String,
+    /// Markdown (for mentions).
+    #[diesel(sql_type = Text)]
+    pub body_source: String,
+    /// Removed posts notify nobody.
+    #[diesel(sql_type = Bool)]
+    pub hidden: bool,
+    /// Author.
+    #[diesel(sql_type = BigInt)]
+    pub author_id: UserId,
+    /// Author's name.
+    #[diesel(sql_type = Text)]
+    pub author: String,
+    /// Thread.
+    #[diesel(sql_type = BigInt)]
+    pub thread_id: ThreadId,
+    /// Thread title.
+    #[diesel(sql_type = Text)]
+    pub thread_title: String,
+    /// Thread hidden.
+    #[diesel(sql_type = Bool)]
+    pub thread_hidden: bool,
+    /// Forum.
+    #[diesel(sql_type = BigInt)]
+    pub forum_id: ForumId,
+    /// Forum name.
+    #[diesel(sql_type = Text)]
+    pub forum_title: String,
+}
+
+/// The post an event is about, with its thread and forum.
+pub async fn post_context(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<Option<PostContext>> {
+    diesel::sql_query(
+        "SELECT p.id AS post_id, p.position, p.body_html, p.body_source, p.hidden,
+                p.author_id, u.username AS author, t.id AS thread_id, t.title AS thread_title,
+                t.hidden AS thread_hidden, f.id AS forum_id, f.title AS forum_title
+           FROM posts p JOIN users u ON u.id = p.author_id
+           JOIN threads t ON t.id = p.thread_id JOIN forums f ON f.id = t.forum_id
+          WHERE p.id = $1",
+    )
+    .bind::<BigInt, _>(post)
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// Someone who may get a mail about a post.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Recipient {
+    /// Member.
+    #[diesel(sql_type = BigInt)]
+    pub user_id: UserId,
+    /// Name.
+    #[diesel(sql_type = Text)]
+    pub username: String,
+    /// Address.
+    #[diesel(sql_type = Text)]
+    pub email: String,
+    /// The member's global mode; `off` silences every notification.
+    #[diesel(sql_type = Text)]
+    pub notify_mode: String,
+    /// Their subscription, if they have one that matches.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub subscription_id: Option<i64>,
+    /// Its mode.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub mode: Option<String>,
+    /// A mail went out and they have not visited since.
+    #[diesel(sql_type = Nullable<Bool>)]
+    pub awaiting_visit: Option<bool>,
+}
+
+/// Confirmed members watching `thread` (or `forum`), with their subscription.
+pub async fn watchers(
+    conn: &mut AsyncPgConnection,
+    thread: Option<ThreadId>,
+    forum: Option<ForumId>,
+) -> QueryResult<Vec<Recipient>> {
+    diesel::sql_query(
+        "SELECT u.id AS user_id, u.username, u.email, u.notify_mode, s.id AS subscription_id,
+                s.mode, s.awaiting_visit
+           FROM subscriptions s JOIN users u ON u.id = s.user_id
+          WHERE (s.thread_id = $1 OR s.forum_id = $2)
+            AND u.email_confirmed_at IS NOT NULL AND u.banned_at IS NULL
+          ORDER BY u.id",
+    )
+    .bind::<Nullable<BigInt>, _>(thread)
+    .bind::<Nullable<BigInt>, _>(forum)
+    .load(conn)
+    .await
+}
+
+/// Confirmed members by id or by name (ignoring case), with their subscription to `thread`.
+pub async fn members_for_thread(
+    conn: &mut AsyncPgConnection,
+    ids: &[UserId],
+    names: &[String],
+    thread: ThreadId,
+) -> QueryResult<Vec<Recipient>> {
+    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    let names: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    diesel::sql_query(
+        "SELECT u.id AS user_id, u.username, u.email, u.notify_mode, s.id AS subscription_id,
+                s.mode, s.awaiting_visit
+           FROM users u LEFT JOIN subscriptions s ON s.user_id = u.id AND s.thread_id = $3
+          WHERE (u.id = ANY($1) OR lower(u.username) = ANY($2))
+            AND u.email_confirmed_at IS NOT NULL AND u.banned_at IS NULL",
+    )
+    .bind::<Array<BigInt>, _>(ids)
+    .bind::<Array<Text>, _>(names)
+    .bind::<BigInt, _>(thread)
+    .load(conn)
+    .await
+}
+
+/// Authors of the posts `post` quotes.
+pub async fn quoted_authors(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<Vec<UserId>> {
+    diesel::sql_query(
+        "SELECT DISTINCT p.author_id AS id FROM post_quotes q JOIN posts p ON p.id = q.quoted_post_id
+          WHERE q.post_id = $1",
+    )
+    .bind::<BigInt, _>(post)
+    .load::<UserIdRow>(conn)
+    .await
+    .map(|rows| rows.into_iter().map(|r| r.id).collect())
+}
+
+#[derive(QueryableByName)]
+struct UserIdRow {
+    #[diesel(sql_type = BigInt)]
+    id: UserId,
+}
+
+/// Notes that a mail went out for these subscriptions (no more until their owners visit).
+pub async fn set_awaiting_visit(conn: &mut AsyncPgConnection, subscriptions: &[i64]) -> QueryResult<()> {
+    if subscriptions.is_empty() {
+        return Ok(());
+    }
+    diesel::update(subscriptions::table.filter(subscriptions::id.eq_any(subscriptions)))
+        .set(subscriptions::awaiting_visit.eq(true))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// A member visited a thread: the next reply may mail them again.
+pub async fn visited(conn: &mut AsyncPgConnection, user: UserId, thread: ThreadId) -> QueryResult<()> {
+    diesel::update(
+        subscriptions::table
+            .filter(subscriptions::user_id.eq(user))
+            .filter(subscriptions::thread_id.eq(thread))
+            .filter(subscriptions::awaiting_visit),
+    )
+    .set(subscriptions::awaiting_visit.eq(false))
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Queues a post for members' daily digests.
+pub async fn add_digest_items(conn: &mut AsyncPgConnection, users: &[UserId], post: PostId) -> QueryResult<()> {
+    let rows: Vec<_> = users
+        .iter()
+        .map(|u| (digest_items::user_id.eq(*u), digest_items::post_id.eq(post)))
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    diesel::insert_into(digest_items::table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// One entry of a digest.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct DigestEntry {
+    /// Recipient.
+    #[diesel(sql_type = BigInt)]
+    pub user_id: UserId,
+    /// Their name.
+    #[diesel(sql_type = Text)]
+    pub username: String,
+    /// Their address.
+    #[diesel(sql_type = Text)]
+    pub email: String,
+    /// The post.
+    #[diesel(sql_type = BigInt)]
+    pub post_id: PostId,
+    /// Its author.
+    #[diesel(sql_type = Text)]
+    pub author: String,
+    /// Its thread.
+    #[diesel(sql_type = Text)]
+    pub thread_title: String,
+    /// Rendered body.
+    #[diesel(sql_type = Text)]
+    pub body_html: String,
+}
+
+/// Entries of members whose digest is due (none in the last `every`), locked for sending.
+pub async fn due_digests(conn: &mut AsyncPgConnection, every: Duration) -> QueryResult<Vec<DigestEntry>> {
+    diesel::sql_query(
+        "SELECT d.user_id, u.username, u.email, p.id AS post_id, a.username AS author,
+                t.title AS thread_title, p.body_html
+           FROM digest_items d
+           JOIN users u ON u.id = d.user_id
+           JOIN posts p ON p.id = d.post_id
+           JOIN users a ON a.id = p.author_id
+           JOIN threads t ON t.id = p.thread_id
+          WHERE (u.digest_sent_at IS NULL OR u.digest_sent_at <= now() - $1 * interval '1 second')
+            AND NOT p.hidden AND NOT t.hidden
+          ORDER BY d.user_id, t.id, p.position
+          FOR UPDATE OF d SKIP LOCKED",
+    )
+    .bind::<BigInt, _>(every.num_seconds())
+    .load(conn)
+    .await
+}
+
+/// Empties the digests of `users` and notes when they were sent.
+pub async fn digests_sent(conn: &mut AsyncPgConnection, users: &[UserId]) -> QueryResult<()> {
+    diesel::delete(digest_items::table.filter(digest_items::user_id.eq_any(users)))
+        .execute(conn)
+        .await?;
+    diesel::update(users::table.filter(users::id.eq_any(users)))
+        .set(users::digest_sent_at.eq(Some(Utc::now())))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+// ---- subscriptions ----
+
+/// Subscribes `user` to a thread or forum with `mode` (changing the mode if subscribed).
+pub async fn subscribe(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    thread: Option<ThreadId>,
+    forum: Option<ForumId>,
+    mode: &str,
+) -> QueryResult<()> {
+    let conflict = if thread.is_some() {
+        "(user_id, thread_id) WHERE thread_id IS NOT NULL"
+    } else {
+        "(user_id, forum_id) WHERE forum_id IS NOT NULL"
+    };
+    diesel::sql_query(format!(
+        "INSERT INTO subscriptions (user_id, thread_id, forum_id, mode) VALUES ($1, $2, $3, $4)
+         ON CONFLICT {conflict} DO UPDATE SET mode = EXCLUDED.mode"
+    ))
+    .bind::<BigInt, _>(user)
+    .bind::<Nullable<BigInt>, _>(thread)
+    .bind::<Nullable<BigInt>, _>(forum)
+    .bind::<Text, _>(mode)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Subscribes the author of a post to its thread unless already subscribed.
+pub async fn subscribe_if_new(conn: &mut AsyncPgConnection, user: UserId, thread: ThreadId, mode: &str) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT INTO subscriptions (user_id, thread_id, mode) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, thread_id) WHERE thread_id IS NOT NULL DO NOTHING",
+    )
+    .bind::<BigInt, _>(user)
+    .bind::<BigInt, _>(thread)
+    .bind::<Text, _>(mode)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Ends a member's subscription to a thread or forum.
+pub async fn unsubscribe(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    thread: Option<ThreadId>,
+    forum: Option<ForumId>,
+) -> QueryResult<()> {
+    let query = subscriptions::table
+        .filter(subscriptions::user_id.eq(user))
+        .into_boxed();
+    let query = match (thread, forum) {
+        (Some(t), _) => query.filter(subscriptions::thread_id.eq(t)),
+        (None, Some(f)) => query.filter(subscriptions::forum_id.eq(f)),
+        (None, None) => return Ok(()),
+    };
+    let ids: Vec<i64> = query.select(subscriptions::id).load(conn).await?;
+    diesel::delete(subscriptions::table.filter(subscriptions::id.eq_any(ids)))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Deletes a subscription by id (from an unsubscribe link); true when one was deleted.
+pub async fn delete_subscription(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<bool> {
+    diesel::delete(subscriptions::table.find(id))
+        .execute(conn)
+        .await
+        .map(|n| n == 1)
+}
+
+/// Whether `user` watches the thread (or forum), and how.
+pub async fn subscription_mode(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    thread: Option<ThreadId>,
+    forum: Option<ForumId>,
+) -> QueryResult<Option<String>> {
+    let query = subscriptions::table
+        .filter(subscriptions::user_id.eq(user))
+        .into_boxed();
+    let query = match (thread, forum) {
+        (Some(t), _) => query.filter(subscriptions::thread_id.eq(t)),
+        (None, Some(f)) => query.filter(subscriptions::forum_id.eq(f)),
+        (None, None) => return Ok(None),
+    };
+    query.select(subscriptions::mode).first(conn).await.optional()
+}
+
+/// A subscription as the settings page lists it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct SubscriptionRow {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    /// Mode.
+    #[diesel(sql_type = Text)]
+    pub mode: String,
+    /// A thread's title or a forum's name.
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    /// Where it is.
+    #[diesel(sql_type = Text)]
+    pub path: String,
+    /// Thread (true) or forum.
+    #[diesel(sql_type = Bool)]
+    pub is_thread: bool,
+}
+
+/// Everything a member watches.
+pub async fn subscriptions_of(conn: &mut AsyncPgConnection, user: UserId) -> QueryResult<Vec<SubscriptionRow>> {
+    diesel::sql_query(
+        "SELECT s.id, s.mode, COALESCE(t.title, f.title) AS title,
+                CASE WHEN t.id IS NOT NULL THEN '/t/' || t.id || '/' || t.slug ELSE '/f/' || f.slug END AS path,
+                t.id IS NOT NULL AS is_thread
+           FROM subscriptions s
+           LEFT JOIN threads t ON t.id = s.thread_id
+           LEFT JOIN forums f ON f.id = s.forum_id
+          WHERE s.user_id = $1
+          ORDER BY s.created_at DESC",
+    )
+    .bind::<BigInt, _>(user)
+    .load(conn)
+    .await
+}
+
+/// Changes the mode of one of a member's subscriptions.
+pub async fn set_subscription_mode(conn: &mut AsyncPgConnection, user: UserId, id: i64, mode: &str) -> QueryResult<usize> {
+    diesel::update(subscriptions::table.find(id).filter(subscriptions::user_id.eq(user)))
+        .set(subscriptions::mode.eq(mode))
+        .execute(conn)
+        .await
+}
+
+/// Deletes one of a member's subscriptions.
+pub async fn delete_own_subscription(conn: &mut AsyncPgConnection, user: UserId, id: i64) -> QueryResult<usize> {
+    diesel::delete(subscriptions::table.find(id).filter(subscriptions::user_id.eq(user)))
+        .execute(conn)
+        .await
+}
+
+/// A member's notification defaults: (checkbox default, delivery mode).
+pub async fn notify_defaults(conn: &mut AsyncPgConnection, user: UserId) -> QueryResult<(bool, String)> {
+    users::table
+        .find(user)
+        .select((users::notify_default, users::notify_mode))
+        .first(conn)
+        .await
+}
+
+/// Saves a member's notification defaults.
+pub async fn set_notify_defaults(conn: &mut AsyncPgConnection, user: UserId, default: bool, mode: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user))
+        .set((users::notify_default.eq(default), users::notify_mode.eq(mode)))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Turns every notification of a member off (from a one-click unsubscribe link).
+pub async fn silence_member(conn: &mut AsyncPgConnection, user: UserId) -> QueryResult<bool> {
+    diesel::update(users::table.find(user))
+        .set(users::notify_mode.eq("off"))
+        .execute(conn)
+        .await
+        .map(|n| n == 1)
+}
+
+// ---- tokens ----
+
+/// Stores a single-use token for `purpose`, valid until `expires_at`.
+pub async fn insert_token(
+    conn: &mut AsyncPgConnection,
+    hash: &[u8],
+    user: UserId,
+    purpose: &str,
+    email: &str,
+    expires_at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::insert_into(email_tokens::table)
+        .values((
+            email_tokens::token_hash.eq(hash),
+            email_tokens::user_id.eq(user),
+            email_tokens::purpose.eq(purpose),
+            email_tokens::email.eq(email),
+            email_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Uses up a valid token: returns its member and address, once.
+pub async fn use_token(
+    conn: &mut AsyncPgConnection,
+    hash: &[u8],
+    purpose: &str,
+) -> QueryResult<Option<(UserId, String)>> {
+    diesel::update(
+        email_tokens::table
+            .find(hash)
+            .filter(email_tokens::purpose.eq(purpose))
+            .filter(email_tokens::used_at.is_null())
+            .filter(email_tokens::expires_at.gt(Utc::now())),
+    )
+    .set(email_tokens::used_at.eq(Some(Utc::now())))
+    .returning((email_tokens::user_id, email_tokens::email))
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// True when a token is valid (without using it).
+pub async fn token_valid(conn: &mut AsyncPgConnection, hash: &[u8], purpose: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        email_tokens::table
+            .find(hash)
+            .filter(email_tokens::purpose.eq(purpose))
+            .filter(email_tokens::used_at.is_null())
+            .filter(email_tokens::expires_at.gt(Utc::now())),
+    ))
+    .get_result(conn)
+    .await
+}
+
+// ---- secrets ----
+
+/// The key that signs unsubscribe links, created by the first node that asks.
+pub async fn signing_key(conn: &mut AsyncPgConnection) -> QueryResult<Vec<u8>> {
+    use rand::RngCore;
+    let mut fresh = [0u8; 32];
+    rand::rng().fill_bytes(&mut fresh);
+    diesel::insert_into(site_secrets::table)
+        .values((site_secrets::name.eq("signing_key"), site_secrets::value.eq(fresh.to_vec())))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    site_secrets::table
+        .find("signing_key")
+        .select(site_secrets::value)
+        .first(conn)
+        .await
+}

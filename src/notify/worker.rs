@@ -1,0 +1,210 @@
+//! The mail worker inside `parley serve`: expands post events into mail for watchers,
+//! quoted and mentioned members, sends daily digests, and delivers the outbox with
+//! retries. Several workers (one per node) share the work through row locks.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use tokio::sync::Notify;
+
+use crate::forums::markup;
+use crate::forums::writing::MENTIONS_MAX;
+use crate::ids::UserId;
+use crate::notify::compose::{self, DigestLine, PostMail, Reason, Site};
+use crate::notify::mailer::Mailer;
+use crate::notify::signing::{self, Target};
+use crate::notify::store::{self, Recipient};
+use crate::state::AppState;
+use crate::web::error::AppError;
+
+/// Waits before each retry: 1 min, 5 min, 30 min, 2 h, 12 h; then the mail is given up.
+pub const BACKOFF: [i64; 5] = [60, 300, 1800, 7200, 43_200];
+/// How long a claimed mail stays reserved for the worker that claimed it.
+const LEASE_SECONDS: i64 = 120;
+/// A member gets at most one digest in this many hours.
+const DIGEST_HOURS: i64 = 24;
+
+/// What one round of work did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    /// Events expanded.
+    pub events: usize,
+    /// Mails delivered.
+    pub sent: usize,
+    /// Delivery attempts that failed.
+    pub failed: usize,
+}
+
+/// Runs rounds until the process ends: at once when `wake` is notified, otherwise every
+/// few seconds.
+pub async fn run(state: AppState, mailer: Arc<Mailer>, wake: Arc<Notify>) {
+    loop {
+        match round(&state, &mailer).await {
+            Ok(done) if done.events + done.sent + done.failed > 0 => {
+                tracing::debug!(?done, "mail round");
+                continue;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("mail round failed: {e}"),
+        }
+        let _ = tokio::time::timeout(StdDuration::from_secs(2), wake.notified()).await;
+    }
+}
+
+fn site(state: &AppState) -> Site {
+    Site {
+        name: state.settings.site_name.clone(),
+        base_url: state.settings.base_url(),
+    }
+}
+
+/// One round: events, digests, then delivery of everything due.
+pub async fn round(state: &AppState, mailer: &Mailer) -> Result<Round, AppError> {
+    let mut conn = state.conn().await?;
+    let site = site(state);
+    let key = store::signing_key(&mut conn).await?;
+    let events = expand_events(&mut conn, &site, &key).await?;
+    send_digests(&mut conn, &site, &key).await?;
+    let (sent, failed) = deliver(&mut conn, mailer, &state.settings.mail_from).await?;
+    Ok(Round { events, sent, failed })
+}
+
+async fn expand_events(conn: &mut AsyncPgConnection, site: &Site, key: &[u8]) -> Result<usize, AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let events = store::claim_events(conn, 20).await?;
+        for (_, kind, post) in &events {
+            expand(conn, site, key, kind, *post).await?;
+        }
+        let ids: Vec<i64> = events.iter().map(|(id, _, _)| *id).collect();
+        store::finish_events(conn, &ids).await?;
+        Ok(ids.len())
+    })
+    .await
+}
+
+/// Who hears about one post, and how: each person at most one mail, the most personal
+/// reason winning (quoted, then mentioned, then watching).
+async fn expand(conn: &mut AsyncPgConnection, site: &Site, key: &[u8], kind: &str, post: crate::ids::PostId) -> Result<(), AppError> {
+    let Some(ctx) = store::post_context(conn, post).await? else {
+        return Ok(());
+    };
+    if ctx.hidden || ctx.thread_hidden {
+        return Ok(());
+    }
+    let mut chosen: HashMap<UserId, (Recipient, Reason)> = HashMap::new();
+    let watchers = if kind == "thread" {
+        store::watchers(conn, None, Some(ctx.forum_id)).await?
+    } else {
+        store::watchers(conn, Some(ctx.thread_id), None).await?
+    };
+    let watch_reason = if kind == "thread" { Reason::WatchedForum } else { Reason::WatchedThread };
+    for w in watchers {
+        chosen.insert(w.user_id, (w, watch_reason));
+    }
+    let quoted = store::quoted_authors(conn, post).await?;
+    let mentioned = markup::mentioned_names(&ctx.body_source, MENTIONS_MAX);
+    let personal = store::members_for_thread(conn, &quoted, &mentioned, ctx.thread_id).await?;
+    for person in personal {
+        let reason = if quoted.contains(&person.user_id) { Reason::Quoted } else { Reason::Mentioned };
+        chosen.insert(person.user_id, (person, reason));
+    }
+    chosen.remove(&ctx.author_id);
+
+    let excerpt = markup::excerpt(&ctx.body_html, 600);
+    let about = PostMail {
+        post_id: ctx.post_id.0,
+        thread_id: ctx.thread_id.0,
+        thread_title: &ctx.thread_title,
+        forum_title: &ctx.forum_title,
+        author: &ctx.author,
+        excerpt: &excerpt,
+    };
+    let mut notified_subscriptions = Vec::new();
+    let mut digest = Vec::new();
+    for (user, (person, reason)) in chosen {
+        if person.notify_mode == "off" {
+            continue;
+        }
+        let watching = matches!(reason, Reason::WatchedThread | Reason::WatchedForum);
+        if watching {
+            match person.mode.as_deref() {
+                Some("off") | None => continue,
+                Some("daily") => {
+                    digest.push(user);
+                    continue;
+                }
+                _ if person.awaiting_visit == Some(true) && reason == Reason::WatchedThread => continue,
+                _ => {}
+            }
+        }
+        let target = match (watching, person.subscription_id) {
+            (true, Some(id)) => Target::Subscription(id),
+            _ => Target::Member(user),
+        };
+        let unsubscribe = site.link(&format!("/unsubscribe/{}", signing::token(key, target)));
+        let mail = compose::about_post(site, &person.email, &person.username, &about, reason, &unsubscribe);
+        store::enqueue(conn, &mail).await?;
+        if let Some(id) = person.subscription_id.filter(|_| kind == "reply") {
+            notified_subscriptions.push(id);
+        }
+    }
+    store::set_awaiting_visit(conn, &notified_subscriptions).await?;
+    store::add_digest_items(conn, &digest, post).await?;
+    Ok(())
+}
+
+async fn send_digests(conn: &mut AsyncPgConnection, site: &Site, key: &[u8]) -> Result<(), AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let entries = store::due_digests(conn, Duration::hours(DIGEST_HOURS)).await?;
+        let mut by_user: Vec<(UserId, String, String, Vec<DigestLine>)> = Vec::new();
+        for e in entries {
+            let line = DigestLine {
+                thread_title: e.thread_title,
+                author: e.author,
+                post_id: e.post_id.0,
+                excerpt: markup::excerpt(&e.body_html, 240),
+            };
+            match by_user.last_mut() {
+                Some((id, _, _, lines)) if *id == e.user_id => lines.push(line),
+                _ => by_user.push((e.user_id, e.username, e.email, vec![line])),
+            }
+        }
+        let users: Vec<UserId> = by_user.iter().map(|(id, ..)| *id).collect();
+        for (user, name, email, lines) in by_user {
+            let unsubscribe = site.link(&format!("/unsubscribe/{}", signing::token(key, Target::Member(user))));
+            store::enqueue(conn, &compose::digest(site, &email, &name, &lines, &unsubscribe)).await?;
+        }
+        store::digests_sent(conn, &users).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Sends what is due; returns (sent, failed tries).
+async fn deliver(conn: &mut AsyncPgConnection, mailer: &Mailer, from: &str) -> Result<(usize, usize), AppError> {
+    let claimed = store::claim_due(conn, 20, Duration::seconds(LEASE_SECONDS)).await?;
+    let (mut sent, mut failed) = (0, 0);
+    for mail in claimed {
+        match mailer.send(&mail, from).await {
+            Ok(()) => {
+                store::mark_sent(conn, mail.id).await?;
+                sent += 1;
+            }
+            Err(error) => {
+                let retry_at = BACKOFF
+                    .get(usize::try_from(mail.attempts - 1).unwrap_or(0))
+                    .map(|seconds| Utc::now() + Duration::seconds(*seconds));
+                match retry_at {
+                    Some(at) => tracing::warn!(id = mail.id, attempt = mail.attempts, retry = %at, "sending mail failed: {error}"),
+                    None => tracing::error!(id = mail.id, "giving up on a mail after {} tries: {error}", mail.attempts),
+                }
+                store::mark_failed_try(conn, mail.id, &error, retry_at).await?;
+                failed += 1;
+            }
+        }
+    }
+    Ok((sent, failed))
+}
