@@ -133,7 +133,10 @@ pub async fn confirm_email(
     at: DateTime<Utc>,
 ) -> QueryResult<()> {
     diesel::update(users::table.find(id))
-        .set((users::email.eq(email), users::email_confirmed_at.eq(Some(at))))
+        .set((
+            users::email.eq(email),
+            users::email_confirmed_at.eq(Some(at)),
+        ))
         .execute(conn)
         .await
         .map(|_| ())
@@ -175,7 +178,10 @@ pub async fn account_by_email(
 }
 
 /// Ends every session of a member.
-pub async fn delete_all_sessions(conn: &mut AsyncPgConnection, user_id: UserId) -> QueryResult<usize> {
+pub async fn delete_all_sessions(
+    conn: &mut AsyncPgConnection,
+    user_id: UserId,
+) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id)))
         .execute(conn)
         .await

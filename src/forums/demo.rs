@@ -335,7 +335,9 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<(), DemoError> {
         }
     }
     // The seeded history is not news: nobody gets mail about it.
-    crate::notify::store::discard_pending_events(conn).await.map_err(failed)?;
+    crate::notify::store::discard_pending_events(conn)
+        .await
+        .map_err(failed)?;
     Ok(())
 }
 

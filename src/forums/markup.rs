@@ -173,11 +173,15 @@ fn markdown(text: &str, members: &HashMap<String, String>) -> String {
     let events = events.flat_map(|event| {
         match &event {
             Event::Start(Tag::CodeBlock(_) | Tag::Link { .. }) => in_code_or_link += 1,
-            Event::End(TagEnd::CodeBlock | TagEnd::Link) => in_code_or_link = in_code_or_link.saturating_sub(1),
+            Event::End(TagEnd::CodeBlock | TagEnd::Link) => {
+                in_code_or_link = in_code_or_link.saturating_sub(1)
+            }
             _ => {}
         }
         match event {
-            Event::Text(text) if in_code_or_link == 0 && !members.is_empty() => link_mentions(&text, members),
+            Event::Text(text) if in_code_or_link == 0 && !members.is_empty() => {
+                link_mentions(&text, members)
+            }
             other => vec![other],
         }
     });
@@ -244,7 +248,10 @@ pub fn mentioned_names(source: &str, limit: usize) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     let mut rest = source;
     while let Some((_, name, after)) = next_mention(rest) {
-        if !names.iter().any(|n| n.eq_ignore_ascii_case(name) || n.to_lowercase() == name.to_lowercase()) {
+        if !names
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(name) || n.to_lowercase() == name.to_lowercase())
+        {
             names.push(name.to_string());
         }
         if names.len() >= limit {
@@ -265,13 +272,20 @@ pub fn excerpt(html: &str, max: usize) -> String {
         if quote_depth == 0 {
             text.push_str(&rest[..start]);
         }
-        let Some(end) = rest[start..].find('>') else { break };
+        let Some(end) = rest[start..].find('>') else {
+            break;
+        };
         let tag = &rest[start + 1..start + end];
         if tag.starts_with("blockquote") {
             quote_depth += 1;
         } else if tag.starts_with("/blockquote") {
             quote_depth = quote_depth.saturating_sub(1);
-        } else if quote_depth == 0 && (tag.starts_with('p') || tag.starts_with("br") || tag.starts_with("li") || tag.starts_with("/p")) {
+        } else if quote_depth == 0
+            && (tag.starts_with('p')
+                || tag.starts_with("br")
+                || tag.starts_with("li")
+                || tag.starts_with("/p"))
+        {
             text.push(' ');
         }
         rest = &rest[start + end + 1..];
@@ -291,7 +305,10 @@ pub fn excerpt(html: &str, max: usize) -> String {
         return folded;
     }
     let cut: String = folded.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head).to_string();
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(head, _)| head)
+        .to_string();
     format!("{cut} …")
 }
 
@@ -420,7 +437,13 @@ mod tests {
     }
 
     fn with_quoted(source: &str, quoted: HashMap<i64, QuotedPost>) -> String {
-        render(source, &Context { quoted, members: HashMap::new() })
+        render(
+            source,
+            &Context {
+                quoted,
+                members: HashMap::new(),
+            },
+        )
     }
 
     #[test]
@@ -532,18 +555,36 @@ mod tests {
     #[test]
     fn mentions_of_members_link_to_their_profile() {
         let members = HashMap::from([("karen".to_string(), "Karen".to_string())]);
-        let context = Context { quoted: HashMap::new(), members };
-        let html = render("Ask @karen or @nobody, not karen@example.com. `@karen`", &context);
-        assert!(html.contains("<a class=\"mention\" href=\"/u/Karen\" rel=\"nofollow ugc noopener\">@Karen</a>"), "{html}");
-        assert!(html.contains("@nobody") && html.contains("karen@example.com"), "{html}");
+        let context = Context {
+            quoted: HashMap::new(),
+            members,
+        };
+        let html = render(
+            "Ask @karen or @nobody, not karen@example.com. `@karen`",
+            &context,
+        );
+        assert!(
+            html.contains(
+                "<a class=\"mention\" href=\"/u/Karen\" rel=\"nofollow ugc noopener\">@Karen</a>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("@nobody") && html.contains("karen@example.com"),
+            "{html}"
+        );
         assert!(html.contains("<code>@karen</code>"), "{html}");
-        assert_eq!(mentioned_names("hi @Karen and @bob. and @karen again, mail x@y.com", 10), vec!["Karen", "bob"]);
+        assert_eq!(
+            mentioned_names("hi @Karen and @bob. and @karen again, mail x@y.com", 10),
+            vec!["Karen", "bob"]
+        );
         assert_eq!(mentioned_names(&"@abc @abd @abe ".repeat(5), 2).len(), 2);
     }
 
     #[test]
     fn excerpts_are_plain_text_without_quotes() {
-        let html = plain("[quote=a]\nold words\n[/quote]\nMy **answer** &amp; <more>\n\nSecond paragraph");
+        let html =
+            plain("[quote=a]\nold words\n[/quote]\nMy **answer** &amp; <more>\n\nSecond paragraph");
         assert_eq!(excerpt(&html, 200), "My answer & <more> Second paragraph");
         assert_eq!(excerpt("<p>one two three four</p>", 9), "one two …");
     }

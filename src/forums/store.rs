@@ -302,15 +302,14 @@ pub async fn existing_members(
         return Ok(HashMap::new());
     }
     let lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
-    let found: Vec<String> = diesel::sql_query(
-        "SELECT username AS name FROM users WHERE lower(username) = ANY($1)",
-    )
-    .bind::<Array<Text>, _>(lower)
-    .load::<NameRow>(conn)
-    .await?
-    .into_iter()
-    .map(|r| r.name)
-    .collect();
+    let found: Vec<String> =
+        diesel::sql_query("SELECT username AS name FROM users WHERE lower(username) = ANY($1)")
+            .bind::<Array<Text>, _>(lower)
+            .load::<NameRow>(conn)
+            .await?
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
     Ok(found.into_iter().map(|n| (n.to_lowercase(), n)).collect())
 }
 

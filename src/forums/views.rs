@@ -341,7 +341,8 @@ pub struct Composer<'a> {
 
 /// The composer: optional title, body, notify checkbox, one-time token, Preview and Post.
 pub fn composer(ctx: &Ctx, c: &Composer<'_>) -> Markup {
-    let (action, title, body, errors, submission) = (c.action, c.title, c.body, c.errors, c.submission);
+    let (action, title, body, errors, submission) =
+        (c.action, c.title, c.body, c.errors, c.submission);
     html! {
         (error_summary(errors))
         form.composer method="post" action=(action) {
@@ -378,7 +379,12 @@ pub fn markup_help() -> Markup {
 }
 
 /// The reply page (also shown again with errors or a preview).
-pub fn reply_page(ctx: &Ctx, thread: &ThreadHeader, composer_: &Composer<'_>, preview: Option<&str>) -> Markup {
+pub fn reply_page(
+    ctx: &Ctx,
+    thread: &ThreadHeader,
+    composer_: &Composer<'_>,
+    preview: Option<&str>,
+) -> Markup {
     page(
         ctx,
         &format!("Reply to {}", thread.title),
@@ -392,7 +398,12 @@ pub fn reply_page(ctx: &Ctx, thread: &ThreadHeader, composer_: &Composer<'_>, pr
 }
 
 /// The new-thread page.
-pub fn new_thread_page(ctx: &Ctx, forum: &ForumHeader, composer_: &Composer<'_>, preview: Option<&str>) -> Markup {
+pub fn new_thread_page(
+    ctx: &Ctx,
+    forum: &ForumHeader,
+    composer_: &Composer<'_>,
+    preview: Option<&str>,
+) -> Markup {
     page(
         ctx,
         &format!("New thread in {}", forum.title),

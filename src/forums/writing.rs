@@ -6,8 +6,8 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use crate::forums::markup;
 use crate::forums::store::{self, NewPost, NewThread};
-use crate::notify::store as notify_store;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
+use crate::notify::store as notify_store;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 

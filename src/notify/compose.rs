@@ -124,7 +124,14 @@ pub struct PostMail<'a> {
 }
 
 /// A mail about a new post to one recipient; `unsubscribe` is the one-click link.
-pub fn about_post(site: &Site, to: &str, username: &str, post: &PostMail<'_>, reason: Reason, unsubscribe: &str) -> NewMail {
+pub fn about_post(
+    site: &Site,
+    to: &str,
+    username: &str,
+    post: &PostMail<'_>,
+    reason: Reason,
+    unsubscribe: &str,
+) -> NewMail {
     let permalink = site.link(&format!("/p/{}", post.post_id));
     let (kind, subject, headline, why) = match reason {
         Reason::WatchedThread => (
@@ -169,7 +176,10 @@ pub fn about_post(site: &Site, to: &str, username: &str, post: &PostMail<'_>, re
     };
     let thread_ref = format!("<thread-{}@{}>", post.thread_id, site.host());
     new_mail(kind, to, subject, text, page(site, body, footer))
-        .with_header("Message-ID", &format!("<post-{}.{}@{}>", post.post_id, kind, site.host()))
+        .with_header(
+            "Message-ID",
+            &format!("<post-{}.{}@{}>", post.post_id, kind, site.host()),
+        )
         .with_header("In-Reply-To", &thread_ref)
         .with_header("References", &thread_ref)
         .with_header("List-Unsubscribe", &format!("<{unsubscribe}>"))
@@ -190,10 +200,22 @@ pub struct DigestLine {
 }
 
 /// The daily digest of new replies in watched threads.
-pub fn digest(site: &Site, to: &str, username: &str, lines: &[DigestLine], unsubscribe: &str) -> NewMail {
-    let subject = format!("[{}] Your daily digest: {} new post{}", site.name, lines.len(), if lines.len() == 1 { "" } else { "s" });
+pub fn digest(
+    site: &Site,
+    to: &str,
+    username: &str,
+    lines: &[DigestLine],
+    unsubscribe: &str,
+) -> NewMail {
+    let subject = format!(
+        "[{}] Your daily digest: {} new post{}",
+        site.name,
+        lines.len(),
+        if lines.len() == 1 { "" } else { "s" }
+    );
     let settings = site.link("/settings");
-    let mut text = format!("Hello {username},\n\nnew posts in the threads and forums you follow:\n\n");
+    let mut text =
+        format!("Hello {username},\n\nnew posts in the threads and forums you follow:\n\n");
     for line in lines {
         text.push_str(&format!(
             "* {} — {} wrote:\n  {}\n  {}\n\n",
@@ -232,8 +254,14 @@ mod tests {
 
     #[test]
     fn hosts_come_from_the_base_url() {
-        let site = |url: &str| Site { name: "P".into(), base_url: url.into() };
-        assert_eq!(site("https://forum.example.com/").host(), "forum.example.com");
+        let site = |url: &str| Site {
+            name: "P".into(),
+            base_url: url.into(),
+        };
+        assert_eq!(
+            site("https://forum.example.com/").host(),
+            "forum.example.com"
+        );
         assert_eq!(site("http://127.0.0.1:8080").host(), "127.0.0.1");
     }
 

@@ -30,24 +30,46 @@ fn back_to(member: &CurrentUser, path: &str, message: &str) -> HttpResponse {
 }
 
 /// `POST /t/{id}/watch`.
-pub async fn watch_thread(member: CurrentUser, id: web::Path<i64>, CsrfForm(form): CsrfForm<WatchForm>) -> AppResult<HttpResponse> {
+pub async fn watch_thread(
+    member: CurrentUser,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<WatchForm>,
+) -> AppResult<HttpResponse> {
     let mut conn = member.state.conn().await?;
     let thread = visible_thread(&mut conn, ThreadId(*id)).await?;
     let user = member.user().id;
     if form.action == "unwatch" {
         store::unsubscribe(&mut conn, user, Some(thread.id), None).await?;
-        return Ok(back_to(&member, &thread.path(), "You no longer watch this thread."));
+        return Ok(back_to(
+            &member,
+            &thread.path(),
+            "You no longer watch this thread.",
+        ));
     }
     let (_, mode) = store::notify_defaults(&mut conn, user).await?;
-    let mode = if mode == "off" { "immediate" } else { mode.as_str() };
+    let mode = if mode == "off" {
+        "immediate"
+    } else {
+        mode.as_str()
+    };
     store::subscribe(&mut conn, user, Some(thread.id), None, mode).await?;
-    Ok(back_to(&member, &thread.path(), "You watch this thread: new replies come by e-mail."))
+    Ok(back_to(
+        &member,
+        &thread.path(),
+        "You watch this thread: new replies come by e-mail.",
+    ))
 }
 
 /// `POST /f/{slug}/watch`.
-pub async fn watch_forum(member: CurrentUser, slug: web::Path<String>, CsrfForm(form): CsrfForm<WatchForm>) -> AppResult<HttpResponse> {
+pub async fn watch_forum(
+    member: CurrentUser,
+    slug: web::Path<String>,
+    CsrfForm(form): CsrfForm<WatchForm>,
+) -> AppResult<HttpResponse> {
     let mut conn = member.state.conn().await?;
-    let forum = forums_store::forum_by_slug(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
+    let forum = forums_store::forum_by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let user = member.user().id;
     let path = format!("/f/{}", forum.slug);
     if form.action == "unwatch" {
@@ -55,9 +77,17 @@ pub async fn watch_forum(member: CurrentUser, slug: web::Path<String>, CsrfForm(
         return Ok(back_to(&member, &path, "You no longer watch this forum."));
     }
     let (_, mode) = store::notify_defaults(&mut conn, user).await?;
-    let mode = if mode == "off" { "immediate" } else { mode.as_str() };
+    let mode = if mode == "off" {
+        "immediate"
+    } else {
+        mode.as_str()
+    };
     store::subscribe(&mut conn, user, None, Some(forum.id), mode).await?;
-    Ok(back_to(&member, &path, "You watch this forum: new threads come by e-mail."))
+    Ok(back_to(
+        &member,
+        &path,
+        "You watch this forum: new threads come by e-mail.",
+    ))
 }
 
 async fn target(ctx: &Ctx, token: &str) -> AppResult<Target> {
@@ -76,7 +106,10 @@ fn describe(target: Target) -> &'static str {
 /// `GET /unsubscribe/{token}`: a page with one button (GET never changes anything).
 pub async fn unsubscribe_page(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
     let target = target(&ctx, &token).await?;
-    Ok(html(StatusCode::OK, views::unsubscribe(&ctx, &token, describe(target), false)))
+    Ok(html(
+        StatusCode::OK,
+        views::unsubscribe(&ctx, &token, describe(target), false),
+    ))
 }
 
 /// `POST /unsubscribe/{token}`: the button, and RFC 8058 one-click POSTs from mail clients.
@@ -93,7 +126,10 @@ pub async fn unsubscribe(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRe
         }
     }
     tracing::info!(?target, "unsubscribed by link");
-    Ok(html(StatusCode::OK, views::unsubscribe(&ctx, &token, describe(target), true)))
+    Ok(html(
+        StatusCode::OK,
+        views::unsubscribe(&ctx, &token, describe(target), true),
+    ))
 }
 
 /// The global notification settings form.
@@ -113,11 +149,24 @@ fn valid_mode(mode: &str) -> AppResult<&str> {
 }
 
 /// `POST /settings/notifications`.
-pub async fn save_settings(member: CurrentUser, CsrfForm(form): CsrfForm<NotifySettingsForm>) -> AppResult<HttpResponse> {
+pub async fn save_settings(
+    member: CurrentUser,
+    CsrfForm(form): CsrfForm<NotifySettingsForm>,
+) -> AppResult<HttpResponse> {
     let mode = valid_mode(&form.mode)?;
     let mut conn = member.state.conn().await?;
-    store::set_notify_defaults(&mut conn, member.user().id, is_checked(&form.notify_default), mode).await?;
-    Ok(back_to(&member, "/settings", "Your notification settings were saved."))
+    store::set_notify_defaults(
+        &mut conn,
+        member.user().id,
+        is_checked(&form.notify_default),
+        mode,
+    )
+    .await?;
+    Ok(back_to(
+        &member,
+        "/settings",
+        "Your notification settings were saved.",
+    ))
 }
 
 /// One subscription's form on the settings page.
@@ -129,7 +178,11 @@ pub struct SubscriptionForm {
 }
 
 /// `POST /settings/subscriptions/{id}`: change the mode, or stop watching.
-pub async fn change_subscription(member: CurrentUser, id: web::Path<i64>, CsrfForm(form): CsrfForm<SubscriptionForm>) -> AppResult<HttpResponse> {
+pub async fn change_subscription(
+    member: CurrentUser,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<SubscriptionForm>,
+) -> AppResult<HttpResponse> {
     let mut conn = member.state.conn().await?;
     let user = member.user().id;
     let changed = if form.action == "stop" {
@@ -140,7 +193,11 @@ pub async fn change_subscription(member: CurrentUser, id: web::Path<i64>, CsrfFo
     if changed == 0 {
         return Err(AppError::NotFound);
     }
-    let message = if form.action == "stop" { "You stopped watching." } else { "Saved." };
+    let message = if form.action == "stop" {
+        "You stopped watching."
+    } else {
+        "Saved."
+    };
     Ok(back_to(&member, "/settings", message))
 }
 
@@ -149,11 +206,18 @@ pub async fn failed_mail(admin: Admin) -> AppResult<HttpResponse> {
     let mut conn = admin.state.conn().await?;
     let pending = store::pending_count(&mut conn).await?;
     let mails = store::failed_mails(&mut conn, 200).await?;
-    Ok(html(StatusCode::OK, views::failed_mail(&admin, pending, &mails)))
+    Ok(html(
+        StatusCode::OK,
+        views::failed_mail(&admin, pending, &mails),
+    ))
 }
 
 /// `POST /admin/mail/{id}/retry`.
-pub async fn retry(admin: Admin, id: web::Path<i64>, _form: CsrfForm<NoFields>) -> AppResult<HttpResponse> {
+pub async fn retry(
+    admin: Admin,
+    id: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
     let mut conn = admin.state.conn().await?;
     if store::retry_mail(&mut conn, *id).await? == 0 {
         return Err(AppError::NotFound);

@@ -69,7 +69,9 @@ impl Mailer {
 
 /// The MIME message of an outbox row: multipart text and HTML with its stored headers.
 pub fn build(mail: &OutboxMail, from: &str) -> Result<Message, String> {
-    let from: Mailbox = from.parse().map_err(|e| format!("invalid From address: {e}"))?;
+    let from: Mailbox = from
+        .parse()
+        .map_err(|e| format!("invalid From address: {e}"))?;
     let to: Mailbox = mail
         .recipient
         .parse()

@@ -37,7 +37,11 @@ pub async fn send_confirmation(
     store::insert_token(conn, &hash_token(&token), user, "confirm", email, expires).await?;
     let site = site(settings);
     let link = site.link(&format!("/confirm/{token}"));
-    store::enqueue(conn, &compose::confirm_address(&site, email, username, &link)).await
+    store::enqueue(
+        conn,
+        &compose::confirm_address(&site, email, username, &link),
+    )
+    .await
 }
 
 /// Queues the mail with a password-reset link.
@@ -53,5 +57,9 @@ pub async fn send_password_reset(
     store::insert_token(conn, &hash_token(&token), user, "reset", email, expires).await?;
     let site = site(settings);
     let link = site.link(&format!("/password/reset/{token}"));
-    store::enqueue(conn, &compose::password_reset(&site, email, username, &link)).await
+    store::enqueue(
+        conn,
+        &compose::password_reset(&site, email, username, &link),
+    )
+    .await
 }

@@ -22,8 +22,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(handlers::unsubscribe_page))
                 .route(web::post().to(handlers::unsubscribe)),
         )
-        .service(web::resource("/settings/notifications").route(web::post().to(handlers::save_settings)))
-        .service(web::resource("/settings/subscriptions/{id}").route(web::post().to(handlers::change_subscription)))
+        .service(
+            web::resource("/settings/notifications").route(web::post().to(handlers::save_settings)),
+        )
+        .service(
+            web::resource("/settings/subscriptions/{id}")
+                .route(web::post().to(handlers::change_subscription)),
+        )
         .service(web::resource("/admin/mail").route(web::get().to(handlers::failed_mail)))
         .service(web::resource("/admin/mail/{id}/retry").route(web::post().to(handlers::retry)));
 }

@@ -46,7 +46,11 @@ pub fn verify(key: &[u8], token: &str) -> Option<Target> {
     let (label, given) = token.split_once('.')?;
     let expected = signature(key, label);
     let same = expected.len() == given.len()
-        && expected.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
     if !same {
         return None;
     }

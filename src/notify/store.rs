@@ -129,7 +129,10 @@ pub async fn mark_failed_try(
 }
 
 /// Mails given up on, newest first.
-pub async fn failed_mails(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<OutboxMail>> {
+pub async fn failed_mails(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+) -> QueryResult<Vec<OutboxMail>> {
     outbox::table
         .filter(outbox::failed_at.is_not_null())
         .order(outbox::failed_at.desc())
@@ -141,14 +144,18 @@ pub async fn failed_mails(conn: &mut AsyncPgConnection, limit: i64) -> QueryResu
 
 /// Puts a failed mail back into the queue for an immediate try.
 pub async fn retry_mail(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<usize> {
-    diesel::update(outbox::table.find(id).filter(outbox::failed_at.is_not_null()))
-        .set((
-            outbox::failed_at.eq(None::<DateTime<Utc>>),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(Utc::now()),
-        ))
-        .execute(conn)
-        .await
+    diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::failed_at.is_not_null()),
+    )
+    .set((
+        outbox::failed_at.eq(None::<DateTime<Utc>>),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(Utc::now()),
+    ))
+    .execute(conn)
+    .await
 }
 
 /// How many mails wait to be sent.
@@ -176,7 +183,10 @@ pub async fn add_event(conn: &mut AsyncPgConnection, kind: &str, post: PostId) -
 }
 
 /// Claims pending events (call inside a transaction; they stay locked until it ends).
-pub async fn claim_events(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<(i64, String, PostId)>> {
+pub async fn claim_events(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String, PostId)>> {
     notification_events::table
         .filter(notification_events::processed_at.is_null())
         .order(notification_events::id)
@@ -252,7 +262,10 @@ pub struct PostContext {
 }
 
 /// The post an event is about, with its thread and forum.
-pub async fn post_context(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<Option<PostContext>> {
+pub async fn post_context(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+) -> QueryResult<Option<PostContext>> {
     diesel::sql_query(
         "SELECT p.id AS post_id, p.position, p.body_html, p.body_source, p.hidden,
                 p.author_id, u.username AS author, t.id AS thread_id, t.title AS thread_title,
@@ -337,7 +350,10 @@ pub async fn members_for_thread(
 }
 
 /// Authors of the posts `post` quotes.
-pub async fn quoted_authors(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<Vec<UserId>> {
+pub async fn quoted_authors(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+) -> QueryResult<Vec<UserId>> {
     diesel::sql_query(
         "SELECT DISTINCT p.author_id AS id FROM post_quotes q JOIN posts p ON p.id = q.quoted_post_id
           WHERE q.post_id = $1",
@@ -355,7 +371,10 @@ struct UserIdRow {
 }
 
 /// Notes that a mail went out for these subscriptions (no more until their owners visit).
-pub async fn set_awaiting_visit(conn: &mut AsyncPgConnection, subscriptions: &[i64]) -> QueryResult<()> {
+pub async fn set_awaiting_visit(
+    conn: &mut AsyncPgConnection,
+    subscriptions: &[i64],
+) -> QueryResult<()> {
     if subscriptions.is_empty() {
         return Ok(());
     }
@@ -367,7 +386,11 @@ pub async fn set_awaiting_visit(conn: &mut AsyncPgConnection, subscriptions: &[i
 }
 
 /// A member visited a thread: the next reply may mail them again.
-pub async fn visited(conn: &mut AsyncPgConnection, user: UserId, thread: ThreadId) -> QueryResult<()> {
+pub async fn visited(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    thread: ThreadId,
+) -> QueryResult<()> {
     diesel::update(
         subscriptions::table
             .filter(subscriptions::user_id.eq(user))
@@ -381,7 +404,11 @@ pub async fn visited(conn: &mut AsyncPgConnection, user: UserId, thread: ThreadI
 }
 
 /// Queues a post for members' daily digests.
-pub async fn add_digest_items(conn: &mut AsyncPgConnection, users: &[UserId], post: PostId) -> QueryResult<()> {
+pub async fn add_digest_items(
+    conn: &mut AsyncPgConnection,
+    users: &[UserId],
+    post: PostId,
+) -> QueryResult<()> {
     let rows: Vec<_> = users
         .iter()
         .map(|u| (digest_items::user_id.eq(*u), digest_items::post_id.eq(post)))
@@ -424,7 +451,10 @@ pub struct DigestEntry {
 }
 
 /// Entries of members whose digest is due (none in the last `every`), locked for sending.
-pub async fn due_digests(conn: &mut AsyncPgConnection, every: Duration) -> QueryResult<Vec<DigestEntry>> {
+pub async fn due_digests(
+    conn: &mut AsyncPgConnection,
+    every: Duration,
+) -> QueryResult<Vec<DigestEntry>> {
     diesel::sql_query(
         "SELECT d.user_id, u.username, u.email, p.id AS post_id, a.username AS author,
                 t.title AS thread_title, p.body_html
@@ -484,7 +514,12 @@ pub async fn subscribe(
 }
 
 /// Subscribes the author of a post to its thread unless already subscribed.
-pub async fn subscribe_if_new(conn: &mut AsyncPgConnection, user: UserId, thread: ThreadId, mode: &str) -> QueryResult<()> {
+pub async fn subscribe_if_new(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    thread: ThreadId,
+    mode: &str,
+) -> QueryResult<()> {
     diesel::sql_query(
         "INSERT INTO subscriptions (user_id, thread_id, mode) VALUES ($1, $2, $3)
          ON CONFLICT (user_id, thread_id) WHERE thread_id IS NOT NULL DO NOTHING",
@@ -542,7 +577,11 @@ pub async fn subscription_mode(
         (None, Some(f)) => query.filter(subscriptions::forum_id.eq(f)),
         (None, None) => return Ok(None),
     };
-    query.select(subscriptions::mode).first(conn).await.optional()
+    query
+        .select(subscriptions::mode)
+        .first(conn)
+        .await
+        .optional()
 }
 
 /// A subscription as the settings page lists it.
@@ -566,7 +605,10 @@ pub struct SubscriptionRow {
 }
 
 /// Everything a member watches.
-pub async fn subscriptions_of(conn: &mut AsyncPgConnection, user: UserId) -> QueryResult<Vec<SubscriptionRow>> {
+pub async fn subscriptions_of(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+) -> QueryResult<Vec<SubscriptionRow>> {
     diesel::sql_query(
         "SELECT s.id, s.mode, COALESCE(t.title, f.title) AS title,
                 CASE WHEN t.id IS NOT NULL THEN '/t/' || t.id || '/' || t.slug ELSE '/f/' || f.slug END AS path,
@@ -583,22 +625,42 @@ pub async fn subscriptions_of(conn: &mut AsyncPgConnection, user: UserId) -> Que
 }
 
 /// Changes the mode of one of a member's subscriptions.
-pub async fn set_subscription_mode(conn: &mut AsyncPgConnection, user: UserId, id: i64, mode: &str) -> QueryResult<usize> {
-    diesel::update(subscriptions::table.find(id).filter(subscriptions::user_id.eq(user)))
-        .set(subscriptions::mode.eq(mode))
-        .execute(conn)
-        .await
+pub async fn set_subscription_mode(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    id: i64,
+    mode: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        subscriptions::table
+            .find(id)
+            .filter(subscriptions::user_id.eq(user)),
+    )
+    .set(subscriptions::mode.eq(mode))
+    .execute(conn)
+    .await
 }
 
 /// Deletes one of a member's subscriptions.
-pub async fn delete_own_subscription(conn: &mut AsyncPgConnection, user: UserId, id: i64) -> QueryResult<usize> {
-    diesel::delete(subscriptions::table.find(id).filter(subscriptions::user_id.eq(user)))
-        .execute(conn)
-        .await
+pub async fn delete_own_subscription(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    id: i64,
+) -> QueryResult<usize> {
+    diesel::delete(
+        subscriptions::table
+            .find(id)
+            .filter(subscriptions::user_id.eq(user)),
+    )
+    .execute(conn)
+    .await
 }
 
 /// A member's notification defaults: (checkbox default, delivery mode).
-pub async fn notify_defaults(conn: &mut AsyncPgConnection, user: UserId) -> QueryResult<(bool, String)> {
+pub async fn notify_defaults(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+) -> QueryResult<(bool, String)> {
     users::table
         .find(user)
         .select((users::notify_default, users::notify_mode))
@@ -607,9 +669,17 @@ pub async fn notify_defaults(conn: &mut AsyncPgConnection, user: UserId) -> Quer
 }
 
 /// Saves a member's notification defaults.
-pub async fn set_notify_defaults(conn: &mut AsyncPgConnection, user: UserId, default: bool, mode: &str) -> QueryResult<()> {
+pub async fn set_notify_defaults(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    default: bool,
+    mode: &str,
+) -> QueryResult<()> {
     diesel::update(users::table.find(user))
-        .set((users::notify_default.eq(default), users::notify_mode.eq(mode)))
+        .set((
+            users::notify_default.eq(default),
+            users::notify_mode.eq(mode),
+        ))
         .execute(conn)
         .await
         .map(|_| ())
@@ -669,7 +739,11 @@ pub async fn use_token(
 }
 
 /// True when a token is valid (without using it).
-pub async fn token_valid(conn: &mut AsyncPgConnection, hash: &[u8], purpose: &str) -> QueryResult<bool> {
+pub async fn token_valid(
+    conn: &mut AsyncPgConnection,
+    hash: &[u8],
+    purpose: &str,
+) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         email_tokens::table
             .find(hash)
@@ -689,7 +763,10 @@ pub async fn signing_key(conn: &mut AsyncPgConnection) -> QueryResult<Vec<u8>> {
     let mut fresh = [0u8; 32];
     rand::rng().fill_bytes(&mut fresh);
     diesel::insert_into(site_secrets::table)
-        .values((site_secrets::name.eq("signing_key"), site_secrets::value.eq(fresh.to_vec())))
+        .values((
+            site_secrets::name.eq("signing_key"),
+            site_secrets::value.eq(fresh.to_vec()),
+        ))
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;

@@ -44,11 +44,20 @@ pub fn watch_button(ctx: &Ctx, action: &str, watching: bool, what: &str) -> Mark
 
 /// The "notify me" checkbox of the composer.
 pub fn notify_checkbox(checked: bool) -> Markup {
-    checkbox("notify", "Notify me of follow-up replies by e-mail", checked)
+    checkbox(
+        "notify",
+        "Notify me of follow-up replies by e-mail",
+        checked,
+    )
 }
 
 /// The notifications section of `/settings`.
-pub fn settings_section(ctx: &Ctx, default_checked: bool, mode: &str, subscriptions: &[SubscriptionRow]) -> Markup {
+pub fn settings_section(
+    ctx: &Ctx,
+    default_checked: bool,
+    mode: &str,
+    subscriptions: &[SubscriptionRow],
+) -> Markup {
     html! {
         section.card aria-labelledby="notify-heading" {
             h2 #notify-heading { "E-mail notifications" }

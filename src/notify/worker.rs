@@ -69,10 +69,18 @@ pub async fn round(state: &AppState, mailer: &Mailer) -> Result<Round, AppError>
     let events = expand_events(&mut conn, &site, &key).await?;
     send_digests(&mut conn, &site, &key).await?;
     let (sent, failed) = deliver(&mut conn, mailer, &state.settings.mail_from).await?;
-    Ok(Round { events, sent, failed })
+    Ok(Round {
+        events,
+        sent,
+        failed,
+    })
 }
 
-async fn expand_events(conn: &mut AsyncPgConnection, site: &Site, key: &[u8]) -> Result<usize, AppError> {
+async fn expand_events(
+    conn: &mut AsyncPgConnection,
+    site: &Site,
+    key: &[u8],
+) -> Result<usize, AppError> {
     conn.transaction::<_, AppError, _>(async |conn| {
         let events = store::claim_events(conn, 20).await?;
         for (_, kind, post) in &events {
@@ -87,7 +95,13 @@ async fn expand_events(conn: &mut AsyncPgConnection, site: &Site, key: &[u8]) ->
 
 /// Who hears about one post, and how: each person at most one mail, the most personal
 /// reason winning (quoted, then mentioned, then watching).
-async fn expand(conn: &mut AsyncPgConnection, site: &Site, key: &[u8], kind: &str, post: crate::ids::PostId) -> Result<(), AppError> {
+async fn expand(
+    conn: &mut AsyncPgConnection,
+    site: &Site,
+    key: &[u8],
+    kind: &str,
+    post: crate::ids::PostId,
+) -> Result<(), AppError> {
     let Some(ctx) = store::post_context(conn, post).await? else {
         return Ok(());
     };
@@ -100,7 +114,11 @@ async fn expand(conn: &mut AsyncPgConnection, site: &Site, key: &[u8], kind: &st
     } else {
         store::watchers(conn, Some(ctx.thread_id), None).await?
     };
-    let watch_reason = if kind == "thread" { Reason::WatchedForum } else { Reason::WatchedThread };
+    let watch_reason = if kind == "thread" {
+        Reason::WatchedForum
+    } else {
+        Reason::WatchedThread
+    };
     for w in watchers {
         chosen.insert(w.user_id, (w, watch_reason));
     }
@@ -108,7 +126,11 @@ async fn expand(conn: &mut AsyncPgConnection, site: &Site, key: &[u8], kind: &st
     let mentioned = markup::mentioned_names(&ctx.body_source, MENTIONS_MAX);
     let personal = store::members_for_thread(conn, &quoted, &mentioned, ctx.thread_id).await?;
     for person in personal {
-        let reason = if quoted.contains(&person.user_id) { Reason::Quoted } else { Reason::Mentioned };
+        let reason = if quoted.contains(&person.user_id) {
+            Reason::Quoted
+        } else {
+            Reason::Mentioned
+        };
         chosen.insert(person.user_id, (person, reason));
     }
     chosen.remove(&ctx.author_id);
@@ -136,7 +158,9 @@ async fn expand(conn: &mut AsyncPgConnection, site: &Site, key: &[u8], kind: &st
                     digest.push(user);
                     continue;
                 }
-                _ if person.awaiting_visit == Some(true) && reason == Reason::WatchedThread => continue,
+                _ if person.awaiting_visit == Some(true) && reason == Reason::WatchedThread => {
+                    continue;
+                }
                 _ => {}
             }
         }
@@ -145,7 +169,14 @@ async fn expand(conn: &mut AsyncPgConnection, site: &Site, key: &[u8], kind: &st
             _ => Target::Member(user),
         };
         let unsubscribe = site.link(&format!("/unsubscribe/{}", signing::token(key, target)));
-        let mail = compose::about_post(site, &person.email, &person.username, &about, reason, &unsubscribe);
+        let mail = compose::about_post(
+            site,
+            &person.email,
+            &person.username,
+            &about,
+            reason,
+            &unsubscribe,
+        );
         store::enqueue(conn, &mail).await?;
         if let Some(id) = person.subscription_id.filter(|_| kind == "reply") {
             notified_subscriptions.push(id);
@@ -156,7 +187,11 @@ async fn expand(conn: &mut AsyncPgConnection, site: &Site, key: &[u8], kind: &st
     Ok(())
 }
 
-async fn send_digests(conn: &mut AsyncPgConnection, site: &Site, key: &[u8]) -> Result<(), AppError> {
+async fn send_digests(
+    conn: &mut AsyncPgConnection,
+    site: &Site,
+    key: &[u8],
+) -> Result<(), AppError> {
     conn.transaction::<_, AppError, _>(async |conn| {
         let entries = store::due_digests(conn, Duration::hours(DIGEST_HOURS)).await?;
         let mut by_user: Vec<(UserId, String, String, Vec<DigestLine>)> = Vec::new();
@@ -174,8 +209,15 @@ async fn send_digests(conn: &mut AsyncPgConnection, site: &Site, key: &[u8]) -> 
         }
         let users: Vec<UserId> = by_user.iter().map(|(id, ..)| *id).collect();
         for (user, name, email, lines) in by_user {
-            let unsubscribe = site.link(&format!("/unsubscribe/{}", signing::token(key, Target::Member(user))));
-            store::enqueue(conn, &compose::digest(site, &email, &name, &lines, &unsubscribe)).await?;
+            let unsubscribe = site.link(&format!(
+                "/unsubscribe/{}",
+                signing::token(key, Target::Member(user))
+            ));
+            store::enqueue(
+                conn,
+                &compose::digest(site, &email, &name, &lines, &unsubscribe),
+            )
+            .await?;
         }
         store::digests_sent(conn, &users).await?;
         Ok(())
@@ -184,7 +226,11 @@ async fn send_digests(conn: &mut AsyncPgConnection, site: &Site, key: &[u8]) -> 
 }
 
 /// Sends what is due; returns (sent, failed tries).
-async fn deliver(conn: &mut AsyncPgConnection, mailer: &Mailer, from: &str) -> Result<(usize, usize), AppError> {
+async fn deliver(
+    conn: &mut AsyncPgConnection,
+    mailer: &Mailer,
+    from: &str,
+) -> Result<(usize, usize), AppError> {
     let claimed = store::claim_due(conn, 20, Duration::seconds(LEASE_SECONDS)).await?;
     let (mut sent, mut failed) = (0, 0);
     for mail in claimed {
@@ -198,8 +244,14 @@ async fn deliver(conn: &mut AsyncPgConnection, mailer: &Mailer, from: &str) -> R
                     .get(usize::try_from(mail.attempts - 1).unwrap_or(0))
                     .map(|seconds| Utc::now() + Duration::seconds(*seconds));
                 match retry_at {
-                    Some(at) => tracing::warn!(id = mail.id, attempt = mail.attempts, retry = %at, "sending mail failed: {error}"),
-                    None => tracing::error!(id = mail.id, "giving up on a mail after {} tries: {error}", mail.attempts),
+                    Some(at) => {
+                        tracing::warn!(id = mail.id, attempt = mail.attempts, retry = %at, "sending mail failed: {error}")
+                    }
+                    None => tracing::error!(
+                        id = mail.id,
+                        "giving up on a mail after {} tries: {error}",
+                        mail.attempts
+                    ),
                 }
                 store::mark_failed_try(conn, mail.id, &error, retry_at).await?;
                 failed += 1;

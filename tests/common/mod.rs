@@ -242,7 +242,9 @@ impl TestApp {
             )
             .await;
         assert_eq!(page.status, 303, "registering {name}: {}", page.text());
-        let link = self.mailed_link(&format!("{name}@example.com"), "/confirm/").await;
+        let link = self
+            .mailed_link(&format!("{name}@example.com"), "/confirm/")
+            .await;
         let confirmed = browser.get(&link).await;
         assert_eq!(confirmed.status, 303, "confirming {name}");
         browser
@@ -272,10 +274,15 @@ impl TestApp {
     }
 
     /// Runs the mail worker against `mailer` until it has nothing left to do.
-    pub async fn deliver(&self, mailer: &parley::notify::mailer::Mailer) -> parley::notify::worker::Round {
+    pub async fn deliver(
+        &self,
+        mailer: &parley::notify::mailer::Mailer,
+    ) -> parley::notify::worker::Round {
         let mut total = parley::notify::worker::Round::default();
         loop {
-            let round = parley::notify::worker::round(&self.state, mailer).await.expect("mail round");
+            let round = parley::notify::worker::round(&self.state, mailer)
+                .await
+                .expect("mail round");
             total.events += round.events;
             total.sent += round.sent;
             total.failed += round.failed;
@@ -515,8 +522,8 @@ impl Page {
             .map(str::to_string)
     }
 
-    /// What the form posting to `action` sends when nothing is typed: its hidden inputs and
-    /// the selected (or first) option of each list.
+    /// What the form posting to `action` sends when nothing is typed: hidden and filled
+    /// inputs, textareas, ticked checkboxes and the selected (or first) option of each list.
     pub fn hidden_fields(&self, action: &str) -> Vec<(String, String)> {
         let html = Html::parse_document(&self.body);
         let form = format!("form[action=\"{action}\"]");
@@ -530,6 +537,23 @@ impl Page {
                 ))
             })
             .collect();
+        // What a browser sends without typing: filled inputs, textareas, ticked boxes.
+        let inputs = Selector::parse(&format!(
+            "{form} input[type=text], {form} input[type=email], {form} input:not([type]), {form} input[type=checkbox][checked]"
+        ))
+        .expect("selector");
+        for input in html.select(&inputs) {
+            if let Some(name) = input.value().attr("name") {
+                let value = input.value().attr("value").unwrap_or("");
+                fields.push((name.to_string(), value.to_string()));
+            }
+        }
+        let textareas = Selector::parse(&format!("{form} textarea")).expect("selector");
+        for area in html.select(&textareas) {
+            if let Some(name) = area.value().attr("name") {
+                fields.push((name.to_string(), area.text().collect()));
+            }
+        }
         let selects = Selector::parse(&format!("{form} select")).expect("selector");
         let selected = Selector::parse("option[selected]").expect("selector");
         let any = Selector::parse("option").expect("selector");

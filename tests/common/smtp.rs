@@ -20,7 +20,9 @@ pub struct Received {
 impl Received {
     /// Parses the message as MIME.
     pub fn parsed(&self) -> mail_parser::Message<'_> {
-        MessageParser::default().parse(&self.raw).expect("a MIME message")
+        MessageParser::default()
+            .parse(&self.raw)
+            .expect("a MIME message")
     }
 
     /// The subject line.
@@ -30,26 +32,34 @@ impl Received {
 
     /// The plain-text part.
     pub fn text(&self) -> String {
-        self.parsed().body_text(0).map(|t| t.into_owned()).unwrap_or_default()
+        self.parsed()
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default()
     }
 
     /// The HTML part.
     pub fn html(&self) -> String {
-        self.parsed().body_html(0).map(|t| t.into_owned()).unwrap_or_default()
+        self.parsed()
+            .body_html(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default()
     }
 
-    /// A header's raw value.
+    /// A header's value as sent (unfolded), from the raw message.
     pub fn header(&self, name: &str) -> Option<String> {
         let parsed = self.parsed();
-        parsed
+        let header = parsed
             .headers()
             .iter()
-            .find(|h| h.name().eq_ignore_ascii_case(name))
-            .map(|h| match h.value() {
-                mail_parser::HeaderValue::Text(t) => t.to_string(),
-                mail_parser::HeaderValue::TextList(l) => l.join(" "),
-                other => format!("{other:?}"),
-            })
+            .find(|h| h.name().eq_ignore_ascii_case(name))?;
+        let raw = self
+            .raw
+            .get(header.offset_start as usize..header.offset_end as usize)?;
+        let value = String::from_utf8_lossy(raw)
+            .replace("\r\n", "")
+            .replace('\n', "");
+        Some(value.trim().trim_matches(['<', '>']).to_string())
     }
 
     /// The first link in the text part that starts with `prefix` (made relative to the site).
@@ -64,7 +74,9 @@ impl Received {
     /// True when the message has a text/plain and a text/html part.
     pub fn is_multipart_alternative(&self) -> bool {
         let parsed = self.parsed();
-        parsed.content_type().is_some_and(|c| c.subtype() == Some("alternative"))
+        parsed
+            .content_type()
+            .is_some_and(|c| c.subtype() == Some("alternative"))
             && parsed.text_body.len() == 1
             && parsed.html_body.len() == 1
     }
@@ -83,7 +95,13 @@ impl Handler for Collector {
         response::OK
     }
 
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, _to: &[String]) -> Response {
+    fn data_start(
+        &mut self,
+        _domain: &str,
+        _from: &str,
+        _is8bit: bool,
+        _to: &[String],
+    ) -> Response {
         self.data.clear();
         response::OK
     }

@@ -137,7 +137,11 @@ async fn registering_logs_in_and_the_honeypot_refuses_bots() {
         "{}",
         home.text()
     );
-    assert!(home.text().contains("Your e-mail address is confirmed."), "{}", home.text());
+    assert!(
+        home.text().contains("Your e-mail address is confirmed."),
+        "{}",
+        home.text()
+    );
 
     let bot = app.browser();
     let mut fields = form("spambot", "spam@example.com", PASSWORD, PASSWORD);

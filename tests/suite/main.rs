@@ -5,5 +5,6 @@ mod common;
 
 mod accounts;
 mod discussions;
+mod email;
 mod pages;
 mod supervisor;

@@ -35,11 +35,17 @@ pub async fn confirm(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRespon
             let Some((user, email)) = notify_store::use_token(conn, &hash, "confirm").await? else {
                 return Ok(None);
             };
-            store::confirm_email(conn, user, &email, Utc::now()).await.map(Some)
+            store::confirm_email(conn, user, &email, Utc::now())
+                .await
+                .map(Some)
         })
         .await;
     match outcome {
-        Ok(Some(())) => Ok(with_flash(&ctx, "/", "Your e-mail address is confirmed. Welcome!")),
+        Ok(Some(())) => Ok(with_flash(
+            &ctx,
+            "/",
+            "Your e-mail address is confirmed. Welcome!",
+        )),
         Ok(None) => Ok(html(
             StatusCode::NOT_FOUND,
             views::message_page(
@@ -59,7 +65,11 @@ pub async fn confirm(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRespon
 pub async fn resend(member: CurrentUser, _form: CsrfForm<NoFields>) -> AppResult<HttpResponse> {
     let user = member.user();
     if user.email_confirmed {
-        return Ok(with_flash(&member, "/", "Your e-mail address is already confirmed."));
+        return Ok(with_flash(
+            &member,
+            "/",
+            "Your e-mail address is already confirmed.",
+        ));
     }
     let mut conn = member.state.conn().await?;
     let account = store::own_account(&mut conn, user.id).await?;
@@ -69,7 +79,8 @@ pub async fn resend(member: CurrentUser, _form: CsrfForm<NoFields>) -> AppResult
             if !store::claim_confirmation_slot(conn, user.id, RESEND_SECONDS).await? {
                 return Ok(false);
             }
-            mails::send_confirmation(conn, settings, user.id, &account.username, &account.email).await?;
+            mails::send_confirmation(conn, settings, user.id, &account.username, &account.email)
+                .await?;
             Ok(true)
         })
         .await?;
@@ -80,7 +91,11 @@ pub async fn resend(member: CurrentUser, _form: CsrfForm<NoFields>) -> AppResult
         });
     }
     member.state.mail_wake.notify_one();
-    Ok(with_flash(&member, "/", &format!("We sent a new confirmation link to {}.", account.email)))
+    Ok(with_flash(
+        &member,
+        "/",
+        &format!("We sent a new confirmation link to {}.", account.email),
+    ))
 }
 
 /// The forgot-password form.
@@ -94,7 +109,10 @@ const FORGOT_ANSWER: &str = "If an account uses this address, a mail with a link
 
 /// `GET /password/forgot`.
 pub async fn forgot_form(ctx: Ctx) -> AppResult<HttpResponse> {
-    Ok(html(StatusCode::OK, views::forgot(&ctx, "", &FieldErrors::new())))
+    Ok(html(
+        StatusCode::OK,
+        views::forgot(&ctx, "", &FieldErrors::new()),
+    ))
 }
 
 /// `POST /password/forgot`: always the same answer, whether or not the address exists.
@@ -103,11 +121,15 @@ pub async fn forgot(ctx: Ctx, CsrfForm(form): CsrfForm<ForgotForm>) -> AppResult
     if email.is_empty() {
         let mut errors = FieldErrors::new();
         errors.add("email", "Please enter the e-mail address of your account.");
-        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, views::forgot(&ctx, email, &errors)));
+        return Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::forgot(&ctx, email, &errors),
+        ));
     }
     let mut conn = ctx.state.conn().await?;
     if let Some((user, username, address)) = store::account_by_email(&mut conn, email).await? {
-        mails::send_password_reset(&mut conn, &ctx.state.settings, user, &username, &address).await?;
+        mails::send_password_reset(&mut conn, &ctx.state.settings, user, &username, &address)
+            .await?;
         ctx.state.mail_wake.notify_one();
     }
     Ok(with_flash(&ctx, "/login", FORGOT_ANSWER))
@@ -127,7 +149,10 @@ pub async fn reset_form(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRes
     if !notify_store::token_valid(&mut conn, &hash_token(&token), "reset").await? {
         return Ok(invalid_reset(&ctx));
     }
-    Ok(html(StatusCode::OK, views::reset(&ctx, &token, &FieldErrors::new())))
+    Ok(html(
+        StatusCode::OK,
+        views::reset(&ctx, &token, &FieldErrors::new()),
+    ))
 }
 
 fn invalid_reset(ctx: &Ctx) -> HttpResponse {
@@ -142,7 +167,11 @@ fn invalid_reset(ctx: &Ctx) -> HttpResponse {
 }
 
 /// `POST /password/reset/{token}`: sets the password and ends every session of the member.
-pub async fn reset(ctx: Ctx, token: web::Path<String>, CsrfForm(form): CsrfForm<ResetForm>) -> AppResult<HttpResponse> {
+pub async fn reset(
+    ctx: Ctx,
+    token: web::Path<String>,
+    CsrfForm(form): CsrfForm<ResetForm>,
+) -> AppResult<HttpResponse> {
     let hash = hash_token(&token);
     let mut conn = ctx.state.conn().await?;
     if !notify_store::token_valid(&mut conn, &hash, "reset").await? {
@@ -151,7 +180,10 @@ pub async fn reset(ctx: Ctx, token: web::Path<String>, CsrfForm(form): CsrfForm<
     let mut errors = FieldErrors::new();
     password::check(&form.password, &form.confirmation, "", &mut errors);
     if !errors.is_empty() {
-        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, views::reset(&ctx, &token, &errors)));
+        return Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::reset(&ctx, &token, &errors),
+        ));
     }
     let new_hash = password::hash(form.password).await?;
     let done = conn
@@ -167,7 +199,11 @@ pub async fn reset(ctx: Ctx, token: web::Path<String>, CsrfForm(form): CsrfForm<
     if !done {
         return Ok(invalid_reset(&ctx));
     }
-    let mut response = with_flash(&ctx, "/login", "Your password was changed and you were logged out everywhere. Log in with the new password.");
+    let mut response = with_flash(
+        &ctx,
+        "/login",
+        "Your password was changed and you were logged out everywhere. Log in with the new password.",
+    );
     crate::accounts::sessions::clear_cookie(&mut response, ctx.state.settings.secure_cookies);
     Ok(response)
 }

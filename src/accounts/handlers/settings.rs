@@ -30,7 +30,12 @@ async fn render(
     let user = member.user();
     let account = store::own_account(&mut conn, user.id).await?;
     let subscriptions = notify_store::subscriptions_of(&mut conn, user.id).await?;
-    let notifications = notify_views::settings_section(member, user.notify_default, &user.notify_mode, &subscriptions);
+    let notifications = notify_views::settings_section(
+        member,
+        user.notify_default,
+        &user.notify_mode,
+        &subscriptions,
+    );
     Ok(html(
         status,
         views::settings(member, &account, user.persistent, forms, notifications),
@@ -81,9 +86,21 @@ pub async fn change_email(
             errors.add("email", EMAIL_TAKEN);
         } else {
             // The new address takes over only once its owner opens the link sent to it.
-            mails::send_confirmation(&mut conn, &member.state.settings, member.user().id, &member.user().username, &email).await?;
+            mails::send_confirmation(
+                &mut conn,
+                &member.state.settings,
+                member.user().id,
+                &member.user().username,
+                &email,
+            )
+            .await?;
             member.state.mail_wake.notify_one();
-            return Ok(saved(&member, &format!("We sent a confirmation link to {email}. Your address changes when you open it.")));
+            return Ok(saved(
+                &member,
+                &format!(
+                    "We sent a confirmation link to {email}. Your address changes when you open it."
+                ),
+            ));
         }
     }
     let forms = SettingsForms {

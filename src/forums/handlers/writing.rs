@@ -107,9 +107,14 @@ impl Again<'_> {
 }
 
 /// `GET /f/{slug}/new`.
-pub async fn new_thread_form(member: CurrentUser, slug: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn new_thread_form(
+    member: CurrentUser,
+    slug: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let mut conn = member.state.conn().await?;
-    let forum = store::forum_by_slug(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
+    let forum = store::forum_by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
     check_may_post(&member, &mut errors);
     let action = format!("/f/{}/new", forum.slug);
@@ -121,7 +126,10 @@ pub async fn new_thread_form(member: CurrentUser, slug: web::Path<String>) -> Ap
         submission: &random_token(),
         notify: member.user().notify_default,
     };
-    Ok(html(StatusCode::OK, views::new_thread_page(&member, &forum, &composer, None)))
+    Ok(html(
+        StatusCode::OK,
+        views::new_thread_page(&member, &forum, &composer, None),
+    ))
 }
 
 /// `POST /f/{slug}/new`.
@@ -131,18 +139,31 @@ pub async fn new_thread(
     CsrfForm(form): CsrfForm<ComposeForm>,
 ) -> AppResult<HttpResponse> {
     let mut conn = member.state.conn().await?;
-    let forum = store::forum_by_slug(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
+    let forum = store::forum_by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     drop(conn);
     let mut errors = FieldErrors::new();
     let title = writing::check_title(&form.title, &mut errors);
     let body = writing::check_body(&form.body, &mut errors);
-    let again = Again { action: format!("/f/{}/new", forum.slug), form: &form, submission: form.submission() };
+    let again = Again {
+        action: format!("/f/{}/new", forum.slug),
+        form: &form,
+        submission: form.submission(),
+    };
     let show = |status, errors: &FieldErrors, preview: Option<&str>| {
-        html(status, views::new_thread_page(&member, &forum, &again.composer(true, errors), preview))
+        html(
+            status,
+            views::new_thread_page(&member, &forum, &again.composer(true, errors), preview),
+        )
     };
     if form.wants_preview() || !errors.is_empty() {
         let preview = preview_html(&member, &body, &errors).await?;
-        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
         return Ok(show(status, &errors, preview.as_deref()));
     }
     if !check_may_post(&member, &mut errors) {
@@ -167,7 +188,11 @@ pub async fn new_thread(
     }
 }
 
-async fn preview_html(member: &CurrentUser, body: &str, errors: &FieldErrors) -> AppResult<Option<String>> {
+async fn preview_html(
+    member: &CurrentUser,
+    body: &str,
+    errors: &FieldErrors,
+) -> AppResult<Option<String>> {
     if errors.get("body").is_some() || body.trim().is_empty() {
         return Ok(None);
     }
@@ -191,13 +216,23 @@ fn quote_ids(req: &HttpRequest) -> Vec<PostId> {
 }
 
 /// `GET /t/{id}/reply`: the composer, pre-filled with a kept draft or the quoted posts.
-pub async fn reply_form(req: HttpRequest, member: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
+pub async fn reply_form(
+    req: HttpRequest,
+    member: CurrentUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
     let thread = visible_thread(&member, ThreadId(*id)).await?;
     let mut conn = member.state.conn().await?;
-    let mut body = store::draft(&mut conn, member.user().id, thread.id).await?.unwrap_or_default();
+    let mut body = store::draft(&mut conn, member.user().id, thread.id)
+        .await?
+        .unwrap_or_default();
     for post in store::posts_for_quoting(&mut conn, &quote_ids(&req)).await? {
         if !post.hidden {
-            body.push_str(&markup::quote_block(&post.author, post.id.0, &post.body_source));
+            body.push_str(&markup::quote_block(
+                &post.author,
+                post.id.0,
+                &post.body_source,
+            ));
         }
     }
     let mut errors = FieldErrors::new();
@@ -211,7 +246,10 @@ pub async fn reply_form(req: HttpRequest, member: CurrentUser, id: web::Path<i64
         submission: &random_token(),
         notify: member.user().notify_default,
     };
-    Ok(html(StatusCode::OK, views::reply_page(&member, &thread, &composer, None)))
+    Ok(html(
+        StatusCode::OK,
+        views::reply_page(&member, &thread, &composer, None),
+    ))
 }
 
 /// `POST /t/{id}/reply`.
@@ -223,13 +261,24 @@ pub async fn reply(
     let thread = visible_thread(&member, ThreadId(*id)).await?;
     let mut errors = FieldErrors::new();
     let body = writing::check_body(&form.body, &mut errors);
-    let again = Again { action: format!("/t/{}/reply", thread.id), form: &form, submission: form.submission() };
+    let again = Again {
+        action: format!("/t/{}/reply", thread.id),
+        form: &form,
+        submission: form.submission(),
+    };
     let show = |status, errors: &FieldErrors, preview: Option<&str>| {
-        html(status, views::reply_page(&member, &thread, &again.composer(false, errors), preview))
+        html(
+            status,
+            views::reply_page(&member, &thread, &again.composer(false, errors), preview),
+        )
     };
     if form.wants_preview() || !errors.is_empty() {
         let preview = preview_html(&member, &body, &errors).await?;
-        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
         return Ok(show(status, &errors, preview.as_deref()));
     }
     if !check_may_post(&member, &mut errors) {
