@@ -11,6 +11,7 @@ pub mod notify;
 pub mod server;
 pub mod state;
 pub mod telemetry;
+pub mod text;
 pub mod web;
 
 use actix_web::body::MessageBody;

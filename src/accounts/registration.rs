@@ -33,6 +33,17 @@ impl NewAccount {
     }
 }
 
+impl NewAccount {
+    /// The same input without the passwords, to show a rejected form again.
+    pub fn without_passwords(&self) -> NewAccount {
+        NewAccount {
+            password: String::new(),
+            confirmation: String::new(),
+            ..self.clone()
+        }
+    }
+}
+
 /// Why an account was not created.
 #[derive(Debug)]
 pub enum RegisterError {

@@ -289,16 +289,7 @@ impl Drop for Cluster {
 
 /// A connection URL for a cluster listening on a unix socket in `socket_dir`.
 pub fn socket_url(socket_dir: &Path, database: &str) -> String {
-    let host: String = socket_dir
-        .to_string_lossy()
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
+    let host = crate::text::percent_encode(&socket_dir.to_string_lossy(), b"");
     format!("postgres://{SUPERUSER}@localhost:{PORT}/{database}?host={host}")
 }
 

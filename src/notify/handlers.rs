@@ -10,23 +10,16 @@ use crate::forums::store as forums_store;
 use crate::ids::ThreadId;
 use crate::notify::signing::{self, Target};
 use crate::notify::{store, views};
-use crate::web::cookies::set_flash;
 use crate::web::ctx::{Admin, Ctx, CurrentUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::{CsrfForm, NoFields, is_checked};
-use crate::web::{html, redirect};
+use crate::web::html;
 
 /// A Watch / Stop watching button.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct WatchForm {
     action: String,
-}
-
-fn back_to(member: &CurrentUser, path: &str, message: &str) -> HttpResponse {
-    let mut response = redirect::see_other(path);
-    set_flash(&mut response, message, member.state.settings.secure_cookies);
-    response
 }
 
 /// `POST /t/{id}/watch`.
@@ -40,11 +33,7 @@ pub async fn watch_thread(
     let user = member.user().id;
     if form.action == "unwatch" {
         store::unsubscribe(&mut conn, user, Some(thread.id), None).await?;
-        return Ok(back_to(
-            &member,
-            &thread.path(),
-            "You no longer watch this thread.",
-        ));
+        return Ok(member.redirect_with_flash(&thread.path(), "You no longer watch this thread."));
     }
     let (_, mode) = store::notify_defaults(&mut conn, user).await?;
     let mode = if mode == "off" {
@@ -53,8 +42,7 @@ pub async fn watch_thread(
         mode.as_str()
     };
     store::subscribe(&mut conn, user, Some(thread.id), None, mode).await?;
-    Ok(back_to(
-        &member,
+    Ok(member.redirect_with_flash(
         &thread.path(),
         "You watch this thread: new replies come by e-mail.",
     ))
@@ -74,7 +62,7 @@ pub async fn watch_forum(
     let path = format!("/f/{}", forum.slug);
     if form.action == "unwatch" {
         store::unsubscribe(&mut conn, user, None, Some(forum.id)).await?;
-        return Ok(back_to(&member, &path, "You no longer watch this forum."));
+        return Ok(member.redirect_with_flash(&path, "You no longer watch this forum."));
     }
     let (_, mode) = store::notify_defaults(&mut conn, user).await?;
     let mode = if mode == "off" {
@@ -83,11 +71,7 @@ pub async fn watch_forum(
         mode.as_str()
     };
     store::subscribe(&mut conn, user, None, Some(forum.id), mode).await?;
-    Ok(back_to(
-        &member,
-        &path,
-        "You watch this forum: new threads come by e-mail.",
-    ))
+    Ok(member.redirect_with_flash(&path, "You watch this forum: new threads come by e-mail."))
 }
 
 async fn target(ctx: &Ctx, token: &str) -> AppResult<Target> {
@@ -162,11 +146,7 @@ pub async fn save_settings(
         mode,
     )
     .await?;
-    Ok(back_to(
-        &member,
-        "/settings",
-        "Your notification settings were saved.",
-    ))
+    Ok(member.redirect_with_flash("/settings", "Your notification settings were saved."))
 }
 
 /// One subscription's form on the settings page.
@@ -198,7 +178,7 @@ pub async fn change_subscription(
     } else {
         "Saved."
     };
-    Ok(back_to(&member, "/settings", message))
+    Ok(member.redirect_with_flash("/settings", message))
 }
 
 /// `GET /admin/mail`.
@@ -223,5 +203,5 @@ pub async fn retry(
         return Err(AppError::NotFound);
     }
     admin.state.mail_wake.notify_one();
-    Ok(back_to(&admin, "/admin/mail", "The mail is queued again."))
+    Ok(admin.redirect_with_flash("/admin/mail", "The mail is queued again."))
 }

@@ -24,6 +24,38 @@ fn site(settings: &Settings) -> Site {
     }
 }
 
+/// What a single-use link is for.
+#[derive(Debug, Clone, Copy)]
+enum Purpose {
+    Confirm,
+    Reset,
+}
+
+/// Stores a fresh token and queues the mail carrying its link.
+async fn send_link(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    purpose: Purpose,
+    user: UserId,
+    username: &str,
+    email: &str,
+) -> QueryResult<()> {
+    let token = random_token();
+    let (name, hours, path) = match purpose {
+        Purpose::Confirm => ("confirm", CONFIRM_HOURS, "/confirm/"),
+        Purpose::Reset => ("reset", RESET_HOURS, "/password/reset/"),
+    };
+    let expires = Utc::now() + Duration::hours(hours);
+    store::insert_token(conn, &hash_token(&token), user, name, email, expires).await?;
+    let site = site(settings);
+    let link = site.link(&format!("{path}{token}"));
+    let mail = match purpose {
+        Purpose::Confirm => compose::confirm_address(&site, email, username, &link),
+        Purpose::Reset => compose::password_reset(&site, email, username, &link),
+    };
+    store::enqueue(conn, &mail).await
+}
+
 /// Queues the mail that confirms `email` (a new member's, or a changed address).
 pub async fn send_confirmation(
     conn: &mut AsyncPgConnection,
@@ -32,16 +64,7 @@ pub async fn send_confirmation(
     username: &str,
     email: &str,
 ) -> QueryResult<()> {
-    let token = random_token();
-    let expires = Utc::now() + Duration::hours(CONFIRM_HOURS);
-    store::insert_token(conn, &hash_token(&token), user, "confirm", email, expires).await?;
-    let site = site(settings);
-    let link = site.link(&format!("/confirm/{token}"));
-    store::enqueue(
-        conn,
-        &compose::confirm_address(&site, email, username, &link),
-    )
-    .await
+    send_link(conn, settings, Purpose::Confirm, user, username, email).await
 }
 
 /// Queues the mail with a password-reset link.
@@ -52,14 +75,5 @@ pub async fn send_password_reset(
     username: &str,
     email: &str,
 ) -> QueryResult<()> {
-    let token = random_token();
-    let expires = Utc::now() + Duration::hours(RESET_HOURS);
-    store::insert_token(conn, &hash_token(&token), user, "reset", email, expires).await?;
-    let site = site(settings);
-    let link = site.link(&format!("/password/reset/{token}"));
-    store::enqueue(
-        conn,
-        &compose::password_reset(&site, email, username, &link),
-    )
-    .await
+    send_link(conn, settings, Purpose::Reset, user, username, email).await
 }

@@ -77,6 +77,13 @@ impl Ctx {
                 == 0
     }
 
+    /// 303 to `location`, showing `message` on the page it leads to.
+    pub fn redirect_with_flash(&self, location: &str, message: &str) -> actix_web::HttpResponse {
+        let mut response = crate::web::redirect::see_other(location);
+        cookies::set_flash(&mut response, message, self.state.settings.secure_cookies);
+        response
+    }
+
     /// The site's name.
     pub fn site_name(&self) -> &str {
         &self.state.settings.site_name

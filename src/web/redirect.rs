@@ -45,14 +45,7 @@ pub fn login_url(next: &str) -> String {
 
 /// Percent-encodes everything but unreserved characters and `/`.
 pub fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    crate::text::percent_encode(text, b"/")
 }
 
 #[cfg(test)]

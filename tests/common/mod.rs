@@ -303,6 +303,19 @@ impl TestApp {
 impl TestApp {
     /// Creates `name` as an administrator and returns their logged-in browser.
     pub async fn admin(&self, name: &str) -> Browser {
+        self.account(name, parley::accounts::types::Role::Admin)
+            .await;
+        let browser = self.browser();
+        assert_eq!(browser.log_in(name, PASSWORD).await.status, 303);
+        browser
+    }
+
+    /// An account with a confirmed `{name}@example.com` and [`PASSWORD`], made directly.
+    pub async fn account(
+        &self,
+        name: &str,
+        role: parley::accounts::types::Role,
+    ) -> parley::ids::UserId {
         let mut conn = self.conn().await;
         let input = parley::accounts::registration::NewAccount {
             username: name.into(),
@@ -310,17 +323,9 @@ impl TestApp {
             password: PASSWORD.into(),
             confirmation: PASSWORD.into(),
         };
-        parley::accounts::registration::create_account(
-            &mut conn,
-            &input,
-            parley::accounts::types::Role::Admin,
-            true,
-        )
-        .await
-        .expect("admin account");
-        let browser = self.browser();
-        assert_eq!(browser.log_in(name, PASSWORD).await.status, 303);
-        browser
+        parley::accounts::registration::create_account(&mut conn, &input, role, true)
+            .await
+            .expect("account")
     }
 
     /// A category with one forum at `/f/{slug}`.

@@ -473,27 +473,18 @@ async fn quotes_work_across_pages_and_removed_posts_are_not_repeated() {
 /// Adds `n` replies by one member directly through the write path.
 async fn fill_thread(app: &TestApp, thread: i64, n: usize) {
     let mut conn = app.conn().await;
-    let input = parley::accounts::registration::NewAccount {
-        username: "filler".into(),
-        email: "filler@example.com".into(),
-        password: PASSWORD.into(),
-        confirmation: PASSWORD.into(),
-    };
-    let author = match parley::accounts::registration::create_account(
-        &mut conn,
-        &input,
-        parley::accounts::types::Role::Member,
-        true,
-    )
-    .await
-    {
-        Ok(id) => id,
-        Err(_) => users::table
-            .filter(users::username.eq("filler"))
-            .select(users::id)
-            .first(&mut conn)
-            .await
-            .unwrap(),
+    let existing: Option<parley::ids::UserId> = users::table
+        .filter(users::username.eq("filler"))
+        .select(users::id)
+        .first(&mut conn)
+        .await
+        .ok();
+    let author = match existing {
+        Some(id) => id,
+        None => {
+            app.account("filler", parley::accounts::types::Role::Member)
+                .await
+        }
     };
     for i in 0..n {
         let body = format!("Reply number {i}");
@@ -567,22 +558,9 @@ async fn concurrent_replies_keep_positions_and_counters_exact() {
     let karen = app.member("karen").await;
     let thread = start_thread(&karen, "angry-customers", "Busy thread", "Go!").await;
     let id = thread_id(&thread);
-    let mut conn = app.conn().await;
-    let input = parley::accounts::registration::NewAccount {
-        username: "racer".into(),
-        email: "racer@example.com".into(),
-        password: PASSWORD.into(),
-        confirmation: PASSWORD.into(),
-    };
-    let author = parley::accounts::registration::create_account(
-        &mut conn,
-        &input,
-        parley::accounts::types::Role::Member,
-        true,
-    )
-    .await
-    .unwrap();
-    drop(conn);
+    let author = app
+        .account("racer", parley::accounts::types::Role::Member)
+        .await;
     let url = app.database_url.clone();
     let mut tasks = Vec::new();
     for task in 0..16 {

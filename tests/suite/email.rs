@@ -4,23 +4,13 @@ use crate::common::smtp::SmtpSink;
 use crate::common::{Browser, PASSWORD, Page, TestApp};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use parley::accounts::registration::{NewAccount, create_account};
 use parley::accounts::types::Role;
 use parley::db::schema::{email_tokens, notification_events, outbox, subscriptions, users};
 use parley::ids::{ThreadId, UserId};
 use parley::notify::mailer::Mailer;
 
 async fn confirmed_member(app: &TestApp, name: &str) -> UserId {
-    let mut conn = app.conn().await;
-    let input = NewAccount {
-        username: name.into(),
-        email: format!("{name}@example.com"),
-        password: PASSWORD.into(),
-        confirmation: PASSWORD.into(),
-    };
-    create_account(&mut conn, &input, Role::Member, true)
-        .await
-        .expect("account")
+    app.account(name, Role::Member).await
 }
 
 async fn watch(app: &TestApp, user: UserId, thread: i64, mode: &str) {

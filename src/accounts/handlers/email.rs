@@ -10,20 +10,13 @@ use serde::Deserialize;
 use crate::accounts::sessions::hash_token;
 use crate::accounts::{password, store, views};
 use crate::notify::{mails, store as notify_store};
-use crate::web::cookies::set_flash;
 use crate::web::ctx::{Ctx, CurrentUser};
 use crate::web::error::{AppError, AppResult, violated_unique};
 use crate::web::form::{CsrfForm, FieldErrors, NoFields};
-use crate::web::{html, redirect};
+use crate::web::html;
 
 /// A member may ask for a new confirmation mail this often.
 const RESEND_SECONDS: i64 = 120;
-
-fn with_flash(ctx: &Ctx, location: &str, message: &str) -> HttpResponse {
-    let mut response = redirect::see_other(location);
-    set_flash(&mut response, message, ctx.state.settings.secure_cookies);
-    response
-}
 
 /// `GET /confirm/{token}`: confirms the address the token was sent to (a new member's,
 /// or a changed one, which only now replaces the old).
@@ -41,11 +34,9 @@ pub async fn confirm(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRespon
         })
         .await;
     match outcome {
-        Ok(Some(())) => Ok(with_flash(
-            &ctx,
-            "/",
-            "Your e-mail address is confirmed. Welcome!",
-        )),
+        Ok(Some(())) => {
+            Ok(ctx.redirect_with_flash("/", "Your e-mail address is confirmed. Welcome!"))
+        }
         Ok(None) => Ok(html(
             StatusCode::NOT_FOUND,
             views::message_page(
@@ -65,11 +56,7 @@ pub async fn confirm(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRespon
 pub async fn resend(member: CurrentUser, _form: CsrfForm<NoFields>) -> AppResult<HttpResponse> {
     let user = member.user();
     if user.email_confirmed {
-        return Ok(with_flash(
-            &member,
-            "/",
-            "Your e-mail address is already confirmed.",
-        ));
+        return Ok(member.redirect_with_flash("/", "Your e-mail address is already confirmed."));
     }
     let mut conn = member.state.conn().await?;
     let account = store::own_account(&mut conn, user.id).await?;
@@ -91,8 +78,7 @@ pub async fn resend(member: CurrentUser, _form: CsrfForm<NoFields>) -> AppResult
         });
     }
     member.state.mail_wake.notify_one();
-    Ok(with_flash(
-        &member,
+    Ok(member.redirect_with_flash(
         "/",
         &format!("We sent a new confirmation link to {}.", account.email),
     ))
@@ -132,7 +118,7 @@ pub async fn forgot(ctx: Ctx, CsrfForm(form): CsrfForm<ForgotForm>) -> AppResult
             .await?;
         ctx.state.mail_wake.notify_one();
     }
-    Ok(with_flash(&ctx, "/login", FORGOT_ANSWER))
+    Ok(ctx.redirect_with_flash("/login", FORGOT_ANSWER))
 }
 
 /// The new-password form.
@@ -199,9 +185,7 @@ pub async fn reset(
     if !done {
         return Ok(invalid_reset(&ctx));
     }
-    let mut response = with_flash(
-        &ctx,
-        "/login",
+    let mut response = ctx.redirect_with_flash("/login",
         "Your password was changed and you were logged out everywhere. Log in with the new password.",
     );
     crate::accounts::sessions::clear_cookie(&mut response, ctx.state.settings.secure_cookies);

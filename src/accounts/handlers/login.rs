@@ -10,7 +10,6 @@ use serde::Deserialize;
 use crate::accounts::views::{self, LoginInput};
 use crate::accounts::{password, sessions, store};
 use crate::web::client;
-use crate::web::cookies::set_flash;
 use crate::web::ctx::{Ctx, CurrentUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::{CsrfForm, NoFields, is_checked};
@@ -123,9 +122,7 @@ pub async fn submit(
 pub async fn logout(member: CurrentUser, _form: CsrfForm<NoFields>) -> AppResult<HttpResponse> {
     let mut conn = member.state.conn().await?;
     store::delete_session(&mut conn, &member.user().token_hash).await?;
-    let secure = member.state.settings.secure_cookies;
-    let mut response = redirect::see_other("/");
-    sessions::clear_cookie(&mut response, secure);
-    set_flash(&mut response, "You are logged out.", secure);
+    let mut response = member.redirect_with_flash("/", "You are logged out.");
+    sessions::clear_cookie(&mut response, member.state.settings.secure_cookies);
     Ok(response)
 }

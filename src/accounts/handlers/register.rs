@@ -10,7 +10,6 @@ use crate::accounts::types::Role;
 use crate::accounts::{sessions, views};
 use crate::notify::mails;
 use crate::web::client;
-use crate::web::cookies::set_flash;
 use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::{CsrfForm, FieldErrors};
@@ -63,14 +62,9 @@ pub async fn submit(
     let user_id = match created {
         Ok(id) => id,
         Err(RegisterError::Invalid(errors)) => {
-            let kept = NewAccount {
-                password: String::new(),
-                confirmation: String::new(),
-                ..input
-            };
             return Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                views::register(&ctx, &kept, &errors),
+                views::register(&ctx, &input.without_passwords(), &errors),
             ));
         }
         Err(RegisterError::Failed(e)) => return Err(e),
@@ -78,16 +72,18 @@ pub async fn submit(
     tracing::info!(user = %user_id, "account registered");
     ctx.state.mail_wake.notify_one();
     let token = sessions::create(&mut conn, user_id, false, client::user_agent(&req)).await?;
-    let secure = ctx.state.settings.secure_cookies;
-    let mut response = redirect::see_other("/");
-    sessions::set_cookie(&mut response, &token, false, secure);
-    set_flash(
-        &mut response,
+    let mut response = ctx.redirect_with_flash(
+        "/",
         &format!(
             "Welcome, {}! We sent a confirmation link to {}: open it to start posting.",
             input.username, input.email
         ),
-        secure,
+    );
+    sessions::set_cookie(
+        &mut response,
+        &token,
+        false,
+        ctx.state.settings.secure_cookies,
     );
     Ok(response)
 }

@@ -10,11 +10,10 @@ use crate::accounts::registration::EMAIL_TAKEN;
 use crate::accounts::views::{self, SettingsForms};
 use crate::accounts::{password, sessions, store, validate};
 use crate::notify::{mails, store as notify_store, views as notify_views};
-use crate::web::cookies::set_flash;
 use crate::web::ctx::CurrentUser;
 use crate::web::error::AppResult;
 use crate::web::form::{CsrfForm, FieldErrors, is_checked};
-use crate::web::{html, redirect};
+use crate::web::html;
 
 /// Shows the settings page.
 pub async fn show(member: CurrentUser) -> AppResult<HttpResponse> {
@@ -40,12 +39,6 @@ async fn render(
         status,
         views::settings(member, &account, user.persistent, forms, notifications),
     ))
-}
-
-fn saved(member: &CurrentUser, message: &str) -> HttpResponse {
-    let mut response = redirect::see_other("/settings");
-    set_flash(&mut response, message, member.state.settings.secure_cookies);
-    response
 }
 
 async fn current_password_ok(
@@ -95,8 +88,8 @@ pub async fn change_email(
             )
             .await?;
             member.state.mail_wake.notify_one();
-            return Ok(saved(
-                &member,
+            return Ok(member.redirect_with_flash(
+                "/settings",
                 &format!(
                     "We sent a confirmation link to {email}. Your address changes when you open it."
                 ),
@@ -152,8 +145,8 @@ pub async fn change_password(
         })
         .await?;
     tracing::info!(user = %user.id, revoked, "password changed");
-    Ok(saved(
-        &member,
+    Ok(member.redirect_with_flash(
+        "/settings",
         "Your password was changed. Every other session was logged out.",
     ))
 }
@@ -185,7 +178,7 @@ pub async fn change_preferences(
     let mut conn = member.state.conn().await?;
     store::set_time_zone(&mut conn, user.id, tz.name()).await?;
     sessions::set_persistence(&mut conn, &user.token_hash, remember).await?;
-    let mut response = saved(&member, "Your preferences were saved.");
+    let mut response = member.redirect_with_flash("/settings", "Your preferences were saved.");
     if let Some(token) = member.session_token() {
         sessions::set_cookie(
             &mut response,

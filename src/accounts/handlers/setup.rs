@@ -8,11 +8,10 @@ use crate::accounts::registration::{NewAccount, RegisterError, create_account};
 use crate::accounts::types::Role;
 use crate::accounts::{sessions, store, views};
 use crate::web::client;
-use crate::web::cookies::set_flash;
 use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::{CsrfForm, FieldErrors};
-use crate::web::{html, redirect};
+use crate::web::html;
 
 /// Refuses unless the link is the valid one and no admin exists yet.
 async fn check_gate(ctx: &Ctx, token: &str) -> AppResult<()> {
@@ -59,14 +58,9 @@ pub async fn submit(
     let user_id = match created {
         Ok(id) => id,
         Err(RegisterError::Invalid(errors)) => {
-            let kept = NewAccount {
-                password: String::new(),
-                confirmation: String::new(),
-                ..input
-            };
             return Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                views::setup(&ctx, &token, &kept, &errors),
+                views::setup(&ctx, &token, &input.without_passwords(), &errors),
             ));
         }
         Err(RegisterError::Failed(e)) => return Err(e),
@@ -74,13 +68,12 @@ pub async fn submit(
     ctx.state.setup.close();
     tracing::info!(user = %user_id, "first administrator created");
     let session = sessions::create(&mut conn, user_id, false, client::user_agent(&req)).await?;
-    let secure = ctx.state.settings.secure_cookies;
-    let mut response = redirect::see_other("/");
-    sessions::set_cookie(&mut response, &session, false, secure);
-    set_flash(
+    let mut response = ctx.redirect_with_flash("/", "Your administrator account is ready.");
+    sessions::set_cookie(
         &mut response,
-        "Your administrator account is ready.",
-        secure,
+        &session,
+        false,
+        ctx.state.settings.secure_cookies,
     );
     Ok(response)
 }

@@ -7,11 +7,10 @@ use serde::Deserialize;
 use crate::forums::admin_views::{self, AdminForms};
 use crate::forums::store::{self, NewForum};
 use crate::ids::{CategoryId, ForumId};
-use crate::web::cookies::set_flash;
 use crate::web::ctx::Admin;
 use crate::web::error::{AppError, AppResult, violated_unique};
 use crate::web::form::{CsrfForm, FieldErrors};
-use crate::web::{html, redirect};
+use crate::web::html;
 
 async fn render(admin: &Admin, status: StatusCode, forms: &AdminForms) -> AppResult<HttpResponse> {
     let mut conn = admin.state.conn().await?;
@@ -21,12 +20,6 @@ async fn render(admin: &Admin, status: StatusCode, forms: &AdminForms) -> AppRes
         status,
         admin_views::forums_admin(admin, &categories, &forums, forms),
     ))
-}
-
-fn back(admin: &Admin, message: &str) -> HttpResponse {
-    let mut response = redirect::see_other("/admin/forums");
-    set_flash(&mut response, message, admin.state.settings.secure_cookies);
-    response
 }
 
 fn check_title(raw: &str, field: &'static str, errors: &mut FieldErrors) -> String {
@@ -68,7 +61,7 @@ pub async fn create_category(
     }
     let mut conn = admin.state.conn().await?;
     store::insert_category(&mut conn, &title).await?;
-    Ok(back(&admin, "Category created."))
+    Ok(admin.redirect_with_flash("/admin/forums", "Category created."))
 }
 
 /// A row action on a category or forum.
@@ -113,7 +106,7 @@ pub async fn category_action(
         }
         _ => return Err(AppError::BadRequest("Unknown action.".into())),
     };
-    Ok(back(&admin, message))
+    Ok(admin.redirect_with_flash("/admin/forums", message))
 }
 
 /// The new-forum form.
@@ -166,7 +159,7 @@ pub async fn create_forum(
             position,
         };
         match store::insert_forum(&mut conn, &new).await {
-            Ok(_) => return Ok(back(&admin, "Forum created.")),
+            Ok(_) => return Ok(admin.redirect_with_flash("/admin/forums", "Forum created.")),
             Err(e) if violated_unique(&e) == Some("forums_slug_key") => {
                 errors.add("slug", "Another forum already has this address.")
             }
@@ -232,5 +225,5 @@ pub async fn forum_action(
         }
         _ => return Err(AppError::BadRequest("Unknown action.".into())),
     };
-    Ok(back(&admin, message))
+    Ok(admin.redirect_with_flash("/admin/forums", message))
 }

@@ -9,8 +9,8 @@ use crate::forums::markup;
 use crate::forums::store;
 use crate::forums::views::{self, Composer};
 use crate::forums::writing::{self, Deleted, Draft, WriteError};
-use crate::ids::{PostId, ThreadId};
-use crate::web::cookies::{random_token, set_flash};
+use crate::ids::{ForumId, PostId, ThreadId};
+use crate::web::cookies::random_token;
 use crate::web::ctx::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::{CsrfForm, FieldErrors, NoFields, is_checked};
@@ -157,8 +157,34 @@ pub async fn new_thread(
             views::new_thread_page(&member, &forum, &again.composer(true, errors), preview),
         )
     };
-    if form.wants_preview() || !errors.is_empty() {
-        let preview = preview_html(&member, &body, &errors).await?;
+    let destination = Destination::NewThread {
+        forum: forum.id,
+        title: &title,
+    };
+    publish(&member, &again, &body, errors, destination, show).await
+}
+
+/// Where a composer's post goes.
+enum Destination<'a> {
+    /// A new thread in a forum.
+    NewThread { forum: ForumId, title: &'a str },
+    /// A reply in a thread.
+    Reply(ThreadId),
+}
+
+/// The steps every composer shares: a preview or rule violations show the form again, an
+/// unconfirmed member is refused with the text kept, otherwise the post is written and the
+/// browser goes to it.
+async fn publish(
+    member: &CurrentUser,
+    again: &Again<'_>,
+    body: &str,
+    mut errors: FieldErrors,
+    destination: Destination<'_>,
+    show: impl Fn(StatusCode, &FieldErrors, Option<&str>) -> HttpResponse,
+) -> AppResult<HttpResponse> {
+    if again.form.wants_preview() || !errors.is_empty() {
+        let preview = preview_html(member, body, &errors).await?;
         let status = if errors.is_empty() {
             StatusCode::OK
         } else {
@@ -166,18 +192,26 @@ pub async fn new_thread(
         };
         return Ok(show(status, &errors, preview.as_deref()));
     }
-    if !check_may_post(&member, &mut errors) {
+    if !check_may_post(member, &mut errors) {
         return Ok(show(StatusCode::FORBIDDEN, &errors, None));
     }
     let draft = Draft {
         author: member.user().id,
-        body: &body,
+        body,
         submission: &again.submission,
-        subscribe: subscription(&member, &form),
+        subscribe: subscription(member, again.form),
     };
     let mut conn = member.state.conn().await?;
-    match writing::create_thread(&mut conn, forum.id, &title, &draft).await {
-        Ok((_, post)) => {
+    let written = match destination {
+        Destination::NewThread { forum, title } => {
+            writing::create_thread(&mut conn, forum, title, &draft)
+                .await
+                .map(|(_, post)| post)
+        }
+        Destination::Reply(thread) => writing::reply(&mut conn, thread, &draft).await,
+    };
+    match written {
+        Ok(post) => {
             member.state.mail_wake.notify_one();
             Ok(redirect::see_other(&format!("/p/{post}")))
         }
@@ -272,35 +306,15 @@ pub async fn reply(
             views::reply_page(&member, &thread, &again.composer(false, errors), preview),
         )
     };
-    if form.wants_preview() || !errors.is_empty() {
-        let preview = preview_html(&member, &body, &errors).await?;
-        let status = if errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        return Ok(show(status, &errors, preview.as_deref()));
-    }
-    if !check_may_post(&member, &mut errors) {
-        return Ok(show(StatusCode::FORBIDDEN, &errors, None));
-    }
-    let draft = Draft {
-        author: member.user().id,
-        body: &body,
-        submission: &again.submission,
-        subscribe: subscription(&member, &form),
-    };
-    let mut conn = member.state.conn().await?;
-    match writing::reply(&mut conn, thread.id, &draft).await {
-        Ok(post) => {
-            member.state.mail_wake.notify_one();
-            Ok(redirect::see_other(&format!("/p/{post}")))
-        }
-        Err(e) => {
-            let (status, errors) = form_error(e)?;
-            Ok(show(status, &errors, None))
-        }
-    }
+    publish(
+        &member,
+        &again,
+        &body,
+        errors,
+        Destination::Reply(thread.id),
+        show,
+    )
+    .await
 }
 
 /// The edit form as posted.
@@ -407,17 +421,12 @@ pub async fn delete(
             WriteError::Failed(e) => e,
             WriteError::Invalid(_) => AppError::BadRequest("This post cannot be deleted.".into()),
         })?;
-    let secure = member.state.settings.secure_cookies;
-    let mut response = match outcome {
-        Deleted::Thread => redirect::see_other("/"),
-        Deleted::Post => {
-            redirect::see_other(&format!("/t/{}/{}", location.thread_id, location.slug))
-        }
+    let (location, message) = match outcome {
+        Deleted::Thread => ("/".to_string(), "Your thread was deleted."),
+        Deleted::Post => (
+            format!("/t/{}/{}", location.thread_id, location.slug),
+            "Your post was deleted.",
+        ),
     };
-    let message = match outcome {
-        Deleted::Thread => "Your thread was deleted.",
-        Deleted::Post => "Your post was deleted.",
-    };
-    set_flash(&mut response, message, secure);
-    Ok(response)
+    Ok(member.redirect_with_flash(&location, message))
 }

@@ -1,0 +1,27 @@
+//! Small text helpers shared across features.
+
+/// Percent-encodes every byte but unreserved characters (RFC 3986) and those in `keep`.
+pub fn percent_encode(text: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') || keep.contains(&b)
+        {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn encodes_all_but_unreserved() {
+        assert_eq!(
+            super::percent_encode("/t/1?page=2 ü", b"/"),
+            "/t/1%3Fpage%3D2%20%C3%BC"
+        );
+        assert_eq!(super::percent_encode("/tmp/x", b""), "%2Ftmp%2Fx");
+    }
+}
