@@ -33,6 +33,12 @@ pub struct Settings {
     pub pool_size: usize,
     /// HTTP worker threads; 0 means one per CPU core (`PARLEY_WORKERS`).
     pub workers: usize,
+    /// `off` disables the posting, registration and report limits, for load tests
+    /// (`PARLEY_RATE_LIMITS`); the log-in throttle always stays on.
+    pub rate_limits: String,
+    /// Members with fewer posts than this count as new (stricter posting limit)
+    /// (`PARLEY_NEW_MEMBER_POSTS`).
+    pub new_member_posts: i32,
 }
 
 impl Default for Settings {
@@ -49,6 +55,8 @@ impl Default for Settings {
             trust_proxy: false,
             pool_size: 16,
             workers: 0,
+            rate_limits: "on".into(),
+            new_member_posts: 3,
         }
     }
 }
@@ -68,6 +76,8 @@ impl fmt::Debug for Settings {
             .field("trust_proxy", &self.trust_proxy)
             .field("pool_size", &self.pool_size)
             .field("workers", &self.workers)
+            .field("rate_limits", &self.rate_limits)
+            .field("new_member_posts", &self.new_member_posts)
             .finish()
     }
 }
@@ -85,6 +95,11 @@ impl Settings {
             )
             .extract()
             .map_err(Box::new)
+    }
+
+    /// False when `PARLEY_RATE_LIMITS=off`.
+    pub fn rate_limits_on(&self) -> bool {
+        !self.rate_limits.eq_ignore_ascii_case("off")
     }
 
     /// The site's absolute URL without a trailing slash.

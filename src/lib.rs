@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod forums;
 pub mod ids;
+pub mod moderation;
 pub mod notify;
 pub mod server;
 pub mod state;

@@ -101,6 +101,9 @@ pub async fn lookup(
         email_confirmed: row.email_confirmed_at.is_some(),
         notify_default: row.notify_default,
         notify_mode: row.notify_mode,
+        post_count: row.post_count,
+        suspended_until: row.suspended_until,
+        suspension_reason: row.suspension_reason,
     }))
 }
 

@@ -311,6 +311,12 @@ pub struct SessionRow {
     pub notify_default: bool,
     /// Owner's notification mode.
     pub notify_mode: String,
+    /// Owner's posts.
+    pub post_count: i32,
+    /// Owner suspended until.
+    pub suspended_until: Option<DateTime<Utc>>,
+    /// Why.
+    pub suspension_reason: Option<String>,
 }
 
 /// The unexpired session with this hash, unless its member is banned.
@@ -334,6 +340,9 @@ pub async fn live_session(
             users::email_confirmed_at,
             users::notify_default,
             users::notify_mode,
+            users::post_count,
+            users::suspended_until,
+            users::suspension_reason,
         ))
         .first(conn)
         .await

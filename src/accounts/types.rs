@@ -88,6 +88,19 @@ pub struct SessionUser {
     pub notify_default: bool,
     /// Delivery mode for new subscriptions (`immediate`, `daily`, `off`).
     pub notify_mode: String,
+    /// Their number of posts (new members have a stricter posting limit).
+    pub post_count: i32,
+    /// Suspended until then (may read, may not post or report).
+    pub suspended_until: Option<DateTime<Utc>>,
+    /// Why they are suspended.
+    pub suspension_reason: Option<String>,
+}
+
+impl SessionUser {
+    /// The end of a suspension in force now.
+    pub fn suspended(&self) -> Option<DateTime<Utc>> {
+        self.suspended_until.filter(|until| *until > Utc::now())
+    }
 }
 
 /// A member as the public profile shows them (never the e-mail).

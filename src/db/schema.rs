@@ -54,6 +54,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    moderation_log (id) {
+        id -> Int8,
+        actor_id -> Int8,
+        action -> Text,
+        target_user_id -> Nullable<Int8>,
+        target -> Text,
+        reason -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     notification_events (id) {
         id -> Int8,
         kind -> Text,
@@ -123,6 +135,16 @@ diesel::table! {
         hidden -> Bool,
         hidden_by -> Nullable<Int8>,
         hidden_at -> Nullable<Timestamptz>,
+        hidden_reason -> Nullable<Text>,
+        ip_address -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    rate_events (id) {
+        id -> Int8,
+        key -> Text,
+        created_at -> Timestamptz,
     }
 }
 
@@ -132,6 +154,20 @@ diesel::table! {
         thread_id -> Int8,
         body -> Text,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> Int8,
+        post_id -> Int8,
+        reporter_id -> Int8,
+        reason -> Text,
+        details -> Text,
+        created_at -> Timestamptz,
+        resolved_by -> Nullable<Int8>,
+        resolved_at -> Nullable<Timestamptz>,
+        outcome -> Nullable<Text>,
     }
 }
 
@@ -191,6 +227,8 @@ diesel::table! {
         locked -> Bool,
         hidden -> Bool,
         solution_post_id -> Nullable<Int8>,
+        lock_reason -> Nullable<Text>,
+        hidden_reason -> Nullable<Text>,
     }
 }
 
@@ -212,6 +250,8 @@ diesel::table! {
         notify_mode -> Text,
         digest_sent_at -> Nullable<Timestamptz>,
         confirmation_sent_at -> Nullable<Timestamptz>,
+        suspension_reason -> Nullable<Text>,
+        ban_reason -> Nullable<Text>,
     }
 }
 
@@ -227,6 +267,7 @@ diesel::joinable!(post_submissions -> posts (post_id));
 diesel::joinable!(post_submissions -> users (user_id));
 diesel::joinable!(reply_drafts -> threads (thread_id));
 diesel::joinable!(reply_drafts -> users (user_id));
+diesel::joinable!(reports -> posts (post_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(subscriptions -> forums (forum_id));
 diesel::joinable!(subscriptions -> threads (thread_id));
@@ -242,13 +283,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
     forums,
     login_failures,
+    moderation_log,
     notification_events,
     outbox,
     post_quotes,
     post_revisions,
     post_submissions,
     posts,
+    rate_events,
     reply_drafts,
+    reports,
     sessions,
     site_secrets,
     subscriptions,

@@ -84,6 +84,11 @@ impl Ctx {
         response
     }
 
+    /// True when the viewer may moderate.
+    pub fn is_moderator(&self) -> bool {
+        self.user().is_some_and(|u| u.role >= Role::Moderator)
+    }
+
     /// The site's name.
     pub fn site_name(&self) -> &str {
         &self.state.settings.site_name
@@ -191,7 +196,45 @@ impl CurrentUser {
     }
 }
 
-/// A context whose member is an administrator; members get 403, visitors the log-in page.
+/// Resolves the member and checks their role: members below it get 403, visitors the
+/// log-in page.
+fn require_role(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    role: Role,
+    who: &'static str,
+) -> LocalFuture<CurrentUser> {
+    let member = CurrentUser::from_request(req, payload);
+    Box::pin(async move {
+        let member = member.await?;
+        if member.user().role < role {
+            return Err(AppError::Forbidden(format!("Only {who} may do this.")));
+        }
+        Ok(member)
+    })
+}
+
+/// A context whose member is a moderator or an administrator.
+pub struct Moderator(pub CurrentUser);
+
+impl Deref for Moderator {
+    type Target = CurrentUser;
+    fn deref(&self) -> &CurrentUser {
+        &self.0
+    }
+}
+
+impl FromRequest for Moderator {
+    type Error = AppError;
+    type Future = LocalFuture<Moderator>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let member = require_role(req, payload, Role::Moderator, "moderators");
+        Box::pin(async move { member.await.map(Moderator) })
+    }
+}
+
+/// A context whose member is an administrator.
 pub struct Admin(pub CurrentUser);
 
 impl Deref for Admin {
@@ -206,16 +249,8 @@ impl FromRequest for Admin {
     type Future = LocalFuture<Admin>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let member = CurrentUser::from_request(req, payload);
-        Box::pin(async move {
-            let member = member.await?;
-            if member.user().role < Role::Admin {
-                return Err(AppError::Forbidden(
-                    "Only administrators may do this.".into(),
-                ));
-            }
-            Ok(Admin(member))
-        })
+        let member = require_role(req, payload, Role::Admin, "administrators");
+        Box::pin(async move { member.await.map(Admin) })
     }
 }
 

@@ -18,6 +18,8 @@ pub enum Account<'a> {
         csrf: String,
         /// False until the address is confirmed: a banner offers a new link.
         confirmed: bool,
+        /// A suspension in force: its end, in words, and its reason.
+        suspension: Option<String>,
     },
     /// Nothing known (error pages before the visitor was identified).
     Unknown,
@@ -30,6 +32,13 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
             username: &user.username,
             csrf: ctx.csrf_token(),
             confirmed: user.email_confirmed,
+            suspension: user.suspended().map(|until| {
+                format!(
+                    "Your account is suspended until {}: {}. You can read, but not post or report until then.",
+                    until.with_timezone(&user.time_zone).format("%-d %b %Y, %H:%M %Z"),
+                    user.suspension_reason.as_deref().unwrap_or("no reason given")
+                )
+            }),
         },
         None => Account::Visitor { next: &ctx.path },
     };
@@ -74,6 +83,9 @@ pub fn document(
                                 button.link type="submit" { "Send the link again" }
                             }
                         }
+                    }
+                    @if let Account::Member { suspension: Some(notice), .. } = &account {
+                        div.notice.suspended role="status" { (notice) }
                     }
                     @if let Some(message) = flash {
                         p.flash role="status" { (message) }

@@ -61,6 +61,7 @@ fn render_error_page<B: MessageBody + 'static>(
                 username: &user.username,
                 csrf: v.csrf_token(),
                 confirmed: true,
+                suspension: None,
             },
             None => Account::Visitor { next: req.path() },
         },

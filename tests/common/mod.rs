@@ -157,12 +157,15 @@ pub fn cluster_url(database: &str) -> String {
     socket_url(&shared().socket_dir, database)
 }
 
-/// Settings for a test app: defaults, with rate limits and cookies as in production.
+/// Settings for a test app: production defaults, except that the posting, registration
+/// and report limits are off (tests act faster than people); the tests of those limits
+/// turn them on.
 pub fn test_settings(database_url: &str) -> Settings {
     Settings {
         database_url: Some(database_url.to_string()),
         pool_size: 4,
         workers: 1,
+        rate_limits: "off".into(),
         ..Settings::default()
     }
 }

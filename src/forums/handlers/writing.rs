@@ -10,6 +10,7 @@ use crate::forums::store;
 use crate::forums::views::{self, Composer};
 use crate::forums::writing::{self, Deleted, Draft, WriteError};
 use crate::ids::{ForumId, PostId, ThreadId};
+use crate::moderation::limits::{self, Limit};
 use crate::web::cookies::random_token;
 use crate::web::ctx::CurrentUser;
 use crate::web::error::{AppError, AppResult};
@@ -63,9 +64,22 @@ fn form_error(e: WriteError) -> Result<(StatusCode, FieldErrors), AppError> {
     }
 }
 
-/// Members post only once their address is confirmed.
+/// Members post once their address is confirmed, and not while suspended.
 fn check_may_post(member: &CurrentUser, errors: &mut FieldErrors) -> bool {
-    if member.user().email_confirmed {
+    let user = member.user();
+    if let Some(until) = user.suspended() {
+        errors.add(
+            "body",
+            format!(
+                "Your account is suspended until {}, so you cannot post. Your text is kept below.",
+                until
+                    .with_timezone(&user.time_zone)
+                    .format("%-d %b %Y, %H:%M %Z")
+            ),
+        );
+        return false;
+    }
+    if user.email_confirmed {
         return true;
     }
     errors.add(
@@ -195,13 +209,35 @@ async fn publish(
     if !check_may_post(member, &mut errors) {
         return Ok(show(StatusCode::FORBIDDEN, &errors, None));
     }
+    let user = member.user();
+    let settings = &member.state.settings;
+    let mut conn = member.state.conn().await?;
+    let rate_key = format!("post:{}", user.id);
+    let limit = Limit::Post {
+        new_member: user.post_count < settings.new_member_posts,
+    };
+    if let Err(AppError::TooManyRequests {
+        retry_after,
+        message,
+    }) = limits::check(&mut conn, settings, Some(user), limit, &rate_key).await
+    {
+        errors.add("body", format!("{message} Your text is kept below."));
+        let mut response = show(StatusCode::TOO_MANY_REQUESTS, &errors, None);
+        if let Ok(value) =
+            actix_web::http::header::HeaderValue::from_str(&retry_after.as_secs().to_string())
+        {
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::RETRY_AFTER, value);
+        }
+        return Ok(response);
+    }
     let draft = Draft {
-        author: member.user().id,
+        author: user.id,
         body,
         submission: &again.submission,
         subscribe: subscription(member, again.form),
     };
-    let mut conn = member.state.conn().await?;
     let written = match destination {
         Destination::NewThread { forum, title } => {
             writing::create_thread(&mut conn, forum, title, &draft)
@@ -212,6 +248,7 @@ async fn publish(
     };
     match written {
         Ok(post) => {
+            limits::record(&mut conn, settings, Some(user), &rate_key).await?;
             member.state.mail_wake.notify_one();
             Ok(redirect::see_other(&format!("/p/{post}")))
         }

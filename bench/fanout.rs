@@ -1,0 +1,249 @@
+//! Load scenario: does a reply cost the same with 10,000 watchers as with none?
+//!
+//! Starts a private PostgreSQL cluster (the same supervisor as `parley serve`, durable
+//! settings), serves Parley on a loopback port, and posts replies through the real form
+//! (session cookie and CSRF token included) from several concurrent clients, first to a
+//! thread nobody watches, then to one 10,000 members watch. Prints the latency figures and
+//! writes them to `bench/RESULTS-fanout.md`.
+//!
+//! Run: `cargo run --release --example fanout` (optionally `-- REPLIES CLIENTS`).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use parley::accounts::registration::{NewAccount, create_account};
+use parley::accounts::types::Role;
+use parley::config::Settings;
+use parley::db::embedded::{Cluster, ClusterOptions};
+use parley::forums::store::{self as forums_store, NewForum};
+use parley::forums::writing::{self, Draft};
+use parley::{AppState, build_app, db};
+
+const WATCHERS: i64 = 10_000;
+const PASSWORD: &str = "benchmark password 1";
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let replies: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(400);
+    let clients: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(8);
+
+    let root = tempfile::Builder::new()
+        .prefix("parley-bench-")
+        .tempdir_in("/tmp")
+        .expect("temp dir");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let cluster = Cluster::start(&ClusterOptions {
+        pg_dir: root.path().join("pg"),
+        log_file: root.path().join("postgres.log"),
+        durable: true,
+    })
+    .expect("cluster");
+    let admin_url = cluster.url("postgres");
+    let url = cluster.url("bench");
+
+    let result = actix_web::rt::System::new().block_on(async move {
+        let mut conn = AsyncPgConnection::establish(&admin_url)
+            .await
+            .expect("connect");
+        conn.batch_execute("CREATE DATABASE bench")
+            .await
+            .expect("create database");
+        db::migrate(&url).await.expect("migrate");
+        run(&url, replies, clients).await
+    });
+    drop(cluster);
+    println!("{result}");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/RESULTS-fanout.md");
+    std::fs::write(path, &result).expect("write results");
+    println!("written to bench/RESULTS-fanout.md");
+}
+
+async fn run(url: &str, replies: usize, clients: usize) -> String {
+    let pool = db::build_pool(url, 16).expect("pool");
+    let mut conn = pool.get().await.expect("connection");
+    let author = create_account(
+        &mut conn,
+        &NewAccount {
+            username: "bench".into(),
+            email: "bench@example.com".into(),
+            password: PASSWORD.into(),
+            confirmation: PASSWORD.into(),
+        },
+        Role::Member,
+        true,
+    )
+    .await
+    .expect("account");
+    let category = forums_store::insert_category(&mut conn, "Bench")
+        .await
+        .expect("category");
+    let forum = forums_store::insert_forum(
+        &mut conn,
+        &NewForum {
+            category_id: category,
+            slug: "bench",
+            title: "Bench",
+            description: "",
+            position: 1,
+        },
+    )
+    .await
+    .expect("forum");
+    let mut threads = Vec::new();
+    for title in ["Nobody watches this", "Everybody watches this"] {
+        let draft = Draft {
+            author,
+            body: "Opening post",
+            submission: title,
+            subscribe: None,
+        };
+        let (thread, _) = writing::create_thread(&mut conn, forum, title, &draft)
+            .await
+            .expect("thread");
+        threads.push(thread);
+    }
+    // 10,000 confirmed members watching the second thread, inserted set-based.
+    conn.batch_execute(&format!(
+        "INSERT INTO users (username, email, password_hash, email_confirmed_at)
+         SELECT 'watcher' || g, 'watcher' || g || '@example.com', 'x', now() FROM generate_series(1, {WATCHERS}) g;
+         INSERT INTO subscriptions (user_id, thread_id, mode)
+         SELECT id, {}, 'immediate' FROM users WHERE username LIKE 'watcher%';",
+        threads[1]
+    ))
+    .await
+    .expect("watchers");
+    drop(conn);
+
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let settings = Settings {
+        database_url: Some(url.into()),
+        base_url: Some(base.clone()),
+        ..Settings::default()
+    };
+    let state = AppState::new(pool, settings);
+    let server_state = state.clone();
+    let server = actix_web::HttpServer::new(move || build_app(server_state.clone()))
+        .workers(2)
+        .disable_signals()
+        .listen(listener)
+        .expect("listen")
+        .run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+
+    let mut lines = vec![
+        "# Reply latency against the number of watchers".to_string(),
+        String::new(),
+        format!(
+            "`cargo run --release --example fanout -- {replies} {clients}`: {replies} replies through the real reply form from {clients} concurrent logged-in clients, per thread; PostgreSQL with fsync on; 2 HTTP workers; {}.",
+            chrono::Utc::now().format("%Y-%m-%d")
+        ),
+        String::new(),
+        "| thread | watchers | replies/s | p50 ms | p99 ms | max ms |".to_string(),
+        "| --- | ---: | ---: | ---: | ---: | ---: |".to_string(),
+    ];
+    for (thread, watchers) in [(threads[0], 0), (threads[1], WATCHERS)] {
+        let (rate, mut latencies) = load(&base, thread.0, replies, clients).await;
+        latencies.sort();
+        let pick = |q: f64| {
+            latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)]
+                .as_secs_f64()
+                * 1000.0
+        };
+        lines.push(format!(
+            "| #{} | {watchers} | {rate:.0} | {:.1} | {:.1} | {:.1} |",
+            thread.0,
+            pick(0.5),
+            pick(0.99),
+            latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        ));
+    }
+    lines.push(String::new());
+    lines.push("The mail worker was not running: each reply only records one notification event in its transaction, whatever the number of watchers; expanding the event into 10,000 mails is the worker's job.".into());
+    drop(handle.stop(true));
+    lines.join("\n") + "\n"
+}
+
+/// Posts `replies` replies to `thread` from `clients` logged-in clients; returns replies/s and latencies.
+async fn load(base: &str, thread: i64, replies: usize, clients: usize) -> (f64, Vec<Duration>) {
+    let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(replies)));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for client in 0..clients {
+        let base = base.to_string();
+        let latencies = latencies.clone();
+        let share = replies / clients + usize::from(client < replies % clients);
+        tasks.push(actix_web::rt::spawn(async move {
+            let http = reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client");
+            let page = http
+                .get(format!("{base}/login"))
+                .send()
+                .await
+                .expect("login page")
+                .text()
+                .await
+                .expect("body");
+            let csrf = token(&page);
+            let response = http
+                .post(format!("{base}/login"))
+                .form(&[
+                    ("identifier", "bench"),
+                    ("password", PASSWORD),
+                    ("csrf", &csrf),
+                ])
+                .send()
+                .await
+                .expect("log in");
+            assert_eq!(response.status(), 303, "log in");
+            let page = http
+                .get(format!("{base}/t/{thread}/reply"))
+                .send()
+                .await
+                .expect("reply page")
+                .text()
+                .await
+                .expect("body");
+            let csrf = token(&page);
+            for i in 0..share {
+                let submission = format!("bench-{thread}-{client}-{i}-{}", std::process::id());
+                let body = format!(
+                    "Reply {i} from client {client}: a few words about handling a difficult call."
+                );
+                let sent = Instant::now();
+                let response = http
+                    .post(format!("{base}/t/{thread}/reply"))
+                    .form(&[
+                        ("body", body.as_str()),
+                        ("csrf", &csrf),
+                        ("submission", &submission),
+                        ("action", "post"),
+                    ])
+                    .send()
+                    .await
+                    .expect("reply");
+                assert_eq!(response.status(), 303, "reply accepted");
+                latencies.lock().expect("lock").push(sent.elapsed());
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("client task");
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let latencies = latencies.lock().expect("lock").clone();
+    (latencies.len() as f64 / elapsed, latencies)
+}
+
+fn token(page: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = page.find(marker).expect("a CSRF field") + marker.len();
+    page[start..].split('"').next().expect("token").to_string()
+}

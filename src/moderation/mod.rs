@@ -1,0 +1,4 @@
+//! Moderation: roles, thread and post tools, reports, sanctions, rate limits and the log.
+
+pub mod limits;
+pub mod store;

@@ -1,0 +1,585 @@
+//! Every query of the moderation feature.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::accounts::types::Role;
+use crate::db::schema::{moderation_log, posts, rate_events, reports, sessions, threads, users};
+use crate::ids::{ForumId, PostId, ThreadId, UserId};
+
+// ---- the log ----
+
+/// Records a moderator action.
+pub async fn log(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    action: &str,
+    target_user: Option<UserId>,
+    target: &str,
+    reason: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(moderation_log::table)
+        .values((
+            moderation_log::actor_id.eq(actor),
+            moderation_log::action.eq(action),
+            moderation_log::target_user_id.eq(target_user),
+            moderation_log::target.eq(target),
+            moderation_log::reason.eq(reason),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// One line of the moderation log.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct LogEntry {
+    /// When.
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    /// Who did it.
+    #[diesel(sql_type = Text)]
+    pub actor: String,
+    /// What.
+    #[diesel(sql_type = Text)]
+    pub action: String,
+    /// The member concerned, if any.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub member: Option<String>,
+    /// To what.
+    #[diesel(sql_type = Text)]
+    pub target: String,
+    /// Why.
+    #[diesel(sql_type = Text)]
+    pub reason: String,
+}
+
+/// Log entries, newest first, filtered by moderator name, member name and action.
+pub async fn log_entries(
+    conn: &mut AsyncPgConnection,
+    actor: Option<&str>,
+    member: Option<&str>,
+    action: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<LogEntry>> {
+    diesel::sql_query(
+        "SELECT l.created_at, a.username AS actor, l.action, m.username AS member, l.target, l.reason
+           FROM moderation_log l
+           JOIN users a ON a.id = l.actor_id
+           LEFT JOIN users m ON m.id = l.target_user_id
+          WHERE ($1::text IS NULL OR lower(a.username) = lower($1))
+            AND ($2::text IS NULL OR lower(m.username) = lower($2))
+            AND ($3::text IS NULL OR l.action = $3)
+          ORDER BY l.created_at DESC, l.id DESC
+          LIMIT $4 OFFSET $5",
+    )
+    .bind::<Nullable<Text>, _>(actor)
+    .bind::<Nullable<Text>, _>(member)
+    .bind::<Nullable<Text>, _>(action)
+    .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(offset)
+    .load(conn)
+    .await
+}
+
+// ---- rate limits ----
+
+/// How many `key` events happened since `since`, and when the oldest of them did.
+pub async fn rate_events_since(
+    conn: &mut AsyncPgConnection,
+    key: &str,
+    since: DateTime<Utc>,
+) -> QueryResult<(i64, Option<DateTime<Utc>>)> {
+    rate_events::table
+        .filter(rate_events::key.eq(key))
+        .filter(rate_events::created_at.gt(since))
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::min(rate_events::created_at),
+        ))
+        .get_result(conn)
+        .await
+}
+
+/// Records one `key` event.
+pub async fn record_rate_event(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<()> {
+    diesel::insert_into(rate_events::table)
+        .values(rate_events::key.eq(key))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Forgets rate events older than `before`.
+pub async fn purge_rate_events(
+    conn: &mut AsyncPgConnection,
+    before: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::delete(rate_events::table.filter(rate_events::created_at.lt(before)))
+        .execute(conn)
+        .await
+}
+
+// ---- threads ----
+
+/// Locks or unlocks a thread.
+pub async fn set_locked(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    locked: bool,
+    reason: Option<&str>,
+) -> QueryResult<usize> {
+    diesel::update(threads::table.find(thread))
+        .set((threads::locked.eq(locked), threads::lock_reason.eq(reason)))
+        .execute(conn)
+        .await
+}
+
+/// Pins or unpins a thread.
+pub async fn set_pinned(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    pinned: bool,
+) -> QueryResult<usize> {
+    diesel::update(threads::table.find(thread))
+        .set(threads::pinned.eq(pinned))
+        .execute(conn)
+        .await
+}
+
+/// Renames a thread (its slug follows the new title).
+pub async fn rename(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    title: &str,
+    slug: &str,
+) -> QueryResult<usize> {
+    diesel::update(threads::table.find(thread))
+        .set((threads::title.eq(title), threads::slug.eq(slug)))
+        .execute(conn)
+        .await
+}
+
+/// A thread's forum, number of posts and visibility, locked for a change of place.
+pub async fn lock_thread_row(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+) -> QueryResult<Option<(ForumId, i32, bool, String)>> {
+    threads::table
+        .find(thread)
+        .select((
+            threads::forum_id,
+            threads::post_count,
+            threads::hidden,
+            threads::title,
+        ))
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Moves a thread to `to`, taking its counts from `from` to `to`.
+pub async fn move_thread(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    from: ForumId,
+    to: ForumId,
+    posts: i32,
+) -> QueryResult<()> {
+    diesel::update(threads::table.find(thread))
+        .set(threads::forum_id.eq(to))
+        .execute(conn)
+        .await?;
+    adjust_forum(conn, from, -1, -posts).await?;
+    adjust_forum(conn, to, 1, posts).await
+}
+
+/// Adds to a forum's counters and recomputes its "last post".
+pub async fn adjust_forum(
+    conn: &mut AsyncPgConnection,
+    forum: ForumId,
+    threads: i32,
+    posts: i32,
+) -> QueryResult<()> {
+    diesel::sql_query(
+        "UPDATE forums SET thread_count = thread_count + $2, post_count = post_count + $3,
+                last_post_id = (SELECT t.last_post_id FROM threads t
+                                 WHERE t.forum_id = $1 AND NOT t.hidden
+                                 ORDER BY t.last_post_at DESC LIMIT 1)
+          WHERE id = $1",
+    )
+    .bind::<BigInt, _>(forum)
+    .bind::<diesel::sql_types::Integer, _>(threads)
+    .bind::<diesel::sql_types::Integer, _>(posts)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Hides or restores a thread.
+pub async fn set_thread_hidden(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    hidden: bool,
+    reason: Option<&str>,
+) -> QueryResult<usize> {
+    diesel::update(threads::table.find(thread))
+        .set((
+            threads::hidden.eq(hidden),
+            threads::hidden_reason.eq(reason),
+        ))
+        .execute(conn)
+        .await
+}
+
+// ---- posts ----
+
+/// A post as moderation needs it.
+#[derive(Debug, Clone, Queryable)]
+pub struct PostFacts {
+    /// Its thread.
+    pub thread_id: ThreadId,
+    /// Its author.
+    pub author_id: UserId,
+    /// `#N`.
+    pub position: i32,
+    /// Removed.
+    pub hidden: bool,
+}
+
+/// Facts about a post.
+pub async fn post_facts(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+) -> QueryResult<Option<PostFacts>> {
+    posts::table
+        .find(post)
+        .select((
+            posts::thread_id,
+            posts::author_id,
+            posts::position,
+            posts::hidden,
+        ))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Hides a post for a moderator, with the reason.
+pub async fn hide_post(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+    by: UserId,
+    reason: &str,
+) -> QueryResult<usize> {
+    diesel::update(posts::table.find(post))
+        .set((
+            posts::hidden.eq(true),
+            posts::hidden_by.eq(Some(by)),
+            posts::hidden_at.eq(Some(Utc::now())),
+            posts::hidden_reason.eq(Some(reason)),
+        ))
+        .execute(conn)
+        .await
+}
+
+/// Shows a hidden post again.
+pub async fn restore_post(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<usize> {
+    diesel::update(posts::table.find(post))
+        .set((
+            posts::hidden.eq(false),
+            posts::hidden_by.eq(None::<UserId>),
+            posts::hidden_at.eq(None::<DateTime<Utc>>),
+            posts::hidden_reason.eq(None::<String>),
+        ))
+        .execute(conn)
+        .await
+}
+
+/// Every visible post of a member (for "hide all their posts" with a ban).
+pub async fn visible_posts_of(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+) -> QueryResult<Vec<PostId>> {
+    posts::table
+        .filter(posts::author_id.eq(user))
+        .filter(posts::hidden.eq(false))
+        .select(posts::id)
+        .load(conn)
+        .await
+}
+
+/// One earlier version of a post.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Revision {
+    /// The text before the edit.
+    #[diesel(sql_type = Text)]
+    pub body_source: String,
+    /// Who edited.
+    #[diesel(sql_type = Text)]
+    pub editor: String,
+    /// Why.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub reason: Option<String>,
+    /// When.
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+}
+
+/// A post's earlier versions, oldest first.
+pub async fn revisions(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<Vec<Revision>> {
+    diesel::sql_query(
+        "SELECT r.body_source, u.username AS editor, r.reason, r.created_at
+           FROM post_revisions r JOIN users u ON u.id = r.edited_by
+          WHERE r.post_id = $1 ORDER BY r.created_at, r.id",
+    )
+    .bind::<BigInt, _>(post)
+    .load(conn)
+    .await
+}
+
+// ---- members ----
+
+/// A member as moderation shows them.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct MemberRow {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: UserId,
+    /// Name.
+    #[diesel(sql_type = Text)]
+    pub username: String,
+    /// Address (admins only).
+    #[diesel(sql_type = Text)]
+    pub email: String,
+    /// Role.
+    #[diesel(sql_type = Text)]
+    pub role: String,
+    /// Posts.
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub post_count: i32,
+    /// Registered.
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    /// Suspended until.
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub suspended_until: Option<DateTime<Utc>>,
+    /// Banned since.
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub banned_at: Option<DateTime<Utc>>,
+}
+
+/// Members whose name or address contains `query` (ignoring case), by name.
+pub async fn find_members(
+    conn: &mut AsyncPgConnection,
+    query: &str,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<MemberRow>, i64)> {
+    let pattern = format!(
+        "%{}%",
+        query
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let rows = diesel::sql_query(
+        "SELECT id, username, email, role, post_count, created_at, suspended_until, banned_at
+           FROM users WHERE username ILIKE $1 OR email ILIKE $1
+          ORDER BY lower(username) LIMIT $2 OFFSET $3",
+    )
+    .bind::<Text, _>(&pattern)
+    .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(offset)
+    .load(conn)
+    .await?;
+    let total = users::table
+        .filter(
+            users::username
+                .ilike(&pattern)
+                .or(users::email.ilike(&pattern)),
+        )
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// A member by name (ignoring case).
+pub async fn member_by_name(
+    conn: &mut AsyncPgConnection,
+    name: &str,
+) -> QueryResult<Option<MemberRow>> {
+    diesel::sql_query(
+        "SELECT id, username, email, role, post_count, created_at, suspended_until, banned_at
+           FROM users WHERE lower(username) = lower($1)",
+    )
+    .bind::<Text, _>(name)
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// A member's name and role.
+pub async fn name_and_role(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+) -> QueryResult<Option<(String, Role)>> {
+    users::table
+        .find(user)
+        .select((users::username, users::role))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Changes a member's role.
+pub async fn set_role(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    role: Role,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(user))
+        .set(users::role.eq(role))
+        .execute(conn)
+        .await
+}
+
+/// Suspends a member until `until` (or lifts it with `None`).
+pub async fn set_suspension(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    until: Option<DateTime<Utc>>,
+    reason: Option<&str>,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(user))
+        .set((
+            users::suspended_until.eq(until),
+            users::suspension_reason.eq(reason),
+        ))
+        .execute(conn)
+        .await
+}
+
+/// Bans a member (or lifts it with `None`).
+pub async fn set_ban(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    at: Option<DateTime<Utc>>,
+    reason: Option<&str>,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(user))
+        .set((users::banned_at.eq(at), users::ban_reason.eq(reason)))
+        .execute(conn)
+        .await
+}
+
+/// Ends every session of a member.
+pub async fn revoke_sessions(conn: &mut AsyncPgConnection, user: UserId) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user)))
+        .execute(conn)
+        .await
+}
+
+// ---- reports ----
+
+/// Files a report; false when this member already has one open for this post.
+pub async fn file_report(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+    reporter: UserId,
+    reason: &str,
+    details: &str,
+) -> QueryResult<bool> {
+    diesel::insert_into(reports::table)
+        .values((
+            reports::post_id.eq(post),
+            reports::reporter_id.eq(reporter),
+            reports::reason.eq(reason),
+            reports::details.eq(details),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(|n| n == 1)
+}
+
+/// An open report with its post.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct OpenReport {
+    /// Report id.
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    /// The post.
+    #[diesel(sql_type = BigInt)]
+    pub post_id: PostId,
+    /// Why.
+    #[diesel(sql_type = Text)]
+    pub reason: String,
+    /// More words.
+    #[diesel(sql_type = Text)]
+    pub details: String,
+    /// Who reported.
+    #[diesel(sql_type = Text)]
+    pub reporter: String,
+    /// When.
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    /// The post's author.
+    #[diesel(sql_type = Text)]
+    pub author: String,
+    /// Their id.
+    #[diesel(sql_type = BigInt)]
+    pub author_id: UserId,
+    /// The post's thread.
+    #[diesel(sql_type = Text)]
+    pub thread_title: String,
+    /// The post's HTML.
+    #[diesel(sql_type = Text)]
+    pub body_html: String,
+    /// Already hidden.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub hidden: bool,
+}
+
+/// Open reports, grouped by post (newest post first).
+pub async fn open_reports(conn: &mut AsyncPgConnection) -> QueryResult<Vec<OpenReport>> {
+    diesel::sql_query(
+        "SELECT r.id, r.post_id, r.reason, r.details, ru.username AS reporter, r.created_at,
+                au.username AS author, p.author_id, t.title AS thread_title, p.body_html, p.hidden
+           FROM reports r
+           JOIN users ru ON ru.id = r.reporter_id
+           JOIN posts p ON p.id = r.post_id
+           JOIN users au ON au.id = p.author_id
+           JOIN threads t ON t.id = p.thread_id
+          WHERE r.resolved_at IS NULL
+          ORDER BY r.post_id DESC, r.created_at",
+    )
+    .load(conn)
+    .await
+}
+
+/// Closes every open report of a post with an outcome.
+pub async fn resolve_reports(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+    by: UserId,
+    outcome: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        reports::table
+            .filter(reports::post_id.eq(post))
+            .filter(reports::resolved_at.is_null()),
+    )
+    .set((
+        reports::resolved_by.eq(Some(by)),
+        reports::resolved_at.eq(Some(Utc::now())),
+        reports::outcome.eq(Some(outcome)),
+    ))
+    .execute(conn)
+    .await
+}
