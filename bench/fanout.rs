@@ -99,6 +99,7 @@ async fn run(url: &str, replies: usize, clients: usize) -> String {
             body: "Opening post",
             submission: title,
             subscribe: None,
+            moderator: false,
         };
         let (thread, _) = writing::create_thread(&mut conn, forum, title, &draft)
             .await

@@ -49,6 +49,7 @@ pub fn build_app(
         .app_data(aw::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
         // Before forums: `/t/{id}/watch` must not be taken for a thread slug.
         .configure(notify::routes)
+        .configure(moderation::routes)
         .configure(forums::routes)
         .configure(accounts::routes)
         .route("/healthz", aw::get().to(web::health::healthz))

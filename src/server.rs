@@ -146,6 +146,12 @@ async fn purge_periodically(pool: DbPool) {
             continue;
         };
         let now = Utc::now();
+        if let Err(e) =
+            crate::moderation::store::purge_rate_events(&mut conn, now - chrono::Duration::days(1))
+                .await
+        {
+            tracing::warn!("purging rate events failed: {e}");
+        }
         match accounts_store::purge_expired(&mut conn, now, now - chrono::Duration::days(1)).await {
             Ok((sessions, failures)) if sessions + failures > 0 => {
                 tracing::info!(sessions, failures, "purged expired rows")

@@ -118,8 +118,8 @@ pub fn login_form(ctx: &Ctx, input: &LoginInput, problem: Option<&str>) -> Marku
     }
 }
 
-/// `/u/{username}`.
-pub fn profile(ctx: &Ctx, member: &Profile) -> Markup {
+/// `/u/{username}`; `moderation` is the moderators' panel, when the viewer is one.
+pub fn profile(ctx: &Ctx, member: &Profile, moderation: Option<Markup>) -> Markup {
     let tz = ctx.time_zone();
     page(
         ctx,
@@ -137,6 +137,7 @@ pub fn profile(ctx: &Ctx, member: &Profile) -> Markup {
                     }
                 }
             }
+            @if let Some(panel) = moderation { (panel) }
         },
     )
 }

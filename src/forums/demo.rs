@@ -319,6 +319,7 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<(), DemoError> {
                 body: &body,
                 submission: &submission,
                 subscribe: None,
+                moderator: false,
             };
             let id = if i == 0 {
                 writing::create_thread(conn, forum, title, &draft)

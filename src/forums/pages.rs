@@ -70,9 +70,18 @@ pub struct ThreadData {
 
 /// A thread readers may see; hidden ones are not found.
 pub async fn visible_thread(conn: &mut AsyncPgConnection, id: ThreadId) -> AppResult<ThreadHeader> {
+    thread_for(conn, id, false).await
+}
+
+/// A thread as `moderator` or not may see it: moderators see hidden threads too.
+pub async fn thread_for(
+    conn: &mut AsyncPgConnection,
+    id: ThreadId,
+    moderator: bool,
+) -> AppResult<ThreadHeader> {
     store::thread_header(conn, id)
         .await?
-        .filter(|t| !t.hidden)
+        .filter(|t| moderator || !t.hidden)
         .ok_or(AppError::NotFound)
 }
 

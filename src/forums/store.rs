@@ -96,7 +96,7 @@ pub async fn thread_header(
 ) -> QueryResult<Option<ThreadHeader>> {
     diesel::sql_query(
         "SELECT t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
-                t.pinned, t.hidden, f.id AS forum_id, f.slug AS forum_slug,
+                t.lock_reason, t.pinned, t.hidden, f.id AS forum_id, f.slug AS forum_slug,
                 f.title AS forum_title, c.title AS category_title
            FROM threads t
            JOIN forums f ON f.id = t.forum_id
@@ -119,9 +119,11 @@ pub async fn posts_in_range(
     diesel::sql_query(
         "SELECT p.id, p.position, p.body_html, p.created_at, p.edited_at, p.hidden,
                 (p.hidden AND p.hidden_by = p.author_id) AS hidden_by_author,
+                h.username AS hidden_by_name, p.hidden_reason,
                 u.id AS author_id, u.username AS author, u.role AS author_role,
                 u.created_at AS author_joined, u.post_count AS author_posts
            FROM posts p JOIN users u ON u.id = p.author_id
+           LEFT JOIN users h ON h.id = p.hidden_by
           WHERE p.thread_id = $1 AND p.position BETWEEN $2 AND $3
           ORDER BY p.position",
     )

@@ -170,6 +170,9 @@ pub struct ThreadHeader {
     /// Takes no replies.
     #[diesel(sql_type = Bool)]
     pub locked: bool,
+    /// Why it was locked.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub lock_reason: Option<String>,
     /// Shown first in its forum.
     #[diesel(sql_type = Bool)]
     pub pinned: bool,
@@ -221,6 +224,12 @@ pub struct PostView {
     /// Removed by its own author (otherwise by a moderator).
     #[diesel(sql_type = Bool)]
     pub hidden_by_author: bool,
+    /// Who removed it (shown to moderators).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub hidden_by_name: Option<String>,
+    /// Why (shown to moderators).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub hidden_reason: Option<String>,
     /// Author id.
     #[diesel(sql_type = BigInt)]
     pub author_id: UserId,

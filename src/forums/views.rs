@@ -181,6 +181,8 @@ pub struct ThreadPage<'a> {
     pub draft: &'a str,
     /// For members: whether they watch the thread.
     pub watching: Option<bool>,
+    /// For moderators: every forum, to move the thread to.
+    pub forums: &'a [ForumSummary],
 }
 
 /// A thread page.
@@ -202,7 +204,12 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
                     (crate::notify::views::watch_button(ctx, &format!("/t/{}/watch", thread.id), watching, "thread"))
                 }
             }
-            @if thread.locked { p.notice { "This thread is locked: it takes no new replies." } }
+            @if thread.hidden { p.notice { "This thread is hidden from members." } }
+            @if thread.locked {
+                p.notice { "This thread is locked: it takes no new replies."
+                    @if let Some(reason) = &thread.lock_reason { " Reason: " (reason) } }
+            }
+            @if ctx.is_moderator() { (crate::moderation::views::thread_panel(ctx, thread, view.forums)) }
             (pagination::nav(&path, view.pages))
             @for post in view.posts {
                 (post_article(ctx, thread, post, quoted_in.get(&post.id).map(Vec::as_slice).unwrap_or(&[])))
@@ -236,6 +243,7 @@ fn post_article(
                 }
                 @if post.hidden {
                     p.removed { @if post.hidden_by_author { "This post was deleted by its author." } @else { "This post was removed by a moderator." } }
+                    @if ctx.is_moderator() { (crate::moderation::views::post_tools(ctx, post)) }
                 } @else {
                     div.body { (PreEscaped(&post.body_html)) }
                 }
@@ -251,20 +259,26 @@ fn post_article(
                 }
                 @if !post.hidden {
                     footer.actions {
-                        @if !thread.locked {
+                        @if !thread.locked || ctx.is_moderator() {
                             a href=(format!("/t/{}/reply?quote={}", thread.id, post.id)) { "Quote" }
                             " · " a href=(format!("/t/{}/reply", thread.id)) { "Reply" }
                             " · "
                         }
                         a href=(format!("/p/{}", post.id)) { "Permalink" }
-                        @if own {
+                        @if ctx.user().is_some() && !own {
+                            " · " a href=(format!("/p/{}/report", post.id)) { "Report" }
+                        }
+                        @if own || ctx.is_moderator() {
                             " · " a href=(format!("/p/{}/edit", post.id)) { "Edit" }
+                        }
+                        @if own {
                             " · "
                             form.inline method="post" action=(format!("/p/{}/delete", post.id)) {
                                 (csrf_input(ctx))
                                 button.link type="submit" { "Delete" }
                             }
                         }
+                        @if ctx.is_moderator() { (crate::moderation::views::post_tools(ctx, post)) }
                     }
                 }
             }
@@ -281,7 +295,7 @@ fn role_label(role: &str) -> &'static str {
 }
 
 fn reply_box(ctx: &Ctx, thread: &ThreadHeader, draft: &str) -> Markup {
-    if thread.locked {
+    if thread.locked && !ctx.is_moderator() {
         return html! {};
     }
     html! {
@@ -416,7 +430,8 @@ pub fn new_thread_page(
     )
 }
 
-/// The edit page of a post.
+/// The edit page of a post; `reason` is shown (with its value) when a moderator edits
+/// someone else's post.
 pub fn edit_page(
     ctx: &Ctx,
     post_id: PostId,
@@ -424,6 +439,7 @@ pub fn edit_page(
     body: &str,
     errors: &FieldErrors,
     preview: Option<&str>,
+    reason: Option<&str>,
 ) -> Markup {
     page(
         ctx,
@@ -436,6 +452,9 @@ pub fn edit_page(
             form.composer method="post" action=(format!("/p/{post_id}/edit")) {
                 (csrf_input(ctx))
                 (body_field(body, errors))
+                @if let Some(reason) = reason {
+                    (Field::new("reason", "Reason for the edit (kept in the log)").value(reason).maxlength(300).render(errors))
+                }
                 div.buttons {
                     button type="submit" name="action" value="post" { "Save" }
                     " "

@@ -129,6 +129,8 @@ pub struct Draft<'a> {
     pub submission: &'a str,
     /// Subscribe the author to the thread with this mode ("Notify me of follow-up replies").
     pub subscribe: Option<&'a str>,
+    /// Moderators may still reply to locked threads.
+    pub moderator: bool,
 }
 
 /// Starts a thread in `forum`; returns the thread and its opening post.
@@ -182,7 +184,7 @@ pub async fn reply(
         if hidden {
             return Err(AppError::NotFound.into());
         }
-        if locked {
+        if locked && !draft.moderator {
             return Err(AppError::Forbidden(
                 "This thread is locked and takes no new replies.".into(),
             )

@@ -1,4 +1,27 @@
 //! Moderation: roles, thread and post tools, reports, sanctions, rate limits and the log.
 
+pub mod actions;
+pub mod handlers;
 pub mod limits;
 pub mod store;
+pub mod views;
+
+use actix_web::web;
+
+/// Registers the moderation routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/mod/t/{id}").route(web::post().to(handlers::thread_tool)))
+        .service(web::resource("/mod/p/{id}").route(web::post().to(handlers::post_tool)))
+        .service(web::resource("/mod/p/{id}/revisions").route(web::get().to(handlers::revisions)))
+        .service(
+            web::resource("/p/{id}/report")
+                .route(web::get().to(handlers::report_form))
+                .route(web::post().to(handlers::report)),
+        )
+        .service(web::resource("/mod/reports").route(web::get().to(handlers::reports)))
+        .service(web::resource("/mod/reports/{id}").route(web::post().to(handlers::resolve)))
+        .service(web::resource("/mod/u/{name}").route(web::post().to(handlers::sanction)))
+        .service(web::resource("/mod/log").route(web::get().to(handlers::log)))
+        .service(web::resource("/admin/users").route(web::get().to(handlers::users)))
+        .service(web::resource("/admin/users/{id}/role").route(web::post().to(handlers::set_role)));
+}

@@ -25,6 +25,9 @@ pub enum AppError {
     /// 409: the request clashes with the current state.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// 413: the request body is over the limit.
+    #[error("payload too large")]
+    PayloadTooLarge,
     /// 422: understood but refused.
     #[error("unprocessable: {0}")]
     Unprocessable(String),
@@ -83,6 +86,11 @@ impl AppError {
                 "There is nothing here. The link may be old, or the page was removed.".into(),
             ),
             AppError::Conflict(m) => ("Conflict", m.clone()),
+            AppError::PayloadTooLarge => (
+                "Too large",
+                "What you sent is too large for this forum (256 KiB at most). Go back and shorten it."
+                    .into(),
+            ),
             AppError::Unprocessable(m) => ("Cannot do that", m.clone()),
             AppError::TooManyRequests { message, .. } => ("Too many requests", message.clone()),
             AppError::LoginRequired { .. } => ("Log in required", "Please log in.".into()),
@@ -107,6 +115,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,

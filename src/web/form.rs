@@ -76,7 +76,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         Box::pin(async move {
             let body = body.await.map_err(|e| {
                 if e.as_response_error().status_code() == 413 {
-                    AppError::BadRequest("The form is too large.".into())
+                    AppError::PayloadTooLarge
                 } else {
                     AppError::BadRequest("The form could not be read.".into())
                 }

@@ -494,6 +494,7 @@ async fn fill_thread(app: &TestApp, thread: i64, n: usize) {
             body: &body,
             submission: &token,
             subscribe: None,
+            moderator: false,
         };
         parley::forums::writing::reply(&mut conn, ThreadId(thread), &draft)
             .await
@@ -575,6 +576,7 @@ async fn concurrent_replies_keep_positions_and_counters_exact() {
                     body: &body,
                     submission: &token,
                     subscribe: None,
+                    moderator: false,
                 };
                 parley::forums::writing::reply(&mut conn, ThreadId(id), &draft)
                     .await

@@ -14,5 +14,10 @@ pub async fn show(ctx: Ctx, name: web::Path<String>) -> AppResult<HttpResponse> 
     let member = store::profile(&mut conn, &name)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(html(StatusCode::OK, views::profile(&ctx, &member)))
+    drop(conn);
+    let moderation = crate::moderation::handlers::member_panel(&ctx, member.id).await?;
+    Ok(html(
+        StatusCode::OK,
+        views::profile(&ctx, &member, moderation),
+    ))
 }

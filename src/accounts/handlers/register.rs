@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::accounts::registration::{NewAccount, RegisterError, create_account};
 use crate::accounts::types::Role;
 use crate::accounts::{sessions, views};
+use crate::moderation::limits::{self, Limit};
 use crate::notify::mails;
 use crate::web::client;
 use crate::web::ctx::Ctx;
@@ -51,6 +52,8 @@ pub async fn submit(
     let input = form.account.normalized();
     let mut conn = ctx.state.conn().await?;
     let settings = &ctx.state.settings;
+    let rate_key = format!("register:{}", client::ip(&req, settings.trust_proxy));
+    limits::check(&mut conn, settings, None, Limit::Register, &rate_key).await?;
     // The account and its confirmation mail are one write: neither exists without the other.
     let created = conn
         .transaction::<_, RegisterError, _>(async |conn| {
@@ -69,6 +72,7 @@ pub async fn submit(
         }
         Err(RegisterError::Failed(e)) => return Err(e),
     };
+    limits::record(&mut conn, settings, None, &rate_key).await?;
     tracing::info!(user = %user_id, "account registered");
     ctx.state.mail_wake.notify_one();
     let token = sessions::create(&mut conn, user_id, false, client::user_agent(&req)).await?;

@@ -70,7 +70,7 @@ pub async fn thread(
 ) -> AppResult<HttpResponse> {
     let (id, slug) = path.into_inner();
     let mut conn = ctx.state.conn().await?;
-    let thread = pages::visible_thread(&mut conn, ThreadId(id)).await?;
+    let thread = pages::thread_for(&mut conn, ThreadId(id), ctx.is_moderator()).await?;
     if slug != thread.slug {
         return Ok(redirect::found(&page_url(&thread.path(), query.number())));
     }
@@ -84,6 +84,11 @@ pub async fn thread(
         ),
         None => None,
     };
+    let forums = if ctx.is_moderator() {
+        store::forum_summaries(&mut conn).await?
+    } else {
+        Vec::new()
+    };
     let page = ThreadPage {
         thread: &data.thread,
         posts: &data.posts,
@@ -91,6 +96,7 @@ pub async fn thread(
         pages: data.pages,
         draft: "",
         watching,
+        forums: &forums,
     };
     Ok(html(StatusCode::OK, views::thread(&ctx, &page)))
 }

@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use crate::accounts::types::Role;
 use crate::forums::handlers::reading::visible_thread;
 use crate::forums::markup;
 use crate::forums::store;
@@ -237,6 +238,7 @@ async fn publish(
         body,
         submission: &again.submission,
         subscribe: subscription(member, again.form),
+        moderator: user.role >= Role::Moderator,
     };
     let written = match destination {
         Destination::NewThread { forum, title } => {
@@ -360,6 +362,7 @@ pub async fn reply(
 pub struct EditForm {
     body: String,
     action: String,
+    reason: String,
 }
 
 async fn own_post(
@@ -396,6 +399,7 @@ pub async fn edit_form(member: CurrentUser, id: web::Path<i64>) -> AppResult<Htt
             &post.body_source,
             &FieldErrors::new(),
             None,
+            (post.author_id != member.user().id).then_some(""),
         ),
     ))
 }
@@ -407,8 +411,32 @@ pub async fn edit(
     CsrfForm(form): CsrfForm<EditForm>,
 ) -> AppResult<HttpResponse> {
     let (post, thread) = own_post(&member, PostId(*id)).await?;
+    let editor = member.user().id;
+    // Editing someone else's post is moderation: it needs a reason, and it is logged.
+    let needs_reason = post.author_id != editor;
     let mut errors = FieldErrors::new();
     let body = writing::check_body(&form.body, &mut errors);
+    let reason = crate::forums::markup::clean_text(&form.reason)
+        .trim()
+        .replace('\n', " ");
+    if needs_reason && reason.is_empty() && form.action != "preview" {
+        errors.add("reason", "Please say why you edit this member's post.");
+    }
+    let shown_reason = needs_reason.then_some(form.reason.as_str());
+    let page = |status, errors: &FieldErrors, preview: Option<&str>| {
+        html(
+            status,
+            views::edit_page(
+                &member,
+                post.id,
+                &thread,
+                &form.body,
+                errors,
+                preview,
+                shown_reason,
+            ),
+        )
+    };
     if form.action == "preview" || !errors.is_empty() {
         let preview = preview_html(&member, &body, &errors).await?;
         let status = if errors.is_empty() {
@@ -416,27 +444,27 @@ pub async fn edit(
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         };
-        return Ok(html(
-            status,
-            views::edit_page(
-                &member,
-                post.id,
-                &thread,
-                &form.body,
-                &errors,
-                preview.as_deref(),
-            ),
-        ));
+        return Ok(page(status, &errors, preview.as_deref()));
     }
     let mut conn = member.state.conn().await?;
-    match writing::edit(&mut conn, post.id, member.user().id, &body, None).await {
-        Ok(()) => Ok(redirect::see_other(&format!("/p/{}", post.id))),
+    let reason = needs_reason.then_some(reason.as_str());
+    match writing::edit(&mut conn, post.id, editor, &body, reason).await {
+        Ok(()) => {
+            if let Some(reason) = reason {
+                crate::moderation::actions::log_edit(
+                    &mut conn,
+                    editor,
+                    post.id,
+                    post.author_id,
+                    reason,
+                )
+                .await?;
+            }
+            Ok(redirect::see_other(&format!("/p/{}", post.id)))
+        }
         Err(e) => {
             let (status, errors) = form_error(e)?;
-            Ok(html(
-                status,
-                views::edit_page(&member, post.id, &thread, &form.body, &errors, None),
-            ))
+            Ok(page(status, &errors, None))
         }
     }
 }

@@ -1,0 +1,325 @@
+//! Moderator actions: each changes what it must and writes its log entry in one transaction.
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+use crate::accounts::types::Role;
+use crate::forums::writing::{self, slugify};
+use crate::ids::{ForumId, PostId, ThreadId, UserId};
+use crate::moderation::store;
+use crate::web::error::AppError;
+
+/// What a moderator does to a thread.
+#[derive(Debug, Clone)]
+pub enum ThreadAction {
+    /// Lock, with the reason shown in the thread.
+    Lock(String),
+    /// Unlock.
+    Unlock,
+    /// Pin to the top of its forum.
+    Pin,
+    /// Unpin.
+    Unpin,
+    /// Give it a new title.
+    Rename(String),
+    /// Move it to another forum.
+    Move(ForumId),
+    /// Hide it from members.
+    Hide(String),
+    /// Show it again.
+    Restore,
+}
+
+/// Carries out `action` on `thread` for `actor`.
+pub async fn on_thread(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    thread: ThreadId,
+    action: ThreadAction,
+) -> Result<(), AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let (forum, posts, hidden, title) = store::lock_thread_row(conn, thread)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let target = format!("thread #{thread} \"{title}\"");
+        let (name, reason) = match &action {
+            ThreadAction::Lock(reason) => {
+                store::set_locked(conn, thread, true, Some(reason)).await?;
+                ("lock", reason.clone())
+            }
+            ThreadAction::Unlock => {
+                store::set_locked(conn, thread, false, None).await?;
+                ("unlock", String::new())
+            }
+            ThreadAction::Pin => {
+                store::set_pinned(conn, thread, true).await?;
+                ("pin", String::new())
+            }
+            ThreadAction::Unpin => {
+                store::set_pinned(conn, thread, false).await?;
+                ("unpin", String::new())
+            }
+            ThreadAction::Rename(new_title) => {
+                store::rename(conn, thread, new_title, &slugify(new_title)).await?;
+                ("rename", format!("was \"{title}\""))
+            }
+            ThreadAction::Move(to) => {
+                if *to != forum {
+                    // A hidden thread is in no forum's counters.
+                    let counted = if hidden { 0 } else { posts };
+                    store::move_thread(conn, thread, forum, *to, counted).await?;
+                    if hidden {
+                        store::adjust_forum(conn, forum, 1, 0).await?;
+                        store::adjust_forum(conn, *to, -1, 0).await?;
+                    }
+                }
+                ("move", format!("from forum {forum} to forum {to}"))
+            }
+            ThreadAction::Hide(reason) => {
+                if !hidden {
+                    store::set_thread_hidden(conn, thread, true, Some(reason)).await?;
+                    store::adjust_forum(conn, forum, -1, -posts).await?;
+                }
+                ("hide thread", reason.clone())
+            }
+            ThreadAction::Restore => {
+                if hidden {
+                    store::set_thread_hidden(conn, thread, false, None).await?;
+                    store::adjust_forum(conn, forum, 1, posts).await?;
+                }
+                ("restore thread", String::new())
+            }
+        };
+        store::log(conn, actor, name, None, &target, &reason).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Hides a post with a reason; posts quoting it stop repeating it.
+pub async fn hide_post(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    post: PostId,
+    reason: &str,
+) -> Result<(), AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let facts = store::post_facts(conn, post)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        store::hide_post(conn, post, actor, reason).await?;
+        rerender(conn, post).await?;
+        let target = format!("post #{} in thread #{}", facts.position, facts.thread_id);
+        store::log(
+            conn,
+            actor,
+            "hide post",
+            Some(facts.author_id),
+            &target,
+            reason,
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Shows a hidden post again.
+pub async fn restore_post(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    post: PostId,
+) -> Result<(), AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let facts = store::post_facts(conn, post)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        store::restore_post(conn, post).await?;
+        rerender(conn, post).await?;
+        let target = format!("post #{} in thread #{}", facts.position, facts.thread_id);
+        store::log(
+            conn,
+            actor,
+            "restore post",
+            Some(facts.author_id),
+            &target,
+            "",
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+async fn rerender(conn: &mut AsyncPgConnection, post: PostId) -> Result<(), AppError> {
+    writing::rerender_quoting(conn, post)
+        .await
+        .map_err(|e| match e {
+            writing::WriteError::Failed(e) => e,
+            writing::WriteError::Invalid(_) => AppError::internal("re-rendering quotes"),
+        })
+}
+
+/// Records a moderator's edit of someone else's post (the edit itself is the forum's).
+pub async fn log_edit(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    post: PostId,
+    author: UserId,
+    reason: &str,
+) -> Result<(), AppError> {
+    let target = format!("post {post}");
+    store::log(conn, actor, "edit post", Some(author), &target, reason).await?;
+    Ok(())
+}
+
+/// What a moderator does to an account.
+#[derive(Debug, Clone)]
+pub enum Sanction {
+    /// Suspend until then.
+    Suspend(DateTime<Utc>, String),
+    /// Lift a suspension.
+    Unsuspend,
+    /// Ban; optionally hide every post of theirs.
+    Ban { reason: String, hide_posts: bool },
+    /// Lift a ban.
+    Unban,
+}
+
+/// Applies a sanction; a ban ends every session at once. Moderators cannot sanction
+/// moderators or administrators.
+pub async fn sanction(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    member: UserId,
+    sanction: Sanction,
+) -> Result<(), AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let (name, role) = store::name_and_role(conn, member)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if role >= Role::Moderator {
+            return Err(AppError::Forbidden(
+                "Moderators and administrators cannot be sanctioned; change their role first."
+                    .into(),
+            ));
+        }
+        let (action, reason) = match &sanction {
+            Sanction::Suspend(until, reason) => {
+                store::set_suspension(conn, member, Some(*until), Some(reason)).await?;
+                (
+                    "suspend",
+                    format!("until {}: {reason}", until.format("%Y-%m-%d %H:%M UTC")),
+                )
+            }
+            Sanction::Unsuspend => {
+                store::set_suspension(conn, member, None, None).await?;
+                ("unsuspend", String::new())
+            }
+            Sanction::Ban { reason, hide_posts } => {
+                store::set_ban(conn, member, Some(Utc::now()), Some(reason)).await?;
+                store::revoke_sessions(conn, member).await?;
+                if *hide_posts {
+                    for post in store::visible_posts_of(conn, member).await? {
+                        store::hide_post(conn, post, actor, reason).await?;
+                        rerender(conn, post).await?;
+                    }
+                }
+                ("ban", reason.clone())
+            }
+            Sanction::Unban => {
+                store::set_ban(conn, member, None, None).await?;
+                ("unban", String::new())
+            }
+        };
+        store::log(
+            conn,
+            actor,
+            action,
+            Some(member),
+            &format!("member {name}"),
+            &reason,
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Changes a member's role (administrators only; never their own).
+pub async fn change_role(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    member: UserId,
+    role: Role,
+) -> Result<(), AppError> {
+    if actor == member {
+        return Err(AppError::Forbidden(
+            "You cannot change your own role.".into(),
+        ));
+    }
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let (name, old) = store::name_and_role(conn, member)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        store::set_role(conn, member, role).await?;
+        let reason = format!("{} → {}", old.as_str(), role.as_str());
+        store::log(
+            conn,
+            actor,
+            "change role",
+            Some(member),
+            &format!("member {name}"),
+            &reason,
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Settles every open report of a post: dismiss, hide the post, or hide it and suspend
+/// its author for a week.
+pub async fn resolve_reports(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    post: PostId,
+    outcome: &str,
+) -> Result<(), AppError> {
+    let facts = {
+        let facts = store::post_facts(conn, post)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        facts
+    };
+    match outcome {
+        "dismiss" => {}
+        "hide" => hide_post(conn, actor, post, "reported").await?,
+        "hide_suspend" => {
+            hide_post(conn, actor, post, "reported").await?;
+            let until = Utc::now() + chrono::Duration::days(7);
+            sanction(
+                conn,
+                actor,
+                facts.author_id,
+                Sanction::Suspend(until, "reported post".into()),
+            )
+            .await?;
+        }
+        _ => return Err(AppError::BadRequest("Unknown outcome.".into())),
+    }
+    conn.transaction::<_, AppError, _>(async |conn| {
+        store::resolve_reports(conn, post, actor, outcome).await?;
+        store::log(
+            conn,
+            actor,
+            "resolve reports",
+            Some(facts.author_id),
+            &format!("post {post}"),
+            outcome,
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,366 @@
+//! HTTP handlers of moderation: thread and post tools, reports, sanctions, the log and roles.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+use serde::Deserialize;
+
+use crate::accounts::types::Role;
+use crate::forums::pages::visible_thread;
+use crate::forums::store as forums_store;
+use crate::ids::{ForumId, PostId, ThreadId, UserId};
+use crate::moderation::actions::{self, Sanction, ThreadAction};
+use crate::moderation::limits::{self, Limit};
+use crate::moderation::store;
+use crate::moderation::views::{self, LogFilter};
+use crate::web::ctx::{Admin, CurrentUser, Moderator};
+use crate::web::error::{AppError, AppResult};
+use crate::web::form::{CsrfForm, FieldErrors, is_checked};
+use crate::web::html;
+use crate::web::pagination::{PageQuery, Pages};
+
+/// A moderation form: an action and what it needs.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ToolForm {
+    action: String,
+    reason: String,
+    title: String,
+    forum_id: i64,
+    days: String,
+    hide_posts: Option<String>,
+}
+
+fn reason(form: &ToolForm) -> AppResult<String> {
+    let reason = crate::forums::markup::clean_text(&form.reason)
+        .trim()
+        .replace('\n', " ");
+    if reason.is_empty() {
+        return Err(AppError::Unprocessable(
+            "Please give a reason: members see it, and the log keeps it.".into(),
+        ));
+    }
+    Ok(reason.chars().take(300).collect())
+}
+
+/// `POST /mod/t/{id}`: lock, pin, rename, move, hide or restore a thread.
+pub async fn thread_tool(
+    moderator: Moderator,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ToolForm>,
+) -> AppResult<HttpResponse> {
+    let thread = ThreadId(*id);
+    let action = match form.action.as_str() {
+        "lock" => ThreadAction::Lock(reason(&form)?),
+        "unlock" => ThreadAction::Unlock,
+        "pin" => ThreadAction::Pin,
+        "unpin" => ThreadAction::Unpin,
+        "rename" => {
+            let mut errors = FieldErrors::new();
+            let title = crate::forums::writing::check_title(&form.title, &mut errors);
+            if let Some(problem) = errors.get("title") {
+                return Err(AppError::Unprocessable(problem.to_string()));
+            }
+            ThreadAction::Rename(title)
+        }
+        "move" => ThreadAction::Move(ForumId(form.forum_id)),
+        "hide" => ThreadAction::Hide(reason(&form)?),
+        "restore" => ThreadAction::Restore,
+        _ => return Err(AppError::BadRequest("Unknown action.".into())),
+    };
+    let mut conn = moderator.state.conn().await?;
+    actions::on_thread(&mut conn, moderator.user().id, thread, action).await?;
+    let header = forums_store::thread_header(&mut conn, thread)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(moderator.redirect_with_flash(&header.path(), "Done."))
+}
+
+/// `POST /mod/p/{id}`: hide (with a reason) or restore a post.
+pub async fn post_tool(
+    moderator: Moderator,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ToolForm>,
+) -> AppResult<HttpResponse> {
+    let post = PostId(*id);
+    let mut conn = moderator.state.conn().await?;
+    match form.action.as_str() {
+        "hide" => actions::hide_post(&mut conn, moderator.user().id, post, &reason(&form)?).await?,
+        "restore" => actions::restore_post(&mut conn, moderator.user().id, post).await?,
+        _ => return Err(AppError::BadRequest("Unknown action.".into())),
+    }
+    Ok(moderator.redirect_with_flash(&format!("/p/{post}"), "Done."))
+}
+
+/// `GET /mod/p/{id}/revisions`.
+pub async fn revisions(moderator: Moderator, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let post = PostId(*id);
+    let mut conn = moderator.state.conn().await?;
+    let current = forums_store::post_for_edit(&mut conn, post)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let list = store::revisions(&mut conn, post).await?;
+    Ok(html(
+        StatusCode::OK,
+        views::revisions_page(
+            &moderator,
+            post.0,
+            &list,
+            &current.body_source,
+            moderator.time_zone(),
+        ),
+    ))
+}
+
+/// The report form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReportForm {
+    reason: String,
+    details: String,
+}
+
+async fn reportable(
+    member: &CurrentUser,
+    post: PostId,
+) -> AppResult<crate::forums::types::PostView> {
+    let mut conn = member.state.conn().await?;
+    let facts = store::post_facts(&mut conn, post)
+        .await?
+        .filter(|p| !p.hidden)
+        .ok_or(AppError::NotFound)?;
+    visible_thread(&mut conn, facts.thread_id).await?;
+    let mut posts =
+        forums_store::posts_in_range(&mut conn, facts.thread_id, facts.position, facts.position)
+            .await?;
+    posts.pop().ok_or(AppError::NotFound)
+}
+
+/// `GET /p/{id}/report`.
+pub async fn report_form(member: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let post = reportable(&member, PostId(*id)).await?;
+    Ok(html(
+        StatusCode::OK,
+        views::report_page(&member, &post, &FieldErrors::new(), "", ""),
+    ))
+}
+
+/// `POST /p/{id}/report`: one open report per member per post; suspended members cannot report.
+pub async fn report(
+    member: CurrentUser,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ReportForm>,
+) -> AppResult<HttpResponse> {
+    let post = reportable(&member, PostId(*id)).await?;
+    let user = member.user();
+    if user.suspended().is_some() {
+        return Err(AppError::Forbidden(
+            "Your account is suspended: you cannot report posts until the suspension ends.".into(),
+        ));
+    }
+    let details = crate::forums::markup::clean_text(&form.details)
+        .trim()
+        .to_string();
+    let mut errors = FieldErrors::new();
+    if !views::REPORT_REASONS.iter().any(|(r, _)| *r == form.reason) {
+        errors.add("reason", "Please choose why you report this post.");
+    }
+    if form.reason == "other" && details.is_empty() {
+        errors.add("details", "Please say what is wrong with the post.");
+    }
+    if details.chars().count() > 1000 {
+        errors.add("details", "Please keep the details under 1000 characters.");
+    }
+    if !errors.is_empty() {
+        return Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::report_page(&member, &post, &errors, &form.reason, &details),
+        ));
+    }
+    let settings = &member.state.settings;
+    let mut conn = member.state.conn().await?;
+    let key = format!("report:{}", user.id);
+    limits::check(&mut conn, settings, Some(user), Limit::Report, &key).await?;
+    let filed = store::file_report(&mut conn, post.id, user.id, &form.reason, &details).await?;
+    if !filed {
+        return Ok(member.redirect_with_flash(
+            &format!("/p/{}", post.id),
+            "You already reported this post; a moderator will look at it.",
+        ));
+    }
+    limits::record(&mut conn, settings, Some(user), &key).await?;
+    Ok(member.redirect_with_flash(
+        &format!("/p/{}", post.id),
+        "Thank you: a moderator will look at this post.",
+    ))
+}
+
+/// `GET /mod/reports`.
+pub async fn reports(moderator: Moderator) -> AppResult<HttpResponse> {
+    let mut conn = moderator.state.conn().await?;
+    let open = store::open_reports(&mut conn).await?;
+    Ok(html(StatusCode::OK, views::reports_page(&moderator, &open)))
+}
+
+/// An outcome button of the report queue.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OutcomeForm {
+    outcome: String,
+}
+
+/// `POST /mod/reports/{post_id}`.
+pub async fn resolve(
+    moderator: Moderator,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<OutcomeForm>,
+) -> AppResult<HttpResponse> {
+    let mut conn = moderator.state.conn().await?;
+    actions::resolve_reports(&mut conn, moderator.user().id, PostId(*id), &form.outcome).await?;
+    Ok(moderator.redirect_with_flash("/mod/reports", "Reports resolved."))
+}
+
+/// `POST /mod/u/{name}`: suspend, unsuspend, ban or unban.
+pub async fn sanction(
+    moderator: Moderator,
+    name: web::Path<String>,
+    CsrfForm(form): CsrfForm<ToolForm>,
+) -> AppResult<HttpResponse> {
+    let mut conn = moderator.state.conn().await?;
+    let member = store::member_by_name(&mut conn, &name)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sanction = match form.action.as_str() {
+        "suspend" => {
+            let days: i64 = form
+                .days
+                .trim()
+                .parse()
+                .ok()
+                .filter(|d| (1..=3650).contains(d))
+                .ok_or_else(|| {
+                    AppError::Unprocessable(
+                        "Please give the length of the suspension in days (1 to 3650).".into(),
+                    )
+                })?;
+            Sanction::Suspend(Utc::now() + chrono::Duration::days(days), reason(&form)?)
+        }
+        "unsuspend" => Sanction::Unsuspend,
+        "ban" => Sanction::Ban {
+            reason: reason(&form)?,
+            hide_posts: is_checked(&form.hide_posts),
+        },
+        "unban" => Sanction::Unban,
+        _ => return Err(AppError::BadRequest("Unknown action.".into())),
+    };
+    actions::sanction(&mut conn, moderator.user().id, member.id, sanction).await?;
+    let path = format!("/u/{}", crate::web::redirect::url_encode(&member.username));
+    Ok(moderator.redirect_with_flash(&path, "Done."))
+}
+
+/// The moderator panel of `/u/{name}` (for moderators only; `None` for everyone else).
+pub async fn member_panel(
+    ctx: &crate::web::ctx::Ctx,
+    user: UserId,
+) -> AppResult<Option<maud::Markup>> {
+    if !ctx.is_moderator() {
+        return Ok(None);
+    }
+    let mut conn = ctx.state.conn().await?;
+    let Some((name, _)) = store::name_and_role(&mut conn, user).await? else {
+        return Ok(None);
+    };
+    let member = store::member_by_name(&mut conn, &name)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let history = store::log_entries(&mut conn, None, Some(&name), None, 50, 0).await?;
+    Ok(Some(views::member_panel(ctx, &member, &history)))
+}
+
+const LOG_PER_PAGE: i64 = 50;
+
+/// `GET /mod/log`.
+pub async fn log(moderator: Moderator, filter: web::Query<LogFilter>) -> AppResult<HttpResponse> {
+    let filter = filter.into_inner();
+    let blank = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    let page = PageQuery {
+        page: filter.page.clone(),
+    }
+    .number();
+    let mut conn = moderator.state.conn().await?;
+    let entries = store::log_entries(
+        &mut conn,
+        blank(&filter.moderator).as_deref(),
+        blank(&filter.member).as_deref(),
+        blank(&filter.action).as_deref(),
+        LOG_PER_PAGE + 1,
+        (page - 1) * LOG_PER_PAGE,
+    )
+    .await?;
+    // One extra row says whether a next page exists, without counting the whole log.
+    let more = entries.len() as i64 > LOG_PER_PAGE;
+    let pages = Pages {
+        current: page,
+        total: page + i64::from(more),
+    };
+    let shown = &entries[..entries.len().min(LOG_PER_PAGE as usize)];
+    Ok(html(
+        StatusCode::OK,
+        views::log_page(&moderator, &filter, shown, pages),
+    ))
+}
+
+/// `?q=&page=` of the member list.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UserQuery {
+    q: String,
+    page: Option<String>,
+}
+
+const USERS_PER_PAGE: i64 = 50;
+
+/// `GET /admin/users`.
+pub async fn users(admin: Admin, query: web::Query<UserQuery>) -> AppResult<HttpResponse> {
+    let page = PageQuery {
+        page: query.page.clone(),
+    }
+    .number();
+    let mut conn = admin.state.conn().await?;
+    let (members, total) = store::find_members(
+        &mut conn,
+        query.q.trim(),
+        USERS_PER_PAGE,
+        (page - 1) * USERS_PER_PAGE,
+    )
+    .await?;
+    let pages = Pages::new(total, USERS_PER_PAGE, page);
+    Ok(html(
+        StatusCode::OK,
+        views::users_page(&admin, query.q.trim(), &members, pages),
+    ))
+}
+
+/// The role form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RoleForm {
+    role: String,
+}
+
+/// `POST /admin/users/{id}/role`.
+pub async fn set_role(
+    admin: Admin,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<RoleForm>,
+) -> AppResult<HttpResponse> {
+    let role = match form.role.as_str() {
+        "member" => Role::Member,
+        "moderator" => Role::Moderator,
+        "admin" => Role::Admin,
+        _ => return Err(AppError::BadRequest("Unknown role.".into())),
+    };
+    let mut conn = admin.state.conn().await?;
+    actions::change_role(&mut conn, admin.user().id, UserId(*id), role).await?;
+    Ok(admin.redirect_with_flash("/admin/users", "Role changed."))
+}

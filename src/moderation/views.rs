@@ -1,0 +1,361 @@
+//! Markup of the moderation pages and of the tools shown on thread, post and profile pages.
+
+use chrono_tz::Tz;
+use maud::{Markup, PreEscaped, html};
+use similar::{ChangeTag, TextDiff};
+
+use crate::forums::types::{ForumSummary, PostView, ThreadHeader};
+use crate::moderation::store::{LogEntry, MemberRow, OpenReport, Revision};
+use crate::web::ctx::Ctx;
+use crate::web::form::{Field, FieldErrors, csrf_input, error_summary};
+use crate::web::layout::page;
+use crate::web::pagination::{self, Pages};
+use crate::web::time;
+
+/// The reasons a member can give for a report.
+pub const REPORT_REASONS: [(&str, &str); 4] = [
+    ("abusive", "Abusive or harassing"),
+    ("spam", "Spam or advertising"),
+    ("off-topic", "Off-topic"),
+    ("other", "Something else (please explain)"),
+];
+
+fn reason_input(id: &str, required: bool) -> Markup {
+    html! {
+        label.visually-hidden for=(id) { "Reason" }
+        input id=(id) type="text" name="reason" placeholder="Reason" maxlength="300" required[required];
+    }
+}
+
+/// The moderator panel under a thread's title.
+pub fn thread_panel(ctx: &Ctx, thread: &ThreadHeader, forums: &[ForumSummary]) -> Markup {
+    let action = format!("/mod/t/{}", thread.id);
+    let form = |name: &str, label: &str, extra: Markup| {
+        html! {
+            form.row method="post" action=(action) {
+                (csrf_input(ctx))
+                input type="hidden" name="action" value=(name);
+                (extra)
+                button.small.secondary type="submit" { (label) }
+            }
+        }
+    };
+    html! {
+        details.card.mod-panel {
+            summary { "Moderate this thread" }
+            @if thread.locked {
+                (form("unlock", "Unlock", html! {}))
+            } @else {
+                (form("lock", "Lock", reason_input(&format!("lock-{}", thread.id), true)))
+            }
+            @if thread.pinned { (form("unpin", "Unpin", html! {})) } @else { (form("pin", "Pin", html! {})) }
+            (form("rename", "Rename", html! {
+                label.visually-hidden for="mod-title" { "New title" }
+                input #mod-title type="text" name="title" value=(thread.title) maxlength="150" required;
+            }))
+            (form("move", "Move", html! {
+                label.visually-hidden for="mod-forum" { "Forum" }
+                select #mod-forum name="forum_id" {
+                    @for f in forums { option value=(f.id) selected[f.id == thread.forum_id] { (f.title) } }
+                }
+            }))
+            @if thread.hidden {
+                (form("restore", "Restore thread", html! {}))
+            } @else {
+                (form("hide", "Hide thread", reason_input(&format!("hide-{}", thread.id), true)))
+            }
+        }
+    }
+}
+
+/// What moderators see of a removed post, and the hide/restore tools of every post.
+pub fn post_tools(ctx: &Ctx, post: &PostView) -> Markup {
+    let action = format!("/mod/p/{}", post.id);
+    html! {
+        @if post.hidden {
+            div.mod-note {
+                p { strong { "Hidden" } @if let Some(by) = &post.hidden_by_name { " by " (by) } @if let Some(reason) = &post.hidden_reason { ": " (reason) } }
+                div.body { (PreEscaped(&post.body_html)) }
+            }
+            form.inline method="post" action=(action) {
+                (csrf_input(ctx))
+                input type="hidden" name="action" value="restore";
+                button.link type="submit" { "Restore" }
+            }
+        } @else {
+            form.row.mod-hide method="post" action=(action) {
+                (csrf_input(ctx))
+                input type="hidden" name="action" value="hide";
+                (reason_input(&format!("hide-p{}", post.id), true))
+                button.small.secondary type="submit" { "Hide post" }
+            }
+        }
+        @if post.edited_at.is_some() {
+            " " a href=(format!("/mod/p/{}/revisions", post.id)) { "Edit history" }
+        }
+    }
+}
+
+/// `/p/{id}/report`.
+pub fn report_page(
+    ctx: &Ctx,
+    post: &PostView,
+    errors: &FieldErrors,
+    reason: &str,
+    details: &str,
+) -> Markup {
+    page(
+        ctx,
+        "Report a post",
+        html! {
+            h1 { "Report a post" }
+            p { "Post #" (post.position) " by " (post.author) ":" }
+            blockquote { (crate::forums::markup::excerpt(&post.body_html, 400)) }
+            (error_summary(errors))
+            form.card method="post" action=(format!("/p/{}/report", post.id)) {
+                (csrf_input(ctx))
+                fieldset {
+                    legend { "Why should a moderator look at it?" }
+                    @for (value, label) in REPORT_REASONS {
+                        div.field.checkbox {
+                            input id=(format!("r-{value}")) type="radio" name="reason" value=(value) checked[value == reason] required;
+                            label for=(format!("r-{value}")) { (label) }
+                        }
+                    }
+                }
+                div.field.has-error[errors.get("details").is_some()] {
+                    label for="f-details" { "Details (optional, needed for \"something else\")" }
+                    textarea id="f-details" name="details" rows="3" maxlength="1000" { (details) }
+                    @if let Some(e) = errors.get("details") { p.error id="f-details-error" { (e) } }
+                }
+                button type="submit" { "Send the report" }
+            }
+        },
+    )
+}
+
+/// `/mod/reports`: open reports grouped by post, with one-click outcomes.
+pub fn reports_page(ctx: &Ctx, reports: &[OpenReport]) -> Markup {
+    let tz = ctx.time_zone();
+    let mut groups: Vec<(&OpenReport, Vec<&OpenReport>)> = Vec::new();
+    for report in reports {
+        match groups.last_mut() {
+            Some((first, list)) if first.post_id == report.post_id => list.push(report),
+            _ => groups.push((report, vec![report])),
+        }
+    }
+    page(
+        ctx,
+        "Reports",
+        html! {
+            h1 { "Open reports" }
+            (mod_nav())
+            @if groups.is_empty() { p.card { "No open reports. Well done." } }
+            @for (post, list) in &groups {
+                section.card.report {
+                    h2 { a href=(format!("/p/{}", post.post_id)) { "Post by " (post.author) " in \u{201c}" (post.thread_title) "\u{201d}" } }
+                    @if post.hidden { p.notice { "Already hidden." } }
+                    blockquote { (crate::forums::markup::excerpt(&post.body_html, 500)) }
+                    ul {
+                        @for r in list {
+                            li { strong { (r.reason) } " — " (r.reporter) ", " (time::relative(r.created_at, tz))
+                                @if !r.details.is_empty() { ": " (r.details) } }
+                        }
+                    }
+                    form.row method="post" action=(format!("/mod/reports/{}", post.post_id)) {
+                        (csrf_input(ctx))
+                        button.small.secondary type="submit" name="outcome" value="dismiss" { "Dismiss" }
+                        button.small type="submit" name="outcome" value="hide" { "Hide post" }
+                        button.small.danger type="submit" name="outcome" value="hide_suspend" { "Hide post and suspend author for 7 days" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn mod_nav() -> Markup {
+    html! {
+        nav.mod-nav aria-label="Moderation" {
+            a href="/mod/reports" { "Reports" } " · " a href="/mod/log" { "Moderation log" } " · " a href="/admin/users" { "Members and roles" }
+        }
+    }
+}
+
+/// Filters of the log page, as typed.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct LogFilter {
+    /// Moderator's name.
+    pub moderator: String,
+    /// Member's name.
+    pub member: String,
+    /// Action.
+    pub action: String,
+    /// Page.
+    pub page: Option<String>,
+}
+
+/// `/mod/log`.
+pub fn log_page(ctx: &Ctx, filter: &LogFilter, entries: &[LogEntry], pages: Pages) -> Markup {
+    let tz = ctx.time_zone();
+    let path = format!(
+        "/mod/log?moderator={}&member={}&action={}",
+        crate::web::redirect::url_encode(&filter.moderator),
+        crate::web::redirect::url_encode(&filter.member),
+        crate::web::redirect::url_encode(&filter.action)
+    );
+    page(
+        ctx,
+        "Moderation log",
+        html! {
+            h1 { "Moderation log" }
+            (mod_nav())
+            form.row.card method="get" action="/mod/log" {
+                label for="l-moderator" { "Moderator" } input #l-moderator type="text" name="moderator" value=(filter.moderator);
+                label for="l-member" { "Member" } input #l-member type="text" name="member" value=(filter.member);
+                label for="l-action" { "Action" } input #l-action type="text" name="action" value=(filter.action);
+                button.small type="submit" { "Filter" }
+            }
+            table.listing {
+                thead { tr { th { "When" } th { "Moderator" } th { "Action" } th { "Target" } th { "Member" } th { "Reason" } } }
+                tbody {
+                    @for e in entries {
+                        tr { td { (time::datetime(e.created_at, tz)) } td { (e.actor) } td { (e.action) } td { (e.target) }
+                             td { (e.member.as_deref().unwrap_or("")) } td { (e.reason) } }
+                    }
+                }
+            }
+            @if entries.is_empty() { p { "Nothing logged matches." } }
+            (pagination::nav(&path, pages))
+        },
+    )
+}
+
+/// `/mod/p/{id}/revisions`: every version of a post, each against the next.
+pub fn revisions_page(
+    ctx: &Ctx,
+    post_id: i64,
+    revisions: &[Revision],
+    current: &str,
+    tz: Tz,
+) -> Markup {
+    let mut versions: Vec<&str> = revisions.iter().map(|r| r.body_source.as_str()).collect();
+    versions.push(current);
+    page(
+        ctx,
+        "Edit history",
+        html! {
+            h1 { "Edit history of " a href=(format!("/p/{post_id}")) { "post " (post_id) } }
+            @for (i, revision) in revisions.iter().enumerate() {
+                section.card {
+                    h2 { "Edit by " (revision.editor) ", " (time::datetime(revision.created_at, tz)) }
+                    @if let Some(reason) = &revision.reason { p { "Reason: " (reason) } }
+                    (diff(versions[i], versions[i + 1]))
+                }
+            }
+            @if revisions.is_empty() { p { "This post was never edited." } }
+        },
+    )
+}
+
+fn diff(old: &str, new: &str) -> Markup {
+    let changes = TextDiff::from_lines(old, new);
+    html! {
+        pre.diff {
+            @for change in changes.iter_all_changes() {
+                @match change.tag() {
+                    ChangeTag::Delete => del { "- " (change.value()) },
+                    ChangeTag::Insert => ins { "+ " (change.value()) },
+                    ChangeTag::Equal => span { "  " (change.value()) },
+                }
+            }
+        }
+    }
+}
+
+/// The moderator panel of a profile: sanctions and their history.
+pub fn member_panel(ctx: &Ctx, member: &MemberRow, history: &[LogEntry]) -> Markup {
+    let tz = ctx.time_zone();
+    let action = format!(
+        "/mod/u/{}",
+        crate::web::redirect::url_encode(&member.username)
+    );
+    html! {
+        section.card.mod-panel aria-labelledby="sanctions" {
+            h2 #sanctions { "Moderation" }
+            @if let Some(until) = member.suspended_until.filter(|u| *u > chrono::Utc::now()) {
+                p.notice { "Suspended until " (time::datetime(until, tz)) "." }
+                form.inline method="post" action=(action) { (csrf_input(ctx)) input type="hidden" name="action" value="unsuspend"; button.small type="submit" { "Lift the suspension" } }
+            } @else {
+                form.row method="post" action=(action) {
+                    (csrf_input(ctx))
+                    input type="hidden" name="action" value="suspend";
+                    label for="s-days" { "Suspend for (days)" }
+                    input #s-days type="number" name="days" value="7" min="1" max="3650" required;
+                    (reason_input("s-reason", true))
+                    button.small.secondary type="submit" { "Suspend" }
+                }
+            }
+            @if member.banned_at.is_some() {
+                p.notice { "Banned." }
+                form.inline method="post" action=(action) { (csrf_input(ctx)) input type="hidden" name="action" value="unban"; button.small type="submit" { "Lift the ban" } }
+            } @else {
+                form.row method="post" action=(action) {
+                    (csrf_input(ctx))
+                    input type="hidden" name="action" value="ban";
+                    (reason_input("b-reason", true))
+                    input #b-hide type="checkbox" name="hide_posts" value="on";
+                    label for="b-hide" { "Also hide all their posts" }
+                    button.small.danger type="submit" { "Ban" }
+                }
+            }
+            h3 { "History" }
+            @if history.is_empty() { p { "No moderation so far." } }
+            ul { @for e in history { li { (time::datetime(e.created_at, tz)) ": " (e.action) " by " (e.actor) @if !e.reason.is_empty() { " — " (e.reason) } } } }
+        }
+    }
+}
+
+/// `/admin/users`.
+pub fn users_page(ctx: &Ctx, query: &str, members: &[MemberRow], pages: Pages) -> Markup {
+    let tz = ctx.time_zone();
+    let path = format!("/admin/users?q={}", crate::web::redirect::url_encode(query));
+    page(
+        ctx,
+        "Members and roles",
+        html! {
+            h1 { "Members and roles" }
+            (mod_nav())
+            form.row.card method="get" action="/admin/users" {
+                (Field::new("q", "Name or e-mail contains").value(query).optional().render(&FieldErrors::new()))
+                button.small type="submit" { "Search" }
+            }
+            table.listing {
+                thead { tr { th { "Member" } th { "E-mail" } th { "Joined" } th.num { "Posts" } th { "Role" } } }
+                tbody {
+                    @for m in members {
+                        tr {
+                            td { a href=(format!("/u/{}", crate::web::redirect::url_encode(&m.username))) { (m.username) }
+                                @if m.banned_at.is_some() { " " span.badge.locked { "banned" } } }
+                            td { (m.email) }
+                            td { (time::date(m.created_at, tz)) }
+                            td.num { (m.post_count) }
+                            td {
+                                form.row method="post" action=(format!("/admin/users/{}/role", m.id)) {
+                                    (csrf_input(ctx))
+                                    label.visually-hidden for=(format!("role-{}", m.id)) { "Role of " (m.username) }
+                                    select id=(format!("role-{}", m.id)) name="role" {
+                                        @for r in ["member", "moderator", "admin"] { option value=(r) selected[r == m.role] { (r) } }
+                                    }
+                                    button.small type="submit" { "Save" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            (pagination::nav(&path, pages))
+        },
+    )
+}
