@@ -286,12 +286,9 @@ pub async fn resolve_reports(
     post: PostId,
     outcome: &str,
 ) -> Result<(), AppError> {
-    let facts = {
-        let facts = store::post_facts(conn, post)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        facts
-    };
+    let facts = store::post_facts(conn, post)
+        .await?
+        .ok_or(AppError::NotFound)?;
     match outcome {
         "dismiss" => {}
         "hide" => hide_post(conn, actor, post, "reported").await?,
