@@ -6,5 +6,6 @@ mod common;
 mod accounts;
 mod discussions;
 mod email;
+mod moderation;
 mod pages;
 mod supervisor;

@@ -377,7 +377,7 @@ async fn own_post(
         .await?
         .filter(|p| !p.hidden)
         .ok_or(AppError::NotFound)?;
-    if post.author_id != member.user().id {
+    if post.author_id != member.user().id && member.user().role < Role::Moderator {
         return Err(AppError::Forbidden(
             "You can edit only your own posts.".into(),
         ));
