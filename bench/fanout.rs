@@ -100,6 +100,7 @@ async fn run(url: &str, replies: usize, clients: usize) -> String {
             submission: title,
             subscribe: None,
             moderator: false,
+            ip: None,
         };
         let (thread, _) = writing::create_thread(&mut conn, forum, title, &draft)
             .await

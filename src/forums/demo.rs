@@ -320,6 +320,7 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<(), DemoError> {
                 submission: &submission,
                 subscribe: None,
                 moderator: false,
+                ip: None,
             };
             let id = if i == 0 {
                 writing::create_thread(conn, forum, title, &draft)

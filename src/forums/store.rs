@@ -119,7 +119,7 @@ pub async fn posts_in_range(
     diesel::sql_query(
         "SELECT p.id, p.position, p.body_html, p.created_at, p.edited_at, p.hidden,
                 (p.hidden AND p.hidden_by = p.author_id) AS hidden_by_author,
-                h.username AS hidden_by_name, p.hidden_reason,
+                h.username AS hidden_by_name, p.hidden_reason, p.ip_address,
                 u.id AS author_id, u.username AS author, u.role AS author_role,
                 u.created_at AS author_joined, u.post_count AS author_posts
            FROM posts p JOIN users u ON u.id = p.author_id
@@ -386,6 +386,8 @@ pub struct NewPost<'a> {
     pub body_html: &'a str,
     /// Time written.
     pub created_at: DateTime<Utc>,
+    /// The address it came from (shown to moderators, erased after 90 days).
+    pub ip_address: Option<&'a str>,
 }
 
 /// Inserts a post.
@@ -847,6 +849,21 @@ async fn renumber_forums(conn: &mut AsyncPgConnection) -> QueryResult<()> {
     .execute(conn)
     .await
     .map(|_| ())
+}
+
+/// Erases the addresses of posts older than `before`; returns how many.
+pub async fn erase_old_addresses(
+    conn: &mut AsyncPgConnection,
+    before: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(
+        posts::table
+            .filter(posts::created_at.lt(before))
+            .filter(posts::ip_address.is_not_null()),
+    )
+    .set(posts::ip_address.eq(None::<String>))
+    .execute(conn)
+    .await
 }
 
 /// True when the database holds no categories yet (for `parley demo`).

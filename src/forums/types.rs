@@ -230,6 +230,9 @@ pub struct PostView {
     /// Why (shown to moderators).
     #[diesel(sql_type = Nullable<Text>)]
     pub hidden_reason: Option<String>,
+    /// Where it was posted from (shown to moderators; erased after 90 days).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub ip_address: Option<String>,
     /// Author id.
     #[diesel(sql_type = BigInt)]
     pub author_id: UserId,

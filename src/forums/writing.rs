@@ -131,6 +131,8 @@ pub struct Draft<'a> {
     pub subscribe: Option<&'a str>,
     /// Moderators may still reply to locked threads.
     pub moderator: bool,
+    /// The client's address, kept for moderators for 90 days.
+    pub ip: Option<&'a str>,
 }
 
 /// Starts a thread in `forum`; returns the thread and its opening post.
@@ -219,6 +221,7 @@ async fn insert(
             body_source: draft.body,
             body_html: html,
             created_at: now,
+            ip_address: draft.ip,
         },
     )
     .await?;

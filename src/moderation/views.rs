@@ -93,6 +93,9 @@ pub fn post_tools(ctx: &Ctx, post: &PostView) -> Markup {
         @if post.edited_at.is_some() {
             " " a href=(format!("/mod/p/{}/revisions", post.id)) { "Edit history" }
         }
+        @if let Some(ip) = &post.ip_address {
+            " " span.ip title="Address the post came from (kept 90 days)" { "IP " (ip) }
+        }
     }
 }
 

@@ -495,6 +495,7 @@ async fn fill_thread(app: &TestApp, thread: i64, n: usize) {
             submission: &token,
             subscribe: None,
             moderator: false,
+            ip: None,
         };
         parley::forums::writing::reply(&mut conn, ThreadId(thread), &draft)
             .await
@@ -577,6 +578,7 @@ async fn concurrent_replies_keep_positions_and_counters_exact() {
                     submission: &token,
                     subscribe: None,
                     moderator: false,
+                    ip: None,
                 };
                 parley::forums::writing::reply(&mut conn, ThreadId(id), &draft)
                     .await

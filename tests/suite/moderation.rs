@@ -830,6 +830,7 @@ async fn reports_are_limited_to_ten_an_hour() {
         submission: "s-0-report",
         subscribe: None,
         moderator: false,
+        ip: None,
     };
     let (thread, first) = parley::forums::writing::create_thread(
         &mut conn,
@@ -849,6 +850,7 @@ async fn reports_are_limited_to_ten_an_hour() {
             submission: &token,
             subscribe: None,
             moderator: false,
+            ip: None,
         };
         ids.push(
             parley::forums::writing::reply(&mut conn, thread, &draft)
@@ -868,4 +870,41 @@ async fn reports_are_limited_to_ten_an_hour() {
         let expected = if i < 10 { 303 } else { 429 };
         assert_eq!(page.status, expected, "report {i}");
     }
+}
+
+#[actix_web::test]
+async fn moderators_see_where_a_post_came_from_for_90_days() {
+    let app = TestApp::spawn().await;
+    let (thread, _, _) = scene(&app).await;
+    let moderator = moderator(&app).await;
+    let page = moderator.get(&format!("/t/{thread}/calm-callers")).await;
+    assert_eq!(page.texts("span.ip"), vec!["IP 127.0.0.1", "IP 127.0.0.1"]);
+    let member = log_in(&app, "karen").await;
+    assert!(
+        member
+            .get(&format!("/t/{thread}/calm-callers"))
+            .await
+            .texts("span.ip")
+            .is_empty()
+    );
+    let mut conn = app.conn().await;
+    diesel::update(posts::table)
+        .set(posts::created_at.eq(chrono::Utc::now() - chrono::Duration::days(91)))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let erased = parley::forums::store::erase_old_addresses(
+        &mut conn,
+        chrono::Utc::now() - chrono::Duration::days(90),
+    )
+    .await
+    .unwrap();
+    assert_eq!(erased, 2);
+    assert!(
+        moderator
+            .get(&format!("/t/{thread}/calm-callers"))
+            .await
+            .texts("span.ip")
+            .is_empty()
+    );
 }

@@ -12,6 +12,7 @@ use crate::forums::views::{self, Composer};
 use crate::forums::writing::{self, Deleted, Draft, WriteError};
 use crate::ids::{ForumId, PostId, ThreadId};
 use crate::moderation::limits::{self, Limit};
+use crate::web::client;
 use crate::web::cookies::random_token;
 use crate::web::ctx::CurrentUser;
 use crate::web::error::{AppError, AppResult};
@@ -106,6 +107,8 @@ struct Again<'a> {
     action: String,
     form: &'a ComposeForm,
     submission: String,
+    /// The client's address, stored with the post.
+    ip: String,
 }
 
 impl Again<'_> {
@@ -149,6 +152,7 @@ pub async fn new_thread_form(
 
 /// `POST /f/{slug}/new`.
 pub async fn new_thread(
+    req: HttpRequest,
     member: CurrentUser,
     slug: web::Path<String>,
     CsrfForm(form): CsrfForm<ComposeForm>,
@@ -165,6 +169,7 @@ pub async fn new_thread(
         action: format!("/f/{}/new", forum.slug),
         form: &form,
         submission: form.submission(),
+        ip: client::ip(&req, member.state.settings.trust_proxy),
     };
     let show = |status, errors: &FieldErrors, preview: Option<&str>| {
         html(
@@ -239,6 +244,7 @@ async fn publish(
         submission: &again.submission,
         subscribe: subscription(member, again.form),
         moderator: user.role >= Role::Moderator,
+        ip: Some(&again.ip),
     };
     let written = match destination {
         Destination::NewThread { forum, title } => {
@@ -327,6 +333,7 @@ pub async fn reply_form(
 
 /// `POST /t/{id}/reply`.
 pub async fn reply(
+    req: HttpRequest,
     member: CurrentUser,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<ComposeForm>,
@@ -338,6 +345,7 @@ pub async fn reply(
         action: format!("/t/{}/reply", thread.id),
         form: &form,
         submission: form.submission(),
+        ip: client::ip(&req, member.state.settings.trust_proxy),
     };
     let show = |status, errors: &FieldErrors, preview: Option<&str>| {
         html(
