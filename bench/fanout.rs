@@ -101,6 +101,7 @@ async fn run(url: &str, replies: usize, clients: usize) -> String {
             subscribe: None,
             moderator: false,
             ip: None,
+            held: false,
         };
         let (thread, _) = writing::create_thread(&mut conn, forum, title, &draft)
             .await

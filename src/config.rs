@@ -36,9 +36,12 @@ pub struct Settings {
     /// `off` disables the posting, registration and report limits, for load tests
     /// (`PARLEY_RATE_LIMITS`); the log-in throttle always stays on.
     pub rate_limits: String,
-    /// Members with fewer posts than this count as new (stricter posting limit)
-    /// (`PARLEY_NEW_MEMBER_POSTS`).
+    /// Members with fewer posts than this count as new (stricter posting limit, approval
+    /// queue) (`PARLEY_NEW_MEMBER_POSTS`).
     pub new_member_posts: i32,
+    /// Which posts of new members wait for a moderator: `links` (those with links), `all`,
+    /// or `off` (`PARLEY_APPROVAL`).
+    pub approval: String,
 }
 
 impl Default for Settings {
@@ -57,6 +60,7 @@ impl Default for Settings {
             workers: 0,
             rate_limits: "on".into(),
             new_member_posts: 3,
+            approval: "links".into(),
         }
     }
 }
@@ -78,6 +82,7 @@ impl fmt::Debug for Settings {
             .field("workers", &self.workers)
             .field("rate_limits", &self.rate_limits)
             .field("new_member_posts", &self.new_member_posts)
+            .field("approval", &self.approval)
             .finish()
     }
 }

@@ -137,6 +137,7 @@ diesel::table! {
         hidden_at -> Nullable<Timestamptz>,
         hidden_reason -> Nullable<Text>,
         ip_address -> Nullable<Text>,
+        approved -> Bool,
     }
 }
 
@@ -229,6 +230,7 @@ diesel::table! {
         solution_post_id -> Nullable<Int8>,
         lock_reason -> Nullable<Text>,
         hidden_reason -> Nullable<Text>,
+        approved -> Bool,
     }
 }
 

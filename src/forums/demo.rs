@@ -321,6 +321,7 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<(), DemoError> {
                 subscribe: None,
                 moderator: false,
                 ip: None,
+                held: false,
             };
             let id = if i == 0 {
                 writing::create_thread(conn, forum, title, &draft)

@@ -68,29 +68,52 @@ pub struct ThreadData {
     pub pages: Pages,
 }
 
-/// A thread readers may see; hidden ones are not found.
-pub async fn visible_thread(conn: &mut AsyncPgConnection, id: ThreadId) -> AppResult<ThreadHeader> {
-    thread_for(conn, id, false).await
+/// Who reads a page, as far as visibility goes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reader {
+    /// The logged-in member, if any.
+    pub user: Option<UserId>,
+    /// Moderators see hidden and unapproved content.
+    pub moderator: bool,
 }
 
-/// A thread as `moderator` or not may see it: moderators see hidden threads too.
+impl Reader {
+    /// The reader behind a request.
+    pub fn of(ctx: &crate::web::ctx::Ctx) -> Reader {
+        Reader {
+            user: ctx.user().map(|u| u.id),
+            moderator: ctx.is_moderator(),
+        }
+    }
+}
+
+/// A thread anyone may see: neither hidden nor waiting for approval.
+pub async fn visible_thread(conn: &mut AsyncPgConnection, id: ThreadId) -> AppResult<ThreadHeader> {
+    thread_for(conn, id, Reader::default()).await
+}
+
+/// A thread as `reader` may see it: moderators see everything, authors their own thread
+/// while it waits for approval.
 pub async fn thread_for(
     conn: &mut AsyncPgConnection,
     id: ThreadId,
-    moderator: bool,
+    reader: Reader,
 ) -> AppResult<ThreadHeader> {
     store::thread_header(conn, id)
         .await?
-        .filter(|t| moderator || !t.hidden)
+        .filter(|t| {
+            reader.moderator || (!t.hidden && (t.approved || reader.user == Some(t.author_id)))
+        })
         .ok_or(AppError::NotFound)
 }
 
-/// Loads the posts of page `page` of `thread`, and records how far `reader` has read.
+/// Loads the posts of page `page` of `thread` as `reader` may see them, and records how
+/// far they have read.
 pub async fn thread(
     conn: &mut AsyncPgConnection,
     thread: ThreadHeader,
     page: i64,
-    reader: Option<UserId>,
+    reader: Reader,
 ) -> AppResult<ThreadData> {
     let pages = Pages::new(i64::from(thread.post_count), POSTS_PER_PAGE, page);
     if !pages.in_range() {
@@ -99,10 +122,10 @@ pub async fn thread(
     // Positions are dense, so page N is one range look-up on (thread_id, position).
     let first = ((pages.current - 1) * POSTS_PER_PAGE + 1) as i32;
     let last = (pages.current * POSTS_PER_PAGE) as i32;
-    let posts = store::posts_in_range(conn, thread.id, first, last).await?;
+    let posts = store::posts_in_range(conn, thread.id, first, last, reader).await?;
     let ids: Vec<PostId> = posts.iter().map(|p| p.id).collect();
     let backlinks = store::backlinks(conn, &ids).await?;
-    if let (Some(user), Some(seen)) = (reader, posts.last()) {
+    if let (Some(user), Some(seen)) = (reader.user, posts.last()) {
         store::mark_read(conn, user, thread.id, seen.position).await?;
     }
     Ok(ThreadData {

@@ -77,7 +77,7 @@ pub async fn thread_list(
            LEFT JOIN posts lp ON lp.id = t.last_post_id
            LEFT JOIN users lu ON lu.id = lp.author_id
            LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.user_id = $2
-          WHERE t.forum_id = $1 AND NOT t.hidden
+          WHERE t.forum_id = $1 AND NOT t.hidden AND t.approved
           ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC
           LIMIT $3 OFFSET $4",
     )
@@ -96,7 +96,7 @@ pub async fn thread_header(
 ) -> QueryResult<Option<ThreadHeader>> {
     diesel::sql_query(
         "SELECT t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
-                t.lock_reason, t.pinned, t.hidden, f.id AS forum_id, f.slug AS forum_slug,
+                t.lock_reason, t.pinned, t.hidden, t.approved, f.id AS forum_id, f.slug AS forum_slug,
                 f.title AS forum_title, c.title AS category_title
            FROM threads t
            JOIN forums f ON f.id = t.forum_id
@@ -115,21 +115,25 @@ pub async fn posts_in_range(
     thread: ThreadId,
     first: i32,
     last: i32,
+    reader: crate::forums::pages::Reader,
 ) -> QueryResult<Vec<PostView>> {
     diesel::sql_query(
         "SELECT p.id, p.position, p.body_html, p.created_at, p.edited_at, p.hidden,
                 (p.hidden AND p.hidden_by = p.author_id) AS hidden_by_author,
-                h.username AS hidden_by_name, p.hidden_reason, p.ip_address,
+                h.username AS hidden_by_name, p.hidden_reason, p.ip_address, p.approved,
                 u.id AS author_id, u.username AS author, u.role AS author_role,
                 u.created_at AS author_joined, u.post_count AS author_posts
            FROM posts p JOIN users u ON u.id = p.author_id
            LEFT JOIN users h ON h.id = p.hidden_by
           WHERE p.thread_id = $1 AND p.position BETWEEN $2 AND $3
+            AND (p.approved OR $4 OR p.author_id = $5)
           ORDER BY p.position",
     )
     .bind::<BigInt, _>(thread)
     .bind::<Integer, _>(first)
     .bind::<Integer, _>(last)
+    .bind::<diesel::sql_types::Bool, _>(reader.moderator)
+    .bind::<Nullable<BigInt>, _>(reader.user)
     .load(conn)
     .await
 }
@@ -140,7 +144,7 @@ pub async fn backlinks(conn: &mut AsyncPgConnection, ids: &[PostId]) -> QueryRes
     diesel::sql_query(
         "SELECT q.quoted_post_id, p.id AS post_id, p.position, p.thread_id
            FROM post_quotes q JOIN posts p ON p.id = q.post_id
-          WHERE q.quoted_post_id = ANY($1) AND NOT p.hidden
+          WHERE q.quoted_post_id = ANY($1) AND NOT p.hidden AND p.approved
           ORDER BY p.thread_id, p.position",
     )
     .bind::<Array<BigInt>, _>(ids)
@@ -337,6 +341,8 @@ pub struct NewThread<'a> {
     pub created_at: DateTime<Utc>,
     /// Same, for ordering.
     pub last_post_at: DateTime<Utc>,
+    /// False while its opening post waits for approval.
+    pub approved: bool,
 }
 
 /// Inserts a thread with no posts yet.
@@ -388,6 +394,8 @@ pub struct NewPost<'a> {
     pub created_at: DateTime<Utc>,
     /// The address it came from (shown to moderators, erased after 90 days).
     pub ip_address: Option<&'a str>,
+    /// False while it waits in the approval queue.
+    pub approved: bool,
 }
 
 /// Inserts a post.
@@ -430,6 +438,81 @@ pub async fn count_new_post(
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// Gives a held post its place in the thread without counting it anywhere else yet.
+pub async fn count_held_post(conn: &mut AsyncPgConnection, thread: ThreadId) -> QueryResult<()> {
+    diesel::update(threads::table.find(thread))
+        .set(threads::post_count.eq(threads::post_count + 1))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Counts an approved post in its forum and author, and makes it its thread's (and
+/// forum's) last post if it is the newest; a first post also counts its thread.
+pub async fn count_approved_post(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<()> {
+    diesel::sql_query(
+        "WITH p AS (SELECT id, thread_id, author_id, position, created_at FROM posts WHERE id = $1),
+              t AS (UPDATE threads SET approved = TRUE,
+                           last_post_id = CASE WHEN threads.last_post_at <= p.created_at OR threads.last_post_id IS NULL
+                                               THEN p.id ELSE threads.last_post_id END,
+                           last_post_at = GREATEST(threads.last_post_at, p.created_at)
+                      FROM p WHERE threads.id = p.thread_id
+                    RETURNING threads.forum_id, (p.position = 1) AS opens),
+              u AS (UPDATE users SET post_count = post_count + 1 FROM p WHERE users.id = p.author_id)
+         UPDATE forums SET post_count = forums.post_count + 1,
+                           thread_count = forums.thread_count + CASE WHEN t.opens THEN 1 ELSE 0 END,
+                           last_post_id = $1
+           FROM t WHERE forums.id = t.forum_id",
+    )
+    .bind::<BigInt, _>(post)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Marks a held post approved.
+pub async fn approve_post(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<usize> {
+    diesel::update(posts::table.find(post).filter(posts::approved.eq(false)))
+        .set(posts::approved.eq(true))
+        .execute(conn)
+        .await
+}
+
+/// A post waiting in the approval queue.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct HeldPost {
+    /// Post.
+    #[diesel(sql_type = BigInt)]
+    pub id: PostId,
+    /// `#N`.
+    #[diesel(sql_type = Integer)]
+    pub position: i32,
+    /// Author.
+    #[diesel(sql_type = Text)]
+    pub author: String,
+    /// Thread title.
+    #[diesel(sql_type = Text)]
+    pub thread_title: String,
+    /// Rendered body.
+    #[diesel(sql_type = Text)]
+    pub body_html: String,
+    /// When.
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub created_at: DateTime<Utc>,
+}
+
+/// Every post waiting for approval (not rejected), oldest first.
+pub async fn held_posts(conn: &mut AsyncPgConnection) -> QueryResult<Vec<HeldPost>> {
+    diesel::sql_query(
+        "SELECT p.id, p.position, u.username AS author, t.title AS thread_title, p.body_html, p.created_at
+           FROM posts p JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
+          WHERE NOT p.approved AND NOT p.hidden
+          ORDER BY p.created_at",
+    )
+    .load(conn)
+    .await
 }
 
 /// Records which posts `post` quotes (replacing earlier records).

@@ -179,6 +179,9 @@ pub struct ThreadHeader {
     /// Removed from view.
     #[diesel(sql_type = Bool)]
     pub hidden: bool,
+    /// False while its opening post waits for a moderator.
+    #[diesel(sql_type = Bool)]
+    pub approved: bool,
     /// Forum id.
     #[diesel(sql_type = BigInt)]
     pub forum_id: ForumId,
@@ -233,6 +236,9 @@ pub struct PostView {
     /// Where it was posted from (shown to moderators; erased after 90 days).
     #[diesel(sql_type = Nullable<Text>)]
     pub ip_address: Option<String>,
+    /// False while it waits in the approval queue.
+    #[diesel(sql_type = Bool)]
+    pub approved: bool,
     /// Author id.
     #[diesel(sql_type = BigInt)]
     pub author_id: UserId,

@@ -241,8 +241,14 @@ fn post_article(
                     " · " (time::datetime(post.created_at, tz))
                     @if let Some(edited) = post.edited_at { " · " span.edited { "edited " (time::datetime(edited, tz)) } }
                 }
+                @if !post.approved && !post.hidden {
+                    p.notice { "Awaiting approval: only you and the moderators see this post until a moderator approves it." }
+                }
                 @if post.hidden {
                     p.removed { @if post.hidden_by_author { "This post was deleted by its author." } @else { "This post was removed by a moderator." } }
+                    @if own && !post.hidden_by_author {
+                        @if let Some(reason) = &post.hidden_reason { p.removed { "Reason: " (reason) } }
+                    }
                     @if ctx.is_moderator() { (crate::moderation::views::post_tools(ctx, post)) }
                 } @else {
                     div.body { (PreEscaped(&post.body_html)) }

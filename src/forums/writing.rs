@@ -133,6 +133,8 @@ pub struct Draft<'a> {
     pub moderator: bool,
     /// The client's address, kept for moderators for 90 days.
     pub ip: Option<&'a str>,
+    /// The post waits in the approval queue: nobody else sees it, nobody is notified.
+    pub held: bool,
 }
 
 /// Starts a thread in `forum`; returns the thread and its opening post.
@@ -160,6 +162,7 @@ pub async fn create_thread(
                 slug: &slugify(title),
                 created_at: now,
                 last_post_at: now,
+                approved: !draft.held,
             },
         )
         .await?;
@@ -222,15 +225,20 @@ async fn insert(
             body_html: html,
             created_at: now,
             ip_address: draft.ip,
+            approved: !draft.held,
         },
     )
     .await?;
-    store::count_new_post(conn, thread, forum, draft.author, post, now, new_thread).await?;
+    if draft.held {
+        store::count_held_post(conn, thread).await?;
+    } else {
+        store::count_new_post(conn, thread, forum, draft.author, post, now, new_thread).await?;
+        // Who hears about it is worked out by the mail worker, never in the request.
+        let kind = if new_thread { "thread" } else { "reply" };
+        notify_store::add_event(conn, kind, post).await?;
+    }
     store::set_quotes(conn, post, quoted).await?;
     store::record_submission(conn, draft.submission, draft.author, post).await?;
-    // Who hears about it is worked out by the mail worker, never in the request.
-    let kind = if new_thread { "thread" } else { "reply" };
-    notify_store::add_event(conn, kind, post).await?;
     if let Some(mode) = draft.subscribe {
         notify_store::subscribe_if_new(conn, draft.author, thread, mode).await?;
     }
@@ -304,6 +312,14 @@ pub async fn delete_by_author(
         Ok(Deleted::Post)
     })
     .await
+}
+
+/// True when `source` links anywhere: the classic pattern of spam from new accounts.
+pub fn has_link(source: &str) -> bool {
+    let lower = source.to_lowercase();
+    ["http://", "https://", "www.", "mailto:"]
+        .iter()
+        .any(|p| lower.contains(p))
 }
 
 /// Keeps a reply typed while logged out, when the log-in returns to its reply form

@@ -320,3 +320,67 @@ pub async fn resolve_reports(
     })
     .await
 }
+
+/// Publishes a held post: it is counted, becomes visible and notifies watchers now.
+pub async fn approve(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    post: PostId,
+) -> Result<(), AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let facts = store::post_facts(conn, post)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if crate::forums::store::approve_post(conn, post).await? == 0 {
+            return Err(AppError::Conflict(
+                "This post is not waiting for approval.".into(),
+            ));
+        }
+        crate::forums::store::count_approved_post(conn, post).await?;
+        let kind = if facts.position == 1 {
+            "thread"
+        } else {
+            "reply"
+        };
+        crate::notify::store::add_event(conn, kind, post).await?;
+        let target = format!("post #{} in thread #{}", facts.position, facts.thread_id);
+        store::log(
+            conn,
+            actor,
+            "approve post",
+            Some(facts.author_id),
+            &target,
+            "",
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Rejects a held post: it stays unpublished, and its author sees why.
+pub async fn reject(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    post: PostId,
+    reason: &str,
+) -> Result<(), AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let facts = store::post_facts(conn, post)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        store::hide_post(conn, post, actor, reason).await?;
+        let target = format!("post #{} in thread #{}", facts.position, facts.thread_id);
+        store::log(
+            conn,
+            actor,
+            "reject post",
+            Some(facts.author_id),
+            &target,
+            reason,
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}

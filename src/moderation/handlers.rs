@@ -130,9 +130,14 @@ async fn reportable(
         .filter(|p| !p.hidden)
         .ok_or(AppError::NotFound)?;
     visible_thread(&mut conn, facts.thread_id).await?;
-    let mut posts =
-        forums_store::posts_in_range(&mut conn, facts.thread_id, facts.position, facts.position)
-            .await?;
+    let mut posts = forums_store::posts_in_range(
+        &mut conn,
+        facts.thread_id,
+        facts.position,
+        facts.position,
+        Default::default(),
+    )
+    .await?;
     posts.pop().ok_or(AppError::NotFound)
 }
 
@@ -363,4 +368,30 @@ pub async fn set_role(
     let mut conn = admin.state.conn().await?;
     actions::change_role(&mut conn, admin.user().id, UserId(*id), role).await?;
     Ok(admin.redirect_with_flash("/admin/users", "Role changed."))
+}
+
+/// `GET /mod/queue`: posts waiting for approval.
+pub async fn queue(moderator: Moderator) -> AppResult<HttpResponse> {
+    let mut conn = moderator.state.conn().await?;
+    let held = forums_store::held_posts(&mut conn).await?;
+    Ok(html(StatusCode::OK, views::queue_page(&moderator, &held)))
+}
+
+/// `POST /mod/queue/{post}`: approve, or reject with a reason.
+pub async fn decide(
+    moderator: Moderator,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ToolForm>,
+) -> AppResult<HttpResponse> {
+    let post = PostId(*id);
+    let mut conn = moderator.state.conn().await?;
+    match form.action.as_str() {
+        "approve" => {
+            actions::approve(&mut conn, moderator.user().id, post).await?;
+            moderator.state.mail_wake.notify_one();
+        }
+        "reject" => actions::reject(&mut conn, moderator.user().id, post, &reason(&form)?).await?,
+        _ => return Err(AppError::BadRequest("Unknown action.".into())),
+    }
+    Ok(moderator.redirect_with_flash("/mod/queue", "Done."))
 }

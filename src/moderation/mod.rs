@@ -18,6 +18,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(handlers::report_form))
                 .route(web::post().to(handlers::report)),
         )
+        .service(web::resource("/mod/queue").route(web::get().to(handlers::queue)))
+        .service(web::resource("/mod/queue/{id}").route(web::post().to(handlers::decide)))
         .service(web::resource("/mod/reports").route(web::get().to(handlers::reports)))
         .service(web::resource("/mod/reports/{id}").route(web::post().to(handlers::resolve)))
         .service(web::resource("/mod/u/{name}").route(web::post().to(handlers::sanction)))

@@ -180,7 +180,7 @@ pub fn reports_page(ctx: &Ctx, reports: &[OpenReport]) -> Markup {
 fn mod_nav() -> Markup {
     html! {
         nav.mod-nav aria-label="Moderation" {
-            a href="/mod/reports" { "Reports" } " · " a href="/mod/log" { "Moderation log" } " · " a href="/admin/users" { "Members and roles" }
+            a href="/mod/queue" { "Approval queue" } " · " a href="/mod/reports" { "Reports" } " · " a href="/mod/log" { "Moderation log" } " · " a href="/admin/users" { "Members and roles" }
         }
     }
 }
@@ -359,6 +359,37 @@ pub fn users_page(ctx: &Ctx, query: &str, members: &[MemberRow], pages: Pages) -
                 }
             }
             (pagination::nav(&path, pages))
+        },
+    )
+}
+
+/// `/mod/queue`: held posts with Approve and Reject.
+pub fn queue_page(ctx: &Ctx, held: &[crate::forums::store::HeldPost]) -> Markup {
+    let tz = ctx.time_zone();
+    page(
+        ctx,
+        "Approval queue",
+        html! {
+            h1 { "Approval queue" }
+            (mod_nav())
+            @if held.is_empty() { p.card { "Nothing waits for approval." } }
+            @for post in held {
+                section.card {
+                    h2 { a href=(format!("/p/{}", post.id)) { "#" (post.position) " by " (post.author) " in \u{201c}" (post.thread_title) "\u{201d}" } }
+                    p.meta { (time::relative(post.created_at, tz)) }
+                    div.body { (PreEscaped(&post.body_html)) }
+                    form.row method="post" action=(format!("/mod/queue/{}", post.id)) {
+                        (csrf_input(ctx))
+                        button.small type="submit" name="action" value="approve" { "Approve" }
+                    }
+                    form.row method="post" action=(format!("/mod/queue/{}", post.id)) {
+                        (csrf_input(ctx))
+                        input type="hidden" name="action" value="reject";
+                        (reason_input(&format!("reject-{}", post.id), true))
+                        button.small.danger type="submit" { "Reject" }
+                    }
+                }
+            }
         },
     )
 }

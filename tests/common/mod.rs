@@ -158,14 +158,15 @@ pub fn cluster_url(database: &str) -> String {
 }
 
 /// Settings for a test app: production defaults, except that the posting, registration
-/// and report limits are off (tests act faster than people); the tests of those limits
-/// turn them on.
+/// and report limits and the approval queue are off (tests act faster than people and
+/// start as new members); the tests of those turn them on.
 pub fn test_settings(database_url: &str) -> Settings {
     Settings {
         database_url: Some(database_url.to_string()),
         pool_size: 4,
         workers: 1,
         rate_limits: "off".into(),
+        approval: "off".into(),
         ..Settings::default()
     }
 }

@@ -496,6 +496,7 @@ async fn fill_thread(app: &TestApp, thread: i64, n: usize) {
             subscribe: None,
             moderator: false,
             ip: None,
+            held: false,
         };
         parley::forums::writing::reply(&mut conn, ThreadId(thread), &draft)
             .await
@@ -579,6 +580,7 @@ async fn concurrent_replies_keep_positions_and_counters_exact() {
                     subscribe: None,
                     moderator: false,
                     ip: None,
+                    held: false,
                 };
                 parley::forums::writing::reply(&mut conn, ThreadId(id), &draft)
                     .await
@@ -935,7 +937,9 @@ async fn pages_run_a_fixed_number_of_statements_whatever_their_size() {
     let count = async |conn: &mut AsyncPgConnection, thread: i64| {
         *statements.lock().unwrap() = 0;
         let header = pages::visible_thread(conn, ThreadId(thread)).await.unwrap();
-        let data = pages::thread(conn, header, 1, None).await.unwrap();
+        let data = pages::thread(conn, header, 1, pages::Reader::default())
+            .await
+            .unwrap();
         (data.posts.len(), *statements.lock().unwrap())
     };
     let (small_posts, small_statements) = count(&mut conn, small).await;

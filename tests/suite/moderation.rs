@@ -831,6 +831,7 @@ async fn reports_are_limited_to_ten_an_hour() {
         subscribe: None,
         moderator: false,
         ip: None,
+        held: false,
     };
     let (thread, first) = parley::forums::writing::create_thread(
         &mut conn,
@@ -851,6 +852,7 @@ async fn reports_are_limited_to_ten_an_hour() {
             subscribe: None,
             moderator: false,
             ip: None,
+            held: false,
         };
         ids.push(
             parley::forums::writing::reply(&mut conn, thread, &draft)
@@ -907,4 +909,258 @@ async fn moderators_see_where_a_post_came_from_for_90_days() {
             .texts("span.ip")
             .is_empty()
     );
+}
+
+#[actix_web::test]
+async fn new_members_posts_with_links_wait_for_approval_and_notify_only_then() {
+    let smtp = crate::common::smtp::SmtpSink::start();
+    let app = TestApp::spawn_with(|s| s.approval = "links".into()).await;
+    let mailer = app.mailer_for(&smtp);
+    app.forum("angry-customers").await;
+    let watcher = app.account("watcher", Role::Member).await;
+    app.account("karen", Role::Member).await;
+    let karen = log_in(&app, "karen").await;
+    let plain = karen
+        .fill(
+            "/f/angry-customers/new",
+            "/f/angry-customers/new",
+            &[
+                ("title", "Plain question"),
+                ("body", "No links here"),
+                ("action", "post"),
+            ],
+        )
+        .await;
+    assert_eq!(plain.status, 303, "no link, no queue");
+    let mut conn = app.conn().await;
+    let thread: i64 = threads::table
+        .select(threads::id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    parley::notify::store::subscribe(
+        &mut conn,
+        watcher,
+        Some(parley::ids::ThreadId(thread)),
+        None,
+        "immediate",
+    )
+    .await
+    .unwrap();
+    app.deliver(&mailer).await;
+
+    let held = karen
+        .fill(
+            &format!("/t/{thread}/reply"),
+            &format!("/t/{thread}/reply"),
+            &[
+                ("body", "Buy now at https://spam.example"),
+                ("action", "post"),
+            ],
+        )
+        .await;
+    assert_eq!(held.status, 303);
+    let landing = karen.follow(&karen.follow(&held).await).await;
+    assert!(landing.text().contains("waits for a moderator's approval"));
+    assert!(landing.text().contains("Awaiting approval"));
+    assert!(
+        !app.browser()
+            .get(&format!("/t/{thread}/plain-question"))
+            .await
+            .text()
+            .contains("spam.example")
+    );
+    app.deliver(&mailer).await;
+    assert!(
+        smtp.to("watcher@example.com").is_empty(),
+        "nobody hears of a held post"
+    );
+    let forum_posts: i32 = forums::table
+        .select(forums::post_count)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(forum_posts, 1);
+
+    let moderator = moderator(&app).await;
+    let queue = moderator.get("/mod/queue").await;
+    assert!(queue.text().contains("Buy now at"), "{}", queue.text());
+    let held_id: i64 = posts::table
+        .filter(posts::approved.eq(false))
+        .select(posts::id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        tool(
+            &moderator,
+            &format!("/mod/queue/{held_id}"),
+            &[("action", "approve")]
+        )
+        .await
+        .status,
+        303
+    );
+    assert!(
+        app.browser()
+            .get(&format!("/t/{thread}/plain-question"))
+            .await
+            .text()
+            .contains("spam.example")
+    );
+    app.deliver(&mailer).await;
+    assert_eq!(smtp.to("watcher@example.com").len(), 1, "approval notifies");
+    let forum_posts: i32 = forums::table
+        .select(forums::post_count)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(forum_posts, 2);
+
+    // Rejected: still invisible, and the author sees why.
+    karen
+        .fill(
+            &format!("/t/{thread}/reply"),
+            &format!("/t/{thread}/reply"),
+            &[("body", "More at www.spam.example"), ("action", "post")],
+        )
+        .await;
+    let second: i64 = posts::table
+        .filter(posts::approved.eq(false))
+        .select(posts::id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    tool(
+        &moderator,
+        &format!("/mod/queue/{second}"),
+        &[("action", "reject"), ("reason", "No advertising, please")],
+    )
+    .await;
+    let own = karen.get(&format!("/p/{second}")).await;
+    let own = karen.follow(&own).await;
+    assert!(
+        own.text().contains("No advertising, please"),
+        "{}",
+        own.text()
+    );
+    assert!(
+        !app.browser()
+            .get(&format!("/t/{thread}/plain-question"))
+            .await
+            .text()
+            .contains("www.spam.example")
+    );
+
+    // A held new thread appears in its forum only once approved.
+    karen
+        .fill(
+            "/f/angry-customers/new",
+            "/f/angry-customers/new",
+            &[
+                ("title", "Great offer"),
+                ("body", "See https://spam.example"),
+                ("action", "post"),
+            ],
+        )
+        .await;
+    assert!(
+        !app.browser()
+            .get("/f/angry-customers")
+            .await
+            .text()
+            .contains("Great offer")
+    );
+    let opener: i64 = posts::table
+        .filter(posts::approved.eq(false))
+        .filter(posts::position.eq(1))
+        .select(posts::id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    tool(
+        &moderator,
+        &format!("/mod/queue/{opener}"),
+        &[("action", "approve")],
+    )
+    .await;
+    assert!(
+        app.browser()
+            .get("/f/angry-customers")
+            .await
+            .text()
+            .contains("Great offer")
+    );
+    let thread_count: i32 = forums::table
+        .select(forums::thread_count)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(thread_count, 2);
+}
+
+#[actix_web::test]
+async fn holding_every_post_of_new_members_is_a_setting() {
+    let app = TestApp::spawn_with(|s| s.approval = "all".into()).await;
+    app.forum("angry-customers").await;
+    app.account("karen", Role::Member).await;
+    let karen = log_in(&app, "karen").await;
+    let page = karen
+        .fill(
+            "/f/angry-customers/new",
+            "/f/angry-customers/new",
+            &[
+                ("title", "Calm callers"),
+                ("body", "No link at all"),
+                ("action", "post"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let mut conn = app.conn().await;
+    let thread: i64 = threads::table
+        .select(threads::id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    let waiting: i64 = posts::table
+        .filter(posts::approved.eq(false))
+        .count()
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(waiting, 1, "even without a link");
+    assert_eq!(
+        app.browser()
+            .get(&format!("/t/{thread}/calm-callers"))
+            .await
+            .status,
+        404,
+        "the thread is not out yet"
+    );
+    assert_eq!(
+        karen.get(&format!("/t/{thread}/calm-callers")).await.status,
+        200,
+        "its author sees it"
+    );
+    let moderator = moderator(&app).await;
+    let page = moderator
+        .fill(
+            "/f/angry-customers/new",
+            "/f/angry-customers/new",
+            &[
+                ("title", "Mod post"),
+                ("body", "Never held"),
+                ("action", "post"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let waiting: i64 = posts::table
+        .filter(posts::approved.eq(false))
+        .count()
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(waiting, 1);
 }

@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use crate::forums::pages::{self, POSTS_PER_PAGE};
+use crate::forums::pages::{self, POSTS_PER_PAGE, Reader};
 use crate::forums::store;
 use crate::forums::types::ThreadHeader;
 use crate::forums::views::{self, ThreadPage};
@@ -49,7 +49,7 @@ pub async fn forum(
 /// Loads a thread readers may see.
 pub async fn visible_thread(ctx: &Ctx, id: ThreadId) -> AppResult<ThreadHeader> {
     let mut conn = ctx.state.conn().await?;
-    pages::visible_thread(&mut conn, id).await
+    pages::thread_for(&mut conn, id, Reader::of(ctx)).await
 }
 
 /// `GET /t/{id}`: to the canonical URL.
@@ -70,11 +70,11 @@ pub async fn thread(
 ) -> AppResult<HttpResponse> {
     let (id, slug) = path.into_inner();
     let mut conn = ctx.state.conn().await?;
-    let thread = pages::thread_for(&mut conn, ThreadId(id), ctx.is_moderator()).await?;
+    let thread = pages::thread_for(&mut conn, ThreadId(id), Reader::of(&ctx)).await?;
     if slug != thread.slug {
         return Ok(redirect::found(&page_url(&thread.path(), query.number())));
     }
-    let data = pages::thread(&mut conn, thread, query.number(), ctx.user().map(|u| u.id)).await?;
+    let data = pages::thread(&mut conn, thread, query.number(), Reader::of(&ctx)).await?;
     ctx.state.views.record(data.thread.id);
     let watching = match ctx.user() {
         Some(user) => Some(

@@ -91,6 +91,21 @@ fn check_may_post(member: &CurrentUser, errors: &mut FieldErrors) -> bool {
     false
 }
 
+/// Whether a post waits for approval: posts of new members with links (or all of them,
+/// with `PARLEY_APPROVAL=all`); never a moderator's.
+fn held(member: &CurrentUser, body: &str) -> bool {
+    let user = member.user();
+    let settings = &member.state.settings;
+    if user.role >= Role::Moderator || user.post_count >= settings.new_member_posts {
+        return false;
+    }
+    match settings.approval.as_str() {
+        "all" => true,
+        "off" => false,
+        _ => writing::has_link(body),
+    }
+}
+
 /// The subscription a post asks for ("Notify me of follow-up replies").
 fn subscription(member: &CurrentUser, form: &ComposeForm) -> Option<&'static str> {
     if !is_checked(&form.notify) {
@@ -245,6 +260,7 @@ async fn publish(
         subscribe: subscription(member, again.form),
         moderator: user.role >= Role::Moderator,
         ip: Some(&again.ip),
+        held: held(member, body),
     };
     let written = match destination {
         Destination::NewThread { forum, title } => {
@@ -258,6 +274,12 @@ async fn publish(
         Ok(post) => {
             limits::record(&mut conn, settings, Some(user), &rate_key).await?;
             member.state.mail_wake.notify_one();
+            if draft.held {
+                return Ok(member.redirect_with_flash(
+                    &format!("/p/{post}"),
+                    "Thank you! As a new member, your post waits for a moderator's approval before others see it.",
+                ));
+            }
             Ok(redirect::see_other(&format!("/p/{post}")))
         }
         Err(e) => {

@@ -1,0 +1,3 @@
+DROP INDEX posts_pending_idx;
+ALTER TABLE threads DROP COLUMN approved;
+ALTER TABLE posts DROP COLUMN approved;
