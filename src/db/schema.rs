@@ -231,6 +231,7 @@ diesel::table! {
         lock_reason -> Nullable<Text>,
         hidden_reason -> Nullable<Text>,
         approved -> Bool,
+        merged_into -> Nullable<Int8>,
     }
 }
 

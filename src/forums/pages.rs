@@ -102,7 +102,10 @@ pub async fn thread_for(
     store::thread_header(conn, id)
         .await?
         .filter(|t| {
-            reader.moderator || (!t.hidden && (t.approved || reader.user == Some(t.author_id)))
+            // A merged thread is found so that its address can lead to where it went.
+            t.merged_into.is_some()
+                || reader.moderator
+                || (!t.hidden && (t.approved || reader.user == Some(t.author_id)))
         })
         .ok_or(AppError::NotFound)
 }

@@ -96,7 +96,7 @@ pub async fn thread_header(
 ) -> QueryResult<Option<ThreadHeader>> {
     diesel::sql_query(
         "SELECT t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
-                t.lock_reason, t.pinned, t.hidden, t.approved, f.id AS forum_id, f.slug AS forum_slug,
+                t.lock_reason, t.pinned, t.hidden, t.approved, t.merged_into, f.id AS forum_id, f.slug AS forum_slug,
                 f.title AS forum_title, c.title AS category_title
            FROM threads t
            JOIN forums f ON f.id = t.forum_id

@@ -182,6 +182,9 @@ pub struct ThreadHeader {
     /// False while its opening post waits for a moderator.
     #[diesel(sql_type = Bool)]
     pub approved: bool,
+    /// Set when merged into another thread: its address leads there.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub merged_into: Option<ThreadId>,
     /// Forum id.
     #[diesel(sql_type = BigInt)]
     pub forum_id: ForumId,

@@ -384,3 +384,112 @@ pub async fn reject(
     })
     .await
 }
+
+/// Splits `posts` (of `thread`) into a new thread titled `title` in `forum`; positions are
+/// renumbered in both, while permalinks and quotes (by post id) keep working. Returns the
+/// new thread.
+pub async fn split(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    thread: ThreadId,
+    posts: &[PostId],
+    title: &str,
+    forum: ForumId,
+) -> Result<ThreadId, AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let (from_forum, count, hidden, old_title) = store::lock_thread_row(conn, thread)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if posts.is_empty() || posts.len() >= count as usize {
+            return Err(AppError::Unprocessable(
+                "Choose some of the thread's posts, but not all of them.".into(),
+            ));
+        }
+        let author = store::post_facts(conn, posts[0])
+            .await?
+            .ok_or(AppError::NotFound)?
+            .author_id;
+        let now = Utc::now();
+        let new = crate::forums::store::insert_thread(
+            conn,
+            &crate::forums::store::NewThread {
+                forum_id: forum,
+                author_id: author,
+                title,
+                slug: &slugify(title),
+                created_at: now,
+                last_post_at: now,
+                approved: true,
+            },
+        )
+        .await?;
+        let moved = store::move_posts(conn, thread, new, posts).await?;
+        if moved != posts.len() {
+            return Err(AppError::Unprocessable(
+                "Some of the chosen posts are not in this thread.".into(),
+            ));
+        }
+        store::recount_thread(conn, thread).await?;
+        store::recount_thread(conn, new).await?;
+        let moved = moved as i32;
+        if !hidden {
+            store::adjust_forum(conn, from_forum, 0, -moved).await?;
+        }
+        store::adjust_forum(conn, forum, 1, moved).await?;
+        let reason = format!("{moved} post(s) into thread #{new} \"{title}\"");
+        store::log(
+            conn,
+            actor,
+            "split thread",
+            None,
+            &format!("thread #{thread} \"{old_title}\""),
+            &reason,
+        )
+        .await?;
+        Ok(new)
+    })
+    .await
+}
+
+/// Merges `thread` into `into`: its posts follow the posts of `into`, and its address
+/// leads there from now on.
+pub async fn merge(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    thread: ThreadId,
+    into: ThreadId,
+) -> Result<(), AppError> {
+    if thread == into {
+        return Err(AppError::Unprocessable(
+            "A thread cannot be merged into itself.".into(),
+        ));
+    }
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let (from_forum, count, hidden, title) = store::lock_thread_row(conn, thread)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (to_forum, _, _, into_title) =
+            store::lock_thread_row(conn, into).await?.ok_or_else(|| {
+                AppError::Unprocessable("There is no thread with that number.".into())
+            })?;
+        store::append_posts(conn, thread, into).await?;
+        store::mark_merged(conn, thread, into).await?;
+        store::recount_thread(conn, into).await?;
+        if !hidden {
+            store::adjust_forum(conn, from_forum, -1, -count).await?;
+        }
+        store::adjust_forum(conn, to_forum, 0, count).await?;
+        let reason = format!("into thread #{into} \"{into_title}\"");
+        store::log(
+            conn,
+            actor,
+            "merge thread",
+            None,
+            &format!("thread #{thread} \"{title}\""),
+            &reason,
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}

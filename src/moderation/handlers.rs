@@ -29,6 +29,7 @@ pub struct ToolForm {
     forum_id: i64,
     days: String,
     hide_posts: Option<String>,
+    into: String,
 }
 
 fn reason(form: &ToolForm) -> AppResult<String> {
@@ -66,6 +67,21 @@ pub async fn thread_tool(
         "move" => ThreadAction::Move(ForumId(form.forum_id)),
         "hide" => ThreadAction::Hide(reason(&form)?),
         "restore" => ThreadAction::Restore,
+        "merge" => {
+            let into = form
+                .into
+                .trim()
+                .trim_start_matches('#')
+                .parse::<i64>()
+                .map_err(|_| {
+                    AppError::Unprocessable(
+                        "Please give the number of the thread to merge into.".into(),
+                    )
+                })?;
+            let mut conn = moderator.state.conn().await?;
+            actions::merge(&mut conn, moderator.user().id, thread, ThreadId(into)).await?;
+            return Ok(moderator.redirect_with_flash(&format!("/t/{into}"), "Threads merged."));
+        }
         _ => return Err(AppError::BadRequest("Unknown action.".into())),
     };
     let mut conn = moderator.state.conn().await?;
@@ -394,4 +410,64 @@ pub async fn decide(
         _ => return Err(AppError::BadRequest("Unknown action.".into())),
     }
     Ok(moderator.redirect_with_flash("/mod/queue", "Done."))
+}
+
+/// Posts a split page lists at most (a thread's first ones).
+const SPLIT_LIST: i32 = 500;
+
+/// `GET /mod/t/{id}/split`.
+pub async fn split_form(moderator: Moderator, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let mut conn = moderator.state.conn().await?;
+    let thread = forums_store::thread_header(&mut conn, ThreadId(*id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let reader = crate::forums::pages::Reader {
+        user: Some(moderator.user().id),
+        moderator: true,
+    };
+    let posts = forums_store::posts_in_range(&mut conn, thread.id, 1, SPLIT_LIST, reader).await?;
+    let forums = forums_store::forum_summaries(&mut conn).await?;
+    Ok(html(
+        StatusCode::OK,
+        views::split_page(&moderator, &thread, &posts, &forums),
+    ))
+}
+
+/// `POST /mod/t/{id}/split`: the ticked posts (`post_{id}=on`) become a new thread.
+pub async fn split(
+    moderator: Moderator,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<std::collections::HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let mut errors = FieldErrors::new();
+    let title = crate::forums::writing::check_title(
+        form.get("title").map_or("", String::as_str),
+        &mut errors,
+    );
+    if let Some(problem) = errors.get("title") {
+        return Err(AppError::Unprocessable(problem.to_string()));
+    }
+    let forum = form
+        .get("forum_id")
+        .and_then(|f| f.parse::<i64>().ok())
+        .map(ForumId)
+        .ok_or_else(|| AppError::Unprocessable("Please choose a forum.".into()))?;
+    let mut posts: Vec<PostId> = form
+        .keys()
+        .filter_map(|k| k.strip_prefix("post_"))
+        .filter_map(|id| id.parse::<i64>().ok())
+        .map(PostId)
+        .collect();
+    posts.sort();
+    let mut conn = moderator.state.conn().await?;
+    let new = actions::split(
+        &mut conn,
+        moderator.user().id,
+        ThreadId(*id),
+        &posts,
+        &title,
+        forum,
+    )
+    .await?;
+    Ok(moderator.redirect_with_flash(&format!("/t/{new}"), "Posts split into a new thread."))
 }

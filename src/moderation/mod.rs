@@ -11,6 +11,11 @@ use actix_web::web;
 /// Registers the moderation routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/mod/t/{id}").route(web::post().to(handlers::thread_tool)))
+        .service(
+            web::resource("/mod/t/{id}/split")
+                .route(web::get().to(handlers::split_form))
+                .route(web::post().to(handlers::split)),
+        )
         .service(web::resource("/mod/p/{id}").route(web::post().to(handlers::post_tool)))
         .service(web::resource("/mod/p/{id}/revisions").route(web::get().to(handlers::revisions)))
         .service(

@@ -236,6 +236,115 @@ pub async fn set_thread_hidden(
         .await
 }
 
+/// Far above any real position: rows pass through it so renumbering never collides with
+/// the unique (thread, position) index.
+const PARKED: i32 = 1_000_000_000;
+
+/// Moves the posts `ids` (in their order) from `from` to the new thread `to` as its
+/// posts 1..k, and closes the gaps left in `from`; returns k.
+pub async fn move_posts(
+    conn: &mut AsyncPgConnection,
+    from: ThreadId,
+    to: ThreadId,
+    ids: &[PostId],
+) -> QueryResult<usize> {
+    let raw: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    let moved = diesel::sql_query(
+        "UPDATE posts SET thread_id = $2, position = r.n + $4 FROM (
+             SELECT id, row_number() OVER (ORDER BY position)::int AS n
+               FROM posts WHERE thread_id = $1 AND id = ANY($3)) r
+          WHERE posts.id = r.id",
+    )
+    .bind::<BigInt, _>(from)
+    .bind::<BigInt, _>(to)
+    .bind::<diesel::sql_types::Array<BigInt>, _>(raw)
+    .bind::<diesel::sql_types::Integer, _>(PARKED)
+    .execute(conn)
+    .await?;
+    unpark(conn, to).await?;
+    renumber(conn, from).await?;
+    Ok(moved)
+}
+
+/// Appends every post of `from` to `to`, after its last, in their order.
+pub async fn append_posts(
+    conn: &mut AsyncPgConnection,
+    from: ThreadId,
+    to: ThreadId,
+) -> QueryResult<usize> {
+    let moved = diesel::sql_query(
+        "UPDATE posts SET thread_id = $2, position = r.n + $3 FROM (
+             SELECT id, (row_number() OVER (ORDER BY position)
+                         + (SELECT COALESCE(max(position), 0) FROM posts WHERE thread_id = $2))::int AS n
+               FROM posts WHERE thread_id = $1) r
+          WHERE posts.id = r.id",
+    )
+    .bind::<BigInt, _>(from)
+    .bind::<BigInt, _>(to)
+    .bind::<diesel::sql_types::Integer, _>(PARKED)
+    .execute(conn)
+    .await?;
+    unpark(conn, to).await?;
+    Ok(moved)
+}
+
+async fn unpark(conn: &mut AsyncPgConnection, thread: ThreadId) -> QueryResult<()> {
+    diesel::sql_query(
+        "UPDATE posts SET position = position - $2 WHERE thread_id = $1 AND position > $2",
+    )
+    .bind::<BigInt, _>(thread)
+    .bind::<diesel::sql_types::Integer, _>(PARKED)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+async fn renumber(conn: &mut AsyncPgConnection, thread: ThreadId) -> QueryResult<()> {
+    diesel::sql_query(
+        "UPDATE posts SET position = r.n + $2 FROM (
+             SELECT id, row_number() OVER (ORDER BY position)::int AS n FROM posts WHERE thread_id = $1) r
+          WHERE posts.id = r.id",
+    )
+    .bind::<BigInt, _>(thread)
+    .bind::<diesel::sql_types::Integer, _>(PARKED)
+    .execute(conn)
+    .await?;
+    unpark(conn, thread).await
+}
+
+/// Recomputes a thread's post count and last post from its posts.
+pub async fn recount_thread(conn: &mut AsyncPgConnection, thread: ThreadId) -> QueryResult<()> {
+    diesel::sql_query(
+        "UPDATE threads SET post_count = s.n, last_post_id = s.last_id, last_post_at = COALESCE(s.last_at, threads.last_post_at)
+           FROM (SELECT count(*)::int AS n,
+                        (SELECT id FROM posts WHERE thread_id = $1 AND approved AND NOT hidden ORDER BY position DESC LIMIT 1) AS last_id,
+                        (SELECT created_at FROM posts WHERE thread_id = $1 AND approved AND NOT hidden ORDER BY position DESC LIMIT 1) AS last_at
+                   FROM posts WHERE thread_id = $1) s
+          WHERE threads.id = $1",
+    )
+    .bind::<BigInt, _>(thread)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Marks a thread merged into another and hides it.
+pub async fn mark_merged(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    into: ThreadId,
+) -> QueryResult<()> {
+    diesel::update(threads::table.find(thread))
+        .set((
+            threads::merged_into.eq(Some(into)),
+            threads::hidden.eq(true),
+            threads::post_count.eq(0),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 // ---- posts ----
 
 /// A post as moderation needs it.

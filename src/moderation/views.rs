@@ -59,6 +59,11 @@ pub fn thread_panel(ctx: &Ctx, thread: &ThreadHeader, forums: &[ForumSummary]) -
                     @for f in forums { option value=(f.id) selected[f.id == thread.forum_id] { (f.title) } }
                 }
             }))
+            (form("merge", "Merge into thread", html! {
+                label.visually-hidden for="mod-into" { "Number of the thread to merge into" }
+                input #mod-into type="number" name="into" min="1" placeholder="Thread number" required;
+            }))
+            p { a href=(format!("/mod/t/{}/split", thread.id)) { "Split posts into a new thread…" } }
             @if thread.hidden {
                 (form("restore", "Restore thread", html! {}))
             } @else {
@@ -389,6 +394,42 @@ pub fn queue_page(ctx: &Ctx, held: &[crate::forums::store::HeldPost]) -> Markup 
                         button.small.danger type="submit" { "Reject" }
                     }
                 }
+            }
+        },
+    )
+}
+
+/// `/mod/t/{id}/split`: choose posts, a title and a forum for the new thread.
+pub fn split_page(
+    ctx: &Ctx,
+    thread: &ThreadHeader,
+    posts: &[PostView],
+    forums: &[ForumSummary],
+) -> Markup {
+    page(
+        ctx,
+        "Split thread",
+        html! {
+            h1 { "Split posts out of \u{201c}" (thread.title) "\u{201d}" }
+            form method="post" action=(format!("/mod/t/{}/split", thread.id)) {
+                (csrf_input(ctx))
+                (Field::new("title", "Title of the new thread").maxlength(150).render(&FieldErrors::new()))
+                div.field {
+                    label for="split-forum" { "Forum" }
+                    select #split-forum name="forum_id" {
+                        @for f in forums { option value=(f.id) selected[f.id == thread.forum_id] { (f.title) } }
+                    }
+                }
+                fieldset {
+                    legend { "Posts to move" }
+                    @for post in posts {
+                        div.field.checkbox {
+                            input id=(format!("split-{}", post.id)) type="checkbox" name=(format!("post_{}", post.id)) value="on";
+                            label for=(format!("split-{}", post.id)) { "#" (post.position) " by " (post.author) ": " (crate::forums::markup::excerpt(&post.body_html, 120)) }
+                        }
+                    }
+                }
+                button type="submit" { "Split" }
             }
         },
     )

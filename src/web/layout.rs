@@ -2,6 +2,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use crate::accounts::types::Role;
 use crate::web::assets;
 use crate::web::ctx::Ctx;
 use crate::web::redirect::login_url;
@@ -20,6 +21,8 @@ pub enum Account<'a> {
         confirmed: bool,
         /// A suspension in force: its end, in words, and its reason.
         suspension: Option<String>,
+        /// What the header links to for this member's role.
+        role: Role,
     },
     /// Nothing known (error pages before the visitor was identified).
     Unknown,
@@ -32,6 +35,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
             username: &user.username,
             csrf: ctx.csrf_token(),
             confirmed: user.email_confirmed,
+            role: user.role,
             suspension: user.suspended().map(|until| {
                 format!(
                     "Your account is suspended until {}: {}. You can read, but not post or report until then.",
@@ -69,7 +73,13 @@ pub fn document(
                     div.wrap {
                         a.brand href="/" { (site) }
                         nav.main-nav aria-label="Main" {
-                            ul { li { a href="/" { "Forum start" } } }
+                            ul {
+                                li { a href="/" { "Forum start" } }
+                                @if let Account::Member { role, .. } = &account {
+                                    @if *role >= Role::Moderator { li { a href="/mod/queue" { "Moderation" } } }
+                                    @if *role >= Role::Admin { li { a href="/admin/forums" { "Administration" } } }
+                                }
+                            }
                         }
                         (account_area(&account))
                     }

@@ -62,6 +62,7 @@ fn render_error_page<B: MessageBody + 'static>(
                 csrf: v.csrf_token(),
                 confirmed: true,
                 suspension: None,
+                role: user.role,
             },
             None => Account::Visitor { next: req.path() },
         },

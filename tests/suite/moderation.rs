@@ -79,6 +79,10 @@ async fn every_mod_and_admin_route_checks_the_role() {
     // (method, path, visitor, member, moderator, admin)
     let routes: Vec<(&str, String, u16, u16, u16, u16)> = vec![
         ("GET", "/mod/reports".into(), 303, 403, 200, 200),
+        ("GET", "/mod/queue".into(), 303, 403, 200, 200),
+        ("GET", format!("/mod/t/{thread}/split"), 303, 403, 200, 200),
+        ("POST", format!("/mod/queue/{post}"), 303, 403, 400, 400),
+        ("POST", format!("/mod/t/{thread}/split"), 303, 403, 422, 422),
         ("GET", "/mod/log".into(), 303, 403, 200, 200),
         (
             "GET",
@@ -1163,4 +1167,148 @@ async fn holding_every_post_of_new_members_is_a_setting() {
         .await
         .unwrap();
     assert_eq!(waiting, 1);
+}
+
+#[actix_web::test]
+async fn split_and_merge_keep_positions_quotes_and_permalinks() {
+    let app = TestApp::spawn().await;
+    app.forum("angry-customers").await;
+    let author = app.account("karen", Role::Member).await;
+    let mut conn = app.conn().await;
+    let forum: i64 = forums::table
+        .select(forums::id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    let draft = |body: &'static str, token: &'static str| parley::forums::writing::Draft {
+        author,
+        body,
+        submission: token,
+        subscribe: None,
+        moderator: false,
+        ip: None,
+        held: false,
+    };
+    let (thread, p1) = parley::forums::writing::create_thread(
+        &mut conn,
+        parley::ids::ForumId(forum),
+        "Main topic",
+        &draft("one", "t1"),
+    )
+    .await
+    .unwrap();
+    let mut ids = vec![p1];
+    for (body, token) in [
+        ("two: a side topic", "t2"),
+        ("three", "t3"),
+        ("four: more side topic", "t4"),
+    ] {
+        ids.push(
+            parley::forums::writing::reply(&mut conn, thread, &draft(body, token))
+                .await
+                .unwrap(),
+        );
+    }
+    let quoting = format!(
+        "[quote=karen post={}]\ntwo\n[/quote]\nfive quotes two",
+        ids[1]
+    );
+    let quoting: &'static str = Box::leak(quoting.into_boxed_str());
+    ids.push(
+        parley::forums::writing::reply(&mut conn, thread, &draft(quoting, "t5"))
+            .await
+            .unwrap(),
+    );
+
+    let moderator = moderator(&app).await;
+    let form = moderator.get(&format!("/mod/t/{thread}/split")).await;
+    assert_eq!(form.texts("fieldset .checkbox").len(), 5);
+    let fields = [
+        ("title", "Side topic"),
+        ("forum_id", &forum.to_string()),
+        (&*format!("post_{}", ids[1]), "on"),
+        (&*format!("post_{}", ids[3]), "on"),
+    ];
+    let done = moderator
+        .post(&format!("/mod/t/{thread}/split"), &fields)
+        .await;
+    assert_eq!(done.status, 303, "{}", done.text());
+    let side: i64 = threads::table
+        .filter(threads::title.eq("Side topic"))
+        .select(threads::id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+
+    let main: Vec<(i64, i32)> = posts::table
+        .filter(posts::thread_id.eq(thread.0))
+        .order(posts::position)
+        .select((posts::id, posts::position))
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(main, vec![(ids[0].0, 1), (ids[2].0, 2), (ids[4].0, 3)]);
+    let moved: Vec<(i64, i32)> = posts::table
+        .filter(posts::thread_id.eq(side))
+        .order(posts::position)
+        .select((posts::id, posts::position))
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(moved, vec![(ids[1].0, 1), (ids[3].0, 2)]);
+    // Old permalinks land in the new place; the quote still points at the quoted post.
+    let jump = app.browser().get(&format!("/p/{}", ids[3])).await;
+    assert_eq!(
+        jump.location().unwrap(),
+        format!("/t/{side}/side-topic#p{}", ids[3])
+    );
+    let page = app.browser().get(&format!("/t/{thread}/main-topic")).await;
+    assert_eq!(
+        page.attr("blockquote.quote a", "href").unwrap(),
+        format!("/p/{}", ids[1])
+    );
+    let counts: (i32, i32) = forums::table
+        .select((forums::thread_count, forums::post_count))
+        .first(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(counts, (2, 5));
+
+    // Merge the side topic back: its posts follow, and its address leads to the main thread.
+    let merged = tool(
+        &moderator,
+        &format!("/mod/t/{side}"),
+        &[("action", "merge"), ("into", &thread.0.to_string())],
+    )
+    .await;
+    assert_eq!(merged.status, 303);
+    let main: Vec<i32> = posts::table
+        .filter(posts::thread_id.eq(thread.0))
+        .order(posts::position)
+        .select(posts::position)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(main, vec![1, 2, 3, 4, 5]);
+    assert_eq!(
+        app.browser()
+            .get(&format!("/t/{side}/side-topic"))
+            .await
+            .location()
+            .unwrap(),
+        format!("/t/{thread}")
+    );
+    let counts: (i32, i32) = forums::table
+        .select((forums::thread_count, forums::post_count))
+        .first(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(counts, (1, 5));
+    let jump = app.browser().get(&format!("/p/{}", ids[3])).await;
+    assert_eq!(
+        jump.location().unwrap(),
+        format!("/t/{thread}/main-topic#p{}", ids[3])
+    );
+    let log = moderator.get("/mod/log").await.text();
+    assert!(log.contains("split thread") && log.contains("merge thread"));
 }

@@ -59,6 +59,9 @@ pub async fn thread_short(
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let thread = visible_thread(&ctx, ThreadId(*id)).await?;
+    if let Some(into) = thread.merged_into {
+        return Ok(redirect::found(&format!("/t/{into}")));
+    }
     Ok(redirect::found(&page_url(&thread.path(), query.number())))
 }
 
@@ -71,6 +74,9 @@ pub async fn thread(
     let (id, slug) = path.into_inner();
     let mut conn = ctx.state.conn().await?;
     let thread = pages::thread_for(&mut conn, ThreadId(id), Reader::of(&ctx)).await?;
+    if let Some(into) = thread.merged_into {
+        return Ok(redirect::found(&format!("/t/{into}")));
+    }
     if slug != thread.slug {
         return Ok(redirect::found(&page_url(&thread.path(), query.number())));
     }
