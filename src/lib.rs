@@ -9,6 +9,7 @@ pub mod forums;
 pub mod ids;
 pub mod moderation;
 pub mod notify;
+pub mod search;
 pub mod server;
 pub mod state;
 pub mod telemetry;
@@ -52,6 +53,7 @@ pub fn build_app(
         .configure(moderation::routes)
         .configure(forums::routes)
         .configure(accounts::routes)
+        .configure(search::routes)
         .route("/healthz", aw::get().to(web::health::healthz))
         .route("/assets/{name}", aw::get().to(web::assets::serve))
         .default_service(aw::to(not_found))

@@ -1,5 +1,11 @@
 // @generated automatically by Diesel CLI.
 
+pub mod sql_types {
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "tsvector", schema = "pg_catalog"))]
+    pub struct Tsvector;
+}
+
 diesel::table! {
     categories (id) {
         id -> Int8,
@@ -122,6 +128,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
     posts (id) {
         id -> Int8,
         thread_id -> Int8,
@@ -138,6 +147,7 @@ diesel::table! {
         hidden_reason -> Nullable<Text>,
         ip_address -> Nullable<Text>,
         approved -> Bool,
+        body_tsv -> Nullable<Tsvector>,
     }
 }
 
@@ -213,6 +223,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
     threads (id) {
         id -> Int8,
         forum_id -> Int8,
@@ -232,6 +245,7 @@ diesel::table! {
         hidden_reason -> Nullable<Text>,
         approved -> Bool,
         merged_into -> Nullable<Int8>,
+        title_tsv -> Nullable<Tsvector>,
     }
 }
 

@@ -75,11 +75,17 @@ pub fn document(
                         nav.main-nav aria-label="Main" {
                             ul {
                                 li { a href="/" { "Forum start" } }
+                                li { a href="/search" { "Search" } }
                                 @if let Account::Member { role, .. } = &account {
                                     @if *role >= Role::Moderator { li { a href="/mod/queue" { "Moderation" } } }
                                     @if *role >= Role::Admin { li { a href="/admin/forums" { "Administration" } } }
                                 }
                             }
+                        }
+                        form.header-search method="get" action="/search" role="search" {
+                            label.visually-hidden for="header-q" { "Search the forum" }
+                            input #header-q type="search" name="q" placeholder="Search…" maxlength="200";
+                            button.small type="submit" { "Search" }
                         }
                         (account_area(&account))
                     }

@@ -8,4 +8,5 @@ mod discussions;
 mod email;
 mod moderation;
 mod pages;
+mod search;
 mod supervisor;

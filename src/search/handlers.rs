@@ -1,0 +1,70 @@
+//! `GET /search`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use crate::forums::store as forums_store;
+use crate::search::store;
+use crate::search::views::{self, SearchForm};
+use crate::web::ctx::Ctx;
+use crate::web::error::AppResult;
+use crate::web::html;
+use crate::web::pagination::{PageQuery, Pages};
+
+/// Results a page shows.
+const PER_PAGE: i64 = 20;
+/// Longest query accepted, in characters.
+const QUERY_MAX: usize = 200;
+
+/// Searches; empty, overlong or word-less queries get a clear message, never an error.
+pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpResponse> {
+    let form = form.into_inner();
+    let mut conn = ctx.state.conn().await?;
+    let forums = forums_store::forum_summaries(&mut conn).await?;
+    let query = crate::forums::markup::clean_text(form.q.trim());
+    let page = PageQuery {
+        page: form.page.clone(),
+    }
+    .number();
+    let mut problem = None;
+    let mut hits = Vec::new();
+    let mut pages = Pages {
+        current: 1,
+        total: 1,
+    };
+    if query.chars().count() > QUERY_MAX {
+        problem = Some(format!(
+            "Please search with at most {QUERY_MAX} characters."
+        ));
+    } else if !query.is_empty() {
+        if store::term_count(&mut conn, &query).await? == 0 {
+            problem =
+                Some("There are no searchable words in this query. Try a word or two.".to_string());
+        } else {
+            let blank = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+            let forum = blank(&form.forum);
+            let author = blank(&form.author);
+            let mut found = store::search(
+                &mut conn,
+                &query,
+                forum.as_deref(),
+                author.as_deref(),
+                PER_PAGE + 1,
+                (page - 1) * PER_PAGE,
+            )
+            .await?;
+            // One extra row tells whether there is a next page without counting every match.
+            let more = found.len() as i64 > PER_PAGE;
+            found.truncate(PER_PAGE as usize);
+            pages = Pages {
+                current: page,
+                total: page + i64::from(more),
+            };
+            hits = found;
+        }
+    }
+    Ok(html(
+        StatusCode::OK,
+        views::search_page(&ctx, &form, &forums, problem.as_deref(), &hits, pages),
+    ))
+}

@@ -1,0 +1,103 @@
+//! The search query: PostgreSQL full text over thread titles (weight A) and post bodies
+//! (weight B), ranked, with highlighted snippets.
+
+use chrono::{DateTime, Utc};
+use diesel::QueryResult;
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Float, Integer, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::ids::{PostId, ThreadId};
+
+/// Marks the start of a highlighted word in a snippet (a control character no post keeps).
+pub const MARK_START: char = '\u{2}';
+/// Marks its end.
+pub const MARK_END: char = '\u{3}';
+
+/// One matching post.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Hit {
+    /// The post.
+    #[diesel(sql_type = BigInt)]
+    pub post_id: PostId,
+    /// Its `#N`.
+    #[diesel(sql_type = Integer)]
+    pub position: i32,
+    /// Its thread.
+    #[diesel(sql_type = BigInt)]
+    pub thread_id: ThreadId,
+    /// The thread's title.
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    /// The forum's name.
+    #[diesel(sql_type = Text)]
+    pub forum: String,
+    /// Who wrote it.
+    #[diesel(sql_type = Text)]
+    pub author: String,
+    /// When.
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    /// Relevance.
+    #[diesel(sql_type = Float)]
+    pub rank: f32,
+    /// Matching text with the words between [`MARK_START`] and [`MARK_END`].
+    #[diesel(sql_type = Text)]
+    pub snippet: String,
+}
+
+/// How many search terms a query has once parsed (0: nothing searchable).
+pub async fn term_count(conn: &mut AsyncPgConnection, query: &str) -> QueryResult<i32> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = Integer)]
+        n: i32,
+    }
+    diesel::sql_query("SELECT numnode(websearch_to_tsquery('english', $1)) AS n")
+        .bind::<Text, _>(query)
+        .get_result::<Count>(conn)
+        .await
+        .map(|c| c.n)
+}
+
+/// Visible posts matching `query` (`websearch_to_tsquery` syntax: phrases, `-word`, `or`),
+/// best first, optionally within one forum and by one author.
+pub async fn search(
+    conn: &mut AsyncPgConnection,
+    query: &str,
+    forum: Option<&str>,
+    author: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<Hit>> {
+    diesel::sql_query(
+        "WITH q AS (SELECT websearch_to_tsquery('english', $1) AS q),
+              matches AS (
+                  SELECT p.id FROM posts p, q WHERE p.body_tsv @@ q.q
+                  UNION
+                  SELECT p.id FROM threads t JOIN posts p ON p.thread_id = t.id AND p.position = 1, q
+                   WHERE t.title_tsv @@ q.q)
+         SELECT p.id AS post_id, p.position, t.id AS thread_id, t.title, f.title AS forum,
+                u.username AS author, p.created_at,
+                ts_rank(CASE WHEN p.position = 1 THEN t.title_tsv || p.body_tsv ELSE p.body_tsv END, q.q) AS rank,
+                ts_headline('english', p.body_source, q.q,
+                            'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxFragments=2, MinWords=8, MaxWords=24') AS snippet
+           FROM matches m
+           JOIN posts p ON p.id = m.id
+           JOIN threads t ON t.id = p.thread_id
+           JOIN forums f ON f.id = t.forum_id
+           JOIN users u ON u.id = p.author_id, q
+          WHERE NOT p.hidden AND p.approved AND NOT t.hidden AND t.approved
+            AND ($2::text IS NULL OR f.slug = $2)
+            AND ($3::text IS NULL OR lower(u.username) = lower($3))
+          ORDER BY rank DESC, p.id DESC
+          LIMIT $4 OFFSET $5",
+    )
+    .bind::<Text, _>(query)
+    .bind::<Nullable<Text>, _>(forum)
+    .bind::<Nullable<Text>, _>(author)
+    .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(offset)
+    .load(conn)
+    .await
+}

@@ -1,0 +1,205 @@
+//! Full-text search: ranking, syntax, filters, visibility and hostile queries.
+
+use crate::common::TestApp;
+use parley::accounts::types::Role;
+use parley::forums::writing::{self, Draft};
+use parley::ids::ForumId;
+
+async fn post_thread(
+    app: &TestApp,
+    forum: ForumId,
+    author: parley::ids::UserId,
+    title: &str,
+    body: &str,
+) -> (parley::ids::ThreadId, parley::ids::PostId) {
+    let mut conn = app.conn().await;
+    let token = format!("{title}-{body}");
+    let draft = Draft {
+        author,
+        body,
+        submission: &token,
+        subscribe: None,
+        moderator: false,
+        ip: None,
+        held: false,
+    };
+    writing::create_thread(&mut conn, forum, title, &draft)
+        .await
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn titles_rank_above_bodies_and_the_syntax_works() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app.account("karen", Role::Member).await;
+    let bob = app.account("bob", Role::Member).await;
+    post_thread(
+        &app,
+        forum,
+        bob,
+        "Lunch breaks",
+        "Our refund queue grows while people eat.",
+    )
+    .await;
+    post_thread(
+        &app,
+        forum,
+        karen,
+        "Refund delays",
+        "How do you explain slow payouts?",
+    )
+    .await;
+    post_thread(
+        &app,
+        forum,
+        karen,
+        "Angry callers",
+        "They shout about the refund policy and chargebacks.",
+    )
+    .await;
+
+    let browser = app.browser();
+    let page = browser.get("/search?q=refund").await;
+    let titles = page.texts("ol.results a.title");
+    assert_eq!(titles.len(), 3, "{titles:?}");
+    assert!(
+        titles[0].starts_with("Refund delays"),
+        "title match first: {titles:?}"
+    );
+    assert!(
+        page.body.contains("<mark>refund</mark>") || page.body.contains("<mark>Refund</mark>"),
+        "highlighted"
+    );
+
+    let phrase = browser
+        .get("/search?q=%22refund+policy%22")
+        .await
+        .texts("ol.results a.title");
+    assert_eq!(phrase.len(), 1);
+    assert!(phrase[0].starts_with("Angry callers"));
+    let without = browser
+        .get("/search?q=refund+-chargebacks")
+        .await
+        .texts("ol.results a.title");
+    assert_eq!(without.len(), 2);
+    let either = browser
+        .get("/search?q=payouts+or+lunch")
+        .await
+        .texts("ol.results a.title");
+    assert_eq!(either.len(), 2);
+    let by_bob = browser
+        .get("/search?q=refund&author=BOB")
+        .await
+        .texts("ol.results a.title");
+    assert_eq!(by_bob.len(), 1);
+    let elsewhere = browser.get("/search?q=refund&forum=no-such-forum").await;
+    assert!(elsewhere.text().contains("Nothing found"));
+}
+
+#[actix_web::test]
+async fn hidden_and_held_posts_never_appear() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    app.account("karen", Role::Member).await;
+    let karen_id = app.account("carol", Role::Member).await;
+    let (_, post) = post_thread(
+        &app,
+        forum,
+        karen_id,
+        "Secret plans",
+        "zebra crossing strategy",
+    )
+    .await;
+    assert_eq!(
+        app.browser()
+            .get("/search?q=zebra")
+            .await
+            .texts("ol.results li")
+            .len(),
+        1
+    );
+    let mut conn = app.conn().await;
+    writing::delete_by_author(&mut conn, post, karen_id)
+        .await
+        .unwrap();
+    assert!(
+        app.browser()
+            .get("/search?q=zebra")
+            .await
+            .text()
+            .contains("Nothing found")
+    );
+    let mut conn = app.conn().await;
+    let draft = Draft {
+        author: karen_id,
+        body: "giraffe pending",
+        submission: "held-1",
+        subscribe: None,
+        moderator: false,
+        ip: None,
+        held: true,
+    };
+    writing::create_thread(&mut conn, forum, "Held thread", &draft)
+        .await
+        .unwrap();
+    assert!(
+        app.browser()
+            .get("/search?q=giraffe")
+            .await
+            .text()
+            .contains("Nothing found")
+    );
+}
+
+#[actix_web::test]
+async fn hostile_queries_get_a_message_never_an_error() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app.account("karen", Role::Member).await;
+    post_thread(&app, forum, karen, "Anything", "some text").await;
+    let browser = app.browser();
+    let long = "word ".repeat(2000);
+    for q in [
+        "",
+        "   ",
+        "&|!:*",
+        "\"",
+        "\\",
+        "'; DROP TABLE posts; --",
+        "<script>alert(1)</script>",
+        "a & b | !c",
+        "((((",
+        "-",
+        "or",
+        long.as_str(),
+    ] {
+        let path = format!("/search?q={}", parley::text::percent_encode(q, b""));
+        let page = browser.get(&path).await;
+        assert_eq!(page.status, 200, "{q:?}");
+        assert!(!page.body.contains("<script>alert"), "{q:?}");
+    }
+    assert!(
+        browser
+            .get("/search?q=%26%7C%21")
+            .await
+            .text()
+            .contains("no searchable words")
+    );
+    assert!(
+        browser
+            .get(&format!("/search?q={}", "x".repeat(201)))
+            .await
+            .text()
+            .contains("at most 200 characters")
+    );
+    assert_eq!(browser.get("/search?q=text&page=abc").await.status, 200);
+    // The header's search box is on every page.
+    assert!(
+        browser
+            .get("/")
+            .await
+            .attr("form.header-search input[name=q]", "name")
+            .is_some()
+    );
+}
