@@ -26,6 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/t/{id}").route(web::get().to(reading::thread_short)))
         .service(web::resource("/t/{id}/unread").route(web::get().to(reading::first_unread)))
+        .service(web::resource("/t/{id}/solution").route(web::post().to(write::solution)))
         .service(
             web::resource("/t/{id}/reply")
                 .route(web::get().to(write::reply_form))

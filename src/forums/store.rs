@@ -96,7 +96,7 @@ pub async fn thread_header(
 ) -> QueryResult<Option<ThreadHeader>> {
     diesel::sql_query(
         "SELECT t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
-                t.lock_reason, t.pinned, t.hidden, t.approved, t.merged_into, f.id AS forum_id, f.slug AS forum_slug,
+                t.lock_reason, t.pinned, t.hidden, t.approved, t.merged_into, t.solution_post_id, f.id AS forum_id, f.slug AS forum_slug,
                 f.title AS forum_title, c.title AS category_title
            FROM threads t
            JOIN forums f ON f.id = t.forum_id
@@ -136,6 +136,71 @@ pub async fn posts_in_range(
     .bind::<Nullable<BigInt>, _>(reader.user)
     .load(conn)
     .await
+}
+
+/// One post as the thread page shows it (the solution shown under the question).
+pub async fn post_view(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    post: PostId,
+) -> QueryResult<Option<PostView>> {
+    let position: Option<i32> = posts::table
+        .filter(posts::id.eq(post))
+        .filter(posts::thread_id.eq(thread))
+        .select(posts::position)
+        .first(conn)
+        .await
+        .optional()?;
+    let Some(position) = position else {
+        return Ok(None);
+    };
+    let mut found = posts_in_range(conn, thread, position, position, Default::default()).await?;
+    Ok(found.pop().filter(|p| !p.hidden))
+}
+
+/// Marks (or with `None` unmarks) the answer of a thread; false when the post is not a
+/// visible reply of that thread.
+pub async fn set_solution(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+    post: Option<PostId>,
+) -> QueryResult<bool> {
+    if let Some(post) = post {
+        let valid: bool = diesel::select(diesel::dsl::exists(
+            posts::table
+                .filter(posts::id.eq(post))
+                .filter(posts::thread_id.eq(thread))
+                .filter(posts::position.gt(1))
+                .filter(posts::hidden.eq(false))
+                .filter(posts::approved.eq(true)),
+        ))
+        .get_result(conn)
+        .await?;
+        if !valid {
+            return Ok(false);
+        }
+    }
+    diesel::update(threads::table.find(thread))
+        .set(threads::solution_post_id.eq(post))
+        .execute(conn)
+        .await
+        .map(|n| n == 1)
+}
+
+/// The author of a post and their address, if confirmed and willing to get mail.
+pub async fn notifiable_author(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+) -> QueryResult<Option<(UserId, String, String)>> {
+    posts::table
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(posts::id.eq(post))
+        .filter(users::email_confirmed_at.is_not_null())
+        .filter(users::notify_mode.ne("off"))
+        .select((users::id, users::username, users::email))
+        .first(conn)
+        .await
+        .optional()
 }
 
 /// Visible posts that quote any of `ids`, in any thread.

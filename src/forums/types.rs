@@ -185,6 +185,9 @@ pub struct ThreadHeader {
     /// Set when merged into another thread: its address leads there.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub merged_into: Option<ThreadId>,
+    /// The reply marked as the answer to the question.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub solution_post_id: Option<PostId>,
     /// Forum id.
     #[diesel(sql_type = BigInt)]
     pub forum_id: ForumId,

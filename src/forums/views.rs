@@ -183,6 +183,8 @@ pub struct ThreadPage<'a> {
     pub watching: Option<bool>,
     /// For moderators: every forum, to move the thread to.
     pub forums: &'a [ForumSummary],
+    /// The accepted answer, shown under the question on page 1.
+    pub solution: Option<&'a PostView>,
 }
 
 /// A thread page.
@@ -213,6 +215,15 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
             (pagination::nav(&path, view.pages))
             @for post in view.posts {
                 (post_article(ctx, thread, post, quoted_in.get(&post.id).map(Vec::as_slice).unwrap_or(&[])))
+                @if post.position == 1 {
+                    @if let Some(answer) = view.solution {
+                        aside.card.solution aria-label="The answer" {
+                            p { span.badge.answered { "Answered" } " " strong { (answer.author) } " gave the answer:" }
+                            p { (crate::forums::markup::excerpt(&answer.body_html, 300)) }
+                            p { a href=(format!("/p/{}", answer.id)) { "Jump to the answer" } }
+                        }
+                    }
+                }
             }
             (pagination::nav(&path, view.pages))
             (reply_box(ctx, thread, view.draft))
@@ -237,6 +248,7 @@ fn post_article(
             }
             div.post-main {
                 header.post-head id=(format!("h{}", post.id)) {
+                    @if thread.solution_post_id == Some(post.id) { span.badge.answered { "Answer" } " " }
                     a.permalink href=(format!("/p/{}", post.id)) title="Permalink" { "#" (post.position) }
                     " · " (time::datetime(post.created_at, tz))
                     @if let Some(edited) = post.edited_at { " · " span.edited { "edited " (time::datetime(edited, tz)) } }
@@ -282,6 +294,19 @@ fn post_article(
                             form.inline method="post" action=(format!("/p/{}/delete", post.id)) {
                                 (csrf_input(ctx))
                                 button.link type="submit" { "Delete" }
+                            }
+                        }
+                        @if post.position > 1 && ctx.user().is_some_and(|u| u.id == thread.author_id || ctx.is_moderator()) {
+                            " · "
+                            form.inline method="post" action=(format!("/t/{}/solution", thread.id)) {
+                                (csrf_input(ctx))
+                                @if thread.solution_post_id == Some(post.id) {
+                                    input type="hidden" name="post" value="";
+                                    button.link type="submit" { "Unmark the answer" }
+                                } @else {
+                                    input type="hidden" name="post" value=(post.id);
+                                    button.link type="submit" { "Mark as the answer" }
+                                }
                             }
                         }
                         @if ctx.is_moderator() { (crate::moderation::views::post_tools(ctx, post)) }

@@ -92,7 +92,7 @@ pub fn slugify(title: &str) -> String {
     match slug.as_str() {
         "" => "thread".into(),
         // Names of the thread's own sub-pages: /t/{id}/reply must stay the reply form.
-        "reply" | "unread" | "watch" | "feed-atom" => format!("{slug}-thread"),
+        "reply" | "unread" | "watch" | "solution" | "feed-atom" => format!("{slug}-thread"),
         _ => slug,
     }
 }
@@ -360,6 +360,64 @@ pub async fn rerender_quoting(
         store::set_post_html(conn, id, &html).await?;
     }
     Ok(())
+}
+
+/// Marks `post` as the answer to `thread` (or clears it with `None`), and tells the
+/// answerer through the outbox, in the same transaction.
+pub async fn mark_solution(
+    conn: &mut AsyncPgConnection,
+    settings: &crate::config::Settings,
+    actor: &crate::accounts::types::SessionUser,
+    thread: &crate::forums::types::ThreadHeader,
+    post: Option<PostId>,
+) -> Result<(), AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        if !store::set_solution(conn, thread.id, post).await? {
+            return Err(AppError::Unprocessable(
+                "Only a visible reply of this thread can be its answer.".into(),
+            ));
+        }
+        let Some(post) = post else {
+            return Ok(());
+        };
+        let Some((author, username, email)) = store::notifiable_author(conn, post).await? else {
+            return Ok(());
+        };
+        if author == actor.id {
+            return Ok(());
+        }
+        let site = crate::notify::compose::Site {
+            name: settings.site_name.clone(),
+            base_url: settings.base_url(),
+        };
+        let view = store::post_view(conn, thread.id, post)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let excerpt = markup::excerpt(&view.body_html, 400);
+        let about = crate::notify::compose::PostMail {
+            post_id: post.0,
+            thread_id: thread.id.0,
+            thread_title: &thread.title,
+            forum_title: &thread.forum_title,
+            author: &username,
+            excerpt: &excerpt,
+        };
+        let key = notify_store::signing_key(conn).await?;
+        let token =
+            crate::notify::signing::token(&key, crate::notify::signing::Target::Member(author));
+        let unsubscribe = site.link(&format!("/unsubscribe/{token}"));
+        let mail = crate::notify::compose::solution(
+            &site,
+            &email,
+            &username,
+            &about,
+            &actor.username,
+            &unsubscribe,
+        );
+        notify_store::enqueue(conn, &mail).await?;
+        Ok(())
+    })
+    .await
 }
 
 #[cfg(test)]

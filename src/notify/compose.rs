@@ -186,6 +186,38 @@ pub fn about_post(
         .with_header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
 }
 
+/// "Your answer was marked as the solution".
+pub fn solution(
+    site: &Site,
+    to: &str,
+    username: &str,
+    post: &PostMail<'_>,
+    marked_by: &str,
+    unsubscribe: &str,
+) -> NewMail {
+    let permalink = site.link(&format!("/p/{}", post.post_id));
+    let subject = format!(
+        "[{}] Your answer in \"{}\" was marked as the solution",
+        site.name, post.thread_title
+    );
+    let text = format!(
+        "Hello {username},\n\n{marked_by} marked your reply in \"{}\" as the answer to the question. Thank you for helping!\n\n{}\n\n{permalink}\n\n-- \nStop mail from this forum: {unsubscribe}\n",
+        post.thread_title, post.excerpt
+    );
+    let body = html! {
+        p { "Hello " (username) "," }
+        p { (marked_by) " marked your reply in \u{201c}" (post.thread_title) "\u{201d} as the answer to the question. Thank you for helping!" }
+        blockquote style="margin: 0; padding: 0.5rem 1rem; border-left: 4px solid #9fb6d3; background: #f3f6fa;" { (post.excerpt) }
+        p { a href=(permalink) { "See the thread" } }
+    };
+    let footer = html! { p { a href=(unsubscribe) { "Stop mail from this forum" } } };
+    let thread_ref = format!("<thread-{}@{}>", post.thread_id, site.host());
+    new_mail("solution", to, subject, text, page(site, body, footer))
+        .with_header("References", &thread_ref)
+        .with_header("List-Unsubscribe", &format!("<{unsubscribe}>"))
+        .with_header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+}
+
 /// One line of a digest.
 #[derive(Debug, Clone)]
 pub struct DigestLine {

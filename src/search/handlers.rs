@@ -49,6 +49,7 @@ pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpRes
                 &query,
                 forum.as_deref(),
                 author.as_deref(),
+                crate::web::form::is_checked(&form.solved),
                 PER_PAGE + 1,
                 (page - 1) * PER_PAGE,
             )

@@ -61,12 +61,13 @@ pub async fn term_count(conn: &mut AsyncPgConnection, query: &str) -> QueryResul
 }
 
 /// Visible posts matching `query` (`websearch_to_tsquery` syntax: phrases, `-word`, `or`),
-/// best first, optionally within one forum and by one author.
+/// best first, optionally within one forum, by one author, or in answered threads only.
 pub async fn search(
     conn: &mut AsyncPgConnection,
     query: &str,
     forum: Option<&str>,
     author: Option<&str>,
+    solved_only: bool,
     limit: i64,
     offset: i64,
 ) -> QueryResult<Vec<Hit>> {
@@ -90,6 +91,7 @@ pub async fn search(
           WHERE NOT p.hidden AND p.approved AND NOT t.hidden AND t.approved
             AND ($2::text IS NULL OR f.slug = $2)
             AND ($3::text IS NULL OR lower(u.username) = lower($3))
+            AND (NOT $6 OR t.solution_post_id IS NOT NULL)
           ORDER BY rank DESC, p.id DESC
           LIMIT $4 OFFSET $5",
     )
@@ -98,6 +100,7 @@ pub async fn search(
     .bind::<Nullable<Text>, _>(author)
     .bind::<BigInt, _>(limit)
     .bind::<BigInt, _>(offset)
+    .bind::<diesel::sql_types::Bool, _>(solved_only)
     .load(conn)
     .await
 }

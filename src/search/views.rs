@@ -19,6 +19,8 @@ pub struct SearchForm {
     pub forum: String,
     /// An author's name, or empty.
     pub author: String,
+    /// Only threads with a marked answer.
+    pub solved: Option<String>,
     /// Page.
     pub page: Option<String>,
 }
@@ -43,10 +45,11 @@ pub fn search_page(
 ) -> Markup {
     let tz = ctx.time_zone();
     let path = format!(
-        "/search?q={}&forum={}&author={}",
+        "/search?q={}&forum={}&author={}&solved={}",
         crate::text::percent_encode(&form.q, b""),
         crate::text::percent_encode(&form.forum, b""),
-        crate::text::percent_encode(&form.author, b"")
+        crate::text::percent_encode(&form.author, b""),
+        form.solved.as_deref().unwrap_or("")
     );
     page(
         ctx,
@@ -70,6 +73,7 @@ pub fn search_page(
                     label for="s-author" { "Author" }
                     input #s-author type="text" name="author" value=(form.author) maxlength="32";
                 }
+                (crate::web::form::checkbox("solved", "Only threads with an accepted answer", crate::web::form::is_checked(&form.solved)))
                 button type="submit" { "Search" }
             }
             @if let Some(problem) = problem {

@@ -4,6 +4,7 @@
 mod common;
 
 mod accounts;
+mod answers;
 mod discussions;
 mod email;
 mod moderation;

@@ -95,6 +95,12 @@ pub async fn thread(
     } else {
         Vec::new()
     };
+    let solution = match data.thread.solution_post_id {
+        Some(post) if data.pages.current == 1 => {
+            store::post_view(&mut conn, data.thread.id, post).await?
+        }
+        _ => None,
+    };
     let page = ThreadPage {
         thread: &data.thread,
         posts: &data.posts,
@@ -103,6 +109,7 @@ pub async fn thread(
         draft: "",
         watching,
         forums: &forums,
+        solution: solution.as_ref(),
     };
     Ok(html(StatusCode::OK, views::thread(&ctx, &page)))
 }

@@ -525,3 +525,36 @@ pub async fn delete(
     };
     Ok(member.redirect_with_flash(&location, message))
 }
+
+/// The solution form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SolutionForm {
+    post: String,
+}
+
+/// `POST /t/{id}/solution`: the thread's author (or a moderator) marks the answer, or
+/// clears it with an empty `post`.
+pub async fn solution(
+    member: CurrentUser,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<SolutionForm>,
+) -> AppResult<HttpResponse> {
+    let thread = visible_thread(&member, ThreadId(*id)).await?;
+    let user = member.user();
+    if thread.author_id != user.id && user.role < Role::Moderator {
+        return Err(AppError::Forbidden(
+            "Only the person who asked, or a moderator, can mark the answer.".into(),
+        ));
+    }
+    let post = form.post.trim().parse::<i64>().ok().map(PostId);
+    let mut conn = member.state.conn().await?;
+    writing::mark_solution(&mut conn, &member.state.settings, user, &thread, post).await?;
+    member.state.mail_wake.notify_one();
+    let message = if post.is_some() {
+        "Marked as the answer. Thank you!"
+    } else {
+        "The answer mark was removed."
+    };
+    Ok(member.redirect_with_flash(&thread.path(), message))
+}
