@@ -14,6 +14,15 @@ pub fn percent_encode(text: &str, keep: &[u8]) -> String {
     out
 }
 
+/// A `LIKE`/`ILIKE` pattern matching any text that contains `needle` literally.
+pub fn contains_pattern(needle: &str) -> String {
+    let escaped = needle
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -23,5 +32,10 @@ mod tests {
             "/t/1%3Fpage%3D2%20%C3%BC"
         );
         assert_eq!(super::percent_encode("/tmp/x", b""), "%2Ftmp%2Fx");
+    }
+
+    #[test]
+    fn like_patterns_are_literal() {
+        assert_eq!(super::contains_pattern("a%b_c\\"), "%a\\%b\\_c\\\\%");
     }
 }

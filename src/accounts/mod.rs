@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/logout").route(web::post().to(login::logout)))
     .service(web::resource("/u/{username}").route(web::get().to(profile::show)))
+    .service(web::resource("/members").route(web::get().to(profile::list)))
     .service(web::resource("/settings").route(web::get().to(settings::show)))
     .service(web::resource("/settings/email").route(web::post().to(settings::change_email)))
     .service(web::resource("/settings/password").route(web::post().to(settings::change_password)))

@@ -481,3 +481,90 @@ pub async fn purge_expired(
     .await?;
     Ok((sessions, failures))
 }
+
+/// How the member list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberOrder {
+    /// By name.
+    Name,
+    /// By role.
+    Role,
+    /// By registration.
+    Joined,
+    /// By number of posts.
+    Posts,
+    /// By last activity.
+    Seen,
+}
+
+/// One page of the member list (never e-mail addresses) and the number of matches.
+pub async fn member_list(
+    conn: &mut AsyncPgConnection,
+    name: &str,
+    order: MemberOrder,
+    descending: bool,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<Profile>, i64)> {
+    let pattern = crate::text::contains_pattern(name);
+    let query = users::table
+        .filter(users::username.ilike(&pattern))
+        .filter(users::banned_at.is_null())
+        .into_boxed();
+    let query = match (order, descending) {
+        (MemberOrder::Name, false) => query.order(lower(users::username).asc()),
+        (MemberOrder::Name, true) => query.order(lower(users::username).desc()),
+        (MemberOrder::Role, false) => {
+            query.order((users::role.asc(), lower(users::username).asc()))
+        }
+        (MemberOrder::Role, true) => {
+            query.order((users::role.desc(), lower(users::username).asc()))
+        }
+        (MemberOrder::Joined, false) => query.order(users::created_at.asc()),
+        (MemberOrder::Joined, true) => query.order(users::created_at.desc()),
+        (MemberOrder::Posts, false) => query.order((users::post_count.asc(), users::id.asc())),
+        (MemberOrder::Posts, true) => query.order((users::post_count.desc(), users::id.asc())),
+        (MemberOrder::Seen, false) => query.order(users::last_seen_at.asc().nulls_first()),
+        (MemberOrder::Seen, true) => query.order(users::last_seen_at.desc().nulls_last()),
+    };
+    let rows = query
+        .select((
+            users::id,
+            users::username,
+            users::role,
+            users::post_count,
+            users::created_at,
+            users::last_seen_at,
+        ))
+        .limit(limit)
+        .offset(offset)
+        .load::<(
+            UserId,
+            String,
+            Role,
+            i32,
+            DateTime<Utc>,
+            Option<DateTime<Utc>>,
+        )>(conn)
+        .await?;
+    let total = users::table
+        .filter(users::username.ilike(&pattern))
+        .filter(users::banned_at.is_null())
+        .count()
+        .get_result(conn)
+        .await?;
+    let members = rows
+        .into_iter()
+        .map(
+            |(id, username, role, post_count, created_at, last_seen_at)| Profile {
+                id,
+                username,
+                role,
+                post_count,
+                created_at,
+                last_seen_at,
+            },
+        )
+        .collect();
+    Ok((members, total))
+}

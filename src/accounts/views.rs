@@ -300,3 +300,76 @@ pub fn reset(ctx: &Ctx, token: &str, errors: &FieldErrors) -> Markup {
         },
     )
 }
+
+/// The member list's query string, as typed.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct MemberQuery {
+    /// Name contains.
+    pub q: String,
+    /// Column: name, role, joined, posts, seen.
+    pub sort: String,
+    /// `asc` or `desc`.
+    pub dir: String,
+    /// Page.
+    pub page: Option<String>,
+}
+
+/// `/members`.
+pub fn members(
+    ctx: &Ctx,
+    query: &MemberQuery,
+    members: &[Profile],
+    pages: crate::web::pagination::Pages,
+) -> Markup {
+    let tz = ctx.time_zone();
+    let q = crate::text::percent_encode(&query.q, b"");
+    let header = |key: &str, label: &str| {
+        let descending = query.sort == key && query.dir != "desc";
+        let dir = if descending { "desc" } else { "asc" };
+        let current = (query.sort == key || (query.sort.is_empty() && key == "name")).then(|| {
+            if query.dir == "desc" {
+                "descending"
+            } else {
+                "ascending"
+            }
+        });
+        html! {
+            th scope="col" aria-sort=[current] {
+                a href=(format!("/members?q={q}&sort={key}&dir={dir}")) { (label) }
+            }
+        }
+    };
+    let path = format!("/members?q={q}&sort={}&dir={}", query.sort, query.dir);
+    page(
+        ctx,
+        "Members",
+        html! {
+            h1 { "Members" }
+            form.row.card method="get" action="/members" role="search" {
+                label for="m-q" { "Name contains" }
+                input #m-q type="search" name="q" value=(query.q) maxlength="32";
+                button.small type="submit" { "Find" }
+            }
+            table.listing.members {
+                thead { tr {
+                    (header("name", "Member")) (header("role", "Role")) (header("joined", "Joined"))
+                    (header("posts", "Posts")) (header("seen", "Last seen"))
+                } }
+                tbody {
+                    @for m in members {
+                        tr {
+                            td { a href=(format!("/u/{}", crate::web::redirect::url_encode(&m.username))) { (m.username) } }
+                            td data-label="Role" { (m.role.label()) }
+                            td data-label="Joined" { (time::date(m.created_at, tz)) }
+                            td.num data-label="Posts" { (m.post_count) }
+                            td data-label="Last seen" { @match m.last_seen_at { Some(at) => (time::relative(at, tz)), None => "never" } }
+                        }
+                    }
+                }
+            }
+            @if members.is_empty() { p { "No member matches." } }
+            (crate::web::pagination::nav(&path, pages))
+        },
+    )
+}

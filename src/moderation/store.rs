@@ -489,13 +489,7 @@ pub async fn find_members(
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<MemberRow>, i64)> {
-    let pattern = format!(
-        "%{}%",
-        query
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = crate::text::contains_pattern(query);
     let rows = diesel::sql_query(
         "SELECT id, username, email, role, post_count, created_at, suspended_until, banned_at
            FROM users WHERE username ILIKE $1 OR email ILIKE $1

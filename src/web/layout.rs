@@ -76,6 +76,7 @@ pub fn document(
                             ul {
                                 li { a href="/" { "Forum start" } }
                                 li { a href="/search" { "Search" } }
+                                li { a href="/members" { "Members" } }
                                 @if let Account::Member { role, .. } = &account {
                                     @if *role >= Role::Moderator { li { a href="/mod/queue" { "Moderation" } } }
                                     @if *role >= Role::Admin { li { a href="/admin/forums" { "Administration" } } }

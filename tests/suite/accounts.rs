@@ -589,3 +589,36 @@ async fn the_setup_link_creates_the_first_admin_once() {
         404
     );
 }
+
+#[actix_web::test]
+async fn the_member_list_sorts_searches_and_never_shows_addresses() {
+    let app = TestApp::spawn().await;
+    for name in ["karen", "bob"] {
+        app.account(name, parley::accounts::types::Role::Member)
+            .await;
+    }
+    app.account("mod", parley::accounts::types::Role::Moderator)
+        .await;
+    let browser = app.browser();
+    let page = browser.get("/members").await;
+    assert_eq!(
+        page.texts("table.members tbody td:first-child"),
+        vec!["bob", "karen", "mod"]
+    );
+    assert!(!page.body.contains("@example.com"));
+    let by_role = browser.get("/members?sort=role&dir=desc").await;
+    assert_eq!(
+        by_role.texts("table.members tbody td:first-child")[0],
+        "mod"
+    );
+    let found = browser.get("/members?q=AR").await;
+    assert_eq!(
+        found.texts("table.members tbody td:first-child"),
+        vec!["karen"]
+    );
+    let odd = browser
+        .get("/members?q=%25_%5C&sort=nonsense&dir=sideways&page=x")
+        .await;
+    assert_eq!(odd.status, 200);
+    assert!(odd.text().contains("No member matches."));
+}
