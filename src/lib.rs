@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod config;
 pub mod db;
+pub mod feeds;
 pub mod forums;
 pub mod ids;
 pub mod moderation;
@@ -51,6 +52,7 @@ pub fn build_app(
         // Before forums: `/t/{id}/watch` must not be taken for a thread slug.
         .configure(notify::routes)
         .configure(moderation::routes)
+        .configure(feeds::routes)
         .configure(forums::routes)
         .configure(accounts::routes)
         .configure(search::routes)

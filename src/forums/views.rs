@@ -12,7 +12,7 @@ use crate::forums::writing::{BODY_MAX, TITLE_MAX};
 use crate::ids::PostId;
 use crate::web::ctx::Ctx;
 use crate::web::form::{Field, FieldErrors, csrf_input, error_summary};
-use crate::web::layout::page;
+use crate::web::layout::{page, page_with_feed};
 use crate::web::pagination::{self, Pages};
 use crate::web::redirect::url_encode;
 use crate::web::time;
@@ -38,9 +38,10 @@ fn breadcrumbs(items: &[(&str, Option<String>)]) -> Markup {
 /// The forum start page: categories with their forums, counts and last posts.
 pub fn start(ctx: &Ctx, categories: &[Category], forums: &[ForumSummary]) -> Markup {
     let tz = ctx.time_zone();
-    page(
+    page_with_feed(
         ctx,
         "Forum start",
+        Some("/feeds/latest.atom"),
         html! {
             h1 { (ctx.site_name()) }
             p.lead { "A place for customer-service professionals to ask, answer and learn from each other." }
@@ -102,9 +103,10 @@ pub fn forum(
     let tz = ctx.time_zone();
     let logged_in = ctx.user().is_some();
     let path = format!("/f/{}", forum.slug);
-    page(
+    page_with_feed(
         ctx,
         &forum.title,
+        Some(&format!("/f/{}/feed.atom", forum.slug)),
         html! {
             (breadcrumbs(&[(&forum.category_title, None), (&forum.title, None)]))
             div.page-head {
@@ -195,9 +197,10 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
     for link in view.backlinks {
         quoted_in.entry(link.quoted_post_id).or_default().push(link);
     }
-    page(
+    page_with_feed(
         ctx,
         &thread.title,
+        Some(&format!("/t/{}/feed.atom", thread.id)),
         html! {
             (breadcrumbs(&[(&thread.category_title, None), (&thread.forum_title, Some(format!("/f/{}", thread.forum_slug)))]))
             div.page-head {

@@ -30,6 +30,11 @@ pub enum Account<'a> {
 
 /// A whole page for `ctx`.
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    page_with_feed(ctx, title, None, body)
+}
+
+/// A whole page that also announces its Atom feed to browsers and feed readers.
+pub fn page_with_feed(ctx: &Ctx, title: &str, feed: Option<&str>, body: Markup) -> Markup {
     let account = match ctx.user() {
         Some(user) => Account::Member {
             username: &user.username,
@@ -46,7 +51,14 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
         },
         None => Account::Visitor { next: &ctx.path },
     };
-    document(ctx.site_name(), title, account, ctx.flash.as_deref(), body)
+    document(
+        ctx.site_name(),
+        title,
+        account,
+        ctx.flash.as_deref(),
+        feed,
+        body,
+    )
 }
 
 /// A whole page from its parts (error pages use this without a full context).
@@ -55,6 +67,7 @@ pub fn document(
     title: &str,
     account: Account<'_>,
     flash: Option<&str>,
+    feed: Option<&str>,
     body: Markup,
 ) -> Markup {
     html! {
@@ -66,6 +79,9 @@ pub fn document(
                 title { (title) " · " (site) }
                 link rel="stylesheet" href=(assets::url("style"));
                 link rel="icon" href=(assets::url("icon")) type="image/svg+xml";
+                @if let Some(feed) = feed {
+                    link rel="alternate" type="application/atom+xml" href=(feed) title=(format!("{title} (Atom feed)"));
+                }
             }
             body {
                 a.skip-link href="#main" { "Skip to content" }

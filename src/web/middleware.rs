@@ -75,7 +75,7 @@ fn render_error_page<B: MessageBody + 'static>(
             p { a href="/" { "Back to the forum start" } }
         }
     };
-    let markup = layout::document(&site, detail.title, account, None, body);
+    let markup = layout::document(&site, detail.title, account, None, None, body);
     let mut new = HttpResponse::build(status);
     for (name, value) in res.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {

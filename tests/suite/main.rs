@@ -7,6 +7,7 @@ mod accounts;
 mod answers;
 mod discussions;
 mod email;
+mod feeds;
 mod moderation;
 mod pages;
 mod search;
