@@ -13,6 +13,7 @@ pub mod notify;
 pub mod search;
 pub mod server;
 pub mod state;
+pub mod stats;
 pub mod telemetry;
 pub mod text;
 pub mod web;
@@ -56,6 +57,7 @@ pub fn build_app(
         .configure(forums::routes)
         .configure(accounts::routes)
         .configure(search::routes)
+        .configure(stats::routes)
         .route("/healthz", aw::get().to(web::health::healthz))
         .route("/assets/{name}", aw::get().to(web::assets::serve))
         .default_service(aw::to(not_found))

@@ -8,6 +8,7 @@ use crate::accounts::setup::SetupGate;
 use crate::config::Settings;
 use crate::db::{DbConn, DbPool};
 use crate::forums::view_counter::ViewCounter;
+use crate::stats::StatsCache;
 use crate::web::error::AppResult;
 
 /// Shared application state, cheap to clone.
@@ -23,6 +24,8 @@ pub struct AppState {
     pub views: Arc<ViewCounter>,
     /// Wakes this node's mail worker when a request queued mail.
     pub mail_wake: Arc<Notify>,
+    /// The statistics page's figures, recomputed at most once a minute.
+    pub stats: Arc<StatsCache>,
 }
 
 impl AppState {
@@ -34,6 +37,7 @@ impl AppState {
             setup: Arc::new(SetupGate::closed()),
             views: Arc::new(ViewCounter::default()),
             mail_wake: Arc::new(Notify::new()),
+            stats: Arc::new(StatsCache::default()),
         }
     }
 

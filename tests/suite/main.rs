@@ -11,4 +11,5 @@ mod feeds;
 mod moderation;
 mod pages;
 mod search;
+mod stats;
 mod supervisor;

@@ -1,0 +1,97 @@
+//! `/stats`: how the community is doing. Figures are computed at most once a minute per
+//! node and served from memory in between, so the page never slows the forum down.
+
+pub mod store;
+pub mod views;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use crate::web::ctx::Ctx;
+use crate::web::error::AppResult;
+use crate::web::html;
+
+/// How old the figures may be.
+pub const MAX_AGE: Duration = Duration::from_secs(60);
+/// Days in the posts-per-day chart.
+pub const DAYS: i64 = 90;
+/// Lines in each top list.
+const TOP: i64 = 10;
+
+/// Every figure of the page.
+#[derive(Debug, Clone)]
+pub struct Stats {
+    /// Headline figures.
+    pub totals: store::Totals,
+    /// Most posts this month.
+    pub active_members: Vec<store::Ranked>,
+    /// Most posts this month.
+    pub active_threads: Vec<store::Ranked>,
+    /// Most views.
+    pub most_viewed: Vec<store::Ranked>,
+    /// Most posts.
+    pub busiest_forums: Vec<store::Ranked>,
+    /// Posts per day, oldest first.
+    pub per_day: Vec<store::Day>,
+}
+
+/// The last figures and when they were computed.
+#[derive(Debug, Default)]
+pub struct StatsCache {
+    slot: Mutex<Option<(Instant, Arc<Stats>)>>,
+}
+
+impl StatsCache {
+    fn fresh(&self) -> Option<Arc<Stats>> {
+        let slot = self.slot.lock().ok()?;
+        slot.as_ref()
+            .filter(|(at, _)| at.elapsed() < MAX_AGE)
+            .map(|(_, stats)| stats.clone())
+    }
+
+    fn store(&self, stats: Arc<Stats>) {
+        if let Ok(mut slot) = self.slot.lock() {
+            *slot = Some((Instant::now(), stats));
+        }
+    }
+
+    /// Forgets the figures (tests and administrators want them now).
+    pub fn clear(&self) {
+        if let Ok(mut slot) = self.slot.lock() {
+            *slot = None;
+        }
+    }
+}
+
+/// Registers `/stats`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/stats").route(web::get().to(show)));
+}
+
+async fn compute(ctx: &Ctx) -> AppResult<Stats> {
+    let mut conn = ctx.state.conn().await?;
+    Ok(Stats {
+        totals: store::totals(&mut conn).await?,
+        active_members: store::active_members(&mut conn, TOP).await?,
+        active_threads: store::active_threads(&mut conn, TOP).await?,
+        most_viewed: store::most_viewed(&mut conn, TOP).await?,
+        busiest_forums: store::busiest_forums(&mut conn, TOP).await?,
+        per_day: store::posts_per_day(&mut conn, DAYS).await?,
+    })
+}
+
+/// `GET /stats`.
+async fn show(ctx: Ctx) -> AppResult<HttpResponse> {
+    let stats = match ctx.state.stats.fresh() {
+        Some(stats) => stats,
+        None => {
+            let stats = Arc::new(compute(&ctx).await?);
+            ctx.state.stats.store(stats.clone());
+            stats
+        }
+    };
+    Ok(html(StatusCode::OK, views::stats_page(&ctx, &stats)))
+}

@@ -1,0 +1,136 @@
+//! The statistics queries (run at most once a minute; see the cache in `mod.rs`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::QueryResult;
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Date, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+/// The headline figures.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Totals {
+    /// Members (not banned).
+    #[diesel(sql_type = BigInt)]
+    pub members: i64,
+    /// Visible threads.
+    #[diesel(sql_type = BigInt)]
+    pub threads: i64,
+    /// Visible posts.
+    #[diesel(sql_type = BigInt)]
+    pub posts: i64,
+    /// Members seen in the last 15 minutes.
+    #[diesel(sql_type = BigInt)]
+    pub online: i64,
+    /// The newest member.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub newest: Option<String>,
+    /// When they joined.
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub newest_joined: Option<DateTime<Utc>>,
+}
+
+/// A name with a number (members, threads, forums).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Ranked {
+    /// Name or title.
+    #[diesel(sql_type = Text)]
+    pub label: String,
+    /// Where it lives.
+    #[diesel(sql_type = Text)]
+    pub path: String,
+    /// The figure.
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+}
+
+/// Posts written on one day.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Day {
+    /// The day (UTC).
+    #[diesel(sql_type = Date)]
+    pub day: NaiveDate,
+    /// Posts that day.
+    #[diesel(sql_type = BigInt)]
+    pub posts: i64,
+}
+
+/// Members, threads, posts, members online, newest member.
+pub async fn totals(conn: &mut AsyncPgConnection) -> QueryResult<Totals> {
+    diesel::sql_query(
+        "SELECT (SELECT count(*) FROM users WHERE banned_at IS NULL) AS members,
+                (SELECT COALESCE(sum(thread_count), 0)::bigint FROM forums) AS threads,
+                (SELECT COALESCE(sum(post_count), 0)::bigint FROM forums) AS posts,
+                (SELECT count(*) FROM users WHERE last_seen_at > now() - interval '15 minutes') AS online,
+                n.username AS newest, n.created_at AS newest_joined
+           FROM (SELECT 1) one
+           LEFT JOIN LATERAL (SELECT username, created_at FROM users WHERE banned_at IS NULL
+                               ORDER BY created_at DESC, id DESC LIMIT 1) n ON TRUE",
+    )
+    .get_result(conn)
+    .await
+}
+
+/// Members with the most visible posts since the start of this month.
+pub async fn active_members(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Ranked>> {
+    diesel::sql_query(
+        "SELECT u.username AS label, '/u/' || u.username AS path, count(*) AS count
+           FROM posts p JOIN users u ON u.id = p.author_id
+          WHERE p.created_at >= date_trunc('month', now()) AND NOT p.hidden AND p.approved
+          GROUP BY u.id ORDER BY count DESC, u.username LIMIT $1",
+    )
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await
+}
+
+/// Threads with the most posts since the start of this month.
+pub async fn active_threads(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Ranked>> {
+    diesel::sql_query(
+        "SELECT t.title AS label, '/t/' || t.id || '/' || t.slug AS path, count(*) AS count
+           FROM posts p JOIN threads t ON t.id = p.thread_id
+          WHERE p.created_at >= date_trunc('month', now()) AND NOT p.hidden AND p.approved
+            AND NOT t.hidden AND t.approved
+          GROUP BY t.id ORDER BY count DESC, t.id LIMIT $1",
+    )
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await
+}
+
+/// Threads with the most views.
+pub async fn most_viewed(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Ranked>> {
+    diesel::sql_query(
+        "SELECT title AS label, '/t/' || id || '/' || slug AS path, view_count AS count
+           FROM threads WHERE NOT hidden AND approved
+          ORDER BY view_count DESC, id LIMIT $1",
+    )
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await
+}
+
+/// Forums with the most posts.
+pub async fn busiest_forums(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Ranked>> {
+    diesel::sql_query(
+        "SELECT title AS label, '/f/' || slug AS path, post_count::bigint AS count
+           FROM forums ORDER BY post_count DESC, id LIMIT $1",
+    )
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await
+}
+
+/// Visible posts per day over the last `days` days (days without posts included).
+pub async fn posts_per_day(conn: &mut AsyncPgConnection, days: i64) -> QueryResult<Vec<Day>> {
+    diesel::sql_query(
+        "SELECT d.day::date AS day, count(p.id) AS posts
+           FROM generate_series((now() AT TIME ZONE 'UTC')::date - ($1 - 1) * interval '1 day',
+                                (now() AT TIME ZONE 'UTC')::date, interval '1 day') AS d(day)
+           LEFT JOIN posts p ON (p.created_at AT TIME ZONE 'UTC')::date = d.day::date
+                            AND NOT p.hidden AND p.approved
+          GROUP BY d.day ORDER BY d.day",
+    )
+    .bind::<BigInt, _>(days)
+    .load(conn)
+    .await
+}
