@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod config;
 pub mod db;
+pub mod faq;
 pub mod feeds;
 pub mod forums;
 pub mod ids;
@@ -58,6 +59,7 @@ pub fn build_app(
         .configure(accounts::routes)
         .configure(search::routes)
         .configure(stats::routes)
+        .configure(faq::routes)
         .route("/healthz", aw::get().to(web::health::healthz))
         .route("/assets/{name}", aw::get().to(web::assets::serve))
         .default_service(aw::to(not_found))

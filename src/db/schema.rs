@@ -36,6 +36,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
+    faq_articles (id) {
+        id -> Int8,
+        title -> Text,
+        slug -> Text,
+        category -> Text,
+        body_source -> Text,
+        body_html -> Text,
+        author_id -> Int8,
+        sticky -> Bool,
+        published -> Bool,
+        view_count -> Int8,
+        source_thread_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        tsv -> Nullable<Tsvector>,
+    }
+}
+
+diesel::table! {
+    faq_links (article_id, position) {
+        article_id -> Int8,
+        position -> Int4,
+        target_article -> Nullable<Int8>,
+        target_thread -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     forums (id) {
         id -> Int8,
         category_id -> Int8,
@@ -275,6 +306,9 @@ diesel::table! {
 diesel::joinable!(digest_items -> posts (post_id));
 diesel::joinable!(digest_items -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(faq_articles -> threads (source_thread_id));
+diesel::joinable!(faq_articles -> users (author_id));
+diesel::joinable!(faq_links -> threads (target_thread));
 diesel::joinable!(forums -> categories (category_id));
 diesel::joinable!(forums -> posts (last_post_id));
 diesel::joinable!(notification_events -> posts (post_id));
@@ -298,6 +332,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     categories,
     digest_items,
     email_tokens,
+    faq_articles,
+    faq_links,
     forums,
     login_failures,
     moderation_log,

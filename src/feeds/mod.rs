@@ -21,7 +21,8 @@ const ENTRIES: i64 = 30;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/feeds/latest.atom").route(web::get().to(latest)))
         .service(web::resource("/f/{slug}/feed.atom").route(web::get().to(forum)))
-        .service(web::resource("/t/{id}/feed.atom").route(web::get().to(thread)));
+        .service(web::resource("/t/{id}/feed.atom").route(web::get().to(thread)))
+        .service(web::resource("/faq/feed.atom").route(web::get().to(faq)));
 }
 
 /// `GET /feeds/latest.atom`.
@@ -29,7 +30,15 @@ async fn latest(req: HttpRequest, ctx: Ctx) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
     let posts = store::latest_threads(&mut conn, None, ENTRIES).await?;
     let title = format!("{}: latest threads", ctx.site_name());
-    respond(&req, &ctx, "/feeds/latest.atom", "/", &title, &posts, false)
+    respond(
+        &req,
+        &ctx,
+        "/feeds/latest.atom",
+        "/",
+        &title,
+        &posts,
+        Kind::Threads,
+    )
 }
 
 /// `GET /f/{slug}/feed.atom`.
@@ -48,7 +57,7 @@ async fn forum(req: HttpRequest, ctx: Ctx, slug: web::Path<String>) -> AppResult
         &page,
         &title,
         &posts,
-        false,
+        Kind::Threads,
     )
 }
 
@@ -66,7 +75,35 @@ async fn thread(req: HttpRequest, ctx: Ctx, id: web::Path<i64>) -> AppResult<Htt
         &page,
         &title,
         &posts,
-        true,
+        Kind::Replies,
+    )
+}
+
+/// `GET /faq/feed.atom`: the latest published FAQ articles.
+async fn faq(req: HttpRequest, ctx: Ctx) -> AppResult<HttpResponse> {
+    let mut conn = ctx.state.conn().await?;
+    let posts: Vec<FeedPost> = crate::faq::store::latest_full(&mut conn, ENTRIES)
+        .await?
+        .into_iter()
+        .map(|article| FeedPost {
+            id: crate::ids::PostId(article.id),
+            position: 0,
+            title: format!("Solution #{}: {}", article.id, article.title),
+            author: article.author,
+            body_html: article.body_html,
+            created_at: article.updated_at,
+            updated_at: article.updated_at,
+        })
+        .collect();
+    let title = format!("{}: FAQ", ctx.site_name());
+    respond(
+        &req,
+        &ctx,
+        "/faq/feed.atom",
+        "/faq",
+        &title,
+        &posts,
+        Kind::Articles,
     )
 }
 
@@ -78,6 +115,17 @@ fn host(base: &str) -> &str {
         .unwrap_or("localhost")
 }
 
+/// What a feed's entries are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Opening posts of threads.
+    Threads,
+    /// Posts of one thread.
+    Replies,
+    /// FAQ articles.
+    Articles,
+}
+
 /// Builds the feed, or 304 when the client has this very version.
 fn respond(
     req: &HttpRequest,
@@ -86,7 +134,7 @@ fn respond(
     page_path: &str,
     title: &str,
     posts: &[FeedPost],
-    replies: bool,
+    kind: Kind,
 ) -> AppResult<HttpResponse> {
     let base = ctx.state.settings.base_url();
     let updated: DateTime<Utc> = posts
@@ -113,11 +161,16 @@ fn respond(
             .map(|post| {
                 let mut entry = Entry::default();
                 // Stable for ever: a post's id never changes, whatever happens to its thread.
-                entry.set_id(format!("tag:{host},2026:post-{}", post.id));
-                let entry_title = if replies {
-                    format!("#{} by {} in {}", post.position, post.author, post.title)
-                } else {
-                    post.title.clone()
+                let (prefix, path) = match kind {
+                    Kind::Articles => ("faq", format!("/faq/{}", post.id)),
+                    _ => ("post", format!("/p/{}", post.id)),
+                };
+                entry.set_id(format!("tag:{host},2026:{prefix}-{}", post.id));
+                let entry_title = match kind {
+                    Kind::Replies => {
+                        format!("#{} by {} in {}", post.position, post.author, post.title)
+                    }
+                    _ => post.title.clone(),
                 };
                 entry.set_title(Text::plain(entry_title));
                 entry.set_updated(post.updated_at.fixed_offset());
@@ -127,7 +180,7 @@ fn respond(
                     ..Person::default()
                 }]);
                 entry.set_links(vec![link(
-                    &format!("{base}/p/{}", post.id),
+                    &format!("{base}{path}"),
                     "alternate",
                     "text/html",
                 )]);

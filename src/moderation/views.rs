@@ -64,6 +64,12 @@ pub fn thread_panel(ctx: &Ctx, thread: &ThreadHeader, forums: &[ForumSummary]) -
                 input #mod-into type="number" name="into" min="1" placeholder="Thread number" required;
             }))
             p { a href=(format!("/mod/t/{}/split", thread.id)) { "Split posts into a new thread…" } }
+            @if thread.solution_post_id.is_some() {
+                form.row method="post" action=(format!("/mod/t/{}/promote", thread.id)) {
+                    (csrf_input(ctx))
+                    button.small.secondary type="submit" { "Promote to an FAQ article" }
+                }
+            }
             @if thread.hidden {
                 (form("restore", "Restore thread", html! {}))
             } @else {

@@ -18,6 +18,9 @@ pub struct Totals {
     /// Visible posts.
     #[diesel(sql_type = BigInt)]
     pub posts: i64,
+    /// Published FAQ articles.
+    #[diesel(sql_type = BigInt)]
+    pub articles: i64,
     /// Members seen in the last 15 minutes.
     #[diesel(sql_type = BigInt)]
     pub online: i64,
@@ -60,6 +63,7 @@ pub async fn totals(conn: &mut AsyncPgConnection) -> QueryResult<Totals> {
         "SELECT (SELECT count(*) FROM users WHERE banned_at IS NULL) AS members,
                 (SELECT COALESCE(sum(thread_count), 0)::bigint FROM forums) AS threads,
                 (SELECT COALESCE(sum(post_count), 0)::bigint FROM forums) AS posts,
+                (SELECT count(*) FROM faq_articles WHERE published) AS articles,
                 (SELECT count(*) FROM users WHERE last_seen_at > now() - interval '15 minutes') AS online,
                 n.username AS newest, n.created_at AS newest_joined
            FROM (SELECT 1) one

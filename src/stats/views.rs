@@ -56,6 +56,7 @@ pub fn stats_page(ctx: &Ctx, stats: &Stats) -> Markup {
                 dt { "Members" } dd { (t.members) }
                 dt { "Threads" } dd { (t.threads) }
                 dt { "Posts" } dd { (t.posts) }
+                dt { "FAQ articles" } dd { (t.articles) }
                 dt { "Online now" } dd { (t.online) " (seen in the last 15 minutes)" }
                 dt { "Newest member" } dd {
                     @match (&t.newest, t.newest_joined) {

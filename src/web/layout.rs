@@ -94,6 +94,7 @@ pub fn document(
                                 li { a href="/search" { "Search" } }
                                 li { a href="/members" { "Members" } }
                                 li { a href="/stats" { "Statistics" } }
+                                li { a href="/faq" { "FAQ" } }
                                 @if let Account::Member { role, .. } = &account {
                                     @if *role >= Role::Moderator { li { a href="/mod/queue" { "Moderation" } } }
                                     @if *role >= Role::Admin { li { a href="/admin/forums" { "Administration" } } }

@@ -7,6 +7,7 @@ mod accounts;
 mod answers;
 mod discussions;
 mod email;
+mod faq;
 mod feeds;
 mod moderation;
 mod pages;

@@ -53,8 +53,9 @@ async fn statistics_match_a_known_data_set() {
     assert_eq!(facts[0], "3", "members");
     assert_eq!(facts[1], "2", "threads");
     assert_eq!(facts[2], "4", "posts");
-    assert!(facts[3].starts_with('1'), "online: {}", facts[3]);
-    assert!(facts[4].starts_with("zoe"), "newest: {}", facts[4]);
+    assert_eq!(facts[3], "0", "FAQ articles");
+    assert!(facts[4].starts_with('1'), "online: {}", facts[4]);
+    assert!(facts[5].starts_with("zoe"), "newest: {}", facts[5]);
     let lists = page.texts("div.stats-grid section");
     assert!(
         lists[0].contains("karen (2 posts)") && lists[0].contains("bob (2 posts)"),

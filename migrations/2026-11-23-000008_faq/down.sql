@@ -1,0 +1,2 @@
+DROP TABLE faq_links;
+DROP TABLE faq_articles;
