@@ -42,14 +42,20 @@ pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpRes
                 Some("There are no searchable words in this query. Try a word or two.".to_string());
         } else {
             let blank = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
-            let forum = blank(&form.forum);
-            let author = blank(&form.author);
+            // An unreadable date is ignored rather than refused: the browser's date field sends ISO days.
+            let day = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+            let filters = store::Filters {
+                forum: blank(&form.forum),
+                author: blank(&form.author),
+                solved_only: crate::web::form::is_checked(&form.solved),
+                from: day(&form.from),
+                to: day(&form.to),
+                by_thread: form.group == "thread",
+            };
             let mut found = store::search(
                 &mut conn,
                 &query,
-                forum.as_deref(),
-                author.as_deref(),
-                crate::web::form::is_checked(&form.solved),
+                &filters,
                 PER_PAGE + 1,
                 (page - 1) * PER_PAGE,
             )

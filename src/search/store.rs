@@ -1,7 +1,7 @@
 //! The search query: PostgreSQL full text over thread titles (weight A) and post bodies
 //! (weight B), ranked, with highlighted snippets.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::QueryResult;
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Float, Integer, Nullable, Text, Timestamptz};
@@ -60,14 +60,29 @@ pub async fn term_count(conn: &mut AsyncPgConnection, query: &str) -> QueryResul
         .map(|c| c.n)
 }
 
+/// What narrows a search down.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// One forum's slug.
+    pub forum: Option<String>,
+    /// An author's name; similar names match too (trigrams).
+    pub author: Option<String>,
+    /// Only threads with an accepted answer.
+    pub solved_only: bool,
+    /// Posts written on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Posts written on or before this day.
+    pub to: Option<NaiveDate>,
+    /// One result per thread (its best post) instead of every matching post.
+    pub by_thread: bool,
+}
+
 /// Visible posts matching `query` (`websearch_to_tsquery` syntax: phrases, `-word`, `or`),
-/// best first, optionally within one forum, by one author, or in answered threads only.
+/// best first, narrowed by `filters`.
 pub async fn search(
     conn: &mut AsyncPgConnection,
     query: &str,
-    forum: Option<&str>,
-    author: Option<&str>,
-    solved_only: bool,
+    filters: &Filters,
     limit: i64,
     offset: i64,
 ) -> QueryResult<Vec<Hit>> {
@@ -78,7 +93,9 @@ pub async fn search(
                   UNION
                   SELECT p.id FROM threads t JOIN posts p ON p.thread_id = t.id AND p.position = 1, q
                    WHERE t.title_tsv @@ q.q)
-         SELECT p.id AS post_id, p.position, t.id AS thread_id, t.title, f.title AS forum,
+         SELECT * FROM (
+         SELECT DISTINCT ON (CASE WHEN $9 THEN t.id ELSE p.id END)
+                p.id AS post_id, p.position, t.id AS thread_id, t.title, f.title AS forum,
                 u.username AS author, p.created_at,
                 ts_rank(CASE WHEN p.position = 1 THEN t.title_tsv || p.body_tsv ELSE p.body_tsv END, q.q) AS rank,
                 ts_headline('english', p.body_source, q.q,
@@ -90,17 +107,25 @@ pub async fn search(
            JOIN users u ON u.id = p.author_id, q
           WHERE NOT p.hidden AND p.approved AND NOT t.hidden AND t.approved
             AND ($2::text IS NULL OR f.slug = $2)
-            AND ($3::text IS NULL OR lower(u.username) = lower($3))
+            AND ($3::text IS NULL OR lower(u.username) = lower($3)
+                 OR lower(u.username) % lower($3))
             AND (NOT $6 OR t.solution_post_id IS NOT NULL)
-          ORDER BY rank DESC, p.id DESC
+            AND ($7::date IS NULL OR p.created_at >= $7::date)
+            AND ($8::date IS NULL OR p.created_at < $8::date + 1)
+          ORDER BY CASE WHEN $9 THEN t.id ELSE p.id END, rank DESC
+         ) best
+          ORDER BY rank DESC, post_id DESC
           LIMIT $4 OFFSET $5",
     )
     .bind::<Text, _>(query)
-    .bind::<Nullable<Text>, _>(forum)
-    .bind::<Nullable<Text>, _>(author)
+    .bind::<Nullable<Text>, _>(filters.forum.as_deref())
+    .bind::<Nullable<Text>, _>(filters.author.as_deref())
     .bind::<BigInt, _>(limit)
     .bind::<BigInt, _>(offset)
-    .bind::<diesel::sql_types::Bool, _>(solved_only)
+    .bind::<diesel::sql_types::Bool, _>(filters.solved_only)
+    .bind::<Nullable<diesel::sql_types::Date>, _>(filters.from)
+    .bind::<Nullable<diesel::sql_types::Date>, _>(filters.to)
+    .bind::<diesel::sql_types::Bool, _>(filters.by_thread)
     .load(conn)
     .await
 }

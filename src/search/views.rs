@@ -21,6 +21,13 @@ pub struct SearchForm {
     pub author: String,
     /// Only threads with a marked answer.
     pub solved: Option<String>,
+    /// From this day (YYYY-MM-DD).
+    pub from: String,
+    /// Up to this day (YYYY-MM-DD).
+    pub to: String,
+    /// `thread` for one result per thread.
+    pub group: String,
+
     /// Page.
     pub page: Option<String>,
 }
@@ -45,11 +52,14 @@ pub fn search_page(
 ) -> Markup {
     let tz = ctx.time_zone();
     let path = format!(
-        "/search?q={}&forum={}&author={}&solved={}",
+        "/search?q={}&forum={}&author={}&solved={}&from={}&to={}&group={}",
         crate::text::percent_encode(&form.q, b""),
         crate::text::percent_encode(&form.forum, b""),
         crate::text::percent_encode(&form.author, b""),
-        form.solved.as_deref().unwrap_or("")
+        crate::text::percent_encode(form.solved.as_deref().unwrap_or(""), b""),
+        crate::text::percent_encode(&form.from, b""),
+        crate::text::percent_encode(&form.to, b""),
+        crate::text::percent_encode(&form.group, b"")
     );
     page(
         ctx,
@@ -72,6 +82,21 @@ pub fn search_page(
                 div.field {
                     label for="s-author" { "Author" }
                     input #s-author type="text" name="author" value=(form.author) maxlength="32";
+                }
+                div.field {
+                    label for="s-from" { "Written from" }
+                    input #s-from type="date" name="from" value=(form.from);
+                }
+                div.field {
+                    label for="s-to" { "Written until" }
+                    input #s-to type="date" name="to" value=(form.to);
+                }
+                div.field {
+                    label for="s-group" { "Show" }
+                    select #s-group name="group" {
+                        option value="" { "every matching post" }
+                        option value="thread" selected[form.group == "thread"] { "one result per thread" }
+                    }
                 }
                 (crate::web::form::checkbox("solved", "Only threads with an accepted answer", crate::web::form::is_checked(&form.solved)))
                 button type="submit" { "Search" }

@@ -203,3 +203,83 @@ async fn hostile_queries_get_a_message_never_an_error() {
             .is_some()
     );
 }
+
+#[actix_web::test]
+async fn similar_author_names_dates_and_one_result_per_thread() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app.account("karen", Role::Member).await;
+    let (thread, _) =
+        post_thread(&app, forum, karen, "Escalation paths", "escalation matters").await;
+    let mut conn = app.conn().await;
+    for (i, body) in ["escalation again", "more escalation"].iter().enumerate() {
+        let token = format!("r{i}");
+        let draft = Draft {
+            author: karen,
+            body,
+            submission: &token,
+            subscribe: None,
+            moderator: false,
+            ip: None,
+            held: false,
+        };
+        writing::reply(&mut conn, thread, &draft).await.unwrap();
+    }
+    let browser = app.browser();
+    assert_eq!(
+        browser
+            .get("/search?q=escalation")
+            .await
+            .texts("ol.results li")
+            .len(),
+        3
+    );
+    assert_eq!(
+        browser
+            .get("/search?q=escalation&group=thread")
+            .await
+            .texts("ol.results li")
+            .len(),
+        1
+    );
+    assert_eq!(
+        browser
+            .get("/search?q=escalation&author=karin")
+            .await
+            .texts("ol.results li")
+            .len(),
+        3,
+        "similar names match"
+    );
+    assert!(
+        browser
+            .get("/search?q=escalation&author=zzzzzz")
+            .await
+            .text()
+            .contains("Nothing found")
+    );
+    let today = chrono::Utc::now().date_naive();
+    let tomorrow = today + chrono::Duration::days(1);
+    assert_eq!(
+        browser
+            .get(&format!("/search?q=escalation&from={today}&to={today}"))
+            .await
+            .texts("ol.results li")
+            .len(),
+        3
+    );
+    assert!(
+        browser
+            .get(&format!("/search?q=escalation&from={tomorrow}"))
+            .await
+            .text()
+            .contains("Nothing found")
+    );
+    assert_eq!(
+        browser
+            .get("/search?q=escalation&from=not-a-date")
+            .await
+            .status,
+        200
+    );
+}
