@@ -7,6 +7,7 @@ use tokio::sync::Notify;
 use crate::accounts::setup::SetupGate;
 use crate::config::Settings;
 use crate::db::{DbConn, DbPool};
+use crate::faq::FaqCache;
 use crate::forums::view_counter::ViewCounter;
 use crate::stats::StatsCache;
 use crate::web::error::AppResult;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub mail_wake: Arc<Notify>,
     /// The statistics page's figures, recomputed at most once a minute.
     pub stats: Arc<StatsCache>,
+    /// The FAQ page's lists, recomputed at most once a minute.
+    pub faq: Arc<FaqCache>,
 }
 
 impl AppState {
@@ -38,6 +41,7 @@ impl AppState {
             views: Arc::new(ViewCounter::default()),
             mail_wake: Arc::new(Notify::new()),
             stats: Arc::new(StatsCache::default()),
+            faq: Arc::new(FaqCache::default()),
         }
     }
 

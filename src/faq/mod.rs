@@ -3,6 +3,9 @@
 pub mod store;
 pub mod views;
 
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -42,21 +45,77 @@ struct FaqQuery {
     q: String,
 }
 
-/// `GET /faq`.
-async fn index(ctx: Ctx, query: web::Query<FaqQuery>) -> AppResult<HttpResponse> {
+/// The three lists of `/faq`, kept for up to a minute (view counts may lag that much);
+/// saving an article clears them at once on this node.
+#[derive(Debug, Default)]
+pub struct FaqCache {
+    slot: Mutex<Option<(Instant, Arc<Lists>)>>,
+}
+
+/// Sticky, most popular and latest articles.
+#[derive(Debug)]
+pub struct Lists {
+    sticky: Vec<store::ArticleSummary>,
+    popular: Vec<store::ArticleSummary>,
+    latest: Vec<store::ArticleSummary>,
+}
+
+impl FaqCache {
+    fn fresh(&self) -> Option<Arc<Lists>> {
+        let slot = self.slot.lock().ok()?;
+        slot.as_ref()
+            .filter(|(at, _)| at.elapsed() < crate::stats::MAX_AGE)
+            .map(|(_, lists)| lists.clone())
+    }
+
+    fn store(&self, lists: Arc<Lists>) {
+        if let Ok(mut slot) = self.slot.lock() {
+            *slot = Some((Instant::now(), lists));
+        }
+    }
+
+    /// Forgets the lists (after an article changed).
+    pub fn clear(&self) {
+        if let Ok(mut slot) = self.slot.lock() {
+            *slot = None;
+        }
+    }
+}
+
+async fn lists(ctx: &Ctx) -> AppResult<Arc<Lists>> {
+    if let Some(lists) = ctx.state.faq.fresh() {
+        return Ok(lists);
+    }
     let mut conn = ctx.state.conn().await?;
+    let lists = Arc::new(Lists {
+        sticky: store::sticky(&mut conn).await?,
+        popular: store::popular(&mut conn, LISTED).await?,
+        latest: store::latest(&mut conn, LISTED).await?,
+    });
+    ctx.state.faq.store(lists.clone());
+    Ok(lists)
+}
+
+/// `GET /faq`: the lists come from memory; only a search asks the database.
+async fn index(ctx: Ctx, query: web::Query<FaqQuery>) -> AppResult<HttpResponse> {
     let q = markup::clean_text(query.q.trim());
     let found = if q.is_empty() || q.chars().count() > 200 {
         None
     } else {
+        let mut conn = ctx.state.conn().await?;
         Some(store::search(&mut conn, &q, 20).await?)
     };
-    let sticky = store::sticky(&mut conn).await?;
-    let popular = store::popular(&mut conn, LISTED).await?;
-    let latest = store::latest(&mut conn, LISTED).await?;
+    let lists = lists(&ctx).await?;
     Ok(html(
         StatusCode::OK,
-        views::index(&ctx, &q, found.as_deref(), &sticky, &popular, &latest),
+        views::index(
+            &ctx,
+            &q,
+            found.as_deref(),
+            &lists.sticky,
+            &lists.popular,
+            &lists.latest,
+        ),
     ))
 }
 
@@ -157,6 +216,7 @@ async fn write_article(
         None => store::insert(&mut conn, &input, moderator.user().id, source).await?,
     };
     store::set_see_also(&mut conn, id, &articles, &threads).await?;
+    moderator.state.faq.clear();
     Ok(Ok(id))
 }
 
