@@ -3,6 +3,7 @@
 //! [`build_app`] is the one place routes and middleware are assembled.
 
 pub mod accounts;
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod faq;

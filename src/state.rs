@@ -40,8 +40,8 @@ impl AppState {
             setup: Arc::new(SetupGate::closed()),
             views: Arc::new(ViewCounter::default()),
             mail_wake: Arc::new(Notify::new()),
-            stats: Arc::new(StatsCache::default()),
-            faq: Arc::new(FaqCache::default()),
+            stats: Arc::new(StatsCache::new(crate::stats::MAX_AGE)),
+            faq: Arc::new(FaqCache::new(crate::stats::MAX_AGE)),
         }
     }
 

@@ -3,8 +3,7 @@
 pub mod store;
 pub mod views;
 
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Arc;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -47,10 +46,7 @@ struct FaqQuery {
 
 /// The three lists of `/faq`, kept for up to a minute (view counts may lag that much);
 /// saving an article clears them at once on this node.
-#[derive(Debug, Default)]
-pub struct FaqCache {
-    slot: Mutex<Option<(Instant, Arc<Lists>)>>,
-}
+pub type FaqCache = crate::cache::Timed<Lists>;
 
 /// Sticky, most popular and latest articles.
 #[derive(Debug)]
@@ -58,28 +54,6 @@ pub struct Lists {
     sticky: Vec<store::ArticleSummary>,
     popular: Vec<store::ArticleSummary>,
     latest: Vec<store::ArticleSummary>,
-}
-
-impl FaqCache {
-    fn fresh(&self) -> Option<Arc<Lists>> {
-        let slot = self.slot.lock().ok()?;
-        slot.as_ref()
-            .filter(|(at, _)| at.elapsed() < crate::stats::MAX_AGE)
-            .map(|(_, lists)| lists.clone())
-    }
-
-    fn store(&self, lists: Arc<Lists>) {
-        if let Ok(mut slot) = self.slot.lock() {
-            *slot = Some((Instant::now(), lists));
-        }
-    }
-
-    /// Forgets the lists (after an article changed).
-    pub fn clear(&self) {
-        if let Ok(mut slot) = self.slot.lock() {
-            *slot = None;
-        }
-    }
 }
 
 async fn lists(ctx: &Ctx) -> AppResult<Arc<Lists>> {

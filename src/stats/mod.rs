@@ -4,8 +4,8 @@
 pub mod store;
 pub mod views;
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -38,33 +38,8 @@ pub struct Stats {
     pub per_day: Vec<store::Day>,
 }
 
-/// The last figures and when they were computed.
-#[derive(Debug, Default)]
-pub struct StatsCache {
-    slot: Mutex<Option<(Instant, Arc<Stats>)>>,
-}
-
-impl StatsCache {
-    fn fresh(&self) -> Option<Arc<Stats>> {
-        let slot = self.slot.lock().ok()?;
-        slot.as_ref()
-            .filter(|(at, _)| at.elapsed() < MAX_AGE)
-            .map(|(_, stats)| stats.clone())
-    }
-
-    fn store(&self, stats: Arc<Stats>) {
-        if let Ok(mut slot) = self.slot.lock() {
-            *slot = Some((Instant::now(), stats));
-        }
-    }
-
-    /// Forgets the figures (tests and administrators want them now).
-    pub fn clear(&self) {
-        if let Ok(mut slot) = self.slot.lock() {
-            *slot = None;
-        }
-    }
-}
+/// The last figures, kept for [`MAX_AGE`].
+pub type StatsCache = crate::cache::Timed<Stats>;
 
 /// Registers `/stats`.
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -305,6 +305,17 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// A browser logged in as the existing account `name` (password [`PASSWORD`]).
+    pub async fn logged_in(&self, name: &str) -> Browser {
+        let browser = self.browser();
+        assert_eq!(
+            browser.log_in(name, PASSWORD).await.status,
+            303,
+            "{name} logs in"
+        );
+        browser
+    }
+
     /// Creates `name` as an administrator and returns their logged-in browser.
     pub async fn admin(&self, name: &str) -> Browser {
         self.account(name, parley::accounts::types::Role::Admin)

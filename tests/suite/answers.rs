@@ -1,16 +1,10 @@
 //! Solved questions: marking the answer, who may, what readers see and who is told.
 
-use crate::common::{Browser, PASSWORD, TestApp};
+use crate::common::TestApp;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use parley::accounts::types::Role;
 use parley::db::schema::{outbox, posts, threads};
-
-async fn log_in(app: &TestApp, name: &str) -> Browser {
-    let browser = app.browser();
-    assert_eq!(browser.log_in(name, PASSWORD).await.status, 303);
-    browser
-}
 
 #[actix_web::test]
 async fn the_asker_marks_the_answer_and_the_answerer_is_told() {
@@ -19,7 +13,7 @@ async fn the_asker_marks_the_answer_and_the_answerer_is_told() {
     app.account("karen", Role::Member).await;
     app.account("bob", Role::Member).await;
     app.account("carol", Role::Member).await;
-    let karen = log_in(&app, "karen").await;
+    let karen = app.logged_in("karen").await;
     karen
         .fill(
             "/f/angry-customers/new",
@@ -37,7 +31,7 @@ async fn the_asker_marks_the_answer_and_the_answerer_is_told() {
         .first(&mut conn)
         .await
         .unwrap();
-    let bob = log_in(&app, "bob").await;
+    let bob = app.logged_in("bob").await;
     bob.fill(
         &format!("/t/{thread}/reply"),
         &format!("/t/{thread}/reply"),
@@ -55,7 +49,7 @@ async fn the_asker_marks_the_answer_and_the_answerer_is_told() {
         .unwrap();
 
     // Only the asker (or a moderator) may mark it.
-    let carol = log_in(&app, "carol").await;
+    let carol = app.logged_in("carol").await;
     carol.get("/").await;
     assert_eq!(
         carol

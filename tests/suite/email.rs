@@ -53,12 +53,6 @@ async fn reply(browser: &Browser, thread: i64, body: &str) -> Page {
     page
 }
 
-async fn log_in(app: &TestApp, name: &str) -> Browser {
-    let browser = app.browser();
-    assert_eq!(browser.log_in(name, PASSWORD).await.status, 303);
-    browser
-}
-
 #[actix_web::test]
 async fn registration_is_confirmed_through_the_link_in_the_mail() {
     let smtp = SmtpSink::start();
@@ -188,7 +182,7 @@ async fn password_reset_answers_alike_and_revokes_every_session() {
     let app = TestApp::spawn().await;
     let mailer = app.mailer_for(&smtp);
     confirmed_member(&app, "karen").await;
-    let laptop = log_in(&app, "karen").await;
+    let laptop = app.logged_in("karen").await;
 
     let visitor = app.browser();
     let known = visitor
@@ -268,7 +262,7 @@ async fn watchers_get_one_mail_each_the_author_none_and_no_floods() {
     let mailer = app.mailer_for(&smtp);
     app.forum("angry-customers").await;
     confirmed_member(&app, "karen").await;
-    let karen = log_in(&app, "karen").await;
+    let karen = app.logged_in("karen").await;
     let thread = start_thread(
         &karen,
         "Refund delays",
@@ -280,7 +274,7 @@ async fn watchers_get_one_mail_each_the_author_none_and_no_floods() {
     watch(&app, bob, thread, "immediate").await;
     watch(&app, carol, thread, "immediate").await;
     confirmed_member(&app, "dave").await;
-    let dave = log_in(&app, "dave").await;
+    let dave = app.logged_in("dave").await;
     app.deliver(&mailer).await;
     assert!(
         smtp.received().is_empty(),
@@ -366,8 +360,8 @@ async fn quoted_and_mentioned_members_are_told_and_hidden_posts_send_nothing() {
     confirmed_member(&app, "karen").await;
     confirmed_member(&app, "bob").await;
     confirmed_member(&app, "carol").await;
-    let karen = log_in(&app, "karen").await;
-    let bob = log_in(&app, "bob").await;
+    let karen = app.logged_in("karen").await;
+    let bob = app.logged_in("bob").await;
     let page = karen
         .fill(
             "/f/angry-customers/new",
@@ -458,7 +452,7 @@ async fn forum_watchers_hear_of_new_threads_and_buttons_watch_without_posting() 
     app.forum("angry-customers").await;
     confirmed_member(&app, "karen").await;
     confirmed_member(&app, "bob").await;
-    let bob = log_in(&app, "bob").await;
+    let bob = app.logged_in("bob").await;
     let forum = bob.get("/f/angry-customers").await;
     assert!(forum.text().contains("Watch this forum"));
     let watched = bob
@@ -472,7 +466,7 @@ async fn forum_watchers_hear_of_new_threads_and_buttons_watch_without_posting() 
             .contains("Stop watching this forum")
     );
 
-    let karen = log_in(&app, "karen").await;
+    let karen = app.logged_in("karen").await;
     let thread = start_thread(&karen, "Hold music", "Which hold music annoys least?").await;
     app.deliver(&mailer).await;
     let mails = smtp.to("bob@example.com");
@@ -526,11 +520,11 @@ async fn daily_digests_collect_replies_into_one_mail() {
     app.forum("angry-customers").await;
     confirmed_member(&app, "karen").await;
     let carol = confirmed_member(&app, "carol").await;
-    let karen = log_in(&app, "karen").await;
+    let karen = app.logged_in("karen").await;
     let thread = start_thread(&karen, "Shift swaps", "How do you handle shift swaps?").await;
     watch(&app, carol, thread, "daily").await;
     confirmed_member(&app, "dave").await;
-    let dave = log_in(&app, "dave").await;
+    let dave = app.logged_in("dave").await;
     reply(&dave, thread, "A shared calendar.").await;
     reply(&dave, thread, "And a rule: swaps need a manager's yes.").await;
     app.deliver(&mailer).await;
@@ -569,12 +563,12 @@ async fn unsubscribe_links_work_by_page_and_by_one_click_post() {
     confirmed_member(&app, "karen").await;
     let bob = confirmed_member(&app, "bob").await;
     let carol = confirmed_member(&app, "carol").await;
-    let karen = log_in(&app, "karen").await;
+    let karen = app.logged_in("karen").await;
     let thread = start_thread(&karen, "Unsubscribing", "Text").await;
     watch(&app, bob, thread, "immediate").await;
     watch(&app, carol, thread, "immediate").await;
     confirmed_member(&app, "dave").await;
-    let dave = log_in(&app, "dave").await;
+    let dave = app.logged_in("dave").await;
     reply(&dave, thread, "A reply.").await;
     app.deliver(&mailer).await;
 
@@ -818,7 +812,7 @@ async fn fan_out_happens_in_the_worker_not_in_the_request() {
     let mailer = app.mailer_for(&smtp);
     app.forum("angry-customers").await;
     confirmed_member(&app, "karen").await;
-    let karen = log_in(&app, "karen").await;
+    let karen = app.logged_in("karen").await;
     let thread = start_thread(&karen, "Popular", "Everyone watches this").await;
     // Watchers are inserted directly: hashing 150 passwords would only slow the test.
     let mut conn = app.conn().await;

@@ -1,16 +1,10 @@
 //! The FAQ knowledge base: writing, promotion from solved threads, lists, search, views, feed.
 
-use crate::common::{Browser, PASSWORD, TestApp};
+use crate::common::{Browser, TestApp};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use parley::accounts::types::Role;
 use parley::db::schema::{faq_articles, posts, threads};
-
-async fn log_in(app: &TestApp, name: &str) -> Browser {
-    let browser = app.browser();
-    assert_eq!(browser.log_in(name, PASSWORD).await.status, 303);
-    browser
-}
 
 async fn write(moderator: &Browser, title: &str, body: &str, extra: &[(&str, &str)]) -> i64 {
     let mut fields = vec![("title", title), ("body", body)];
@@ -30,10 +24,10 @@ async fn moderators_write_articles_readers_find_and_count_them() {
     app.account("mod", Role::Moderator).await;
     app.account("karen", Role::Member).await;
     assert_eq!(
-        log_in(&app, "karen").await.get("/faq/new").await.status,
+        app.logged_in("karen").await.get("/faq/new").await.status,
         403
     );
-    let moderator = log_in(&app, "mod").await;
+    let moderator = app.logged_in("mod").await;
     let refunds = write(
         &moderator,
         "How long do refunds take?",
@@ -131,7 +125,7 @@ async fn a_solved_thread_is_promoted_into_a_draft_article() {
     app.account("karen", Role::Member).await;
     app.account("bob", Role::Member).await;
     app.account("mod", Role::Moderator).await;
-    let karen = log_in(&app, "karen").await;
+    let karen = app.logged_in("karen").await;
     karen
         .fill(
             "/f/angry-customers/new",
@@ -149,14 +143,14 @@ async fn a_solved_thread_is_promoted_into_a_draft_article() {
         .first(&mut conn)
         .await
         .unwrap();
-    let bob = log_in(&app, "bob").await;
+    let bob = app.logged_in("bob").await;
     bob.fill(
         &format!("/t/{thread}/reply"),
         &format!("/t/{thread}/reply"),
         &[("body", "Offer an alternative."), ("action", "post")],
     )
     .await;
-    let moderator = log_in(&app, "mod").await;
+    let moderator = app.logged_in("mod").await;
     moderator.get("/").await;
     assert_eq!(
         moderator

@@ -11,7 +11,7 @@ async fn scene(app: &TestApp) -> (i64, i64, i64) {
     app.forum("angry-customers").await;
     app.account("karen", Role::Member).await;
     app.account("bob", Role::Member).await;
-    let karen = log_in(app, "karen").await;
+    let karen = app.logged_in("karen").await;
     let page = karen
         .fill(
             "/f/angry-customers/new",
@@ -24,7 +24,7 @@ async fn scene(app: &TestApp) -> (i64, i64, i64) {
         )
         .await;
     assert_eq!(page.status, 303);
-    let bob = log_in(app, "bob").await;
+    let bob = app.logged_in("bob").await;
     let mut conn = app.conn().await;
     let thread: i64 = threads::table
         .select(threads::id)
@@ -48,19 +48,9 @@ async fn scene(app: &TestApp) -> (i64, i64, i64) {
     (thread, ids[0], ids[1])
 }
 
-async fn log_in(app: &TestApp, name: &str) -> Browser {
-    let browser = app.browser();
-    assert_eq!(
-        browser.log_in(name, PASSWORD).await.status,
-        303,
-        "{name} logs in"
-    );
-    browser
-}
-
 async fn moderator(app: &TestApp) -> Browser {
     app.account("mod", Role::Moderator).await;
-    log_in(app, "mod").await
+    app.logged_in("mod").await
 }
 
 async fn tool(browser: &Browser, path: &str, fields: &[(&str, &str)]) -> Page {
@@ -73,7 +63,7 @@ async fn every_mod_and_admin_route_checks_the_role() {
     let app = TestApp::spawn().await;
     let (thread, post, _) = scene(&app).await;
     let visitor = app.browser();
-    let member = log_in(&app, "bob").await;
+    let member = app.logged_in("bob").await;
     let moderator = moderator(&app).await;
     let admin = app.admin("boss").await;
     // (method, path, visitor, member, moderator, admin)
@@ -151,7 +141,7 @@ async fn a_locked_thread_says_why_and_takes_no_member_replies() {
     )
     .await;
     assert_eq!(done.status, 303);
-    let bob = log_in(&app, "bob").await;
+    let bob = app.logged_in("bob").await;
     let page = bob.get(&format!("/t/{thread}/calm-callers")).await;
     assert!(
         page.text().contains("This thread is locked")
@@ -204,7 +194,7 @@ async fn pin_rename_move_and_hide_keep_lists_and_counters_right() {
     let app = TestApp::spawn().await;
     let (thread, _, _) = scene(&app).await;
     let moderator = moderator(&app).await;
-    let karen = log_in(&app, "karen").await;
+    let karen = app.logged_in("karen").await;
     karen
         .fill(
             "/f/angry-customers/new",
@@ -417,7 +407,7 @@ async fn moderators_edit_any_post_with_a_reason_and_see_the_history() {
     assert_eq!(history.texts("pre.diff del"), vec!["- Rude words from bob"]);
     assert_eq!(history.texts("pre.diff ins"), vec!["+ Polite words"]);
     assert_eq!(
-        log_in(&app, "karen")
+        app.logged_in("karen")
             .await
             .get(&format!("/mod/p/{rude}/revisions"))
             .await
@@ -432,7 +422,7 @@ async fn moderators_edit_any_post_with_a_reason_and_see_the_history() {
 async fn reports_reach_the_queue_and_are_resolved_with_one_click() {
     let app = TestApp::spawn().await;
     let (_, _, rude) = scene(&app).await;
-    let karen = log_in(&app, "karen").await;
+    let karen = app.logged_in("karen").await;
     let other = karen
         .fill(
             &format!("/p/{rude}/report"),
@@ -521,7 +511,7 @@ async fn a_suspended_member_reads_but_cannot_post_or_report_until_it_ends() {
     )
     .await;
     assert_eq!(done.status, 303);
-    let bob = log_in(&app, "bob").await;
+    let bob = app.logged_in("bob").await;
     let page = bob.get(&format!("/t/{thread}/calm-callers")).await;
     assert_eq!(page.status, 200);
     assert!(
@@ -558,7 +548,7 @@ async fn a_suspended_member_reads_but_cannot_post_or_report_until_it_ends() {
         profile.text()
     );
     assert!(
-        !log_in(&app, "karen")
+        !app.logged_in("karen")
             .await
             .get("/u/bob")
             .await
@@ -587,7 +577,7 @@ async fn a_suspended_member_reads_but_cannot_post_or_report_until_it_ends() {
 async fn a_ban_ends_open_sessions_at_once_and_can_hide_every_post() {
     let app = TestApp::spawn().await;
     let (thread, _, _) = scene(&app).await;
-    let bob = log_in(&app, "bob").await;
+    let bob = app.logged_in("bob").await;
     assert!(bob.get("/").await.text().contains("Logged in as bob"));
     let moderator = moderator(&app).await;
     let done = tool(
@@ -716,7 +706,7 @@ async fn rate_limits_answer_429_keep_the_draft_and_spare_moderators() {
     let app = TestApp::spawn_with(|s| s.rate_limits = "on".into()).await;
     app.forum("angry-customers").await;
     app.account("karen", Role::Member).await;
-    let karen = log_in(&app, "karen").await;
+    let karen = app.logged_in("karen").await;
     let first = karen
         .fill(
             "/f/angry-customers/new",
@@ -755,7 +745,7 @@ async fn rate_limits_answer_429_keep_the_draft_and_spare_moderators() {
     assert_eq!(second.texts("#f-body"), vec!["My draft"]);
 
     app.account("mod", Role::Moderator).await;
-    let moderator = log_in(&app, "mod").await;
+    let moderator = app.logged_in("mod").await;
     for title in ["Mod one", "Mod two", "Mod three"] {
         let page = moderator
             .fill(
@@ -864,7 +854,7 @@ async fn reports_are_limited_to_ten_an_hour() {
                 .unwrap(),
         );
     }
-    let karen = log_in(&app, "karen").await;
+    let karen = app.logged_in("karen").await;
     for (i, id) in ids.iter().enumerate() {
         let page = karen
             .fill(
@@ -885,7 +875,7 @@ async fn moderators_see_where_a_post_came_from_for_90_days() {
     let moderator = moderator(&app).await;
     let page = moderator.get(&format!("/t/{thread}/calm-callers")).await;
     assert_eq!(page.texts("span.ip"), vec!["IP 127.0.0.1", "IP 127.0.0.1"]);
-    let member = log_in(&app, "karen").await;
+    let member = app.logged_in("karen").await;
     assert!(
         member
             .get(&format!("/t/{thread}/calm-callers"))
@@ -923,7 +913,7 @@ async fn new_members_posts_with_links_wait_for_approval_and_notify_only_then() {
     app.forum("angry-customers").await;
     let watcher = app.account("watcher", Role::Member).await;
     app.account("karen", Role::Member).await;
-    let karen = log_in(&app, "karen").await;
+    let karen = app.logged_in("karen").await;
     let plain = karen
         .fill(
             "/f/angry-customers/new",
@@ -1108,7 +1098,7 @@ async fn holding_every_post_of_new_members_is_a_setting() {
     let app = TestApp::spawn_with(|s| s.approval = "all".into()).await;
     app.forum("angry-customers").await;
     app.account("karen", Role::Member).await;
-    let karen = log_in(&app, "karen").await;
+    let karen = app.logged_in("karen").await;
     let page = karen
         .fill(
             "/f/angry-customers/new",
