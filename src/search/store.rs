@@ -88,34 +88,41 @@ pub async fn search(
 ) -> QueryResult<Vec<Hit>> {
     diesel::sql_query(
         "WITH q AS (SELECT websearch_to_tsquery('english', $1) AS q),
+              -- Ranking reads every candidate's text: for very common words only the
+              -- newest candidates are ranked, which keeps a search fast at any size.
               matches AS (
-                  SELECT p.id FROM posts p, q WHERE p.body_tsv @@ q.q
+                  (SELECT p.id FROM posts p, q WHERE p.body_tsv @@ q.q ORDER BY p.id DESC LIMIT 1000)
                   UNION
-                  SELECT p.id FROM threads t JOIN posts p ON p.thread_id = t.id AND p.position = 1, q
-                   WHERE t.title_tsv @@ q.q)
-         SELECT * FROM (
-         SELECT DISTINCT ON (CASE WHEN $9 THEN t.id ELSE p.id END)
-                p.id AS post_id, p.position, t.id AS thread_id, t.title, f.title AS forum,
-                u.username AS author, p.created_at,
-                ts_rank(CASE WHEN p.position = 1 THEN t.title_tsv || p.body_tsv ELSE p.body_tsv END, q.q) AS rank,
+                  (SELECT p.id FROM threads t JOIN posts p ON p.thread_id = t.id AND p.position = 1, q
+                    WHERE t.title_tsv @@ q.q ORDER BY t.id DESC LIMIT 300)),
+              ranked AS (
+                  SELECT DISTINCT ON (CASE WHEN $9 THEN t.id ELSE p.id END)
+                         p.id, ts_rank(CASE WHEN p.position = 1 THEN t.title_tsv || p.body_tsv ELSE p.body_tsv END, q.q) AS rank
+                    FROM matches m
+                    JOIN posts p ON p.id = m.id
+                    JOIN threads t ON t.id = p.thread_id
+                    JOIN forums f ON f.id = t.forum_id
+                    JOIN users u ON u.id = p.author_id, q
+                   WHERE NOT p.hidden AND p.approved AND NOT t.hidden AND t.approved
+                     AND ($2::text IS NULL OR f.slug = $2)
+                     AND ($3::text IS NULL OR lower(u.username) = lower($3)
+                          OR lower(u.username) % lower($3))
+                     AND (NOT $6 OR t.solution_post_id IS NOT NULL)
+                     AND ($7::date IS NULL OR p.created_at >= $7::date)
+                     AND ($8::date IS NULL OR p.created_at < $8::date + 1)
+                   ORDER BY CASE WHEN $9 THEN t.id ELSE p.id END, rank DESC),
+              page AS (SELECT id, rank FROM ranked ORDER BY rank DESC, id DESC LIMIT $4 OFFSET $5)
+         -- Snippets only for the rows shown.
+         SELECT p.id AS post_id, p.position, t.id AS thread_id, t.title, f.title AS forum,
+                u.username AS author, p.created_at, page.rank,
                 ts_headline('english', p.body_source, q.q,
                             'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxFragments=2, MinWords=8, MaxWords=24') AS snippet
-           FROM matches m
-           JOIN posts p ON p.id = m.id
+           FROM page
+           JOIN posts p ON p.id = page.id
            JOIN threads t ON t.id = p.thread_id
            JOIN forums f ON f.id = t.forum_id
            JOIN users u ON u.id = p.author_id, q
-          WHERE NOT p.hidden AND p.approved AND NOT t.hidden AND t.approved
-            AND ($2::text IS NULL OR f.slug = $2)
-            AND ($3::text IS NULL OR lower(u.username) = lower($3)
-                 OR lower(u.username) % lower($3))
-            AND (NOT $6 OR t.solution_post_id IS NOT NULL)
-            AND ($7::date IS NULL OR p.created_at >= $7::date)
-            AND ($8::date IS NULL OR p.created_at < $8::date + 1)
-          ORDER BY CASE WHEN $9 THEN t.id ELSE p.id END, rank DESC
-         ) best
-          ORDER BY rank DESC, post_id DESC
-          LIMIT $4 OFFSET $5",
+          ORDER BY page.rank DESC, p.id DESC",
     )
     .bind::<Text, _>(query)
     .bind::<Nullable<Text>, _>(filters.forum.as_deref())

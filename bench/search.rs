@@ -1,0 +1,406 @@
+//! Load scenario: search, statistics and FAQ on 200,000 posts.
+//!
+//! Builds a private cluster, fills it set-based with 2,000 members, 5 forums, 10,000
+//! threads and 200,000 posts (5–30 posts a thread, one hot thread of 1,000; bodies of
+//! 200–1,500 characters, some with quotes) rendered by the app's own markup code, then
+//! serves Parley on a loopback port and measures from concurrent clients: a one-word
+//! search (common and rare word), a three-word search, `/stats` and `/faq` (from cache).
+//! Prints the figures and writes them to `bench/RESULTS-search.md`.
+//!
+//! Run: `cargo run --release --example search`.
+
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use parley::config::Settings;
+use parley::db::embedded::{Cluster, ClusterOptions};
+use parley::forums::markup;
+use parley::{AppState, build_app, db};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const MEMBERS: i64 = 2_000;
+const THREADS: i64 = 10_000;
+const HOT_POSTS: i64 = 1_000;
+const TARGET_POSTS: i64 = 200_000;
+
+const WORDS: &[&str] = &[
+    "customer",
+    "caller",
+    "refund",
+    "delay",
+    "manager",
+    "team",
+    "queue",
+    "ticket",
+    "angry",
+    "patience",
+    "listen",
+    "escalate",
+    "policy",
+    "apology",
+    "promise",
+    "schedule",
+    "shift",
+    "coaching",
+    "feedback",
+    "survey",
+    "score",
+    "chat",
+    "email",
+    "phone",
+    "template",
+    "script",
+    "empathy",
+    "tone",
+    "resolution",
+    "first",
+    "contact",
+    "billing",
+    "invoice",
+    "payment",
+    "delivery",
+    "order",
+    "return",
+    "exchange",
+    "warranty",
+    "complaint",
+    "praise",
+    "training",
+    "onboarding",
+    "handover",
+    "backlog",
+    "priority",
+    "response",
+    "time",
+    "hold",
+    "music",
+    "transfer",
+    "supervisor",
+    "calm",
+    "explain",
+    "options",
+    "honest",
+    "dates",
+    "follow",
+    "up",
+    "callback",
+    "notes",
+    "history",
+    "account",
+    "password",
+    "reset",
+    "login",
+    "error",
+];
+
+fn sentence(rng: &mut StdRng) -> String {
+    let n = rng.random_range(6..16);
+    let mut words: Vec<&str> = (0..n)
+        .map(|_| WORDS[rng.random_range(0..WORDS.len())])
+        .collect();
+    if rng.random_range(0..3000) == 0 {
+        words.push("zanzibar");
+    }
+    let mut s = words.join(" ");
+    if let Some(first) = s.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    s.push('.');
+    s
+}
+
+fn body(rng: &mut StdRng) -> String {
+    let target = rng.random_range(200..1500);
+    let mut text = String::new();
+    while text.len() < target {
+        text.push_str(&sentence(rng));
+        text.push(if rng.random_range(0..4) == 0 {
+            '\n'
+        } else {
+            ' '
+        });
+        if rng.random_range(0..6) == 0 {
+            text.push('\n');
+        }
+    }
+    text
+}
+
+fn main() {
+    parley::telemetry::init();
+    let root = tempfile::Builder::new()
+        .prefix("parley-bench-")
+        .tempdir_in("/tmp")
+        .expect("temp dir");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let cluster = Cluster::start(&ClusterOptions {
+        pg_dir: root.path().join("pg"),
+        log_file: root.path().join("postgres.log"),
+        durable: false,
+    })
+    .expect("cluster");
+    let admin_url = cluster.url("postgres");
+    let url = cluster.url("bench");
+    let report = actix_web::rt::System::new().block_on(async move {
+        let mut conn = AsyncPgConnection::establish(&admin_url)
+            .await
+            .expect("connect");
+        conn.batch_execute("CREATE DATABASE bench")
+            .await
+            .expect("create database");
+        db::migrate(&url).await.expect("migrate");
+        let generated = generate(&url).await;
+        let measured = measure(&url).await;
+        format!("{generated}{measured}")
+    });
+    drop(cluster);
+    println!("{report}");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/RESULTS-search.md");
+    std::fs::write(path, &report).expect("write results");
+}
+
+/// Fills the database; returns a description with the time it took.
+async fn generate(url: &str) -> String {
+    let started = Instant::now();
+    let mut conn = AsyncPgConnection::establish(url).await.expect("connect");
+    conn.batch_execute(&format!(
+        "INSERT INTO users (username, email, password_hash, email_confirmed_at, created_at)
+         SELECT 'member' || g, 'member' || g || '@example.com', 'x', now(), now() - g * interval '1 hour'
+           FROM generate_series(1, {MEMBERS}) g;
+         INSERT INTO categories (title, position) VALUES ('Customer service', 1);
+         INSERT INTO forums (category_id, slug, title, description, position)
+         SELECT 1, 'forum-' || g, 'Forum ' || g, 'Generated forum', g FROM generate_series(1, 5) g;"
+    ))
+    .await
+    .expect("members and forums");
+
+    let mut rng = StdRng::seed_from_u64(2026);
+    // Thread sizes: one hot thread, the others 5–30 posts, scaled to the target.
+    let mut sizes: Vec<i64> = (0..THREADS - 1).map(|_| rng.random_range(5..=30)).collect();
+    let total: i64 = sizes.iter().sum();
+    let scale = (TARGET_POSTS - HOT_POSTS) as f64 / total as f64;
+    for s in &mut sizes {
+        *s = ((*s as f64 * scale).round() as i64).max(1);
+    }
+    sizes.insert(0, HOT_POSTS);
+    let now = chrono::Utc::now();
+    let mut titles = Vec::new();
+    let mut forums = Vec::new();
+    let mut authors = Vec::new();
+    let mut created = Vec::new();
+    for i in 0..THREADS {
+        let n = rng.random_range(3..9);
+        let words: Vec<&str> = (0..n)
+            .map(|_| WORDS[rng.random_range(0..WORDS.len())])
+            .collect();
+        titles.push(format!("{} #{i}", words.join(" ")));
+        forums.push(1 + (i % 5));
+        authors.push(rng.random_range(1..=MEMBERS));
+        created.push(now - chrono::Duration::minutes(THREADS - i));
+    }
+    diesel::sql_query(
+        "INSERT INTO threads (forum_id, author_id, title, slug, created_at, last_post_at)
+         SELECT f, a, t, 'generated-thread', c, c FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[]) AS x(f, a, t, c)",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(&forums)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(&authors)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(&titles)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Timestamptz>, _>(&created)
+    .execute(&mut conn)
+    .await
+    .expect("threads");
+
+    let mut batch = PostBatch::default();
+    let mut posts = 0i64;
+    let mut post_id = 0i64;
+    for (thread_index, size) in sizes.iter().enumerate() {
+        let thread = thread_index as i64 + 1;
+        let mut first_in_thread = 0;
+        for position in 1..=*size {
+            post_id += 1;
+            if position == 1 {
+                first_in_thread = post_id;
+            }
+            let mut source = body(&mut rng);
+            if position > 2 && rng.random_range(0..10) == 0 {
+                source = format!(
+                    "[quote=member1 post={first_in_thread}]\nAn earlier point.\n[/quote]\n\n{source}"
+                );
+            }
+            let html = markup::render(&source, &markup::Context::default());
+            batch.push(
+                thread,
+                rng.random_range(1..=MEMBERS),
+                position as i32,
+                source,
+                html,
+                now - chrono::Duration::seconds(post_id),
+            );
+            posts += 1;
+            if batch.len() >= 5_000 {
+                batch.flush(&mut conn).await;
+            }
+        }
+    }
+    batch.flush(&mut conn).await;
+    conn.batch_execute(
+        "UPDATE threads t SET post_count = s.n, last_post_id = s.last_id, last_post_at = s.last_at
+           FROM (SELECT thread_id, count(*)::int AS n, max(id) AS last_id, max(created_at) AS last_at
+                   FROM posts GROUP BY thread_id) s
+          WHERE t.id = s.thread_id;
+         UPDATE forums f SET thread_count = s.threads, post_count = s.posts, last_post_id = s.last_id
+           FROM (SELECT forum_id, count(*)::int AS threads, sum(post_count)::int AS posts, max(last_post_id) AS last_id
+                   FROM threads GROUP BY forum_id) s
+          WHERE f.id = s.forum_id;
+         UPDATE users u SET post_count = s.n FROM (SELECT author_id, count(*)::int AS n FROM posts GROUP BY author_id) s
+          WHERE u.id = s.author_id;
+         ANALYZE;",
+    )
+    .await
+    .expect("counters");
+    format!(
+        "# Search, statistics and FAQ on {posts} posts\n\nData set: {MEMBERS} members, 5 forums, {THREADS} threads, {posts} posts (one thread of {HOT_POSTS}), bodies of 200–1,500 characters rendered by the app's markup code; generated in {:.0} s.\n\n",
+        started.elapsed().as_secs_f64()
+    )
+}
+
+#[derive(Default)]
+struct PostBatch {
+    threads: Vec<i64>,
+    authors: Vec<i64>,
+    positions: Vec<i32>,
+    sources: Vec<String>,
+    htmls: Vec<String>,
+    created: Vec<chrono::DateTime<chrono::Utc>>,
+}
+
+impl PostBatch {
+    fn push(
+        &mut self,
+        thread: i64,
+        author: i64,
+        position: i32,
+        source: String,
+        html: String,
+        at: chrono::DateTime<chrono::Utc>,
+    ) {
+        self.threads.push(thread);
+        self.authors.push(author);
+        self.positions.push(position);
+        self.sources.push(source);
+        self.htmls.push(html);
+        self.created.push(at);
+    }
+
+    fn len(&self) -> usize {
+        self.threads.len()
+    }
+
+    async fn flush(&mut self, conn: &mut AsyncPgConnection) {
+        if self.threads.is_empty() {
+            return;
+        }
+        diesel::sql_query(
+            "INSERT INTO posts (thread_id, author_id, position, body_source, body_html, created_at)
+             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::timestamptz[])",
+        )
+        .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(&self.threads)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(&self.authors)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(&self.positions)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(&self.sources)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(&self.htmls)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Timestamptz>, _>(&self.created)
+        .execute(conn)
+        .await
+        .expect("posts");
+        *self = PostBatch::default();
+    }
+}
+
+/// Serves the app and measures each path; returns the results table.
+async fn measure(url: &str) -> String {
+    let pool = db::build_pool(url, 16).expect("pool");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let settings = Settings {
+        database_url: Some(url.into()),
+        base_url: Some(base.clone()),
+        rate_limits: "off".into(),
+        ..Settings::default()
+    };
+    let state = AppState::new(pool, settings);
+    let server_state = state.clone();
+    let server = actix_web::HttpServer::new(move || build_app(server_state.clone()))
+        .workers(2)
+        .disable_signals()
+        .listen(listener)
+        .expect("listen")
+        .run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+
+    let mut lines = vec![
+        "| request | requests | clients | p50 ms | p99 ms | requests/s |".to_string(),
+        "| --- | ---: | ---: | ---: | ---: | ---: |".to_string(),
+    ];
+    for (label, path, requests) in [
+        ("search, common word", "/search?q=customer", 400),
+        ("search, rare word", "/search?q=zanzibar", 400),
+        (
+            "search, three words",
+            "/search?q=angry+customer+refund",
+            400,
+        ),
+        ("/stats (cached)", "/stats", 2000),
+        ("/faq (cached)", "/faq", 2000),
+    ] {
+        let (p50, p99, rate) = load(&base, path, requests, 8).await;
+        lines.push(format!(
+            "| {label} `{path}` | {requests} | 8 | {p50:.1} | {p99:.1} | {rate:.0} |"
+        ));
+    }
+    drop(handle.stop(true));
+    lines.push(String::new());
+    lines.push(format!(
+        "`cargo run --release --example search`; 2 HTTP workers on the 2-core machine, clients in the same process; {}.",
+        chrono::Utc::now().format("%Y-%m-%d")
+    ));
+    lines.join("\n") + "\n"
+}
+
+async fn load(base: &str, path: &str, requests: usize, clients: usize) -> (f64, f64, f64) {
+    let latencies = Arc::new(Mutex::new(Vec::with_capacity(requests)));
+    let url = format!("{base}{path}");
+    // One warm-up request fills caches and plans.
+    reqwest::get(&url).await.expect("warm-up");
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for client in 0..clients {
+        let url = url.clone();
+        let latencies = latencies.clone();
+        let share = requests / clients + usize::from(client < requests % clients);
+        tasks.push(actix_web::rt::spawn(async move {
+            let http = reqwest::Client::new();
+            for _ in 0..share {
+                let sent = Instant::now();
+                let response = http.get(&url).send().await.expect("request");
+                assert_eq!(response.status(), 200);
+                response.bytes().await.expect("body");
+                latencies.lock().expect("lock").push(sent.elapsed());
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("client");
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut all: Vec<Duration> = latencies.lock().expect("lock").clone();
+    all.sort();
+    let pick =
+        |q: f64| all[((all.len() as f64 * q) as usize).min(all.len() - 1)].as_secs_f64() * 1000.0;
+    (pick(0.5), pick(0.99), all.len() as f64 / elapsed)
+}
