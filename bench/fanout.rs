@@ -8,18 +8,18 @@
 //!
 //! Run: `cargo run --release --example fanout` (optionally `-- REPLIES CLIENTS`).
 
-use std::net::TcpListener;
+#[path = "common.rs"]
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel_async::SimpleAsyncConnection;
 use parley::accounts::registration::{NewAccount, create_account};
 use parley::accounts::types::Role;
-use parley::config::Settings;
-use parley::db::embedded::{Cluster, ClusterOptions};
+use parley::db;
 use parley::forums::store::{self as forums_store, NewForum};
 use parley::forums::writing::{self, Draft};
-use parley::{AppState, build_app, db};
 
 const WATCHERS: i64 = 10_000;
 const PASSWORD: &str = "benchmark password 1";
@@ -29,36 +29,8 @@ fn main() {
     let replies: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(400);
     let clients: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(8);
 
-    let root = tempfile::Builder::new()
-        .prefix("parley-bench-")
-        .tempdir_in("/tmp")
-        .expect("temp dir");
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let cluster = Cluster::start(&ClusterOptions {
-        pg_dir: root.path().join("pg"),
-        log_file: root.path().join("postgres.log"),
-        durable: true,
-    })
-    .expect("cluster");
-    let admin_url = cluster.url("postgres");
-    let url = cluster.url("bench");
-
-    let result = actix_web::rt::System::new().block_on(async move {
-        let mut conn = AsyncPgConnection::establish(&admin_url)
-            .await
-            .expect("connect");
-        conn.batch_execute("CREATE DATABASE bench")
-            .await
-            .expect("create database");
-        db::migrate(&url).await.expect("migrate");
-        run(&url, replies, clients).await
-    });
-    drop(cluster);
-    println!("{result}");
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/RESULTS-fanout.md");
-    std::fs::write(path, &result).expect("write results");
-    println!("written to bench/RESULTS-fanout.md");
+    let result = common::with_database(true, async move |url| run(&url, replies, clients).await);
+    common::record("fanout", &result);
 }
 
 async fn run(url: &str, replies: usize, clients: usize) -> String {
@@ -120,23 +92,7 @@ async fn run(url: &str, replies: usize, clients: usize) -> String {
     .expect("watchers");
     drop(conn);
 
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let settings = Settings {
-        database_url: Some(url.into()),
-        base_url: Some(base.clone()),
-        ..Settings::default()
-    };
-    let state = AppState::new(pool, settings);
-    let server_state = state.clone();
-    let server = actix_web::HttpServer::new(move || build_app(server_state.clone()))
-        .workers(2)
-        .disable_signals()
-        .listen(listener)
-        .expect("listen")
-        .run();
-    let handle = server.handle();
-    actix_web::rt::spawn(server);
+    let (base, handle) = common::serve(pool, url);
 
     let mut lines = vec![
         "# Reply latency against the number of watchers".to_string(),
@@ -152,11 +108,7 @@ async fn run(url: &str, replies: usize, clients: usize) -> String {
     for (thread, watchers) in [(threads[0], 0), (threads[1], WATCHERS)] {
         let (rate, mut latencies) = load(&base, thread.0, replies, clients).await;
         latencies.sort();
-        let pick = |q: f64| {
-            latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)]
-                .as_secs_f64()
-                * 1000.0
-        };
+        let pick = |q: f64| common::quantile(&latencies, q);
         lines.push(format!(
             "| #{} | {watchers} | {rate:.0} | {:.1} | {:.1} | {:.1} |",
             thread.0,

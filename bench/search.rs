@@ -9,15 +9,15 @@
 //!
 //! Run: `cargo run --release --example search`.
 
-use std::net::TcpListener;
+#[path = "common.rs"]
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
-use parley::config::Settings;
-use parley::db::embedded::{Cluster, ClusterOptions};
+use parley::db;
 use parley::forums::markup;
-use parley::{AppState, build_app, db};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -131,36 +131,12 @@ fn body(rng: &mut StdRng) -> String {
 
 fn main() {
     parley::telemetry::init();
-    let root = tempfile::Builder::new()
-        .prefix("parley-bench-")
-        .tempdir_in("/tmp")
-        .expect("temp dir");
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let cluster = Cluster::start(&ClusterOptions {
-        pg_dir: root.path().join("pg"),
-        log_file: root.path().join("postgres.log"),
-        durable: false,
-    })
-    .expect("cluster");
-    let admin_url = cluster.url("postgres");
-    let url = cluster.url("bench");
-    let report = actix_web::rt::System::new().block_on(async move {
-        let mut conn = AsyncPgConnection::establish(&admin_url)
-            .await
-            .expect("connect");
-        conn.batch_execute("CREATE DATABASE bench")
-            .await
-            .expect("create database");
-        db::migrate(&url).await.expect("migrate");
+    let report = common::with_database(false, async |url| {
         let generated = generate(&url).await;
         let measured = measure(&url).await;
         format!("{generated}{measured}")
     });
-    drop(cluster);
-    println!("{report}");
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/RESULTS-search.md");
-    std::fs::write(path, &report).expect("write results");
+    common::record("search", &report);
 }
 
 /// Fills the database; returns a description with the time it took.
@@ -324,24 +300,7 @@ impl PostBatch {
 /// Serves the app and measures each path; returns the results table.
 async fn measure(url: &str) -> String {
     let pool = db::build_pool(url, 16).expect("pool");
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let settings = Settings {
-        database_url: Some(url.into()),
-        base_url: Some(base.clone()),
-        rate_limits: "off".into(),
-        ..Settings::default()
-    };
-    let state = AppState::new(pool, settings);
-    let server_state = state.clone();
-    let server = actix_web::HttpServer::new(move || build_app(server_state.clone()))
-        .workers(2)
-        .disable_signals()
-        .listen(listener)
-        .expect("listen")
-        .run();
-    let handle = server.handle();
-    actix_web::rt::spawn(server);
+    let (base, handle) = common::serve(pool, url);
 
     let mut lines = vec![
         "| request | requests | clients | p50 ms | p99 ms | requests/s |".to_string(),
@@ -400,7 +359,6 @@ async fn load(base: &str, path: &str, requests: usize, clients: usize) -> (f64, 
     let elapsed = started.elapsed().as_secs_f64();
     let mut all: Vec<Duration> = latencies.lock().expect("lock").clone();
     all.sort();
-    let pick =
-        |q: f64| all[((all.len() as f64 * q) as usize).min(all.len() - 1)].as_secs_f64() * 1000.0;
+    let pick = |q: f64| common::quantile(&all, q);
     (pick(0.5), pick(0.99), all.len() as f64 / elapsed)
 }

@@ -671,17 +671,45 @@ pub async fn update_post_body(
         .map(|_| ())
 }
 
-/// Hides a post, naming who did it.
-pub async fn hide_post(conn: &mut AsyncPgConnection, post: PostId, by: UserId) -> QueryResult<()> {
+/// Hides a post, naming who did it and (for moderators) why.
+pub async fn hide_post(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+    by: UserId,
+    reason: Option<&str>,
+) -> QueryResult<usize> {
     diesel::update(posts::table.find(post))
         .set((
             posts::hidden.eq(true),
             posts::hidden_by.eq(Some(by)),
             posts::hidden_at.eq(Some(Utc::now())),
+            posts::hidden_reason.eq(reason),
         ))
         .execute(conn)
         .await
-        .map(|_| ())
+}
+
+/// Hides every visible post of `author` in one statement; returns the posts hidden.
+pub async fn hide_posts_of(
+    conn: &mut AsyncPgConnection,
+    author: UserId,
+    by: UserId,
+    reason: &str,
+) -> QueryResult<Vec<PostId>> {
+    diesel::update(
+        posts::table
+            .filter(posts::author_id.eq(author))
+            .filter(posts::hidden.eq(false)),
+    )
+    .set((
+        posts::hidden.eq(true),
+        posts::hidden_by.eq(Some(by)),
+        posts::hidden_at.eq(Some(Utc::now())),
+        posts::hidden_reason.eq(Some(reason)),
+    ))
+    .returning(posts::id)
+    .get_results(conn)
+    .await
 }
 
 /// Hides a whole thread and takes it out of its forum's counters.
@@ -695,43 +723,43 @@ pub async fn hide_thread(
         .set(threads::hidden.eq(true))
         .execute(conn)
         .await?;
-    diesel::update(forums::table.find(forum))
-        .set((
-            forums::thread_count.eq(forums::thread_count - 1),
-            forums::post_count.eq(forums::post_count - posts),
-        ))
-        .execute(conn)
-        .await?;
-    refresh_forum_last_post(conn, forum).await
+    adjust_forum(conn, forum, -1, -posts).await
 }
 
-/// Points a forum's "last post" at its newest post in a visible thread.
-pub async fn refresh_forum_last_post(
+/// Adds to a forum's counters and points its "last post" at its newest post in a
+/// visible thread.
+pub async fn adjust_forum(
     conn: &mut AsyncPgConnection,
     forum: ForumId,
+    threads: i32,
+    posts: i32,
 ) -> QueryResult<()> {
     diesel::sql_query(
-        "UPDATE forums SET last_post_id = (
-             SELECT t.last_post_id FROM threads t
-              WHERE t.forum_id = $1 AND NOT t.hidden
-              ORDER BY t.last_post_at DESC LIMIT 1)
+        "UPDATE forums SET thread_count = thread_count + $2, post_count = post_count + $3,
+                last_post_id = (SELECT t.last_post_id FROM threads t
+                                 WHERE t.forum_id = $1 AND NOT t.hidden
+                                 ORDER BY t.last_post_at DESC LIMIT 1)
           WHERE id = $1",
     )
     .bind::<BigInt, _>(forum)
+    .bind::<Integer, _>(threads)
+    .bind::<Integer, _>(posts)
     .execute(conn)
     .await
     .map(|_| ())
 }
 
-/// Posts that quote `post`, with their sources (to re-render after `post` changes visibility).
+/// Posts that quote any of `quoted`, each once, with their sources (to re-render after
+/// the quoted posts changed visibility).
 pub async fn quoting_posts(
     conn: &mut AsyncPgConnection,
-    post: PostId,
+    quoted: &[PostId],
 ) -> QueryResult<Vec<(PostId, String)>> {
     posts::table
         .inner_join(post_quotes::table.on(post_quotes::post_id.eq(posts::id)))
-        .filter(post_quotes::quoted_post_id.eq(post))
+        .filter(post_quotes::quoted_post_id.eq_any(quoted))
         .select((posts::id, posts::body_source))
+        .distinct()
         .load(conn)
         .await
 }

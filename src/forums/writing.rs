@@ -303,8 +303,8 @@ pub async fn delete_by_author(
         let (forum, count, _, _) = store::lock_thread(conn, current.thread_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        store::hide_post(conn, post, author).await?;
-        rerender_quoting(conn, post).await?;
+        store::hide_post(conn, post, author, None).await?;
+        rerender_quoting(conn, &[post]).await?;
         if current.position == 1 && count == 1 {
             store::hide_thread(conn, current.thread_id, forum, count).await?;
             return Ok(Deleted::Thread);
@@ -350,12 +350,12 @@ pub async fn keep_draft(
     }
 }
 
-/// Re-renders every post that quotes `post`, after its visibility changed.
+/// Re-renders every post that quotes any of `posts`, after their visibility changed.
 pub async fn rerender_quoting(
     conn: &mut AsyncPgConnection,
-    post: PostId,
+    posts: &[PostId],
 ) -> Result<(), WriteError> {
-    for (id, source) in store::quoting_posts(conn, post).await? {
+    for (id, source) in store::quoting_posts(conn, posts).await? {
         let (html, _) = render(conn, &source).await?;
         store::set_post_html(conn, id, &html).await?;
     }

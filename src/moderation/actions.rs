@@ -69,8 +69,8 @@ pub async fn on_thread(
                     let counted = if hidden { 0 } else { posts };
                     store::move_thread(conn, thread, forum, *to, counted).await?;
                     if hidden {
-                        store::adjust_forum(conn, forum, 1, 0).await?;
-                        store::adjust_forum(conn, *to, -1, 0).await?;
+                        crate::forums::store::adjust_forum(conn, forum, 1, 0).await?;
+                        crate::forums::store::adjust_forum(conn, *to, -1, 0).await?;
                     }
                 }
                 ("move", format!("from forum {forum} to forum {to}"))
@@ -78,14 +78,14 @@ pub async fn on_thread(
             ThreadAction::Hide(reason) => {
                 if !hidden {
                     store::set_thread_hidden(conn, thread, true, Some(reason)).await?;
-                    store::adjust_forum(conn, forum, -1, -posts).await?;
+                    crate::forums::store::adjust_forum(conn, forum, -1, -posts).await?;
                 }
                 ("hide thread", reason.clone())
             }
             ThreadAction::Restore => {
                 if hidden {
                     store::set_thread_hidden(conn, thread, false, None).await?;
-                    store::adjust_forum(conn, forum, 1, posts).await?;
+                    crate::forums::store::adjust_forum(conn, forum, 1, posts).await?;
                 }
                 ("restore thread", String::new())
             }
@@ -107,7 +107,7 @@ pub async fn hide_post(
         let facts = store::post_facts(conn, post)
             .await?
             .ok_or(AppError::NotFound)?;
-        store::hide_post(conn, post, actor, reason).await?;
+        crate::forums::store::hide_post(conn, post, actor, Some(reason)).await?;
         rerender(conn, post).await?;
         let target = format!("post #{} in thread #{}", facts.position, facts.thread_id);
         store::log(
@@ -152,7 +152,12 @@ pub async fn restore_post(
 }
 
 async fn rerender(conn: &mut AsyncPgConnection, post: PostId) -> Result<(), AppError> {
-    writing::rerender_quoting(conn, post)
+    rerender_all(conn, &[post]).await
+}
+
+/// Re-renders the posts quoting any of `posts`, after they changed visibility.
+async fn rerender_all(conn: &mut AsyncPgConnection, posts: &[PostId]) -> Result<(), AppError> {
+    writing::rerender_quoting(conn, posts)
         .await
         .map_err(|e| match e {
             writing::WriteError::Failed(e) => e,
@@ -218,12 +223,11 @@ pub async fn sanction(
             }
             Sanction::Ban { reason, hide_posts } => {
                 store::set_ban(conn, member, Some(Utc::now()), Some(reason)).await?;
-                store::revoke_sessions(conn, member).await?;
+                crate::accounts::store::delete_all_sessions(conn, member).await?;
                 if *hide_posts {
-                    for post in store::visible_posts_of(conn, member).await? {
-                        store::hide_post(conn, post, actor, reason).await?;
-                        rerender(conn, post).await?;
-                    }
+                    let hidden =
+                        crate::forums::store::hide_posts_of(conn, member, actor, reason).await?;
+                    rerender_all(conn, &hidden).await?;
                 }
                 ("ban", reason.clone())
             }
@@ -369,7 +373,7 @@ pub async fn reject(
         let facts = store::post_facts(conn, post)
             .await?
             .ok_or(AppError::NotFound)?;
-        store::hide_post(conn, post, actor, reason).await?;
+        crate::forums::store::hide_post(conn, post, actor, Some(reason)).await?;
         let target = format!("post #{} in thread #{}", facts.position, facts.thread_id);
         store::log(
             conn,
@@ -433,9 +437,9 @@ pub async fn split(
         store::recount_thread(conn, new).await?;
         let moved = moved as i32;
         if !hidden {
-            store::adjust_forum(conn, from_forum, 0, -moved).await?;
+            crate::forums::store::adjust_forum(conn, from_forum, 0, -moved).await?;
         }
-        store::adjust_forum(conn, forum, 1, moved).await?;
+        crate::forums::store::adjust_forum(conn, forum, 1, moved).await?;
         let reason = format!("{moved} post(s) into thread #{new} \"{title}\"");
         store::log(
             conn,
@@ -476,9 +480,9 @@ pub async fn merge(
         store::mark_merged(conn, thread, into).await?;
         store::recount_thread(conn, into).await?;
         if !hidden {
-            store::adjust_forum(conn, from_forum, -1, -count).await?;
+            crate::forums::store::adjust_forum(conn, from_forum, -1, -count).await?;
         }
-        store::adjust_forum(conn, to_forum, 0, count).await?;
+        crate::forums::store::adjust_forum(conn, to_forum, 0, count).await?;
         let reason = format!("into thread #{into} \"{into_title}\"");
         store::log(
             conn,

@@ -6,7 +6,8 @@ use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::types::Role;
-use crate::db::schema::{moderation_log, posts, rate_events, reports, sessions, threads, users};
+use crate::db::schema::{moderation_log, posts, rate_events, reports, threads, users};
+use crate::forums::store as forums_store;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
 
 // ---- the log ----
@@ -194,30 +195,8 @@ pub async fn move_thread(
         .set(threads::forum_id.eq(to))
         .execute(conn)
         .await?;
-    adjust_forum(conn, from, -1, -posts).await?;
-    adjust_forum(conn, to, 1, posts).await
-}
-
-/// Adds to a forum's counters and recomputes its "last post".
-pub async fn adjust_forum(
-    conn: &mut AsyncPgConnection,
-    forum: ForumId,
-    threads: i32,
-    posts: i32,
-) -> QueryResult<()> {
-    diesel::sql_query(
-        "UPDATE forums SET thread_count = thread_count + $2, post_count = post_count + $3,
-                last_post_id = (SELECT t.last_post_id FROM threads t
-                                 WHERE t.forum_id = $1 AND NOT t.hidden
-                                 ORDER BY t.last_post_at DESC LIMIT 1)
-          WHERE id = $1",
-    )
-    .bind::<BigInt, _>(forum)
-    .bind::<diesel::sql_types::Integer, _>(threads)
-    .bind::<diesel::sql_types::Integer, _>(posts)
-    .execute(conn)
-    .await
-    .map(|_| ())
+    forums_store::adjust_forum(conn, from, -1, -posts).await?;
+    forums_store::adjust_forum(conn, to, 1, posts).await
 }
 
 /// Hides or restores a thread.
@@ -378,24 +357,6 @@ pub async fn post_facts(
         .optional()
 }
 
-/// Hides a post for a moderator, with the reason.
-pub async fn hide_post(
-    conn: &mut AsyncPgConnection,
-    post: PostId,
-    by: UserId,
-    reason: &str,
-) -> QueryResult<usize> {
-    diesel::update(posts::table.find(post))
-        .set((
-            posts::hidden.eq(true),
-            posts::hidden_by.eq(Some(by)),
-            posts::hidden_at.eq(Some(Utc::now())),
-            posts::hidden_reason.eq(Some(reason)),
-        ))
-        .execute(conn)
-        .await
-}
-
 /// Shows a hidden post again.
 pub async fn restore_post(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<usize> {
     diesel::update(posts::table.find(post))
@@ -406,19 +367,6 @@ pub async fn restore_post(conn: &mut AsyncPgConnection, post: PostId) -> QueryRe
             posts::hidden_reason.eq(None::<String>),
         ))
         .execute(conn)
-        .await
-}
-
-/// Every visible post of a member (for "hide all their posts" with a ban).
-pub async fn visible_posts_of(
-    conn: &mut AsyncPgConnection,
-    user: UserId,
-) -> QueryResult<Vec<PostId>> {
-    posts::table
-        .filter(posts::author_id.eq(user))
-        .filter(posts::hidden.eq(false))
-        .select(posts::id)
-        .load(conn)
         .await
 }
 
@@ -577,13 +525,6 @@ pub async fn set_ban(
 ) -> QueryResult<usize> {
     diesel::update(users::table.find(user))
         .set((users::banned_at.eq(at), users::ban_reason.eq(reason)))
-        .execute(conn)
-        .await
-}
-
-/// Ends every session of a member.
-pub async fn revoke_sessions(conn: &mut AsyncPgConnection, user: UserId) -> QueryResult<usize> {
-    diesel::delete(sessions::table.filter(sessions::user_id.eq(user)))
         .execute(conn)
         .await
 }
