@@ -8,6 +8,8 @@
 //!
 //! Run: `cargo run --release --example fanout` (optionally `-- REPLIES CLIENTS`).
 
+#[path = "client.rs"]
+mod client;
 #[path = "common.rs"]
 mod common;
 
@@ -133,58 +135,14 @@ async fn load(base: &str, thread: i64, replies: usize, clients: usize) -> (f64, 
         let latencies = latencies.clone();
         let share = replies / clients + usize::from(client < replies % clients);
         tasks.push(actix_web::rt::spawn(async move {
-            let http = reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client");
-            let page = http
-                .get(format!("{base}/login"))
-                .send()
-                .await
-                .expect("login page")
-                .text()
-                .await
-                .expect("body");
-            let csrf = token(&page);
-            let response = http
-                .post(format!("{base}/login"))
-                .form(&[
-                    ("identifier", "bench"),
-                    ("password", PASSWORD),
-                    ("csrf", &csrf),
-                ])
-                .send()
-                .await
-                .expect("log in");
-            assert_eq!(response.status(), 303, "log in");
-            let page = http
-                .get(format!("{base}/t/{thread}/reply"))
-                .send()
-                .await
-                .expect("reply page")
-                .text()
-                .await
-                .expect("body");
-            let csrf = token(&page);
+            let (http, csrf) = client::logged_in(&base, "bench", PASSWORD).await;
             for i in 0..share {
                 let submission = format!("bench-{thread}-{client}-{i}-{}", std::process::id());
                 let body = format!(
                     "Reply {i} from client {client}: a few words about handling a difficult call."
                 );
                 let sent = Instant::now();
-                let response = http
-                    .post(format!("{base}/t/{thread}/reply"))
-                    .form(&[
-                        ("body", body.as_str()),
-                        ("csrf", &csrf),
-                        ("submission", &submission),
-                        ("action", "post"),
-                    ])
-                    .send()
-                    .await
-                    .expect("reply");
-                assert_eq!(response.status(), 303, "reply accepted");
+                client::reply(&http, &base, &csrf, thread, &submission, &body).await;
                 latencies.lock().expect("lock").push(sent.elapsed());
             }
         }));
@@ -195,10 +153,4 @@ async fn load(base: &str, thread: i64, replies: usize, clients: usize) -> (f64, 
     let elapsed = started.elapsed().as_secs_f64();
     let latencies = latencies.lock().expect("lock").clone();
     (latencies.len() as f64 / elapsed, latencies)
-}
-
-fn token(page: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = page.find(marker).expect("a CSRF field") + marker.len();
-    page[start..].split('"').next().expect("token").to_string()
 }

@@ -34,11 +34,25 @@ pub fn hash_blocking(password: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Hashes at once, at most; each takes 19 MiB and a core's time.
+const CONCURRENT_HASHES: usize = 2;
+
+/// Runs an argon2 computation on a blocking thread once one of the few slots is free, so a
+/// burst of log-ins queues instead of taking a core and 19 MiB each.
+async fn on_hashing_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> AppResult<T> {
+    static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+    let _slot = SLOTS.acquire().await.map_err(AppError::internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(AppError::internal)
+}
+
 /// Hashes `password` into a PHC string on a blocking thread.
 pub async fn hash(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(AppError::internal)?
+    on_hashing_thread(move || hash_blocking(&password))
+        .await?
         .map_err(AppError::Internal)
 }
 
@@ -54,7 +68,7 @@ pub struct Verification {
 /// Checks `password` against `stored`; with no stored hash (unknown account) a dummy hash
 /// is checked instead, so the answer takes as long either way.
 pub async fn verify(stored: Option<String>, password: String) -> AppResult<Verification> {
-    tokio::task::spawn_blocking(move || {
+    on_hashing_thread(move || {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
         let Ok(parsed) = PasswordHash::new(&stored) else {
@@ -74,7 +88,6 @@ pub async fn verify(stored: Option<String>, password: String) -> AppResult<Verif
         }
     })
     .await
-    .map_err(AppError::internal)
 }
 
 fn uses_current_parameters(hash: &PasswordHash<'_>) -> bool {

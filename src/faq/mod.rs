@@ -57,17 +57,17 @@ pub struct Lists {
 }
 
 async fn lists(ctx: &Ctx) -> AppResult<Arc<Lists>> {
-    if let Some(lists) = ctx.state.faq.fresh() {
-        return Ok(lists);
-    }
-    let mut conn = ctx.state.conn().await?;
-    let lists = Arc::new(Lists {
-        sticky: store::sticky(&mut conn).await?,
-        popular: store::popular(&mut conn, LISTED).await?,
-        latest: store::latest(&mut conn, LISTED).await?,
-    });
-    ctx.state.faq.store(lists.clone());
-    Ok(lists)
+    ctx.state
+        .faq
+        .get_or_compute(|| async {
+            let mut conn = ctx.state.conn().await?;
+            Ok(Lists {
+                sticky: store::sticky(&mut conn).await?,
+                popular: store::popular(&mut conn, LISTED).await?,
+                latest: store::latest(&mut conn, LISTED).await?,
+            })
+        })
+        .await
 }
 
 /// `GET /faq`: the lists come from memory; only a search asks the database.

@@ -1,6 +1,7 @@
 //! Full-text search over threads and posts.
 
 pub mod handlers;
+pub mod snippet;
 pub mod store;
 pub mod views;
 

@@ -4,7 +4,6 @@
 pub mod store;
 pub mod views;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
@@ -60,13 +59,6 @@ async fn compute(ctx: &Ctx) -> AppResult<Stats> {
 
 /// `GET /stats`.
 async fn show(ctx: Ctx) -> AppResult<HttpResponse> {
-    let stats = match ctx.state.stats.fresh() {
-        Some(stats) => stats,
-        None => {
-            let stats = Arc::new(compute(&ctx).await?);
-            ctx.state.stats.store(stats.clone());
-            stats
-        }
-    };
+    let stats = ctx.state.stats.get_or_compute(|| compute(&ctx)).await?;
     Ok(html(StatusCode::OK, views::stats_page(&ctx, &stats)))
 }

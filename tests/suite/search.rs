@@ -283,3 +283,38 @@ async fn similar_author_names_dates_and_one_result_per_thread() {
         200
     );
 }
+
+#[actix_web::test]
+async fn filters_find_old_matches_behind_many_newer_ones() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app.account("karen", Role::Member).await;
+    let bob = app.account("bob", Role::Member).await;
+    post_thread(&app, forum, karen, "Old question", "escalation by karen").await;
+    let (busy, _) = post_thread(&app, forum, bob, "Busy thread", "escalation").await;
+    // More newer matches by someone else than the search ranks for a common word.
+    let mut conn = app.conn().await;
+    for i in 0..320 {
+        let token = format!("busy{i}");
+        let draft = Draft {
+            author: bob,
+            body: "escalation once more",
+            submission: &token,
+            subscribe: None,
+            moderator: false,
+            ip: None,
+            held: false,
+        };
+        writing::reply(&mut conn, busy, &draft).await.unwrap();
+    }
+    let page = app.browser().get("/search?q=escalation&author=karen").await;
+    let results = page.texts("ol.results li");
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert!(results[0].contains("Old question"), "{results:?}");
+    assert!(
+        page.texts("ol.results li mark")
+            .iter()
+            .any(|m| m == "escalation"),
+        "the searched word is marked in the snippet"
+    );
+}

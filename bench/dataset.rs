@@ -1,30 +1,27 @@
-//! Load scenario: search, statistics and FAQ on 200,000 posts.
-//!
-//! Builds a private cluster, fills it set-based with 2,000 members, 5 forums, 10,000
-//! threads and 200,000 posts (5–30 posts a thread, one hot thread of 1,000; bodies of
-//! 200–1,500 characters, some with quotes) rendered by the app's own markup code, then
-//! serves Parley on a loopback port and measures from concurrent clients: a one-word
-//! search (common and rare word), a three-word search, `/stats` and `/faq` (from cache).
-//! Prints the figures and writes them to `bench/RESULTS-search.md`.
-//!
-//! Run: `cargo run --release --example search`.
+//! The load scenarios' data set: 2,000 members, 5 forums, 10,000 threads and 200,000 posts
+//! (5–30 posts a thread, one hot thread of 1,000 posts; bodies of 200–1,500 characters of
+//! varied text, some with quotes), written set-based and rendered by the app's own markup.
 
-#[path = "common.rs"]
-mod common;
-
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
-use parley::db;
 use parley::forums::markup;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-const MEMBERS: i64 = 2_000;
-const THREADS: i64 = 10_000;
-const HOT_POSTS: i64 = 1_000;
-const TARGET_POSTS: i64 = 200_000;
+/// Every generated member's password (`member1` … `member2000`).
+pub const PASSWORD: &str = "bench password";
+/// A word in about one sentence of 3,000, for a rare-word search.
+pub const RARE_WORD: &str = "zanzibar";
+
+/// Members.
+pub const MEMBERS: i64 = 2_000;
+/// Threads, the hot one included.
+pub const THREADS: i64 = 10_000;
+/// Posts in the hot thread (the first one).
+pub const HOT_POSTS: i64 = 1_000;
+/// Posts in all (about).
+pub const TARGET_POSTS: i64 = 200_000;
 
 const WORDS: &[&str] = &[
     "customer",
@@ -102,7 +99,7 @@ fn sentence(rng: &mut StdRng) -> String {
         .map(|_| WORDS[rng.random_range(0..WORDS.len())])
         .collect();
     if rng.random_range(0..3000) == 0 {
-        words.push("zanzibar");
+        words.push(RARE_WORD);
     }
     let mut s = words.join(" ");
     if let Some(first) = s.get_mut(0..1) {
@@ -129,23 +126,15 @@ fn body(rng: &mut StdRng) -> String {
     text
 }
 
-fn main() {
-    parley::telemetry::init();
-    let report = common::with_database(false, async |url| {
-        let generated = generate(&url).await;
-        let measured = measure(&url).await;
-        format!("{generated}{measured}")
-    });
-    common::record("search", &report);
-}
-
-/// Fills the database; returns a description with the time it took.
-async fn generate(url: &str) -> String {
+/// Fills an empty, migrated database; returns a description with the time it took.
+pub async fn generate(url: &str) -> String {
     let started = Instant::now();
     let mut conn = AsyncPgConnection::establish(url).await.expect("connect");
+    // Every member shares one real hash, so that load scenarios can log in as anyone.
+    let hash = parley::accounts::password::hash_blocking(PASSWORD).expect("hash");
     conn.batch_execute(&format!(
         "INSERT INTO users (username, email, password_hash, email_confirmed_at, created_at)
-         SELECT 'member' || g, 'member' || g || '@example.com', 'x', now(), now() - g * interval '1 hour'
+         SELECT 'member' || g, 'member' || g || '@example.com', '{hash}', now(), now() - g * interval '1 hour'
            FROM generate_series(1, {MEMBERS}) g;
          INSERT INTO categories (title, position) VALUES ('Customer service', 1);
          INSERT INTO forums (category_id, slug, title, description, position)
@@ -239,7 +228,7 @@ async fn generate(url: &str) -> String {
     .await
     .expect("counters");
     format!(
-        "# Search, statistics and FAQ on {posts} posts\n\nData set: {MEMBERS} members, 5 forums, {THREADS} threads, {posts} posts (one thread of {HOT_POSTS}), bodies of 200–1,500 characters rendered by the app's markup code; generated in {:.0} s.\n\n",
+        "Data set: {MEMBERS} members, 5 forums, {THREADS} threads, {posts} posts (one thread of {HOT_POSTS}), bodies of 200–1,500 characters rendered by the app's markup code; generated in {:.0} s.\n\n",
         started.elapsed().as_secs_f64()
     )
 }
@@ -295,70 +284,4 @@ impl PostBatch {
         .expect("posts");
         *self = PostBatch::default();
     }
-}
-
-/// Serves the app and measures each path; returns the results table.
-async fn measure(url: &str) -> String {
-    let pool = db::build_pool(url, 16).expect("pool");
-    let (base, handle) = common::serve(pool, url);
-
-    let mut lines = vec![
-        "| request | requests | clients | p50 ms | p99 ms | requests/s |".to_string(),
-        "| --- | ---: | ---: | ---: | ---: | ---: |".to_string(),
-    ];
-    for (label, path, requests) in [
-        ("search, common word", "/search?q=customer", 400),
-        ("search, rare word", "/search?q=zanzibar", 400),
-        (
-            "search, three words",
-            "/search?q=angry+customer+refund",
-            400,
-        ),
-        ("/stats (cached)", "/stats", 2000),
-        ("/faq (cached)", "/faq", 2000),
-    ] {
-        let (p50, p99, rate) = load(&base, path, requests, 8).await;
-        lines.push(format!(
-            "| {label} `{path}` | {requests} | 8 | {p50:.1} | {p99:.1} | {rate:.0} |"
-        ));
-    }
-    drop(handle.stop(true));
-    lines.push(String::new());
-    lines.push(format!(
-        "`cargo run --release --example search`; 2 HTTP workers on the 2-core machine, clients in the same process; {}.",
-        chrono::Utc::now().format("%Y-%m-%d")
-    ));
-    lines.join("\n") + "\n"
-}
-
-async fn load(base: &str, path: &str, requests: usize, clients: usize) -> (f64, f64, f64) {
-    let latencies = Arc::new(Mutex::new(Vec::with_capacity(requests)));
-    let url = format!("{base}{path}");
-    // One warm-up request fills caches and plans.
-    reqwest::get(&url).await.expect("warm-up");
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for client in 0..clients {
-        let url = url.clone();
-        let latencies = latencies.clone();
-        let share = requests / clients + usize::from(client < requests % clients);
-        tasks.push(actix_web::rt::spawn(async move {
-            let http = reqwest::Client::new();
-            for _ in 0..share {
-                let sent = Instant::now();
-                let response = http.get(&url).send().await.expect("request");
-                assert_eq!(response.status(), 200);
-                response.bytes().await.expect("body");
-                latencies.lock().expect("lock").push(sent.elapsed());
-            }
-        }));
-    }
-    for task in tasks {
-        task.await.expect("client");
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    let mut all: Vec<Duration> = latencies.lock().expect("lock").clone();
-    all.sort();
-    let pick = |q: f64| common::quantile(&all, q);
-    (pick(0.5), pick(0.99), all.len() as f64 / elapsed)
 }
