@@ -42,6 +42,9 @@ pub struct Settings {
     /// Which posts of new members wait for a moderator: `links` (those with links), `all`,
     /// or `off` (`PARLEY_APPROVAL`).
     pub approval: String,
+    /// Memory for rendered pages of logged-out readers, in MiB; 0 turns the cache off
+    /// (`PARLEY_PAGE_CACHE_MB`).
+    pub page_cache_mb: usize,
 }
 
 impl Default for Settings {
@@ -61,6 +64,7 @@ impl Default for Settings {
             rate_limits: "on".into(),
             new_member_posts: 3,
             approval: "links".into(),
+            page_cache_mb: 64,
         }
     }
 }
@@ -83,6 +87,7 @@ impl fmt::Debug for Settings {
             .field("rate_limits", &self.rate_limits)
             .field("new_member_posts", &self.new_member_posts)
             .field("approval", &self.approval)
+            .field("page_cache_mb", &self.page_cache_mb)
             .finish()
     }
 }

@@ -12,6 +12,7 @@ pub mod forums;
 pub mod ids;
 pub mod moderation;
 pub mod notify;
+pub mod page_cache;
 pub mod search;
 pub mod server;
 pub mod state;
@@ -65,7 +66,10 @@ pub fn build_app(
         .route("/assets/{name}", aw::get().to(web::assets::serve))
         .default_service(aw::to(not_found))
         .wrap(web::middleware::error_pages())
+        .wrap(from_fn(page_cache::middleware::serve_cached))
         .wrap(from_fn(web::cookies::visitor_cookies))
+        .wrap(from_fn(web::middleware::etag))
+        .wrap(actix_web::middleware::Compress::default())
         .wrap(web::middleware::security_headers())
         .wrap(TracingLogger::<telemetry::RequestSpan>::new())
 }

@@ -38,6 +38,7 @@ async fn run(database: &Database, settings: Settings, load_demo: bool) -> Result
         load_demo_if_empty(&state.pool).await?;
     }
     announce_setup_link(&state).await?;
+    crate::page_cache::listener::spawn(&state.pages, database.url.clone());
     actix_web::rt::spawn(purge_periodically(state.pool.clone()));
     actix_web::rt::spawn(flush_views_periodically(state.clone()));
     let mailer = Arc::new(Mailer::from_settings(&state.settings)?);

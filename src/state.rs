@@ -9,6 +9,7 @@ use crate::config::Settings;
 use crate::db::{DbConn, DbPool};
 use crate::faq::FaqCache;
 use crate::forums::view_counter::ViewCounter;
+use crate::page_cache::PageCache;
 use crate::stats::StatsCache;
 use crate::web::error::AppResult;
 
@@ -29,6 +30,8 @@ pub struct AppState {
     pub stats: Arc<StatsCache>,
     /// The FAQ page's lists, recomputed at most once a minute.
     pub faq: Arc<FaqCache>,
+    /// Rendered pages for logged-out readers.
+    pub pages: Arc<PageCache>,
 }
 
 impl AppState {
@@ -36,12 +39,13 @@ impl AppState {
     pub fn new(pool: DbPool, settings: Settings) -> AppState {
         AppState {
             pool,
-            settings: Arc::new(settings),
             setup: Arc::new(SetupGate::closed()),
             views: Arc::new(ViewCounter::default()),
             mail_wake: Arc::new(Notify::new()),
             stats: Arc::new(StatsCache::new(crate::stats::MAX_AGE)),
             faq: Arc::new(FaqCache::new(crate::stats::MAX_AGE)),
+            pages: Arc::new(PageCache::new(settings.page_cache_mb)),
+            settings: Arc::new(settings),
         }
     }
 

@@ -147,16 +147,20 @@ async fn load_viewer(req: &HttpRequest, state: &AppState) -> AppResult<Viewer> {
             });
         }
     }
-    let csrf_secret = req
-        .extensions()
+    Ok(Viewer {
+        user: None,
+        csrf_secret: anonymous_csrf_secret(req),
+    })
+}
+
+/// The secret a logged-out visitor's form tokens derive from: the pre-session cookie, or
+/// the one minted for this first visit (empty when there is neither).
+pub fn anonymous_csrf_secret(req: &HttpRequest) -> String {
+    req.extensions()
         .get::<PreSession>()
         .map(|p| p.0.clone())
         .or_else(|| cookies::pre_session(req))
-        .unwrap_or_default();
-    Ok(Viewer {
-        user: None,
-        csrf_secret,
-    })
+        .unwrap_or_default()
 }
 
 impl Viewer {

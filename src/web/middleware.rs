@@ -134,3 +134,58 @@ fn default_detail(status: StatusCode) -> ErrorDetail {
         message: message.to_string(),
     }
 }
+
+/// A weak `ETag` on every successful HTML page, and `304 Not Modified` when the browser
+/// already holds that version (pages from the page cache come with their own).
+pub async fn etag(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    use std::hash::{Hash, Hasher};
+    let res = next.call(req).await?;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if res.request().method() != actix_web::http::Method::GET
+        || res.status() != StatusCode::OK
+        || !is_html
+        || res.headers().contains_key(header::ETAG)
+    {
+        return Ok(res.map_into_boxed_body());
+    }
+    let (req, res) = res.into_parts();
+    let (mut head, body) = res.into_parts();
+    let body = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    let tag = format!("W/\"{:016x}\"", hasher.finish());
+    let unchanged = if_none_match(&req, &tag);
+    let value = HeaderValue::from_str(&tag).map_err(actix_web::error::ErrorInternalServerError)?;
+    head.headers_mut().insert(header::ETAG, value);
+    let response = if unchanged {
+        let mut not_modified = HttpResponse::NotModified().finish();
+        for (name, value) in head.headers() {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                not_modified
+                    .headers_mut()
+                    .append(name.clone(), value.clone());
+            }
+        }
+        not_modified
+    } else {
+        head.set_body(BoxBody::new(body))
+    };
+    Ok(ServiceResponse::new(req, response))
+}
+
+/// Whether the request's `If-None-Match` names `tag`.
+pub fn if_none_match(req: &actix_web::HttpRequest, tag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
+}

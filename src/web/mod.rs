@@ -21,6 +21,7 @@ use maud::Markup;
 pub fn html(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
+        // Kept only by the browser itself, and checked with the server (ETag) before reuse.
+        .insert_header(("Cache-Control", "private, no-cache"))
         .body(markup.into_string())
 }

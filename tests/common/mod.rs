@@ -212,6 +212,15 @@ impl TestApp {
             .run();
         let handle = server.handle();
         actix_web::rt::spawn(server);
+        // Like `parley serve`: the page cache listens for changes, and serves once it does
+        // (never, on a database that cannot be reached).
+        parley::page_cache::listener::spawn(&state.pages, database_url.clone());
+        for _ in 0..100 {
+            if !state.pages.enabled() || state.pages.active() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         TestApp {
             base,
             state,
@@ -390,6 +399,15 @@ impl Browser {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
+            csrf: Mutex::new(None),
+        }
+    }
+
+    /// The same browser (cookies shared) pointed at another node of the site.
+    pub fn at(&self, base: &str) -> Browser {
+        Browser {
+            base: base.to_string(),
+            client: self.client.clone(),
             csrf: Mutex::new(None),
         }
     }

@@ -10,7 +10,7 @@ use parley::forums::pages;
 use parley::ids::ThreadId;
 
 /// Starts a thread through the new-thread form; returns the page the browser lands on.
-async fn start_thread(browser: &Browser, slug: &str, title: &str, body: &str) -> Page {
+pub(crate) async fn start_thread(browser: &Browser, slug: &str, title: &str, body: &str) -> Page {
     let page = browser
         .fill(
             &format!("/f/{slug}/new"),
@@ -25,7 +25,7 @@ async fn start_thread(browser: &Browser, slug: &str, title: &str, body: &str) ->
 }
 
 /// Replies through the reply form (optionally quoting); returns the landing page.
-async fn reply(browser: &Browser, thread: i64, query: &str, body: &str) -> Page {
+pub(crate) async fn reply(browser: &Browser, thread: i64, query: &str, body: &str) -> Page {
     let action = format!("/t/{thread}/reply");
     let page = browser.get(&format!("{action}{query}")).await;
     let existing = textarea(&page);

@@ -10,6 +10,7 @@ mod email;
 mod faq;
 mod feeds;
 mod moderation;
+mod page_cache;
 mod pages;
 mod search;
 mod stats;

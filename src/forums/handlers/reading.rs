@@ -1,5 +1,6 @@
 //! Reading: forum start, forum pages, thread pages, permalinks and "first unread".
 
+use crate::page_cache::{PageTags, tagged};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
@@ -18,9 +19,13 @@ use crate::web::{html, redirect};
 pub async fn start(ctx: Ctx) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
     let (categories, forums) = pages::start(&mut conn).await?;
-    Ok(html(
-        StatusCode::OK,
-        views::start(&ctx, &categories, &forums),
+    let tags = PageTags::new(
+        std::iter::once("forums".to_string())
+            .chain(forums.iter().map(|f| format!("forum:{}", f.id))),
+    );
+    Ok(tagged(
+        html(StatusCode::OK, views::start(&ctx, &categories, &forums)),
+        tags,
     ))
 }
 
@@ -40,9 +45,13 @@ pub async fn forum(
         ),
         None => None,
     };
-    Ok(html(
-        StatusCode::OK,
-        views::forum(&ctx, &page.forum, &page.threads, page.pages, watching),
+    let tags = PageTags::new([format!("forum:{}", page.forum.id)]);
+    Ok(tagged(
+        html(
+            StatusCode::OK,
+            views::forum(&ctx, &page.forum, &page.threads, page.pages, watching),
+        ),
+        tags,
     ))
 }
 
@@ -111,7 +120,20 @@ pub async fn thread(
         forums: &forums,
         solution: solution.as_ref(),
     };
-    Ok(html(StatusCode::OK, views::thread(&ctx, &page)))
+    // The page shows the thread and, beside each post, its author's name, role and count.
+    let mut tags = PageTags::new(
+        std::iter::once(format!("thread:{}", data.thread.id)).chain(
+            data.posts
+                .iter()
+                .chain(solution.as_ref())
+                .map(|p| format!("user:{}", p.author_id)),
+        ),
+    );
+    tags.counts_view_of = Some(data.thread.id);
+    Ok(tagged(
+        html(StatusCode::OK, views::thread(&ctx, &page)),
+        tags,
+    ))
 }
 
 /// `GET /p/{id}`: 302 to the page and anchor of a post, in one query.

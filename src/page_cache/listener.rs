@@ -1,0 +1,85 @@
+//! Each node's subscriber to change announcements, on a thread of its own so that it keeps
+//! up however busy the HTTP workers are.
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use futures_util::StreamExt;
+
+use crate::page_cache::{PageCache, store};
+
+/// The longest pause between attempts to reconnect.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// Starts listening for `cache` on `database_url`, reconnecting after every loss, until
+/// the cache itself is dropped; a no-op when the cache is off.
+pub fn spawn(cache: &Arc<PageCache>, database_url: String) {
+    if !cache.enabled() {
+        return;
+    }
+    let cache = Arc::downgrade(cache);
+    let started = std::thread::Builder::new()
+        .name("page-cache-listener".into())
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            match runtime {
+                Ok(runtime) => runtime.block_on(run(cache, database_url)),
+                Err(e) => tracing::error!("page cache listener: {e}"),
+            }
+        });
+    if let Err(e) = started {
+        tracing::error!("page cache listener: {e}");
+    }
+}
+
+/// How often a quiet listener checks that its cache still exists.
+const CHECK_EVERY: Duration = Duration::from_secs(1);
+
+async fn run(cache: Weak<PageCache>, database_url: String) {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        match AsyncPgConnection::establish(&database_url).await {
+            Ok(mut conn) => match store::listen(&mut conn).await {
+                Ok(()) => {
+                    let Some(live) = cache.upgrade() else { return };
+                    live.set_listening(true);
+                    drop(live);
+                    tracing::debug!("page cache: listening for changes");
+                    backoff = Duration::from_millis(100);
+                    let mut announcements = std::pin::pin!(conn.notifications_stream());
+                    loop {
+                        let next = tokio::time::timeout(CHECK_EVERY, announcements.next()).await;
+                        let Some(live) = cache.upgrade() else { return };
+                        match next {
+                            Err(_quiet) => continue,
+                            Ok(Some(Ok(note))) => live.announced(&note.payload),
+                            Ok(Some(Err(e))) => {
+                                tracing::warn!("page cache listener: {e}");
+                                live.set_listening(false);
+                                break;
+                            }
+                            // The stream ends with the connection.
+                            Ok(None) => {
+                                live.set_listening(false);
+                                break;
+                            }
+                        }
+                    }
+                    tracing::warn!(
+                        "page cache: lost the database; serving uncached until it is back"
+                    );
+                }
+                Err(e) => tracing::warn!("page cache listener: {e}"),
+            },
+            Err(e) => tracing::debug!("page cache listener: {e}"),
+        }
+        if cache.strong_count() == 0 {
+            return;
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}

@@ -1,0 +1,140 @@
+//! The page cache for logged-out readers: served from memory, dropped exactly when what a
+//! page shows changes, on every node of one database.
+
+use crate::common::{Browser, PASSWORD, Page, TestApp};
+use crate::discussions::{reply, start_thread};
+use parley::accounts::types::Role;
+
+fn hit(page: &Page) -> bool {
+    page.headers.get("x-cache").is_some_and(|v| v == "hit")
+}
+
+/// The newest thread's id and address.
+async fn newest_thread(app: &TestApp) -> (i64, String) {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use parley::db::schema::threads;
+    let mut conn = app.conn().await;
+    let (id, slug): (i64, String) = threads::table
+        .order(threads::id.desc())
+        .select((threads::id, threads::slug))
+        .first(&mut conn)
+        .await
+        .expect("a thread");
+    (id, format!("/t/{id}/{slug}"))
+}
+
+#[actix_web::test]
+async fn logged_out_readers_get_pages_from_memory_until_they_change() {
+    let app = TestApp::spawn().await;
+    app.forum("angry-customers").await;
+    app.account("karen", Role::Member).await;
+    let karen = app.logged_in("karen").await;
+    start_thread(
+        &karen,
+        "angry-customers",
+        "Refund etiquette",
+        "Say sorry first.",
+    )
+    .await;
+    let (thread, path) = newest_thread(&app).await;
+
+    let reader = app.browser();
+    let first = reader.get(&path).await;
+    assert!(!hit(&first));
+    let second = reader.get(&path).await;
+    assert!(hit(&second), "the second reading comes from memory");
+    assert_eq!(
+        first.body, second.body,
+        "the same visitor sees the same bytes"
+    );
+    let forum_before = reader.get("/f/angry-customers").await;
+    assert!(hit(&reader.get("/f/angry-customers").await));
+
+    // Another visitor gets the cached page with a log-in form of their own, which works.
+    let other = app.browser();
+    let theirs = other.get(&path).await;
+    assert!(hit(&theirs));
+    assert_ne!(theirs.csrf(), second.csrf());
+    let logged_in = other
+        .post("/login", &[("identifier", "karen"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(logged_in.status, 303, "{}", logged_in.text());
+
+    // A reply makes the thread, its forum and the forum start fresh at once.
+    reply(&karen, thread, "", "And explain what happens next.").await;
+    let after = reader.get(&path).await;
+    assert!(!hit(&after));
+    assert!(after.text().contains("And explain what happens next."));
+    let forum = reader.get("/f/angry-customers").await;
+    assert!(!hit(&forum));
+    assert_ne!(
+        forum.body, forum_before.body,
+        "the forum page shows the new reply"
+    );
+}
+
+#[actix_web::test]
+async fn a_browser_that_has_the_page_gets_not_modified() {
+    let app = TestApp::spawn().await;
+    app.forum("angry-customers").await;
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    for path in ["/", "/f/angry-customers", "/faq", "/register"] {
+        let url = format!("{}{path}", app.base);
+        let first = http.get(&url).send().await.unwrap();
+        assert_eq!(first.status(), 200);
+        let etag = first.headers()["etag"].to_str().unwrap().to_string();
+        assert!(etag.starts_with("W/\""), "{path}: {etag}");
+        drop(first.text().await);
+        let again = http
+            .get(&url)
+            .header("If-None-Match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "{path}");
+        assert!(again.text().await.unwrap().is_empty());
+    }
+}
+
+#[actix_web::test]
+async fn two_nodes_on_one_database_see_each_others_writes_and_share_sessions() {
+    let node_a = TestApp::spawn().await;
+    let node_b = TestApp::spawn_on(&node_a.database_url, |_| {}).await;
+    node_a.forum("angry-customers").await;
+    node_a.account("karen", Role::Member).await;
+    let karen_on_a = node_a.logged_in("karen").await;
+    start_thread(&karen_on_a, "angry-customers", "Hold music", "Too loud?").await;
+    let (thread, path) = newest_thread(&node_a).await;
+
+    let reader: Browser = node_b.browser();
+    reader.get(&path).await;
+    assert!(
+        hit(&reader.get(&path).await),
+        "node B serves it from memory"
+    );
+
+    reply(&karen_on_a, thread, "", "Turn it down a notch.").await;
+    let after = reader.get(&path).await;
+    assert!(!hit(&after));
+    assert!(
+        after.text().contains("Turn it down a notch."),
+        "the very next reading on B"
+    );
+
+    // The session made on node A works on node B, forms included.
+    let karen_on_b = karen_on_a.at(&node_b.base);
+    let landed = reply(&karen_on_b, thread, "", "Written through node B.").await;
+    assert!(landed.text().contains("Written through node B."));
+    assert!(
+        node_a
+            .browser()
+            .get(&path)
+            .await
+            .text()
+            .contains("Written through node B.")
+    );
+}
