@@ -58,6 +58,10 @@ async fn run(base: String, clients: usize, length: Duration) {
     let elapsed = started.elapsed().as_secs_f64();
     let mut all = latencies.lock().expect("lock").clone();
     all.sort();
+    if all.is_empty() {
+        println!("replies=0 per_second=0 p50_ms=0 p99_ms=0");
+        return;
+    }
     let pick =
         |q: f64| all[((all.len() as f64 * q) as usize).min(all.len() - 1)].as_secs_f64() * 1000.0;
     println!(

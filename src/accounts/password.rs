@@ -34,19 +34,50 @@ pub fn hash_blocking(password: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Hashes at once, at most; each takes 19 MiB and a core's time.
-const CONCURRENT_HASHES: usize = 2;
+/// Threads that compute hashes; each hash takes 19 MiB and a core's time.
+const HASHING_THREADS: usize = 2;
 
-/// Runs an argon2 computation on a blocking thread once one of the few slots is free, so a
-/// burst of log-ins queues instead of taking a core and 19 MiB each.
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// Runs an argon2 computation on one of a few dedicated threads, so a burst of log-ins
+/// queues instead of taking every core, and the 19 MiB blocks are reused by the same few
+/// threads rather than kept by each of the runtime's many blocking threads.
 async fn on_hashing_thread<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> AppResult<T> {
-    static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
-    let _slot = SLOTS.acquire().await.map_err(AppError::internal)?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(AppError::internal)
+    static QUEUE: OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<HashJob>>> = OnceLock::new();
+    let queue = QUEUE.get_or_init(|| {
+        let (sender, receiver) = std::sync::mpsc::channel::<HashJob>();
+        let receiver = std::sync::Arc::new(std::sync::Mutex::new(receiver));
+        for n in 0..HASHING_THREADS {
+            let receiver = receiver.clone();
+            let _ = std::thread::Builder::new()
+                .name(format!("password-hash-{n}"))
+                .spawn(move || {
+                    loop {
+                        let job = match receiver.lock() {
+                            Ok(receiver) => receiver.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+        }
+        std::sync::Mutex::new(sender)
+    });
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: HashJob = Box::new(move || {
+        let _ = done.send(work());
+    });
+    queue
+        .lock()
+        .map_err(|_| AppError::Internal("password hashing is unavailable".into()))?
+        .send(job)
+        .map_err(AppError::internal)?;
+    result.await.map_err(AppError::internal)
 }
 
 /// Hashes `password` into a PHC string on a blocking thread.

@@ -1,5 +1,6 @@
 //! Every query of the accounts feature.
 
+use crate::db::prepared as db;
 use chrono::{DateTime, Utc};
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
@@ -68,7 +69,7 @@ pub async fn admin_exists(conn: &mut AsyncPgConnection) -> QueryResult<bool> {
 
 /// Serialises first-admin creation within the current transaction.
 pub async fn lock_admin_creation(conn: &mut AsyncPgConnection) -> QueryResult<()> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock(7265736574)")
+    db::sql("SELECT pg_advisory_xact_lock(7265736574)")
         .execute(conn)
         .await
         .map(|_| ())

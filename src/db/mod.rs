@@ -1,6 +1,7 @@
 //! Database access: the connection pool, start-up (embedded cluster or `DATABASE_URL`) and migrations.
 
 pub mod embedded;
+pub mod prepared;
 pub mod schema;
 pub mod store;
 

@@ -1,5 +1,6 @@
 //! Every query of the FAQ knowledge base.
 
+use crate::db::prepared as db;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Text, Timestamptz};
@@ -129,7 +130,7 @@ pub async fn related(
     article: i64,
     limit: i64,
 ) -> QueryResult<Vec<ArticleSummary>> {
-    diesel::sql_query(
+    db::sql(
         "WITH me AS (SELECT to_tsquery('english', COALESCE(NULLIF(array_to_string(
                          tsvector_to_array(to_tsvector('english', title)), ' | '), ''), 'nothing')) AS q
                        FROM faq_articles WHERE id = $1)
@@ -146,7 +147,7 @@ pub async fn related(
 
 /// The most recently changed published articles, whole (for the feed).
 pub async fn latest_full(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Article>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT a.id, a.title, a.slug, a.category, a.body_source, a.body_html, u.username AS author,
                 a.sticky, a.published, a.view_count, a.updated_at
            FROM faq_articles a JOIN users u ON u.id = a.author_id
@@ -159,7 +160,7 @@ pub async fn latest_full(conn: &mut AsyncPgConnection, limit: i64) -> QueryResul
 
 /// One article.
 pub async fn article(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<Article>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT a.id, a.title, a.slug, a.category, a.body_source, a.body_html, u.username AS author,
                 a.sticky, a.published, a.view_count, a.updated_at
            FROM faq_articles a JOIN users u ON u.id = a.author_id WHERE a.id = $1",
@@ -250,7 +251,7 @@ pub struct SeeAlso {
 
 /// An article's "see also" list, in order (only what readers may see).
 pub async fn see_also(conn: &mut AsyncPgConnection, article: i64) -> QueryResult<Vec<SeeAlso>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT COALESCE(a.title, t.title) AS title,
                 CASE WHEN a.id IS NOT NULL THEN '/faq/' || a.id || '-' || a.slug ELSE '/t/' || t.id || '/' || t.slug END AS path,
                 CASE WHEN a.id IS NOT NULL THEN 'faq:' || a.id ELSE 't:' || t.id END AS reference
@@ -275,7 +276,7 @@ pub async fn set_see_also(
     diesel::delete(faq_links::table.filter(faq_links::article_id.eq(article)))
         .execute(conn)
         .await?;
-    diesel::sql_query(
+    db::sql(
         "INSERT INTO faq_links (article_id, position, target_article, target_thread)
          SELECT $1, row_number() OVER (), a, NULL FROM unnest($2::bigint[]) a WHERE EXISTS (SELECT 1 FROM faq_articles WHERE id = a)
          UNION ALL
@@ -293,7 +294,7 @@ pub async fn set_see_also(
 pub async fn add_views(conn: &mut AsyncPgConnection, counts: &[(i64, i64)]) -> QueryResult<()> {
     let ids: Vec<i64> = counts.iter().map(|(id, _)| *id).collect();
     let views: Vec<i64> = counts.iter().map(|(_, n)| *n).collect();
-    diesel::sql_query(
+    db::sql(
         "UPDATE faq_articles SET view_count = faq_articles.view_count + v.n
            FROM unnest($1::bigint[], $2::bigint[]) AS v(id, n) WHERE faq_articles.id = v.id",
     )

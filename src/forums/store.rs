@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use crate::db::prepared as db;
 use crate::db::schema::{
     categories, forums, post_quotes, post_revisions, post_submissions, posts, reply_drafts,
     thread_reads, threads, users,
@@ -21,14 +22,14 @@ use crate::ids::{CategoryId, ForumId, PostId, ThreadId, UserId};
 
 /// Categories in display order.
 pub async fn categories(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Category>> {
-    diesel::sql_query("SELECT id, title, position FROM categories ORDER BY position, id")
+    db::sql("SELECT id, title, position FROM categories ORDER BY position, id")
         .load(conn)
         .await
 }
 
 /// Every forum with its last post, in display order.
 pub async fn forum_summaries(conn: &mut AsyncPgConnection) -> QueryResult<Vec<ForumSummary>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT f.id, f.category_id, f.slug, f.title, f.description, f.position,
                 f.thread_count, f.post_count, f.last_post_id,
                 p.created_at AS last_post_at, t.title AS last_thread_title, u.username AS last_author
@@ -47,7 +48,7 @@ pub async fn forum_by_slug(
     conn: &mut AsyncPgConnection,
     slug: &str,
 ) -> QueryResult<Option<ForumHeader>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT f.id, f.slug, f.title, f.description, f.thread_count,
                 c.id AS category_id, c.title AS category_title
            FROM forums f JOIN categories c ON c.id = f.category_id
@@ -67,7 +68,7 @@ pub async fn thread_list(
     limit: i64,
     offset: i64,
 ) -> QueryResult<Vec<ThreadListItem>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT t.id, t.title, t.slug, a.username AS author, t.created_at, t.post_count,
                 t.view_count, t.pinned, t.locked, t.solution_post_id IS NOT NULL AS answered,
                 t.last_post_at, t.last_post_id, lu.username AS last_author,
@@ -94,7 +95,7 @@ pub async fn thread_header(
     conn: &mut AsyncPgConnection,
     id: ThreadId,
 ) -> QueryResult<Option<ThreadHeader>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
                 t.lock_reason, t.pinned, t.hidden, t.approved, t.merged_into, t.solution_post_id, f.id AS forum_id, f.slug AS forum_slug,
                 f.title AS forum_title, c.title AS category_title
@@ -117,7 +118,7 @@ pub async fn posts_in_range(
     last: i32,
     reader: crate::forums::pages::Reader,
 ) -> QueryResult<Vec<PostView>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT p.id, p.position, p.body_html, p.created_at, p.edited_at, p.hidden,
                 (p.hidden AND p.hidden_by = p.author_id) AS hidden_by_author,
                 h.username AS hidden_by_name, p.hidden_reason, p.ip_address, p.approved,
@@ -206,7 +207,7 @@ pub async fn notifiable_author(
 /// Visible posts that quote any of `ids`, in any thread.
 pub async fn backlinks(conn: &mut AsyncPgConnection, ids: &[PostId]) -> QueryResult<Vec<Backlink>> {
     let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
-    diesel::sql_query(
+    db::sql(
         "SELECT q.quoted_post_id, p.id AS post_id, p.position, p.thread_id
            FROM post_quotes q JOIN posts p ON p.id = q.post_id
           WHERE q.quoted_post_id = ANY($1) AND NOT p.hidden AND p.approved
@@ -222,7 +223,7 @@ pub async fn post_location(
     conn: &mut AsyncPgConnection,
     id: PostId,
 ) -> QueryResult<Option<PostLocation>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT p.thread_id, t.slug, p.position
            FROM posts p JOIN threads t ON t.id = p.thread_id
           WHERE p.id = $1",
@@ -272,7 +273,7 @@ pub async fn mark_read(
     position: i32,
 ) -> QueryResult<()> {
     // One statement: the visit also re-arms reply mail for the member's subscription.
-    diesel::sql_query(
+    db::sql(
         "WITH visit AS (UPDATE subscriptions SET awaiting_visit = FALSE
                           WHERE user_id = $1 AND thread_id = $2 AND awaiting_visit)
          INSERT INTO thread_reads (user_id, thread_id, last_position) VALUES ($1, $2, $3)
@@ -296,7 +297,7 @@ pub async fn add_views(
 ) -> QueryResult<()> {
     let ids: Vec<i64> = counts.iter().map(|(id, _)| id.0).collect();
     let views: Vec<i64> = counts.iter().map(|(_, n)| *n).collect();
-    diesel::sql_query(
+    db::sql(
         "UPDATE threads SET view_count = threads.view_count + v.n
            FROM unnest($1::bigint[], $2::bigint[]) AS v(id, n)
           WHERE threads.id = v.id",
@@ -313,7 +314,7 @@ pub async fn post_for_edit(
     conn: &mut AsyncPgConnection,
     id: PostId,
 ) -> QueryResult<Option<PostForEdit>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT p.id, p.thread_id, p.author_id, u.username AS author, p.position,
                 p.body_source, p.hidden
            FROM posts p JOIN users u ON u.id = p.author_id
@@ -331,7 +332,7 @@ pub async fn posts_for_quoting(
     ids: &[PostId],
 ) -> QueryResult<Vec<PostForEdit>> {
     let raw: Vec<i64> = ids.iter().map(|id| id.0).collect();
-    let mut rows: Vec<PostForEdit> = diesel::sql_query(
+    let mut rows: Vec<PostForEdit> = db::sql(
         "SELECT p.id, p.thread_id, p.author_id, u.username AS author, p.position,
                 p.body_source, p.hidden
            FROM posts p JOIN users u ON u.id = p.author_id
@@ -374,7 +375,7 @@ pub async fn existing_members(
     }
     let lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
     let found: Vec<String> =
-        diesel::sql_query("SELECT username AS name FROM users WHERE lower(username) = ANY($1)")
+        db::sql("SELECT username AS name FROM users WHERE lower(username) = ANY($1)")
             .bind::<Array<Text>, _>(lower)
             .load::<NameRow>(conn)
             .await?
@@ -517,7 +518,7 @@ pub async fn count_held_post(conn: &mut AsyncPgConnection, thread: ThreadId) -> 
 /// Counts an approved post in its forum and author, and makes it its thread's (and
 /// forum's) last post if it is the newest; a first post also counts its thread.
 pub async fn count_approved_post(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<()> {
-    diesel::sql_query(
+    db::sql(
         "WITH p AS (SELECT id, thread_id, author_id, position, created_at FROM posts WHERE id = $1),
               t AS (UPDATE threads SET approved = TRUE,
                            last_post_id = CASE WHEN threads.last_post_at <= p.created_at OR threads.last_post_id IS NULL
@@ -570,7 +571,7 @@ pub struct HeldPost {
 
 /// Every post waiting for approval (not rejected), oldest first.
 pub async fn held_posts(conn: &mut AsyncPgConnection) -> QueryResult<Vec<HeldPost>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT p.id, p.position, u.username AS author, t.title AS thread_title, p.body_html, p.created_at
            FROM posts p JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
           WHERE NOT p.approved AND NOT p.hidden
@@ -734,7 +735,7 @@ pub async fn adjust_forum(
     threads: i32,
     posts: i32,
 ) -> QueryResult<()> {
-    diesel::sql_query(
+    db::sql(
         "UPDATE forums SET thread_count = thread_count + $2, post_count = post_count + $3,
                 last_post_id = (SELECT t.last_post_id FROM threads t
                                  WHERE t.forum_id = $1 AND NOT t.hidden
@@ -831,7 +832,7 @@ pub async fn delete_draft(
 
 /// Adds a category at the end.
 pub async fn insert_category(conn: &mut AsyncPgConnection, title: &str) -> QueryResult<CategoryId> {
-    diesel::sql_query(
+    db::sql(
         "INSERT INTO categories (title, position)
          SELECT $1, COALESCE(max(position), 0) + 1 FROM categories RETURNING id",
     )
@@ -1005,7 +1006,7 @@ pub async fn move_forum(conn: &mut AsyncPgConnection, id: ForumId, up: bool) -> 
 
 // Distinct positions make a swap always visible, even after rows were added with equal ones.
 async fn renumber_categories(conn: &mut AsyncPgConnection) -> QueryResult<()> {
-    diesel::sql_query(
+    db::sql(
         "UPDATE categories SET position = r.n FROM (
              SELECT id, row_number() OVER (ORDER BY position, id)::int AS n FROM categories) r
           WHERE categories.id = r.id AND categories.position <> r.n",
@@ -1016,7 +1017,7 @@ async fn renumber_categories(conn: &mut AsyncPgConnection) -> QueryResult<()> {
 }
 
 async fn renumber_forums(conn: &mut AsyncPgConnection) -> QueryResult<()> {
-    diesel::sql_query(
+    db::sql(
         "UPDATE forums SET position = r.n FROM (
              SELECT id, row_number() OVER (PARTITION BY category_id ORDER BY position, id)::int AS n
                FROM forums) r
@@ -1074,7 +1075,7 @@ pub async fn latest_threads(
     forum: Option<ForumId>,
     limit: i64,
 ) -> QueryResult<Vec<FeedPost>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT p.id, p.position, t.title, u.username AS author, p.body_html, p.created_at,
                 COALESCE(p.edited_at, p.created_at) AS updated_at
            FROM threads t
@@ -1097,7 +1098,7 @@ pub async fn latest_posts(
     thread: ThreadId,
     limit: i64,
 ) -> QueryResult<Vec<FeedPost>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT p.id, p.position, t.title, u.username AS author, p.body_html, p.created_at,
                 COALESCE(p.edited_at, p.created_at) AS updated_at
            FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users u ON u.id = p.author_id

@@ -1,5 +1,6 @@
 //! Every query of the moderation feature.
 
+use crate::db::prepared as db;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
@@ -66,7 +67,7 @@ pub async fn log_entries(
     limit: i64,
     offset: i64,
 ) -> QueryResult<Vec<LogEntry>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT l.created_at, a.username AS actor, l.action, m.username AS member, l.target, l.reason
            FROM moderation_log l
            JOIN users a ON a.id = l.actor_id
@@ -228,7 +229,7 @@ pub async fn move_posts(
     ids: &[PostId],
 ) -> QueryResult<usize> {
     let raw: Vec<i64> = ids.iter().map(|id| id.0).collect();
-    let moved = diesel::sql_query(
+    let moved = db::sql(
         "UPDATE posts SET thread_id = $2, position = r.n + $4 FROM (
              SELECT id, row_number() OVER (ORDER BY position)::int AS n
                FROM posts WHERE thread_id = $1 AND id = ANY($3)) r
@@ -251,7 +252,7 @@ pub async fn append_posts(
     from: ThreadId,
     to: ThreadId,
 ) -> QueryResult<usize> {
-    let moved = diesel::sql_query(
+    let moved = db::sql(
         "UPDATE posts SET thread_id = $2, position = r.n + $3 FROM (
              SELECT id, (row_number() OVER (ORDER BY position)
                          + (SELECT COALESCE(max(position), 0) FROM posts WHERE thread_id = $2))::int AS n
@@ -268,18 +269,16 @@ pub async fn append_posts(
 }
 
 async fn unpark(conn: &mut AsyncPgConnection, thread: ThreadId) -> QueryResult<()> {
-    diesel::sql_query(
-        "UPDATE posts SET position = position - $2 WHERE thread_id = $1 AND position > $2",
-    )
-    .bind::<BigInt, _>(thread)
-    .bind::<diesel::sql_types::Integer, _>(PARKED)
-    .execute(conn)
-    .await
-    .map(|_| ())
+    db::sql("UPDATE posts SET position = position - $2 WHERE thread_id = $1 AND position > $2")
+        .bind::<BigInt, _>(thread)
+        .bind::<diesel::sql_types::Integer, _>(PARKED)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 async fn renumber(conn: &mut AsyncPgConnection, thread: ThreadId) -> QueryResult<()> {
-    diesel::sql_query(
+    db::sql(
         "UPDATE posts SET position = r.n + $2 FROM (
              SELECT id, row_number() OVER (ORDER BY position)::int AS n FROM posts WHERE thread_id = $1) r
           WHERE posts.id = r.id",
@@ -293,7 +292,7 @@ async fn renumber(conn: &mut AsyncPgConnection, thread: ThreadId) -> QueryResult
 
 /// Recomputes a thread's post count and last post from its posts.
 pub async fn recount_thread(conn: &mut AsyncPgConnection, thread: ThreadId) -> QueryResult<()> {
-    diesel::sql_query(
+    db::sql(
         "UPDATE threads SET post_count = s.n, last_post_id = s.last_id, last_post_at = COALESCE(s.last_at, threads.last_post_at)
            FROM (SELECT count(*)::int AS n,
                         (SELECT id FROM posts WHERE thread_id = $1 AND approved AND NOT hidden ORDER BY position DESC LIMIT 1) AS last_id,
@@ -389,7 +388,7 @@ pub struct Revision {
 
 /// A post's earlier versions, oldest first.
 pub async fn revisions(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<Vec<Revision>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT r.body_source, u.username AS editor, r.reason, r.created_at
            FROM post_revisions r JOIN users u ON u.id = r.edited_by
           WHERE r.post_id = $1 ORDER BY r.created_at, r.id",
@@ -438,7 +437,7 @@ pub async fn find_members(
     offset: i64,
 ) -> QueryResult<(Vec<MemberRow>, i64)> {
     let pattern = crate::text::contains_pattern(query);
-    let rows = diesel::sql_query(
+    let rows = db::sql(
         "SELECT id, username, email, role, post_count, created_at, suspended_until, banned_at
            FROM users WHERE username ILIKE $1 OR email ILIKE $1
           ORDER BY lower(username) LIMIT $2 OFFSET $3",
@@ -465,7 +464,7 @@ pub async fn member_by_name(
     conn: &mut AsyncPgConnection,
     name: &str,
 ) -> QueryResult<Option<MemberRow>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT id, username, email, role, post_count, created_at, suspended_until, banned_at
            FROM users WHERE lower(username) = lower($1)",
     )
@@ -592,7 +591,7 @@ pub struct OpenReport {
 
 /// Open reports, grouped by post (newest post first).
 pub async fn open_reports(conn: &mut AsyncPgConnection) -> QueryResult<Vec<OpenReport>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT r.id, r.post_id, r.reason, r.details, ru.username AS reporter, r.created_at,
                 au.username AS author, p.author_id, t.title AS thread_title, p.body_html, p.hidden
            FROM reports r

@@ -1,5 +1,6 @@
 //! Every query of the notification feature: outbox, events, tokens, subscriptions, digests.
 
+use crate::db::prepared as db;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamptz};
@@ -29,7 +30,7 @@ pub async fn claim_due(
     limit: i64,
     lease: Duration,
 ) -> QueryResult<Vec<OutboxMail>> {
-    diesel::sql_query(
+    db::sql(
         "UPDATE outbox SET locked_until = now() + $2 * interval '1 second', attempts = attempts + 1
           WHERE id IN (SELECT id FROM outbox
                         WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
@@ -266,7 +267,7 @@ pub async fn post_context(
     conn: &mut AsyncPgConnection,
     post: PostId,
 ) -> QueryResult<Option<PostContext>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT p.id AS post_id, p.position, p.body_html, p.body_source, p.hidden,
                 p.author_id, u.username AS author, t.id AS thread_id, t.title AS thread_title,
                 t.hidden AS thread_hidden, f.id AS forum_id, f.title AS forum_title
@@ -312,7 +313,7 @@ pub async fn watchers(
     thread: Option<ThreadId>,
     forum: Option<ForumId>,
 ) -> QueryResult<Vec<Recipient>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT u.id AS user_id, u.username, u.email, u.notify_mode, s.id AS subscription_id,
                 s.mode, s.awaiting_visit
            FROM subscriptions s JOIN users u ON u.id = s.user_id
@@ -335,7 +336,7 @@ pub async fn members_for_thread(
 ) -> QueryResult<Vec<Recipient>> {
     let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
     let names: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
-    diesel::sql_query(
+    db::sql(
         "SELECT u.id AS user_id, u.username, u.email, u.notify_mode, s.id AS subscription_id,
                 s.mode, s.awaiting_visit
            FROM users u LEFT JOIN subscriptions s ON s.user_id = u.id AND s.thread_id = $3
@@ -354,7 +355,7 @@ pub async fn quoted_authors(
     conn: &mut AsyncPgConnection,
     post: PostId,
 ) -> QueryResult<Vec<UserId>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT DISTINCT p.author_id AS id FROM post_quotes q JOIN posts p ON p.id = q.quoted_post_id
           WHERE q.post_id = $1",
     )
@@ -455,7 +456,7 @@ pub async fn due_digests(
     conn: &mut AsyncPgConnection,
     every: Duration,
 ) -> QueryResult<Vec<DigestEntry>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT d.user_id, u.username, u.email, p.id AS post_id, a.username AS author,
                 t.title AS thread_title, p.body_html
            FROM digest_items d
@@ -520,7 +521,7 @@ pub async fn subscribe_if_new(
     thread: ThreadId,
     mode: &str,
 ) -> QueryResult<()> {
-    diesel::sql_query(
+    db::sql(
         "INSERT INTO subscriptions (user_id, thread_id, mode) VALUES ($1, $2, $3)
          ON CONFLICT (user_id, thread_id) WHERE thread_id IS NOT NULL DO NOTHING",
     )
@@ -609,7 +610,7 @@ pub async fn subscriptions_of(
     conn: &mut AsyncPgConnection,
     user: UserId,
 ) -> QueryResult<Vec<SubscriptionRow>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT s.id, s.mode, COALESCE(t.title, f.title) AS title,
                 CASE WHEN t.id IS NOT NULL THEN '/t/' || t.id || '/' || t.slug ELSE '/f/' || f.slug END AS path,
                 t.id IS NOT NULL AS is_thread

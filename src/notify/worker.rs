@@ -41,17 +41,45 @@ pub struct Round {
 /// Runs rounds until the process ends: at once when `wake` is notified, otherwise every
 /// few seconds.
 pub async fn run(state: AppState, mailer: Arc<Mailer>, wake: Arc<Notify>) {
+    let mut key = None;
+    let mut digests_checked: Option<std::time::Instant> = None;
     loop {
-        match round(&state, &mailer).await {
-            Ok(done) if done.events + done.sent + done.failed > 0 => {
-                tracing::debug!(?done, "mail round");
-                continue;
+        // The signing key never changes once made: read it once, not every round.
+        if key.is_none() {
+            key = signing_key(&state)
+                .await
+                .map_err(|e| tracing::warn!("mail: {e}"))
+                .ok();
+        }
+        if let Some(key) = &key {
+            // Digests are due hours apart; looking once a minute is plenty.
+            let digests = digests_checked.is_none_or(|at| at.elapsed() >= DIGEST_CHECK_EVERY);
+            if digests {
+                digests_checked = Some(std::time::Instant::now());
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!("mail round failed: {e}"),
+            match round_with(&state, &mailer, key, digests).await {
+                Ok(done) if done.events + done.sent + done.failed > 0 => {
+                    tracing::debug!(?done, "mail round");
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!("mail round failed: {e}"),
+            }
         }
         let _ = tokio::time::timeout(StdDuration::from_secs(2), wake.notified()).await;
+        // A burst of posts wakes the worker once per post: gather them into one round.
+        tokio::time::sleep(GATHER).await;
     }
+}
+
+/// How long a woken worker lets further posts arrive before its round.
+const GATHER: StdDuration = StdDuration::from_millis(50);
+/// How often the worker looks for due digests.
+const DIGEST_CHECK_EVERY: StdDuration = StdDuration::from_secs(60);
+
+async fn signing_key(state: &AppState) -> Result<Vec<u8>, AppError> {
+    let mut conn = state.conn().await?;
+    Ok(store::signing_key(&mut conn).await?)
 }
 
 fn site(state: &AppState) -> Site {
@@ -63,11 +91,22 @@ fn site(state: &AppState) -> Site {
 
 /// One round: events, digests, then delivery of everything due.
 pub async fn round(state: &AppState, mailer: &Mailer) -> Result<Round, AppError> {
+    let key = signing_key(state).await?;
+    round_with(state, mailer, &key, true).await
+}
+
+async fn round_with(
+    state: &AppState,
+    mailer: &Mailer,
+    key: &[u8],
+    digests: bool,
+) -> Result<Round, AppError> {
     let mut conn = state.conn().await?;
     let site = site(state);
-    let key = store::signing_key(&mut conn).await?;
-    let events = expand_events(&mut conn, &site, &key).await?;
-    send_digests(&mut conn, &site, &key).await?;
+    let events = expand_events(&mut conn, &site, key).await?;
+    if digests {
+        send_digests(&mut conn, &site, key).await?;
+    }
     let (sent, failed) = deliver(&mut conn, mailer, &state.settings.mail_from).await?;
     Ok(Round {
         events,
@@ -87,7 +126,9 @@ async fn expand_events(
             expand(conn, site, key, kind, *post).await?;
         }
         let ids: Vec<i64> = events.iter().map(|(id, _, _)| *id).collect();
-        store::finish_events(conn, &ids).await?;
+        if !ids.is_empty() {
+            store::finish_events(conn, &ids).await?;
+        }
         Ok(ids.len())
     })
     .await
@@ -206,6 +247,9 @@ async fn send_digests(
                 Some((id, _, _, lines)) if *id == e.user_id => lines.push(line),
                 _ => by_user.push((e.user_id, e.username, e.email, vec![line])),
             }
+        }
+        if by_user.is_empty() {
+            return Ok(());
         }
         let users: Vec<UserId> = by_user.iter().map(|(id, ..)| *id).collect();
         for (user, name, email, lines) in by_user {

@@ -1,5 +1,6 @@
 //! The statistics queries (run at most once a minute; see the cache in `mod.rs`).
 
+use crate::db::prepared as db;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::QueryResult;
 use diesel::QueryableByName;
@@ -59,7 +60,7 @@ pub struct Day {
 
 /// Members, threads, posts, members online, newest member.
 pub async fn totals(conn: &mut AsyncPgConnection) -> QueryResult<Totals> {
-    diesel::sql_query(
+    db::sql(
         "SELECT (SELECT count(*) FROM users WHERE banned_at IS NULL) AS members,
                 (SELECT COALESCE(sum(thread_count), 0)::bigint FROM forums) AS threads,
                 (SELECT COALESCE(sum(post_count), 0)::bigint FROM forums) AS posts,
@@ -76,7 +77,7 @@ pub async fn totals(conn: &mut AsyncPgConnection) -> QueryResult<Totals> {
 
 /// Members with the most visible posts since the start of this month.
 pub async fn active_members(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Ranked>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT u.username AS label, '/u/' || u.username AS path, count(*) AS count
            FROM posts p JOIN users u ON u.id = p.author_id
           WHERE p.created_at >= date_trunc('month', now()) AND NOT p.hidden AND p.approved
@@ -89,7 +90,7 @@ pub async fn active_members(conn: &mut AsyncPgConnection, limit: i64) -> QueryRe
 
 /// Threads with the most posts since the start of this month.
 pub async fn active_threads(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Ranked>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT t.title AS label, '/t/' || t.id || '/' || t.slug AS path, count(*) AS count
            FROM posts p JOIN threads t ON t.id = p.thread_id
           WHERE p.created_at >= date_trunc('month', now()) AND NOT p.hidden AND p.approved
@@ -103,7 +104,7 @@ pub async fn active_threads(conn: &mut AsyncPgConnection, limit: i64) -> QueryRe
 
 /// Threads with the most views.
 pub async fn most_viewed(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Ranked>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT title AS label, '/t/' || id || '/' || slug AS path, view_count AS count
            FROM threads WHERE NOT hidden AND approved
           ORDER BY view_count DESC, id LIMIT $1",
@@ -115,7 +116,7 @@ pub async fn most_viewed(conn: &mut AsyncPgConnection, limit: i64) -> QueryResul
 
 /// Forums with the most posts.
 pub async fn busiest_forums(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Ranked>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT title AS label, '/f/' || slug AS path, post_count::bigint AS count
            FROM forums ORDER BY post_count DESC, id LIMIT $1",
     )
@@ -126,7 +127,7 @@ pub async fn busiest_forums(conn: &mut AsyncPgConnection, limit: i64) -> QueryRe
 
 /// Visible posts per day over the last `days` days (days without posts included).
 pub async fn posts_per_day(conn: &mut AsyncPgConnection, days: i64) -> QueryResult<Vec<Day>> {
-    diesel::sql_query(
+    db::sql(
         "SELECT d.day::date AS day, count(p.id) AS posts
            FROM generate_series((now() AT TIME ZONE 'UTC')::date - ($1 - 1) * interval '1 day',
                                 (now() AT TIME ZONE 'UTC')::date, interval '1 day') AS d(day)

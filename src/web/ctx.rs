@@ -100,15 +100,23 @@ impl Ctx {
             .ok_or_else(|| AppError::internal("application state missing"))?
             .get_ref()
             .clone();
-        let cached = req.extensions().get::<Rc<Viewer>>().cloned();
-        let viewer = match cached {
-            Some(viewer) => viewer,
-            None => {
-                let viewer = Rc::new(load_viewer(req, &state).await?);
-                req.extensions_mut().insert(viewer.clone());
-                viewer
+        // A handler's extractors run concurrently: they share one lookup of the viewer.
+        let once = {
+            let mut extensions = req.extensions_mut();
+            match extensions.get::<Rc<ViewerOnce>>() {
+                Some(once) => once.clone(),
+                None => {
+                    let once = Rc::new(ViewerOnce::new());
+                    extensions.insert(once.clone());
+                    once
+                }
             }
         };
+        let viewer = once
+            .get_or_try_init(|| async { load_viewer(req, &state).await.map(Rc::new) })
+            .await?
+            .clone();
+        req.extensions_mut().insert(viewer.clone());
         let path = req
             .uri()
             .path_and_query()
@@ -121,6 +129,9 @@ impl Ctx {
         })
     }
 }
+
+/// The viewer of a request, looked up at most once.
+type ViewerOnce = tokio::sync::OnceCell<Rc<Viewer>>;
 
 /// The viewer of a request, if the context was already resolved (used by error pages).
 pub fn cached_viewer(req: &HttpRequest) -> Option<Rc<Viewer>> {
