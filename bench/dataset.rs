@@ -109,7 +109,8 @@ fn sentence(rng: &mut StdRng) -> String {
     s
 }
 
-fn body(rng: &mut StdRng) -> String {
+/// A post body of 200–1,500 characters drawn from the forum's vocabulary.
+pub fn body(rng: &mut StdRng) -> String {
     let target = rng.random_range(200..1500);
     let mut text = String::new();
     while text.len() < target {

@@ -9,7 +9,7 @@
 #[path = "client.rs"]
 mod client;
 #[path = "dataset.rs"]
-#[allow(dead_code)] // only the password is needed here
+#[allow(dead_code)] // the password and the body generator are used here
 mod dataset;
 
 use std::sync::{Arc, Mutex};
@@ -39,12 +39,14 @@ async fn run(base: String, clients: usize, length: Duration) {
         // Threads 2 and up: typical ones, a different one per client.
         let thread = 2 + n as i64;
         tasks.push(actix_web::rt::spawn(async move {
+            use rand::SeedableRng;
+            // Replies read like the rest of the data set, so they do not skew later searches.
+            let mut rng =
+                rand::rngs::StdRng::seed_from_u64(n as u64 ^ u64::from(std::process::id()));
             let mut i = 0u64;
             while started.elapsed() < length {
                 let submission = format!("bench-{}-{n}-{i}", std::process::id());
-                let body = format!(
-                    "Reply {i} from client {n}: we call the customer back within the hour and say what happens next."
-                );
+                let body = dataset::body(&mut rng);
                 let sent = Instant::now();
                 client::reply(&http, &base, &csrf, thread, &submission, &body).await;
                 latencies.lock().expect("lock").push(sent.elapsed());

@@ -81,6 +81,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                     AppError::BadRequest("The form could not be read.".into())
                 }
             })?;
+            let body = without_nul(body);
             let ctx = Ctx::extract(&req).await?;
             let token: TokenField =
                 serde_urlencoded::from_bytes(&body).map_err(|_| AppError::Csrf)?;
@@ -92,6 +93,28 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))
         })
     }
+}
+
+/// The form body with every NUL character (`%00` or a raw zero byte) left out: no field
+/// can hold one in PostgreSQL, and dropping it keeps the rest of what the person wrote.
+fn without_nul(body: Bytes) -> Bytes {
+    let has_nul = body.contains(&0) || body.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00"));
+    if !has_nul {
+        return body;
+    }
+    let mut kept = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] == 0 {
+            i += 1;
+        } else if body[i..].len() >= 3 && body[i..i + 3].eq_ignore_ascii_case(b"%00") {
+            i += 3;
+        } else {
+            kept.push(body[i]);
+            i += 1;
+        }
+    }
+    Bytes::from(kept)
 }
 
 /// The hidden CSRF input every POST form carries.

@@ -189,3 +189,25 @@ pub fn if_none_match(req: &actix_web::HttpRequest, tag: &str) -> bool {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
 }
+
+/// Refuses a path or query string carrying a NUL character, which no page needs and
+/// PostgreSQL cannot store, with a 400 page.
+pub async fn refuse_nul(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let carries_nul = |text: &str| {
+        text.contains('\0')
+            || text
+                .as_bytes()
+                .windows(3)
+                .any(|w| w.eq_ignore_ascii_case(b"%00"))
+    };
+    if carries_nul(req.path()) || carries_nul(req.query_string()) || carries_nul(req.uri().path()) {
+        // A response, not an error, so that the error-page middleware dresses it.
+        let refused =
+            crate::web::error::AppError::BadRequest("The address contains a NUL character.".into());
+        return Ok(req.into_response(actix_web::ResponseError::error_response(&refused)));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}

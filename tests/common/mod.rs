@@ -403,6 +403,16 @@ impl Browser {
         }
     }
 
+    /// The underlying HTTP client (with this browser's cookies), for hand-made requests.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// The CSRF token of the last page that carried one.
+    pub fn last_csrf(&self) -> Option<String> {
+        self.csrf.lock().expect("lock").clone()
+    }
+
     /// The same browser (cookies shared) pointed at another node of the site.
     pub fn at(&self, base: &str) -> Browser {
         Browser {

@@ -9,6 +9,7 @@ mod discussions;
 mod email;
 mod faq;
 mod feeds;
+mod hostile;
 mod moderation;
 mod page_cache;
 mod pages;
