@@ -66,6 +66,7 @@ pub fn build_app(
         .route("/assets/{name}", aw::get().to(web::assets::serve))
         .default_service(aw::to(not_found))
         .wrap(from_fn(web::middleware::refuse_nul))
+        .wrap(from_fn(web::middleware::keep_submitted_form))
         .wrap(web::middleware::error_pages())
         .wrap(from_fn(page_cache::middleware::serve_cached))
         .wrap(from_fn(web::cookies::visitor_cookies))

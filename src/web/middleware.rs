@@ -5,7 +5,7 @@ use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpMessage, HttpResponse, web};
 use maud::html;
 
 use crate::state::AppState;
@@ -68,10 +68,17 @@ fn render_error_page<B: MessageBody + 'static>(
         },
         None => Account::Unknown,
     };
+    // A form that could not be saved comes back whole, ready to be sent again.
+    let kept = (status == StatusCode::SERVICE_UNAVAILABLE)
+        .then(|| req.extensions().get::<SubmittedForm>().cloned())
+        .flatten();
     let body = html! {
         section.error-page {
             h1 { (detail.title) }
             p { (detail.message) }
+            @if let Some(form) = &kept {
+                (retry_form(req.path(), form))
+            }
             p { a href="/" { "Back to the forum start" } }
         }
     };
@@ -210,4 +217,74 @@ pub async fn refuse_nul(
         return Ok(req.into_response(actix_web::ResponseError::error_response(&refused)));
     }
     Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// The fields of a posted form, kept so that a page about a failure can offer them again.
+#[derive(Clone, Debug)]
+pub struct SubmittedForm(pub Vec<(String, String)>);
+
+/// Keeps the fields of every posted form (bodies are small: forms are capped at
+/// `MAX_FORM_BYTES`) and hands the body on unchanged to the handler.
+pub async fn keep_submitted_form(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let is_form = req.method() == actix_web::http::Method::POST
+        && req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        let mut body = web::BytesMut::new();
+        let mut payload = req.take_payload();
+        let mut too_large = false;
+        while let Some(chunk) = futures_util::StreamExt::next(&mut payload).await {
+            let chunk = chunk?;
+            if body.len() + chunk.len() > crate::web::form::MAX_FORM_BYTES {
+                too_large = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if too_large {
+            let refused = crate::web::error::AppError::PayloadTooLarge;
+            return Ok(req.into_response(actix_web::ResponseError::error_response(&refused)));
+        }
+        let body = body.freeze();
+        if let Ok(fields) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) {
+            req.extensions_mut().insert(SubmittedForm(fields));
+        }
+        req.set_payload(actix_web::dev::Payload::from(body));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// The kept fields as a form that posts them again: the text fields shown, the rest hidden.
+fn retry_form(action: &str, form: &SubmittedForm) -> maud::Markup {
+    html! {
+        form.card method="post" action=(action) {
+            p { strong { "Nothing was saved. Your text is kept below: send it again in a moment." } }
+            @for (name, value) in &form.0 {
+                @match name.as_str() {
+                    "body" => {
+                        div.field {
+                            label for="retry-body" { "Message" }
+                            textarea id="retry-body" name="body" rows="10" { (value) }
+                        }
+                    }
+                    "title" => {
+                        div.field {
+                            label for="retry-title" { "Title" }
+                            input id="retry-title" type="text" name="title" value=(value);
+                        }
+                    }
+                    // Secrets are never written back into a page.
+                    "password" | "confirmation" | "current_password" => {}
+                    _ => { input type="hidden" name=(name) value=(value); }
+                }
+            }
+            button type="submit" { "Try again" }
+        }
+    }
 }

@@ -11,6 +11,7 @@ mod faq;
 mod feeds;
 mod hostile;
 mod moderation;
+mod outage;
 mod page_cache;
 mod pages;
 mod search;
