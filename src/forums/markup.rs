@@ -595,4 +595,108 @@ mod tests {
         assert_eq!(block, "[quote=karen post=12]\nHello there\n[/quote]\n\n");
         assert_eq!(quoted_ids(&block), vec![12]);
     }
+
+    /// Pieces hostile markup is made of, mixed with arbitrary text by the properties below.
+    const PIECES: &[&str] = &[
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD4=)",
+        "![i](data:image/svg+xml,<svg onload=alert(1)>)",
+        "[x](&#106;avascript:alert(1))",
+        "<svg><style>*{}</style></svg>",
+        "<div style=\"x\" onclick=\"y\">",
+        "[quote=",
+        "[quote=eve post=1]",
+        "[quote=\"<b onmouseover=x>\" post=2]",
+        "[/quote]",
+        "@eve",
+        "`code`",
+        "```\n<script>\n```",
+        "**",
+        "> ",
+        "\n",
+        "\n\n",
+        "<!--",
+        "-->",
+        "<iframe src=//evil>",
+        "&lt;script&gt;",
+        "\u{0}",
+        "\u{202e}",
+    ];
+
+    fn hostile_source() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            proptest::sample::select(PIECES).prop_map(str::to_string),
+            ".{0,12}",
+        ];
+        proptest::collection::vec(piece, 0..24).prop_map(|parts| parts.concat())
+    }
+
+    /// Why rendered HTML is unsafe, if it is.
+    fn unsafe_in(html: &str) -> Option<String> {
+        let document = scraper::Html::parse_fragment(html);
+        for node in document.tree.nodes() {
+            let scraper::Node::Element(element) = node.value() else {
+                continue;
+            };
+            let name = element.name();
+            if matches!(
+                name,
+                "script" | "iframe" | "object" | "embed" | "style" | "svg"
+            ) {
+                return Some(format!("<{name}> element"));
+            }
+            for (attribute, value) in element.attrs() {
+                if attribute.to_ascii_lowercase().starts_with("on") || attribute == "style" {
+                    return Some(format!("{attribute} attribute on <{name}>"));
+                }
+                let value: String = value
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if matches!(attribute, "href" | "src" | "action" | "formaction")
+                    && ["javascript:", "data:", "vbscript:"]
+                        .iter()
+                        .any(|scheme| value.starts_with(scheme))
+                {
+                    return Some(format!("{attribute}={value} on <{name}>"));
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn the_safety_check_catches_what_it_looks_for() {
+        assert!(unsafe_in("<script>x</script>").is_some());
+        assert!(unsafe_in("<p onclick=x>y</p>").is_some());
+        assert!(unsafe_in("<a href=' JaVa\tscript:x'>y</a>").is_some());
+        assert!(unsafe_in("<img src='data:image/png;base64,AA'>").is_some());
+        assert!(unsafe_in("<p><a href=\"/t/1\" rel=\"nofollow\">ok</a></p>").is_none());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_input_renders_to_safe_stable_html(source in hostile_source()) {
+            // Quoted posts and mentions known, so those paths render too.
+            let quoted = HashMap::from([
+                (1, QuotedPost { author: "eve".into(), hidden: false }),
+                (2, QuotedPost { author: "<b>mallory</b>".into(), hidden: true }),
+            ]);
+            let members = HashMap::from([("eve".to_string(), "eve".to_string())]);
+            let context = Context { quoted, members };
+            let first = render(&source, &context);
+            proptest::prop_assert_eq!(&first, &render(&source, &context), "rendering twice differs");
+            if let Some(why) = unsafe_in(&first) {
+                proptest::prop_assert!(false, "{} in {:?} from {:?}", why, first, source);
+            }
+        }
+    }
 }
