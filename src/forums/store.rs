@@ -68,26 +68,41 @@ pub async fn thread_list(
     limit: i64,
     offset: i64,
 ) -> QueryResult<Vec<ThreadListItem>> {
-    db::sql(
-        "SELECT t.id, t.title, t.slug, a.username AS author, t.created_at, t.post_count,
-                t.view_count, t.pinned, t.locked, t.solution_post_id IS NOT NULL AS answered,
-                t.last_post_at, t.last_post_id, lu.username AS last_author,
-                r.last_position AS read_position
-           FROM threads t
-           JOIN users a ON a.id = t.author_id
-           LEFT JOIN posts lp ON lp.id = t.last_post_id
-           LEFT JOIN users lu ON lu.id = lp.author_id
-           LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.user_id = $2
-          WHERE t.forum_id = $1 AND NOT t.hidden AND t.approved
-          ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC
-          LIMIT $3 OFFSET $4",
-    )
-    .bind::<BigInt, _>(forum)
-    .bind::<Nullable<BigInt>, _>(viewer)
-    .bind::<BigInt, _>(limit)
-    .bind::<BigInt, _>(offset)
-    .load(conn)
-    .await
+    // Logged-out readers have no read markers: their statement leaves that join out.
+    macro_rules! thread_list_sql {
+        ($read_position:literal, $reads_join:literal) => {
+            concat!(
+                "SELECT t.id, t.title, t.slug, a.username AS author, t.created_at, t.post_count,
+                        t.view_count, t.pinned, t.locked, t.solution_post_id IS NOT NULL AS answered,
+                        t.last_post_at, t.last_post_id, lu.username AS last_author, ",
+                $read_position,
+                " AS read_position
+                   FROM threads t
+                   JOIN users a ON a.id = t.author_id
+                   LEFT JOIN posts lp ON lp.id = t.last_post_id
+                   LEFT JOIN users lu ON lu.id = lp.author_id ",
+                $reads_join,
+                " WHERE t.forum_id = $1 AND NOT t.hidden AND t.approved
+                  ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC
+                  LIMIT $3 OFFSET $4"
+            )
+        };
+    }
+    let text = if viewer.is_some() {
+        thread_list_sql!(
+            "r.last_position",
+            "LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.user_id = $2"
+        )
+    } else {
+        thread_list_sql!("NULL::int", "")
+    };
+    db::sql(text)
+        .bind::<BigInt, _>(forum)
+        .bind::<Nullable<BigInt>, _>(viewer)
+        .bind::<BigInt, _>(limit)
+        .bind::<BigInt, _>(offset)
+        .load(conn)
+        .await
 }
 
 /// A thread with its forum and category.
