@@ -48,7 +48,7 @@ pub async fn forum(
         return Err(AppError::NotFound);
     }
     let offset = (pages.current - 1) * THREADS_PER_PAGE;
-    let threads = store::thread_list(conn, forum.id, viewer, THREADS_PER_PAGE, offset).await?;
+    let threads = store::thread_list(conn, forum.id, viewer, offset).await?;
     Ok(ForumPage {
         forum,
         threads,

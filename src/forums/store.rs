@@ -65,12 +65,13 @@ pub async fn thread_list(
     conn: &mut AsyncPgConnection,
     forum: ForumId,
     viewer: Option<UserId>,
-    limit: i64,
     offset: i64,
 ) -> QueryResult<Vec<ThreadListItem>> {
-    // Logged-out readers have no read markers: their statement leaves that join out.
+    // Logged-out readers have no read markers: their statement leaves that join out. The
+    // page size is written into the text and page 1 has no OFFSET, so PostgreSQL keeps one
+    // generic plan for the busiest listing instead of planning it on every request.
     macro_rules! thread_list_sql {
-        ($read_position:literal, $reads_join:literal) => {
+        ($read_position:literal, $reads_join:literal, $offset:literal) => {
             concat!(
                 "SELECT t.id, t.title, t.slug, a.username AS author, t.created_at, t.post_count,
                         t.view_count, t.pinned, t.locked, t.solution_post_id IS NOT NULL AS answered,
@@ -84,22 +85,32 @@ pub async fn thread_list(
                 $reads_join,
                 " WHERE t.forum_id = $1 AND NOT t.hidden AND t.approved
                   ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC
-                  LIMIT $3 OFFSET $4"
+                  LIMIT 25 ",
+                $offset
             )
         };
     }
-    let text = if viewer.is_some() {
-        thread_list_sql!(
+    const _: () = assert!(
+        crate::forums::pages::THREADS_PER_PAGE == 25,
+        "the listing's LIMIT is written as 25"
+    );
+    let text = match (viewer.is_some(), offset > 0) {
+        (true, true) => thread_list_sql!(
             "r.last_position",
-            "LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.user_id = $2"
-        )
-    } else {
-        thread_list_sql!("NULL::int", "")
+            "LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.user_id = $2",
+            "OFFSET $3"
+        ),
+        (true, false) => thread_list_sql!(
+            "r.last_position",
+            "LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.user_id = $2",
+            ""
+        ),
+        (false, true) => thread_list_sql!("NULL::int", "", "OFFSET $3"),
+        (false, false) => thread_list_sql!("NULL::int", "", ""),
     };
     db::sql(text)
         .bind::<BigInt, _>(forum)
         .bind::<Nullable<BigInt>, _>(viewer)
-        .bind::<BigInt, _>(limit)
         .bind::<BigInt, _>(offset)
         .load(conn)
         .await
