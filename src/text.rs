@@ -14,6 +14,12 @@ pub fn percent_encode(text: &str, keep: &[u8]) -> String {
     out
 }
 
+/// Whether `bytes` (raw or percent-encoded) carry a NUL character, which PostgreSQL
+/// cannot store in text.
+pub fn carries_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0) || bytes.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00"))
+}
+
 /// A `LIKE`/`ILIKE` pattern matching any text that contains `needle` literally.
 pub fn contains_pattern(needle: &str) -> String {
     let escaped = needle

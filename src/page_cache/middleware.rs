@@ -4,8 +4,6 @@
 //! derived from the visitor's pre-session cookie. A page is kept split at that token and
 //! joined with each visitor's own token when served.
 
-use std::hash::{Hash, Hasher};
-
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
@@ -17,7 +15,7 @@ use crate::page_cache::{PageCache, PageTags, hash_parts};
 use crate::state::AppState;
 use crate::web::cookies;
 use crate::web::ctx::{anonymous_csrf_secret, csrf_token_for};
-use crate::web::middleware::if_none_match;
+use crate::web::middleware::{if_none_match, weak_etag};
 
 /// Answers from the cache when it can; keeps cacheable pages on the way out.
 pub async fn serve_cached(
@@ -97,10 +95,7 @@ fn respond(
     token: &str,
     body: impl FnOnce() -> Bytes,
 ) -> HttpResponse {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    hash.hash(&mut hasher);
-    token.hash(&mut hasher);
-    let etag = format!("W/\"{:016x}\"", hasher.finish());
+    let etag = weak_etag((hash, token));
     let unchanged = if_none_match(req, &etag);
     let mut response = if unchanged {
         HttpResponse::NotModified()

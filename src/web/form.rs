@@ -98,8 +98,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 /// The form body with every NUL character (`%00` or a raw zero byte) left out: no field
 /// can hold one in PostgreSQL, and dropping it keeps the rest of what the person wrote.
 fn without_nul(body: Bytes) -> Bytes {
-    let has_nul = body.contains(&0) || body.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00"));
-    if !has_nul {
+    if !crate::text::carries_nul(&body) {
         return body;
     }
     let mut kept = Vec::with_capacity(body.len());

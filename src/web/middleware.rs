@@ -148,7 +148,6 @@ pub async fn etag(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    use std::hash::{Hash, Hasher};
     let res = next.call(req).await?;
     let is_html = res
         .headers()
@@ -167,9 +166,7 @@ pub async fn etag(
     let body = actix_web::body::to_bytes(body)
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    body.hash(&mut hasher);
-    let tag = format!("W/\"{:016x}\"", hasher.finish());
+    let tag = weak_etag(&body);
     let unchanged = if_none_match(&req, &tag);
     let value = HeaderValue::from_str(&tag).map_err(actix_web::error::ErrorInternalServerError)?;
     head.headers_mut().insert(header::ETAG, value);
@@ -189,6 +186,14 @@ pub async fn etag(
     Ok(ServiceResponse::new(req, response))
 }
 
+/// A weak `ETag` value for whatever identifies a version of a page.
+pub fn weak_etag(version: impl std::hash::Hash) -> String {
+    use std::hash::Hasher;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    version.hash(&mut hasher);
+    format!("W/\"{:016x}\"", hasher.finish())
+}
+
 /// Whether the request's `If-None-Match` names `tag`.
 pub fn if_none_match(req: &actix_web::HttpRequest, tag: &str) -> bool {
     req.headers()
@@ -203,14 +208,8 @@ pub async fn refuse_nul(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let carries_nul = |text: &str| {
-        text.contains('\0')
-            || text
-                .as_bytes()
-                .windows(3)
-                .any(|w| w.eq_ignore_ascii_case(b"%00"))
-    };
-    if carries_nul(req.path()) || carries_nul(req.query_string()) || carries_nul(req.uri().path()) {
+    use crate::text::carries_nul;
+    if carries_nul(req.uri().path().as_bytes()) || carries_nul(req.query_string().as_bytes()) {
         // A response, not an error, so that the error-page middleware dresses it.
         let refused =
             crate::web::error::AppError::BadRequest("The address contains a NUL character.".into());
@@ -219,9 +218,10 @@ pub async fn refuse_nul(
     Ok(next.call(req).await?.map_into_boxed_body())
 }
 
-/// The fields of a posted form, kept so that a page about a failure can offer them again.
+/// The body of a posted form, kept so that a page about a failure can offer it again
+/// (read into fields only then).
 #[derive(Clone, Debug)]
-pub struct SubmittedForm(pub Vec<(String, String)>);
+pub struct SubmittedForm(pub web::Bytes);
 
 /// Keeps the fields of every posted form (bodies are small: forms are capped at
 /// `MAX_FORM_BYTES`) and hands the body on unchanged to the handler.
@@ -252,9 +252,7 @@ pub async fn keep_submitted_form(
             return Ok(req.into_response(actix_web::ResponseError::error_response(&refused)));
         }
         let body = body.freeze();
-        if let Ok(fields) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) {
-            req.extensions_mut().insert(SubmittedForm(fields));
-        }
+        req.extensions_mut().insert(SubmittedForm(body.clone()));
         req.set_payload(actix_web::dev::Payload::from(body));
     }
     Ok(next.call(req).await?.map_into_boxed_body())
@@ -262,10 +260,11 @@ pub async fn keep_submitted_form(
 
 /// The kept fields as a form that posts them again: the text fields shown, the rest hidden.
 fn retry_form(action: &str, form: &SubmittedForm) -> maud::Markup {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&form.0).unwrap_or_default();
     html! {
         form.card method="post" action=(action) {
             p { strong { "Nothing was saved. Your text is kept below: send it again in a moment." } }
-            @for (name, value) in &form.0 {
+            @for (name, value) in &fields {
                 @match name.as_str() {
                     "body" => {
                         div.field {
