@@ -67,6 +67,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    forum_reply_log (post_id) {
+        forum_id -> Int8,
+        post_id -> Int8,
+    }
+}
+
+diesel::table! {
     forums (id) {
         id -> Int8,
         category_id -> Int8,
@@ -123,7 +130,6 @@ diesel::table! {
         headers -> Text,
         attempts -> Int4,
         next_attempt_at -> Timestamptz,
-        locked_until -> Nullable<Timestamptz>,
         sent_at -> Nullable<Timestamptz>,
         failed_at -> Nullable<Timestamptz>,
         last_error -> Nullable<Text>,
@@ -334,6 +340,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
     faq_articles,
     faq_links,
+    forum_reply_log,
     forums,
     login_failures,
     moderation_log,

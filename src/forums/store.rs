@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text};
+use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::prepared as db;
@@ -27,20 +27,66 @@ pub async fn categories(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Categor
         .await
 }
 
-/// Every forum with its last post, in display order.
+/// Per forum, the replies logged since the last fold and the newest of them still shown
+/// in that forum (not hidden, thread not hidden or moved away).
+macro_rules! unfolded_replies {
+    ($log:literal) => {
+        concat!(
+            "SELECT l.forum_id, count(*) AS posts,
+                    max(l.post_id) FILTER (WHERE t.forum_id = l.forum_id AND NOT t.hidden AND NOT p.hidden)
+                        AS last_post_id
+               FROM ", $log, " l
+               LEFT JOIN posts p ON p.id = l.post_id
+               LEFT JOIN threads t ON t.id = p.thread_id
+              GROUP BY l.forum_id"
+        )
+    };
+}
+
+/// Every forum with its last post, in display order (replies not folded yet included).
 pub async fn forum_summaries(conn: &mut AsyncPgConnection) -> QueryResult<Vec<ForumSummary>> {
-    db::sql(
+    db::sql(concat!(
         "SELECT f.id, f.category_id, f.slug, f.title, f.description, f.position,
-                f.thread_count, f.post_count, f.last_post_id,
+                f.thread_count, (f.post_count + COALESCE(r.posts, 0))::int AS post_count,
+                GREATEST(f.last_post_id, r.last_post_id) AS last_post_id,
                 p.created_at AS last_post_at, t.title AS last_thread_title, u.username AS last_author
            FROM forums f
-           LEFT JOIN posts p ON p.id = f.last_post_id
+           LEFT JOIN (",
+        unfolded_replies!("forum_reply_log"),
+        ") r ON r.forum_id = f.id
+           LEFT JOIN posts p ON p.id = GREATEST(f.last_post_id, r.last_post_id)
            LEFT JOIN threads t ON t.id = p.thread_id
            LEFT JOIN users u ON u.id = p.author_id
-          ORDER BY f.position, f.id",
-    )
+          ORDER BY f.position, f.id"
+    ))
     .load(conn)
     .await
+}
+
+/// Moves the logged replies into their forums' counters and "last post"; returns how many
+/// forums changed. Run by the background worker of every node; concurrent folds take
+/// disjoint rows.
+pub async fn fold_reply_counts(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
+    db::sql(concat!(
+        "WITH logged AS (DELETE FROM forum_reply_log RETURNING forum_id, post_id),
+              r AS (",
+        unfolded_replies!("logged"),
+        ")
+         UPDATE forums SET post_count = forums.post_count + r.posts::int,
+                           last_post_id = GREATEST(forums.last_post_id, r.last_post_id)
+           FROM r WHERE forums.id = r.forum_id"
+    ))
+    .execute(conn)
+    .await
+}
+
+/// Clears the dead rows folding leaves in the reply log. Every forum start reads the log,
+/// and under a steady stream of replies autovacuum (once a minute) lets tens of thousands
+/// of dead rows pile up in the way of that read.
+pub async fn vacuum_reply_log(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    use diesel_async::SimpleAsyncConnection;
+    // VACUUM runs outside any transaction block: the simple query protocol gives it that.
+    conn.batch_execute("VACUUM forum_reply_log").await
 }
 
 /// A forum by its slug.
@@ -499,37 +545,124 @@ pub async fn insert_post(conn: &mut AsyncPgConnection, new: &NewPost<'_>) -> Que
         .await
 }
 
-/// Counts a new post in its thread, forum and author (`new_thread` also counts the thread).
-pub async fn count_new_post(
+/// A reply to write in one statement.
+pub struct Reply<'a> {
+    /// The post, with `position` ignored: the statement numbers it from the locked thread.
+    pub post: NewPost<'a>,
+    /// Moderators may reply to locked threads.
+    pub moderator: bool,
+    /// The composer's one-time token.
+    pub submission: &'a str,
+    /// Posts it quotes (that exist).
+    pub quoted: &'a [PostId],
+    /// Subscribe the author to the thread with this mode.
+    pub subscribe: Option<&'a str>,
+}
+
+/// What [`append_reply`] did: wrote `post`, found the token already used for `prior`, or
+/// neither (no such thread, hidden, or locked).
+#[derive(QueryableByName, Debug, Clone, Copy)]
+pub struct Appended {
+    /// The new post.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub post: Option<i64>,
+    /// The post an earlier sending of the same form made.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub prior: Option<i64>,
+}
+
+/// Writes an approved reply as one statement, hence one atomic step without a transaction
+/// around it: it locks the thread row (replies are numbered under that lock), inserts the
+/// post, counts it in its thread and author and logs it for its forum (see
+/// [`fold_reply_counts`]), records its composer token, quotes and notification event,
+/// subscribes the author if asked, and drops the author's kept draft.
+pub async fn append_reply(
     conn: &mut AsyncPgConnection,
-    thread: ThreadId,
+    reply: &Reply<'_>,
+) -> QueryResult<Appended> {
+    let new = &reply.post;
+    let quoted: Vec<i64> = reply.quoted.iter().map(|q| q.0).collect();
+    db::sql(
+        "WITH prior AS (SELECT post_id FROM post_submissions WHERE token = $8),
+              th AS (SELECT id, forum_id, post_count FROM threads
+                      WHERE id = $1 AND NOT hidden AND (NOT locked OR $7)
+                        AND NOT EXISTS (SELECT 1 FROM prior)
+                      FOR UPDATE),
+              p AS (INSERT INTO posts (thread_id, author_id, position, body_source, body_html,
+                                       created_at, ip_address, approved)
+                    SELECT th.id, $2, th.post_count + 1, $3, $4, $5, $6, TRUE FROM th
+                    RETURNING id),
+              t AS (UPDATE threads SET post_count = threads.post_count + 1, last_post_id = p.id,
+                                       last_post_at = $5
+                      FROM p WHERE threads.id = $1),
+              f AS (INSERT INTO forum_reply_log (forum_id, post_id) SELECT th.forum_id, p.id FROM th, p),
+              u AS (UPDATE users SET post_count = users.post_count + 1 FROM p WHERE users.id = $2),
+              e AS (INSERT INTO notification_events (kind, post_id) SELECT 'reply', id FROM p),
+              s AS (INSERT INTO post_submissions (token, user_id, post_id) SELECT $8, $2, id FROM p),
+              q AS (INSERT INTO post_quotes (post_id, quoted_post_id)
+                    SELECT p.id, quoted FROM p, unnest($9::bigint[]) AS quoted
+                    ON CONFLICT DO NOTHING),
+              w AS (INSERT INTO subscriptions (user_id, thread_id, mode)
+                    SELECT $2, $1, $10 FROM p WHERE $10 IS NOT NULL
+                    ON CONFLICT (user_id, thread_id) WHERE thread_id IS NOT NULL DO NOTHING),
+              d AS (DELETE FROM reply_drafts USING p
+                     WHERE reply_drafts.user_id = $2 AND reply_drafts.thread_id = $1)
+         SELECT (SELECT id FROM p) AS post, (SELECT post_id FROM prior) AS prior",
+    )
+    .bind::<BigInt, _>(new.thread_id)
+    .bind::<BigInt, _>(new.author_id)
+    .bind::<Text, _>(new.body_source)
+    .bind::<Text, _>(new.body_html)
+    .bind::<Timestamptz, _>(new.created_at)
+    .bind::<Nullable<Text>, _>(new.ip_address)
+    .bind::<Bool, _>(reply.moderator)
+    .bind::<Text, _>(reply.submission)
+    .bind::<Array<BigInt>, _>(quoted)
+    .bind::<Nullable<Text>, _>(reply.subscribe)
+    .get_result::<Appended>(conn)
+    .await
+}
+
+/// Inserts an approved post and, in the same statement, counts it in its thread, forum and
+/// author, records its composer token, queues its notification event (`event`: "reply" or
+/// "thread") and drops the author's kept draft for the thread. One round trip instead of
+/// seven: replies are the busiest write.
+pub async fn insert_counted_post(
+    conn: &mut AsyncPgConnection,
+    new: &NewPost<'_>,
     forum: ForumId,
-    author: UserId,
-    post: PostId,
-    at: DateTime<Utc>,
-    new_thread: bool,
-) -> QueryResult<()> {
-    diesel::update(threads::table.find(thread))
-        .set((
-            threads::post_count.eq(threads::post_count + 1),
-            threads::last_post_id.eq(Some(post)),
-            threads::last_post_at.eq(at),
-        ))
-        .execute(conn)
-        .await?;
-    diesel::update(forums::table.find(forum))
-        .set((
-            forums::post_count.eq(forums::post_count + 1),
-            forums::thread_count.eq(forums::thread_count + i32::from(new_thread)),
-            forums::last_post_id.eq(Some(post)),
-        ))
-        .execute(conn)
-        .await?;
-    diesel::update(users::table.find(author))
-        .set(users::post_count.eq(users::post_count + 1))
-        .execute(conn)
-        .await
-        .map(|_| ())
+    event: &str,
+    submission: &str,
+) -> QueryResult<PostId> {
+    db::sql(
+        "WITH p AS (INSERT INTO posts (thread_id, author_id, position, body_source, body_html,
+                                       created_at, ip_address, approved)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE) RETURNING id),
+              t AS (UPDATE threads SET post_count = post_count + 1, last_post_id = p.id,
+                                       last_post_at = $6
+                      FROM p WHERE threads.id = $1),
+              f AS (UPDATE forums SET post_count = post_count + 1, last_post_id = p.id,
+                                      thread_count = thread_count + CASE WHEN $9 = 'thread' THEN 1 ELSE 0 END
+                      FROM p WHERE forums.id = $8),
+              u AS (UPDATE users SET post_count = post_count + 1 WHERE id = $2),
+              e AS (INSERT INTO notification_events (kind, post_id) SELECT $9, id FROM p),
+              s AS (INSERT INTO post_submissions (token, user_id, post_id) SELECT $10, $2, id FROM p),
+              d AS (DELETE FROM reply_drafts WHERE user_id = $2 AND thread_id = $1)
+         SELECT id FROM p",
+    )
+    .bind::<BigInt, _>(new.thread_id)
+    .bind::<BigInt, _>(new.author_id)
+    .bind::<Integer, _>(new.position)
+    .bind::<Text, _>(new.body_source)
+    .bind::<Text, _>(new.body_html)
+    .bind::<Timestamptz, _>(new.created_at)
+    .bind::<Nullable<Text>, _>(new.ip_address)
+    .bind::<BigInt, _>(forum)
+    .bind::<Text, _>(event)
+    .bind::<Text, _>(submission)
+    .get_result::<IdRow>(conn)
+    .await
+    .map(|r| PostId(r.id))
 }
 
 /// Gives a held post its place in the thread without counting it anywhere else yet.

@@ -179,6 +179,39 @@ pub async fn reply(
     thread: ThreadId,
     draft: &Draft<'_>,
 ) -> Result<PostId, WriteError> {
+    // Rendering needs no lock: it is done before the thread row is taken.
+    let (html, quoted) = render(conn, draft.body).await?;
+    if !draft.held {
+        let appended = store::append_reply(
+            conn,
+            &store::Reply {
+                post: new_post(thread, 0, draft, &html),
+                moderator: draft.moderator,
+                submission: draft.submission,
+                quoted: &quoted,
+                subscribe: draft.subscribe,
+            },
+        )
+        .await;
+        match appended {
+            Ok(
+                store::Appended { post: Some(id), .. }
+                | store::Appended {
+                    prior: Some(id), ..
+                },
+            ) => {
+                return Ok(PostId(id));
+            }
+            // No such thread, hidden or locked: the step by step path below says which.
+            Ok(_) => {}
+            // The same form sent twice at once: the step by step path finds the first.
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     conn.transaction::<_, WriteError, _>(async |conn| {
         if let Some(post) = store::submitted_post(conn, draft.submission).await? {
             return Ok(post);
@@ -195,12 +228,23 @@ pub async fn reply(
             )
             .into());
         }
-        let (html, quoted) = render(conn, draft.body).await?;
-        let post = insert(conn, thread, forum, count + 1, draft, &html, &quoted, false).await?;
-        store::delete_draft(conn, draft.author, thread).await?;
-        Ok(post)
+        insert(conn, thread, forum, count + 1, draft, &html, &quoted, false).await
     })
     .await
+}
+
+/// The row of a new post.
+fn new_post<'a>(thread: ThreadId, position: i32, draft: &Draft<'a>, html: &'a str) -> NewPost<'a> {
+    NewPost {
+        thread_id: thread,
+        author_id: draft.author,
+        position,
+        body_source: draft.body,
+        body_html: html,
+        created_at: Utc::now(),
+        ip_address: draft.ip,
+        approved: !draft.held,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -214,31 +258,21 @@ async fn insert(
     quoted: &[PostId],
     new_thread: bool,
 ) -> Result<PostId, WriteError> {
-    let now = Utc::now();
-    let post = store::insert_post(
-        conn,
-        &NewPost {
-            thread_id: thread,
-            author_id: draft.author,
-            position,
-            body_source: draft.body,
-            body_html: html,
-            created_at: now,
-            ip_address: draft.ip,
-            approved: !draft.held,
-        },
-    )
-    .await?;
-    if draft.held {
+    let new = new_post(thread, position, draft, html);
+    let post = if draft.held {
+        let post = store::insert_post(conn, &new).await?;
         store::count_held_post(conn, thread).await?;
+        store::record_submission(conn, draft.submission, draft.author, post).await?;
+        store::delete_draft(conn, draft.author, thread).await?;
+        post
     } else {
-        store::count_new_post(conn, thread, forum, draft.author, post, now, new_thread).await?;
         // Who hears about it is worked out by the mail worker, never in the request.
-        let kind = if new_thread { "thread" } else { "reply" };
-        notify_store::add_event(conn, kind, post).await?;
+        let event = if new_thread { "thread" } else { "reply" };
+        store::insert_counted_post(conn, &new, forum, event, draft.submission).await?
+    };
+    if !quoted.is_empty() {
+        store::set_quotes(conn, post, quoted).await?;
     }
-    store::set_quotes(conn, post, quoted).await?;
-    store::record_submission(conn, draft.submission, draft.author, post).await?;
     if let Some(mode) = draft.subscribe {
         notify_store::subscribe_if_new(conn, draft.author, thread, mode).await?;
     }

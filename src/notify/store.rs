@@ -23,27 +23,21 @@ pub async fn enqueue(conn: &mut AsyncPgConnection, mail: &NewMail) -> QueryResul
         .map(|_| ())
 }
 
-/// Claims up to `limit` due mails for `lease`: no other worker takes them until it runs
-/// out, so a worker that dies mid-send only delays a mail.
-pub async fn claim_due(
-    conn: &mut AsyncPgConnection,
-    limit: i64,
-    lease: Duration,
-) -> QueryResult<Vec<OutboxMail>> {
+/// Takes the next due mail, locked for this transaction: other workers skip it while it is
+/// being sent, and if this worker dies the lock goes with its connection, so the mail is
+/// due again at once. `attempts` counts the try being made.
+pub async fn claim_next(conn: &mut AsyncPgConnection) -> QueryResult<Option<OutboxMail>> {
     db::sql(
-        "UPDATE outbox SET locked_until = now() + $2 * interval '1 second', attempts = attempts + 1
-          WHERE id IN (SELECT id FROM outbox
-                        WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-                          AND (locked_until IS NULL OR locked_until < now())
-                        ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, kind, recipient, subject, body_text, body_html, headers, attempts,
-                   next_attempt_at, sent_at, failed_at, last_error, created_at",
+        "SELECT id, kind, recipient, subject, body_text, body_html, headers, attempts + 1 AS attempts,
+                next_attempt_at, sent_at, failed_at, last_error, created_at
+           FROM outbox
+          WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
     )
-    .bind::<BigInt, _>(limit)
-    .bind::<BigInt, _>(lease.num_seconds())
-    .load::<OutboxRow>(conn)
+    .get_result::<OutboxRow>(conn)
     .await
-    .map(|rows| rows.into_iter().map(OutboxRow::into_mail).collect())
+    .optional()
+    .map(|row| row.map(OutboxRow::into_mail))
 }
 
 #[derive(QueryableByName)]
@@ -101,7 +95,7 @@ pub async fn mark_sent(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()>
     diesel::update(outbox::table.find(id))
         .set((
             outbox::sent_at.eq(Some(Utc::now())),
-            outbox::locked_until.eq(None::<DateTime<Utc>>),
+            outbox::attempts.eq(outbox::attempts + 1),
             outbox::last_error.eq(None::<String>),
         ))
         .execute(conn)
@@ -120,7 +114,7 @@ pub async fn mark_failed_try(
     diesel::update(outbox::table.find(id))
         .set((
             outbox::last_error.eq(Some(error)),
-            outbox::locked_until.eq(None::<DateTime<Utc>>),
+            outbox::attempts.eq(outbox::attempts + 1),
             outbox::next_attempt_at.eq(retry_at.unwrap_or(now)),
             outbox::failed_at.eq(retry_at.is_none().then_some(now)),
         ))

@@ -1,6 +1,7 @@
 //! The mail worker inside `parley serve`: expands post events into mail for watchers,
 //! quoted and mentioned members, sends daily digests, and delivers the outbox with
-//! retries. Several workers (one per node) share the work through row locks.
+//! retries. Several workers (one per node) share the work through row locks. Each round
+//! also folds logged replies into their forums' counters.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,8 +23,8 @@ use crate::web::error::AppError;
 
 /// Waits before each retry: 1 min, 5 min, 30 min, 2 h, 12 h; then the mail is given up.
 pub const BACKOFF: [i64; 5] = [60, 300, 1800, 7200, 43_200];
-/// How long a claimed mail stays reserved for the worker that claimed it.
-const LEASE_SECONDS: i64 = 120;
+/// Mails sent in one round before the worker looks for new events again.
+const DELIVERY_BATCH: usize = 20;
 /// A member gets at most one digest in this many hours.
 const DIGEST_HOURS: i64 = 24;
 
@@ -102,6 +103,11 @@ async fn round_with(
     digests: bool,
 ) -> Result<Round, AppError> {
     let mut conn = state.conn().await?;
+    // The node's background round also keeps forum counters current (see the log's
+    // migration): a burst of replies wakes it, so they are folded within moments.
+    if crate::forums::store::fold_reply_counts(&mut conn).await? > 0 {
+        vacuum_reply_log_now_and_then(&mut conn).await;
+    }
     let site = site(state);
     let events = expand_events(&mut conn, &site, key).await?;
     if digests {
@@ -113,6 +119,24 @@ async fn round_with(
         sent,
         failed,
     })
+}
+
+/// How often a busy node vacuums the reply log it folds.
+const REPLY_LOG_VACUUM_EVERY: StdDuration = StdDuration::from_secs(10);
+
+/// Vacuums the reply log at most every [`REPLY_LOG_VACUUM_EVERY`] (per process).
+async fn vacuum_reply_log_now_and_then(conn: &mut AsyncPgConnection) {
+    static LAST: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
+    let due = LAST.lock().is_ok_and(|mut last| {
+        let due = last.is_none_or(|at| at.elapsed() >= REPLY_LOG_VACUUM_EVERY);
+        if due {
+            *last = Some(std::time::Instant::now());
+        }
+        due
+    });
+    if due && let Err(e) = crate::forums::store::vacuum_reply_log(conn).await {
+        tracing::warn!("vacuuming the reply log failed: {e}");
+    }
 }
 
 async fn expand_events(
@@ -269,21 +293,24 @@ async fn send_digests(
     .await
 }
 
-/// Sends what is due; returns (sent, failed tries).
+/// Sends what is due, each mail in a transaction that holds its row; returns (sent,
+/// failed tries).
 async fn deliver(
     conn: &mut AsyncPgConnection,
     mailer: &Mailer,
     from: &str,
 ) -> Result<(usize, usize), AppError> {
-    let claimed = store::claim_due(conn, 20, Duration::seconds(LEASE_SECONDS)).await?;
     let (mut sent, mut failed) = (0, 0);
-    for mail in claimed {
-        match mailer.send(&mail, from).await {
-            Ok(()) => {
-                store::mark_sent(conn, mail.id).await?;
-                sent += 1;
-            }
-            Err(error) => {
+    for _ in 0..DELIVERY_BATCH {
+        let outcome = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                let Some(mail) = store::claim_next(conn).await? else {
+                    return Ok(None);
+                };
+                let Err(error) = mailer.send(&mail, from).await else {
+                    store::mark_sent(conn, mail.id).await?;
+                    return Ok(Some(true));
+                };
                 let retry_at = BACKOFF
                     .get(usize::try_from(mail.attempts - 1).unwrap_or(0))
                     .map(|seconds| Utc::now() + Duration::seconds(*seconds));
@@ -298,8 +325,13 @@ async fn deliver(
                     ),
                 }
                 store::mark_failed_try(conn, mail.id, &error, retry_at).await?;
-                failed += 1;
-            }
+                Ok(Some(false))
+            })
+            .await?;
+        match outcome {
+            None => break,
+            Some(true) => sent += 1,
+            Some(false) => failed += 1,
         }
     }
     Ok((sent, failed))

@@ -63,7 +63,8 @@ pub async fn totals(conn: &mut AsyncPgConnection) -> QueryResult<Totals> {
     db::sql(
         "SELECT (SELECT count(*) FROM users WHERE banned_at IS NULL) AS members,
                 (SELECT COALESCE(sum(thread_count), 0)::bigint FROM forums) AS threads,
-                (SELECT COALESCE(sum(post_count), 0)::bigint FROM forums) AS posts,
+                (SELECT COALESCE(sum(post_count), 0)::bigint FROM forums)
+                    + (SELECT count(*) FROM forum_reply_log) AS posts,
                 (SELECT count(*) FROM faq_articles WHERE published) AS articles,
                 (SELECT count(*) FROM users WHERE last_seen_at > now() - interval '15 minutes') AS online,
                 n.username AS newest, n.created_at AS newest_joined
@@ -114,11 +115,12 @@ pub async fn most_viewed(conn: &mut AsyncPgConnection, limit: i64) -> QueryResul
     .await
 }
 
-/// Forums with the most posts.
+/// Forums with the most posts (replies not folded into the counters yet included).
 pub async fn busiest_forums(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Ranked>> {
     db::sql(
-        "SELECT title AS label, '/f/' || slug AS path, post_count::bigint AS count
-           FROM forums ORDER BY post_count DESC, id LIMIT $1",
+        "SELECT title AS label, '/f/' || slug AS path,
+                post_count + (SELECT count(*) FROM forum_reply_log l WHERE l.forum_id = forums.id) AS count
+           FROM forums ORDER BY count DESC, id LIMIT $1",
     )
     .bind::<BigInt, _>(limit)
     .load(conn)

@@ -58,6 +58,36 @@ async fn tool(browser: &Browser, path: &str, fields: &[(&str, &str)]) -> Page {
     browser.post(path, fields).await
 }
 
+/// Adds a second forum, "team", in the first forum's category and moves `thread` there
+/// through the moderator panel.
+async fn move_to_team(app: &TestApp, moderator: &Browser, thread: i64) -> parley::ids::ForumId {
+    let mut conn = app.conn().await;
+    let category: i64 = forums::table
+        .select(forums::category_id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    let team = parley::forums::store::insert_forum(
+        &mut conn,
+        &parley::forums::store::NewForum {
+            category_id: parley::ids::CategoryId(category),
+            slug: "team",
+            title: "Team",
+            description: "",
+            position: 2,
+        },
+    )
+    .await
+    .unwrap();
+    tool(
+        moderator,
+        &format!("/mod/t/{thread}"),
+        &[("action", "move"), ("forum_id", &team.0.to_string())],
+    )
+    .await;
+    team
+}
+
 #[actix_web::test]
 async fn every_mod_and_admin_route_checks_the_role() {
     let app = TestApp::spawn().await;
@@ -234,29 +264,11 @@ async fn pin_rename_move_and_hide_keep_lists_and_counters_right() {
 
     // Move to a second forum: both forums' counters follow.
     let mut conn = app.conn().await;
-    let category: i64 = forums::table
-        .select(forums::category_id)
-        .first(&mut conn)
+    let other = move_to_team(&app, &moderator, thread).await;
+    // Replies reach the forum counters when the background round folds them.
+    parley::forums::store::fold_reply_counts(&mut conn)
         .await
         .unwrap();
-    let other = parley::forums::store::insert_forum(
-        &mut conn,
-        &parley::forums::store::NewForum {
-            category_id: parley::ids::CategoryId(category),
-            slug: "team",
-            title: "Team",
-            description: "",
-            position: 2,
-        },
-    )
-    .await
-    .unwrap();
-    tool(
-        &moderator,
-        &format!("/mod/t/{thread}"),
-        &[("action", "move"), ("forum_id", &other.0.to_string())],
-    )
-    .await;
     let counts: Vec<(String, i32, i32)> = forums::table
         .order(forums::id)
         .select((forums::slug, forums::thread_count, forums::post_count))
@@ -291,6 +303,10 @@ async fn pin_rename_move_and_hide_keep_lists_and_counters_right() {
         .await;
     assert_eq!(seen.status, 200);
     assert!(seen.text().contains("hidden from members"));
+    // Replies reach the forum counters when the background round folds them.
+    parley::forums::store::fold_reply_counts(&mut conn)
+        .await
+        .unwrap();
     let team: (i32, i32) = forums::table
         .find(other.0)
         .select((forums::thread_count, forums::post_count))
@@ -304,6 +320,10 @@ async fn pin_rename_move_and_hide_keep_lists_and_counters_right() {
         &[("action", "restore")],
     )
     .await;
+    // Replies reach the forum counters when the background round folds them.
+    parley::forums::store::fold_reply_counts(&mut conn)
+        .await
+        .unwrap();
     let team: (i32, i32) = forums::table
         .find(other.0)
         .select((forums::thread_count, forums::post_count))
@@ -969,6 +989,10 @@ async fn new_members_posts_with_links_wait_for_approval_and_notify_only_then() {
         smtp.to("watcher@example.com").is_empty(),
         "nobody hears of a held post"
     );
+    // Replies reach the forum counters when the background round folds them.
+    parley::forums::store::fold_reply_counts(&mut conn)
+        .await
+        .unwrap();
     let forum_posts: i32 = forums::table
         .select(forums::post_count)
         .first(&mut conn)
@@ -1004,6 +1028,10 @@ async fn new_members_posts_with_links_wait_for_approval_and_notify_only_then() {
     );
     app.deliver(&mailer).await;
     assert_eq!(smtp.to("watcher@example.com").len(), 1, "approval notifies");
+    // Replies reach the forum counters when the background round folds them.
+    parley::forums::store::fold_reply_counts(&mut conn)
+        .await
+        .unwrap();
     let forum_posts: i32 = forums::table
         .select(forums::post_count)
         .first(&mut conn)
@@ -1257,6 +1285,10 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
         page.attr("blockquote.quote a", "href").unwrap(),
         format!("/p/{}", ids[1])
     );
+    // Replies reach the forum counters when the background round folds them.
+    parley::forums::store::fold_reply_counts(&mut conn)
+        .await
+        .unwrap();
     let counts: (i32, i32) = forums::table
         .select((forums::thread_count, forums::post_count))
         .first(&mut conn)
@@ -1288,6 +1320,10 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
             .unwrap(),
         format!("/t/{thread}")
     );
+    // Replies reach the forum counters when the background round folds them.
+    parley::forums::store::fold_reply_counts(&mut conn)
+        .await
+        .unwrap();
     let counts: (i32, i32) = forums::table
         .select((forums::thread_count, forums::post_count))
         .first(&mut conn)
@@ -1301,4 +1337,49 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
     );
     let log = moderator.get("/mod/log").await.text();
     assert!(log.contains("split thread") && log.contains("merge thread"));
+}
+
+#[actix_web::test]
+async fn forum_counts_are_exact_before_the_fold_and_a_moved_thread_takes_its_last_post_along() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app.account("karen", Role::Member).await;
+    let admin = app.admin("boss").await;
+    let (stays, _) = app
+        .thread(forum, karen, "Stays here", "Here to stay.")
+        .await;
+    let (moves, _) = app
+        .thread(forum, karen, "Moves away", "Off to the team.")
+        .await;
+    let kept = app.reply(stays, karen, "A reply that stays.").await;
+    app.reply(moves, karen, "The newest reply, soon elsewhere.")
+        .await;
+
+    // Replies wait in the log, and the forum start already counts them.
+    let start = app.browser().get("/").await;
+    assert_eq!(start.texts("td[data-label=Posts]"), vec!["4"]);
+
+    // The thread with the newest reply moves before the fold.
+    let mut conn = app.conn().await;
+    move_to_team(&app, &admin, moves.0).await;
+    for folded in [false, true] {
+        if folded {
+            parley::forums::store::fold_reply_counts(&mut conn)
+                .await
+                .unwrap();
+        }
+        let start = app.browser().get("/").await;
+        assert_eq!(
+            start.texts("td[data-label=Posts]"),
+            vec!["2", "2"],
+            "folded: {folded}"
+        );
+        assert_eq!(
+            start.attr("td.last a", "href"),
+            Some(format!("/p/{kept}")),
+            "the first forum's last post stayed with it (folded: {folded})"
+        );
+    }
+    let mismatches = crate::load::counter_mismatches(&mut conn).await;
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }

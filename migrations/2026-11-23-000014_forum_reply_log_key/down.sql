@@ -1,0 +1,1 @@
+ALTER TABLE forum_reply_log DROP CONSTRAINT forum_reply_log_pkey;
