@@ -84,10 +84,53 @@ pub fn quote_block(author: &str, post_id: i64, source: &str) -> String {
         .chars()
         .filter(|c| !matches!(c, ']' | '\n'))
         .collect();
-    format!(
-        "[quote={author} post={post_id}]\n{}\n[/quote]\n\n",
-        source.trim()
-    )
+    let mut body = String::new();
+    write_source(&parse(source.trim()), &mut body);
+    format!("[quote={author} post={post_id}]\n{body}\n[/quote]\n\n")
+}
+
+/// An invisible character that keeps a `[` from starting a quote tag.
+const TAG_BREAK: &str = "\u{2060}";
+
+/// Writes parsed nodes back as source. Quote tags the parser read as plain text (a stray
+/// `[quote]` or `[/quote]`) get an invisible break after their `[`, so that once the text
+/// sits inside another quote they still read as text and cannot close or swallow it.
+fn write_source(nodes: &[Node], out: &mut String) {
+    for node in nodes {
+        match node {
+            Node::Text(text) => {
+                let mut rest = text.as_str();
+                while let Some(at) = rest.find('[') {
+                    let (before, tail) = rest.split_at(at + 1);
+                    out.push_str(before);
+                    if starts_with_ignore_case(tail, "quote")
+                        || starts_with_ignore_case(tail, "/quote")
+                    {
+                        out.push_str(TAG_BREAK);
+                    }
+                    rest = tail;
+                }
+                out.push_str(rest);
+            }
+            Node::Quote {
+                author,
+                post,
+                children,
+            } => {
+                out.push_str("[quote");
+                if author.is_some() || post.is_some() {
+                    out.push('=');
+                    out.push_str(author.as_deref().unwrap_or(""));
+                }
+                if let Some(id) = post {
+                    out.push_str(&format!(" post={id}"));
+                }
+                out.push(']');
+                write_source(children, out);
+                out.push_str("[/quote]");
+            }
+        }
+    }
 }
 
 /// What rendering knows of the forum: the quoted posts and the mentioned members.
@@ -429,8 +472,13 @@ fn open_tag(text: &str) -> Option<(usize, Option<String>, Option<i64>)> {
 }
 
 #[cfg(test)]
+#[path = "../../tests/common/html_safety.rs"]
+mod html_safety;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+    use html_safety::unsafe_in;
 
     fn plain(source: &str) -> String {
         render(source, &Context::default())
@@ -590,6 +638,26 @@ mod tests {
     }
 
     #[test]
+    fn a_stray_quote_tag_in_the_quoted_post_stays_text_inside_the_quote() {
+        for source in [
+            "Type [quote] to quote",
+            "A closing [/QUOTE] tag",
+            "[quote=a]open",
+        ] {
+            let reply = format!("{}Answer", quote_block("karen", 7, source));
+            assert_eq!(direct_quotes(&reply), vec![7], "{reply:?}");
+            let html = render(&reply, &Context::default());
+            assert!(
+                html.contains("Answer") && !html.contains("[/quote]"),
+                "{html}"
+            );
+        }
+        // Real nested quotes stay quotes.
+        let nested = quote_block("bob", 9, "[quote=karen post=7]Hi[/quote]Hello");
+        assert_eq!(quoted_ids(&nested), vec![9, 7]);
+    }
+
+    #[test]
     fn quote_blocks_round_trip() {
         let block = quote_block("karen", 12, "  Hello there \n");
         assert_eq!(block, "[quote=karen post=12]\nHello there\n[/quote]\n\n");
@@ -634,41 +702,6 @@ mod tests {
             ".{0,12}",
         ];
         proptest::collection::vec(piece, 0..24).prop_map(|parts| parts.concat())
-    }
-
-    /// Why rendered HTML is unsafe, if it is.
-    fn unsafe_in(html: &str) -> Option<String> {
-        let document = scraper::Html::parse_fragment(html);
-        for node in document.tree.nodes() {
-            let scraper::Node::Element(element) = node.value() else {
-                continue;
-            };
-            let name = element.name();
-            if matches!(
-                name,
-                "script" | "iframe" | "object" | "embed" | "style" | "svg"
-            ) {
-                return Some(format!("<{name}> element"));
-            }
-            for (attribute, value) in element.attrs() {
-                if attribute.to_ascii_lowercase().starts_with("on") || attribute == "style" {
-                    return Some(format!("{attribute} attribute on <{name}>"));
-                }
-                let value: String = value
-                    .chars()
-                    .filter(|c| !c.is_whitespace() && !c.is_control())
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                if matches!(attribute, "href" | "src" | "action" | "formaction")
-                    && ["javascript:", "data:", "vbscript:"]
-                        .iter()
-                        .any(|scheme| value.starts_with(scheme))
-                {
-                    return Some(format!("{attribute}={value} on <{name}>"));
-                }
-            }
-        }
-        None
     }
 
     #[test]
