@@ -305,6 +305,16 @@ impl TestApp {
         }
     }
 
+    /// Runs the real mail worker, sending to `smtp`, until [`MailWorker::stop`].
+    pub fn send_mail_to(&self, smtp: &smtp::SmtpSink) -> MailWorker {
+        let mailer = std::sync::Arc::new(self.mailer_for(smtp));
+        MailWorker(actix_web::rt::spawn(parley::notify::worker::run(
+            self.state.clone(),
+            mailer,
+            self.state.mail_wake.clone(),
+        )))
+    }
+
     /// A mailer that sends to `smtp`.
     pub fn mailer_for(&self, smtp: &smtp::SmtpSink) -> parley::notify::mailer::Mailer {
         let mut settings = (*self.state.settings).clone();
@@ -352,6 +362,40 @@ impl TestApp {
             .expect("account")
     }
 
+    /// A thread started directly by `author` in `forum`; returns its number and first post.
+    pub async fn thread(
+        &self,
+        forum: parley::ids::ForumId,
+        author: parley::ids::UserId,
+        title: &str,
+        body: &str,
+    ) -> (parley::ids::ThreadId, parley::ids::PostId) {
+        let mut conn = self.conn().await;
+        let submission = parley::web::cookies::random_token();
+        parley::forums::writing::create_thread(
+            &mut conn,
+            forum,
+            title,
+            &draft(author, body, &submission),
+        )
+        .await
+        .expect("thread")
+    }
+
+    /// A reply written directly by `author`.
+    pub async fn reply(
+        &self,
+        thread: parley::ids::ThreadId,
+        author: parley::ids::UserId,
+        body: &str,
+    ) -> parley::ids::PostId {
+        let mut conn = self.conn().await;
+        let submission = parley::web::cookies::random_token();
+        parley::forums::writing::reply(&mut conn, thread, &draft(author, body, &submission))
+            .await
+            .expect("reply")
+    }
+
     /// A category with one forum at `/f/{slug}`.
     pub async fn forum(&self, slug: &str) -> parley::ids::ForumId {
         let mut conn = self.conn().await;
@@ -375,6 +419,34 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         // Sends the stop command at once; the returned future only waits for completion.
         drop(self.handle.stop(false));
+    }
+}
+
+/// What a member writes, as the composer hands it over (approved, no subscription).
+pub fn draft<'a>(
+    author: parley::ids::UserId,
+    body: &'a str,
+    submission: &'a str,
+) -> parley::forums::writing::Draft<'a> {
+    parley::forums::writing::Draft {
+        author,
+        body,
+        submission,
+        subscribe: None,
+        moderator: false,
+        ip: None,
+        held: false,
+    }
+}
+
+/// The mail worker of a test app, running in the test's runtime.
+pub struct MailWorker(tokio::task::JoinHandle<()>);
+
+impl MailWorker {
+    /// Stops the worker while the runtime still runs (its SMTP pool closes in a task).
+    pub async fn stop(self) {
+        self.0.abort();
+        let _ = self.0.await;
     }
 }
 
@@ -427,9 +499,13 @@ impl Browser {
     }
 
     async fn read(&self, response: reqwest::Response) -> Page {
+        self.try_read(response).await.expect("body")
+    }
+
+    async fn try_read(&self, response: reqwest::Response) -> Option<Page> {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.text().await.expect("body");
+        let body = response.text().await.ok()?;
         let page = Page {
             status,
             headers,
@@ -438,7 +514,7 @@ impl Browser {
         if let Some(token) = page.csrf() {
             *self.csrf.lock().expect("lock") = Some(token);
         }
-        page
+        Some(page)
     }
 
     /// GET a path.
@@ -470,7 +546,19 @@ impl Browser {
     /// Opens `path` and submits its form whose action is `action`, as a person would: every
     /// hidden field the page put in the form is sent along with `fields`.
     pub async fn fill(&self, path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
-        let page = self.get(path).await;
+        self.try_fill(path, action, fields)
+            .await
+            .expect("the site answers")
+    }
+
+    /// Like [`Browser::fill`], but `None` when the site does not answer (it was stopped).
+    pub async fn try_fill(
+        &self,
+        path: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> Option<Page> {
+        let page = self.try_get(path).await?;
         assert_eq!(page.status, 200, "opening {path}: {}", page.text());
         let mut form: Vec<(String, String)> = page.hidden_fields(action);
         form.retain(|(k, _)| !fields.iter().any(|(f, _)| f == k));
@@ -481,8 +569,14 @@ impl Browser {
             .form(&form)
             .send()
             .await
-            .expect("POST");
-        self.read(response).await
+            .ok()?;
+        self.try_read(response).await
+    }
+
+    /// GET a path; `None` when the site does not answer.
+    pub async fn try_get(&self, path: &str) -> Option<Page> {
+        let response = self.client.get(self.url(path)).send().await.ok()?;
+        self.try_read(response).await
     }
 
     /// Follows a redirect answer to its target.

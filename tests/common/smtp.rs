@@ -171,6 +171,29 @@ impl SmtpSink {
         self.inbox.lock().expect("inbox").clone()
     }
 
+    /// Waits (up to 10 s) for a mail to `address` whose subject contains `subject`.
+    pub async fn wait_for(&self, address: &str, subject: &str) -> Received {
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(mail) = self
+                .to(address)
+                .into_iter()
+                .find(|m| m.subject().contains(subject))
+            {
+                return mail;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "no mail to {address} about {subject:?}; received: {:?}",
+                self.received()
+                    .iter()
+                    .map(Received::subject)
+                    .collect::<Vec<_>>()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// What `address` received.
     pub fn to(&self, address: &str) -> Vec<Received> {
         self.received()

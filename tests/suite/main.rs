@@ -5,15 +5,18 @@ mod common;
 
 mod accounts;
 mod answers;
+mod crash;
 mod discussions;
 mod email;
 mod faq;
 mod feeds;
 mod hostile;
+mod load;
 mod moderation;
 mod outage;
 mod page_cache;
 mod pages;
 mod search;
+mod soak;
 mod stats;
 mod supervisor;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -17,21 +17,26 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn serve(data_dir: &Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_parley"))
+/// `parley serve` on the embedded cluster in `data_dir`, answering on `port`.
+pub(crate) fn serve_command(data_dir: &Path, port: u16) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_parley"));
+    command
         .arg("serve")
         .env("PARLEY_DATA_DIR", data_dir)
         .env("PARLEY_BIND", format!("127.0.0.1:{port}"))
         .env("PARLEY_CONFIG", "/nonexistent/parley.toml")
         .env_remove("DATABASE_URL")
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+        .stderr(Stdio::piped());
+    command
+}
+
+fn serve(data_dir: &Path, port: u16) -> Child {
+    serve_command(data_dir, port).spawn().unwrap()
 }
 
 /// Polls `/healthz` until it answers 200; returns how long that took.
-async fn wait_healthy(port: u16, child: &mut Child) -> Duration {
+pub(crate) async fn wait_healthy(port: u16, child: &mut Child) -> Duration {
     let started = Instant::now();
     let client = reqwest::Client::new();
     loop {
@@ -46,12 +51,9 @@ async fn wait_healthy(port: u16, child: &mut Child) -> Duration {
         if let Some(status) = child.try_wait().unwrap() {
             let mut err = String::new();
             use std::io::Read;
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_string(&mut err)
-                .unwrap();
+            if let Some(mut stderr) = child.stderr.take() {
+                stderr.read_to_string(&mut err).unwrap();
+            }
             panic!("parley exited with {status}: {err}");
         }
         assert!(
@@ -62,7 +64,7 @@ async fn wait_healthy(port: u16, child: &mut Child) -> Duration {
     }
 }
 
-fn postmaster_pid(data_dir: &Path) -> i32 {
+pub(crate) fn postmaster_pid(data_dir: &Path) -> i32 {
     let text = std::fs::read_to_string(data_dir.join("pg/postmaster.pid")).unwrap();
     text.lines().next().unwrap().trim().parse().unwrap()
 }
@@ -73,7 +75,7 @@ fn alive(pid: i32) -> bool {
         .is_ok_and(|stat| stat.split_whitespace().nth(2).is_none_or(|s| s != "Z"))
 }
 
-async fn wait_gone(pid: i32) {
+pub(crate) async fn wait_gone(pid: i32) {
     let started = Instant::now();
     while alive(pid) {
         assert!(
@@ -84,7 +86,7 @@ async fn wait_gone(pid: i32) {
     }
 }
 
-fn data_dir() -> tempfile::TempDir {
+pub(crate) fn data_dir() -> tempfile::TempDir {
     let dir = tempfile::Builder::new()
         .prefix("parley-serve-")
         .tempdir_in("/tmp")
