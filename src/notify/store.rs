@@ -23,6 +23,18 @@ pub async fn enqueue(conn: &mut AsyncPgConnection, mail: &NewMail) -> QueryResul
         .map(|_| ())
 }
 
+/// Queues several mails in one statement.
+pub async fn enqueue_all(conn: &mut AsyncPgConnection, mails: &[NewMail]) -> QueryResult<()> {
+    if mails.is_empty() {
+        return Ok(());
+    }
+    diesel::insert_into(outbox::table)
+        .values(mails)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 /// Takes the next due mail, locked for this transaction: other workers skip it while it is
 /// being sent, and if this worker dies the lock goes with its connection, so the mail is
 /// due again at once. `attempts` counts the try being made.
@@ -254,25 +266,31 @@ pub struct PostContext {
     /// Forum name.
     #[diesel(sql_type = Text)]
     pub forum_title: String,
+    /// Authors of the posts it quotes.
+    #[diesel(sql_type = Array<BigInt>)]
+    pub quoted_authors: Vec<i64>,
 }
 
-/// The post an event is about, with its thread and forum.
-pub async fn post_context(
+/// The posts events are about, with their thread, forum and quoted authors.
+pub async fn post_contexts(
     conn: &mut AsyncPgConnection,
-    post: PostId,
-) -> QueryResult<Option<PostContext>> {
+    posts: &[PostId],
+) -> QueryResult<Vec<PostContext>> {
+    let ids: Vec<i64> = posts.iter().map(|p| p.0).collect();
     db::sql(
         "SELECT p.id AS post_id, p.position, p.body_html, p.body_source, p.hidden,
                 p.author_id, u.username AS author, t.id AS thread_id, t.title AS thread_title,
-                t.hidden AS thread_hidden, f.id AS forum_id, f.title AS forum_title
+                t.hidden AS thread_hidden, f.id AS forum_id, f.title AS forum_title,
+                ARRAY(SELECT DISTINCT q.author_id FROM post_quotes pq
+                        JOIN posts q ON q.id = pq.quoted_post_id
+                       WHERE pq.post_id = p.id) AS quoted_authors
            FROM posts p JOIN users u ON u.id = p.author_id
            JOIN threads t ON t.id = p.thread_id JOIN forums f ON f.id = t.forum_id
-          WHERE p.id = $1",
+          WHERE p.id = ANY($1)",
     )
-    .bind::<BigInt, _>(post)
-    .get_result(conn)
+    .bind::<Array<BigInt>, _>(ids)
+    .load(conn)
     .await
-    .optional()
 }
 
 /// Someone who may get a mail about a post.
@@ -301,22 +319,38 @@ pub struct Recipient {
     pub awaiting_visit: Option<bool>,
 }
 
-/// Confirmed members watching `thread` (or `forum`), with their subscription.
-pub async fn watchers(
+/// A subscription to one of the threads or forums a round of events is about.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Watcher {
+    /// The thread watched, for a thread subscription.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub thread_id: Option<ThreadId>,
+    /// The forum watched, for a forum subscription.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub forum_id: Option<ForumId>,
+    /// Who watches, with the subscription.
+    #[diesel(embed)]
+    pub recipient: Recipient,
+}
+
+/// Confirmed members watching any of `threads` or `forums`, with their subscription.
+pub async fn watchers_of(
     conn: &mut AsyncPgConnection,
-    thread: Option<ThreadId>,
-    forum: Option<ForumId>,
-) -> QueryResult<Vec<Recipient>> {
+    threads: &[ThreadId],
+    forums: &[ForumId],
+) -> QueryResult<Vec<Watcher>> {
+    let threads: Vec<i64> = threads.iter().map(|t| t.0).collect();
+    let forums: Vec<i64> = forums.iter().map(|f| f.0).collect();
     db::sql(
-        "SELECT u.id AS user_id, u.username, u.email, u.notify_mode, s.id AS subscription_id,
-                s.mode, s.awaiting_visit
+        "SELECT s.thread_id, s.forum_id, u.id AS user_id, u.username, u.email, u.notify_mode,
+                s.id AS subscription_id, s.mode, s.awaiting_visit
            FROM subscriptions s JOIN users u ON u.id = s.user_id
-          WHERE (s.thread_id = $1 OR s.forum_id = $2)
+          WHERE (s.thread_id = ANY($1) OR s.forum_id = ANY($2))
             AND u.email_confirmed_at IS NOT NULL AND u.banned_at IS NULL
           ORDER BY u.id",
     )
-    .bind::<Nullable<BigInt>, _>(thread)
-    .bind::<Nullable<BigInt>, _>(forum)
+    .bind::<Array<BigInt>, _>(threads)
+    .bind::<Array<BigInt>, _>(forums)
     .load(conn)
     .await
 }
@@ -342,27 +376,6 @@ pub async fn members_for_thread(
     .bind::<BigInt, _>(thread)
     .load(conn)
     .await
-}
-
-/// Authors of the posts `post` quotes.
-pub async fn quoted_authors(
-    conn: &mut AsyncPgConnection,
-    post: PostId,
-) -> QueryResult<Vec<UserId>> {
-    db::sql(
-        "SELECT DISTINCT p.author_id AS id FROM post_quotes q JOIN posts p ON p.id = q.quoted_post_id
-          WHERE q.post_id = $1",
-    )
-    .bind::<BigInt, _>(post)
-    .load::<UserIdRow>(conn)
-    .await
-    .map(|rows| rows.into_iter().map(|r| r.id).collect())
-}
-
-#[derive(QueryableByName)]
-struct UserIdRow {
-    #[diesel(sql_type = BigInt)]
-    id: UserId,
 }
 
 /// Notes that a mail went out for these subscriptions (no more until their owners visit).
@@ -398,19 +411,18 @@ pub async fn visited(
     .map(|_| ())
 }
 
-/// Queues a post for members' daily digests.
+/// Queues posts for members' daily digests, as (member, post) pairs.
 pub async fn add_digest_items(
     conn: &mut AsyncPgConnection,
-    users: &[UserId],
-    post: PostId,
+    items: &[(UserId, PostId)],
 ) -> QueryResult<()> {
-    let rows: Vec<_> = users
-        .iter()
-        .map(|u| (digest_items::user_id.eq(*u), digest_items::post_id.eq(post)))
-        .collect();
-    if rows.is_empty() {
+    if items.is_empty() {
         return Ok(());
     }
+    let rows: Vec<_> = items
+        .iter()
+        .map(|(u, p)| (digest_items::user_id.eq(*u), digest_items::post_id.eq(*p)))
+        .collect();
     diesel::insert_into(digest_items::table)
         .values(rows)
         .on_conflict_do_nothing()

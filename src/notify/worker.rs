@@ -3,7 +3,7 @@
 //! retries. Several workers (one per node) share the work through row locks. Each round
 //! also folds logged replies into their forums' counters.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -13,11 +13,12 @@ use tokio::sync::Notify;
 
 use crate::forums::markup;
 use crate::forums::writing::MENTIONS_MAX;
-use crate::ids::UserId;
+use crate::ids::{ForumId, PostId, ThreadId, UserId};
 use crate::notify::compose::{self, DigestLine, PostMail, Reason, Site};
 use crate::notify::mailer::Mailer;
 use crate::notify::signing::{self, Target};
-use crate::notify::store::{self, Recipient};
+use crate::notify::store::{self, PostContext, Recipient};
+use crate::notify::types::NewMail;
 use crate::state::AppState;
 use crate::web::error::AppError;
 
@@ -139,23 +140,84 @@ async fn vacuum_reply_log_now_and_then(conn: &mut AsyncPgConnection) {
     }
 }
 
+/// Events claimed in one round. Their posts, watchers and quoted authors are read with a
+/// few queries for the whole batch, not per event.
+const EVENT_BATCH: i64 = 100;
+
 async fn expand_events(
     conn: &mut AsyncPgConnection,
     site: &Site,
     key: &[u8],
 ) -> Result<usize, AppError> {
     conn.transaction::<_, AppError, _>(async |conn| {
-        let events = store::claim_events(conn, 20).await?;
+        let events = store::claim_events(conn, EVENT_BATCH).await?;
+        if events.is_empty() {
+            return Ok(0);
+        }
+        let posts: Vec<PostId> = events.iter().map(|(_, _, post)| *post).collect();
+        let contexts: HashMap<PostId, PostContext> = store::post_contexts(conn, &posts)
+            .await?
+            .into_iter()
+            .filter(|ctx| !ctx.hidden && !ctx.thread_hidden)
+            .map(|ctx| (ctx.post_id, ctx))
+            .collect();
+        let mut batch = Batch::default();
+        let (threads, forums): (Vec<_>, Vec<_>) =
+            events
+                .iter()
+                .fold((vec![], vec![]), |(mut t, mut f), (_, kind, post)| {
+                    if let Some(ctx) = contexts.get(post) {
+                        if kind == "thread" {
+                            f.push(ctx.forum_id);
+                        } else {
+                            t.push(ctx.thread_id);
+                        }
+                    }
+                    (t, f)
+                });
+        for w in store::watchers_of(conn, &threads, &forums).await? {
+            let watched = match (w.thread_id, w.forum_id) {
+                (Some(thread), _) => Watched::Thread(thread),
+                (None, Some(forum)) => Watched::Forum(forum),
+                (None, None) => continue,
+            };
+            batch.watchers.entry(watched).or_default().push(w.recipient);
+        }
         for (_, kind, post) in &events {
-            expand(conn, site, key, kind, *post).await?;
+            if let Some(ctx) = contexts.get(post) {
+                expand(conn, site, key, kind, ctx, &mut batch).await?;
+            }
         }
+        store::enqueue_all(conn, &batch.mails).await?;
+        let notified: Vec<i64> = batch.notified.into_iter().collect();
+        store::set_awaiting_visit(conn, &notified).await?;
+        store::add_digest_items(conn, &batch.digest).await?;
         let ids: Vec<i64> = events.iter().map(|(id, _, _)| *id).collect();
-        if !ids.is_empty() {
-            store::finish_events(conn, &ids).await?;
-        }
+        store::finish_events(conn, &ids).await?;
         Ok(ids.len())
     })
     .await
+}
+
+/// What a subscription watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Watched {
+    Thread(ThreadId),
+    Forum(ForumId),
+}
+
+/// What a round of events adds up to, written once at its end.
+#[derive(Default)]
+struct Batch {
+    /// Watchers of the round's threads and forums.
+    watchers: HashMap<Watched, Vec<Recipient>>,
+    /// Mails to queue.
+    mails: Vec<NewMail>,
+    /// Thread subscriptions mailed in this round: their owners get no more until they
+    /// visit, even for a later event of the same round.
+    notified: HashSet<i64>,
+    /// (member, post) entries for daily digests.
+    digest: Vec<(UserId, PostId)>,
 }
 
 /// Who hears about one post, and how: each person at most one mail, the most personal
@@ -165,38 +227,30 @@ async fn expand(
     site: &Site,
     key: &[u8],
     kind: &str,
-    post: crate::ids::PostId,
+    ctx: &PostContext,
+    batch: &mut Batch,
 ) -> Result<(), AppError> {
-    let Some(ctx) = store::post_context(conn, post).await? else {
-        return Ok(());
-    };
-    if ctx.hidden || ctx.thread_hidden {
-        return Ok(());
-    }
     let mut chosen: HashMap<UserId, (Recipient, Reason)> = HashMap::new();
-    let watchers = if kind == "thread" {
-        store::watchers(conn, None, Some(ctx.forum_id)).await?
+    let (watched, watch_reason) = if kind == "thread" {
+        (Watched::Forum(ctx.forum_id), Reason::WatchedForum)
     } else {
-        store::watchers(conn, Some(ctx.thread_id), None).await?
+        (Watched::Thread(ctx.thread_id), Reason::WatchedThread)
     };
-    let watch_reason = if kind == "thread" {
-        Reason::WatchedForum
-    } else {
-        Reason::WatchedThread
-    };
-    for w in watchers {
-        chosen.insert(w.user_id, (w, watch_reason));
+    for w in batch.watchers.get(&watched).into_iter().flatten() {
+        chosen.insert(w.user_id, (w.clone(), watch_reason));
     }
-    let quoted = store::quoted_authors(conn, post).await?;
+    let quoted: Vec<UserId> = ctx.quoted_authors.iter().map(|id| UserId(*id)).collect();
     let mentioned = markup::mentioned_names(&ctx.body_source, MENTIONS_MAX);
-    let personal = store::members_for_thread(conn, &quoted, &mentioned, ctx.thread_id).await?;
-    for person in personal {
-        let reason = if quoted.contains(&person.user_id) {
-            Reason::Quoted
-        } else {
-            Reason::Mentioned
-        };
-        chosen.insert(person.user_id, (person, reason));
+    if !quoted.is_empty() || !mentioned.is_empty() {
+        let personal = store::members_for_thread(conn, &quoted, &mentioned, ctx.thread_id).await?;
+        for person in personal {
+            let reason = if quoted.contains(&person.user_id) {
+                Reason::Quoted
+            } else {
+                Reason::Mentioned
+            };
+            chosen.insert(person.user_id, (person, reason));
+        }
     }
     chosen.remove(&ctx.author_id);
 
@@ -209,23 +263,23 @@ async fn expand(
         author: &ctx.author,
         excerpt: &excerpt,
     };
-    let mut notified_subscriptions = Vec::new();
-    let mut digest = Vec::new();
     for (user, (person, reason)) in chosen {
         if person.notify_mode == "off" {
             continue;
         }
         let watching = matches!(reason, Reason::WatchedThread | Reason::WatchedForum);
         if watching {
+            let awaiting = person.awaiting_visit == Some(true)
+                || person
+                    .subscription_id
+                    .is_some_and(|id| batch.notified.contains(&id));
             match person.mode.as_deref() {
                 Some("off") | None => continue,
                 Some("daily") => {
-                    digest.push(user);
+                    batch.digest.push((user, ctx.post_id));
                     continue;
                 }
-                _ if person.awaiting_visit == Some(true) && reason == Reason::WatchedThread => {
-                    continue;
-                }
+                _ if awaiting && reason == Reason::WatchedThread => continue,
                 _ => {}
             }
         }
@@ -234,21 +288,18 @@ async fn expand(
             _ => Target::Member(user),
         };
         let unsubscribe = site.link(&format!("/unsubscribe/{}", signing::token(key, target)));
-        let mail = compose::about_post(
+        batch.mails.push(compose::about_post(
             site,
             &person.email,
             &person.username,
             &about,
             reason,
             &unsubscribe,
-        );
-        store::enqueue(conn, &mail).await?;
+        ));
         if let Some(id) = person.subscription_id.filter(|_| kind == "reply") {
-            notified_subscriptions.push(id);
+            batch.notified.insert(id);
         }
     }
-    store::set_awaiting_visit(conn, &notified_subscriptions).await?;
-    store::add_digest_items(conn, &digest, post).await?;
     Ok(())
 }
 

@@ -349,6 +349,15 @@ async fn watchers_get_one_mail_each_the_author_none_and_no_floods() {
     reply(&dave, thread, "Third.").await;
     assert_eq!(app.deliver(&mailer).await.sent, 1);
     assert_eq!(smtp.to("karen@example.com").len(), 2);
+
+    // Two replies expanded in one round still mail a watcher once.
+    let bob = app.logged_in("bob").await;
+    bob.get(&format!("/t/{thread}/refund-delays")).await;
+    reply(&dave, thread, "Fourth.").await;
+    reply(&dave, thread, "Fifth.").await;
+    let done = app.deliver(&mailer).await;
+    assert_eq!((done.events, done.sent), (2, 1), "one round, one mail");
+    assert_eq!(smtp.to("bob@example.com").len(), 2);
 }
 
 #[actix_web::test]
