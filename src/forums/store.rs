@@ -71,10 +71,20 @@ pub async fn fold_reply_counts(conn: &mut AsyncPgConnection) -> QueryResult<usiz
         "WITH logged AS (DELETE FROM forum_reply_log RETURNING forum_id, post_id),
               r AS (",
         unfolded_replies!("logged"),
-        ")
+        "),
+              -- Replies' pages were announced by the node that wrote them, right after
+              -- their commit; once more here covers a node that died in between.
+              told AS (SELECT count(pg_notify('parley_pages', tag)) AS n
+                         FROM (SELECT DISTINCT unnest(ARRAY['thread:' || p.thread_id,
+                                                            'user:' || p.author_id,
+                                                            'thread:' || q.thread_id]) AS tag
+                                 FROM logged l JOIN posts p ON p.id = l.post_id
+                                 LEFT JOIN post_quotes pq ON pq.post_id = p.id
+                                 LEFT JOIN posts q ON q.id = pq.quoted_post_id) tags
+                        WHERE tag IS NOT NULL)
          UPDATE forums SET post_count = forums.post_count + r.posts::int,
                            last_post_id = GREATEST(forums.last_post_id, r.last_post_id)
-           FROM r WHERE forums.id = r.forum_id"
+           FROM r, told WHERE forums.id = r.forum_id"
     ))
     .execute(conn)
     .await
@@ -561,7 +571,7 @@ pub struct Reply<'a> {
 
 /// What [`append_reply`] did: wrote `post`, found the token already used for `prior`, or
 /// neither (no such thread, hidden, or locked).
-#[derive(QueryableByName, Debug, Clone, Copy)]
+#[derive(QueryableByName, Debug, Clone)]
 pub struct Appended {
     /// The new post.
     #[diesel(sql_type = Nullable<BigInt>)]
@@ -569,13 +579,21 @@ pub struct Appended {
     /// The post an earlier sending of the same form made.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub prior: Option<i64>,
+    /// The thread's forum, when the thread could take the reply.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub forum: Option<i64>,
+    /// Threads of the posts it quotes.
+    #[diesel(sql_type = Array<BigInt>)]
+    pub quoted_threads: Vec<i64>,
 }
 
 /// Writes an approved reply as one statement, hence one atomic step without a transaction
 /// around it: it locks the thread row (replies are numbered under that lock), inserts the
 /// post, counts it in its thread and author and logs it for its forum (see
 /// [`fold_reply_counts`]), records its composer token, quotes and notification event,
-/// subscribes the author if asked, and drops the author's kept draft.
+/// subscribes the author if asked, and drops the author's kept draft. The page-cache
+/// triggers stay quiet for it: the caller announces [`reply_changes`] after the commit
+/// (see migration `replies_announced_after_commit`).
 pub async fn append_reply(
     conn: &mut AsyncPgConnection,
     reply: &Reply<'_>,
@@ -583,10 +601,13 @@ pub async fn append_reply(
     let new = &reply.post;
     let quoted: Vec<i64> = reply.quoted.iter().map(|q| q.0).collect();
     db::sql(
-        "WITH prior AS (SELECT post_id FROM post_submissions WHERE token = $8),
+        "WITH quiet AS (SELECT set_config('parley.announced_after_commit',
+                                         statement_timestamp()::text, true) AS mark),
+              prior AS (SELECT post_id FROM post_submissions WHERE token = $8),
               th AS (SELECT id, forum_id, post_count FROM threads
                       WHERE id = $1 AND NOT hidden AND (NOT locked OR $7)
                         AND NOT EXISTS (SELECT 1 FROM prior)
+                        AND (SELECT mark FROM quiet) IS NOT NULL
                       FOR UPDATE),
               p AS (INSERT INTO posts (thread_id, author_id, position, body_source, body_html,
                                        created_at, ip_address, approved)
@@ -607,7 +628,9 @@ pub async fn append_reply(
                     ON CONFLICT (user_id, thread_id) WHERE thread_id IS NOT NULL DO NOTHING),
               d AS (DELETE FROM reply_drafts USING p
                      WHERE reply_drafts.user_id = $2 AND reply_drafts.thread_id = $1)
-         SELECT (SELECT id FROM p) AS post, (SELECT post_id FROM prior) AS prior",
+         SELECT (SELECT id FROM p) AS post, (SELECT post_id FROM prior) AS prior,
+                (SELECT forum_id FROM th) AS forum,
+                ARRAY(SELECT DISTINCT thread_id FROM posts WHERE id = ANY($9)) AS quoted_threads",
     )
     .bind::<BigInt, _>(new.thread_id)
     .bind::<BigInt, _>(new.author_id)
@@ -621,6 +644,25 @@ pub async fn append_reply(
     .bind::<Nullable<Text>, _>(reply.subscribe)
     .get_result::<Appended>(conn)
     .await
+}
+
+/// The page-cache tags a reply written by [`append_reply`] changes, as its quiet triggers
+/// would have announced them.
+pub fn reply_changes(appended: &Appended, thread: ThreadId, author: UserId) -> Vec<String> {
+    let mut tags = vec![
+        format!("thread:{thread}"),
+        "forums".to_string(),
+        format!("user:{author}"),
+    ];
+    tags.extend(appended.forum.map(|forum| format!("forum:{forum}")));
+    tags.extend(
+        appended
+            .quoted_threads
+            .iter()
+            .filter(|quoted| **quoted != thread.0)
+            .map(|quoted| format!("thread:{quoted}")),
+    );
+    tags
 }
 
 /// Inserts an approved post and, in the same statement, counts it in its thread, forum and

@@ -194,14 +194,18 @@ pub async fn reply(
         )
         .await;
         match appended {
-            Ok(
-                store::Appended { post: Some(id), .. }
-                | store::Appended {
-                    prior: Some(id), ..
-                },
-            ) => {
+            Ok(appended @ store::Appended { post: Some(id), .. }) => {
+                let changes = store::reply_changes(&appended, thread, draft.author);
+                // The reply is saved; should this fail, the fold of the reply log announces
+                // the same pages within moments.
+                if let Err(e) = crate::page_cache::store::announce(conn, &changes).await {
+                    tracing::warn!("announcing a reply's pages failed: {e}");
+                }
                 return Ok(PostId(id));
             }
+            Ok(store::Appended {
+                prior: Some(id), ..
+            }) => return Ok(PostId(id)),
             // No such thread, hidden or locked: the step by step path below says which.
             Ok(_) => {}
             // The same form sent twice at once: the step by step path finds the first.

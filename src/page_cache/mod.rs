@@ -188,7 +188,7 @@ impl PageCache {
         }
         let marker = format!("{MARKER}{}:{n}", self.node);
         if let Ok(mut conn) = pool.get().await
-            && store::announce(&mut conn, &marker).await.is_ok()
+            && store::announce(&mut conn, &[marker]).await.is_ok()
         {
             drop(conn);
             let _ = tokio::time::timeout(SETTLE_WAIT, wait).await;

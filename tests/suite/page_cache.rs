@@ -138,3 +138,115 @@ async fn two_nodes_on_one_database_see_each_others_writes_and_share_sessions() {
             .contains("Written through node B.")
     );
 }
+
+/// The first post of `thread`.
+async fn first_post(app: &TestApp, thread: i64) -> i64 {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use parley::db::schema::posts;
+    let mut conn = app.conn().await;
+    posts::table
+        .filter(posts::thread_id.eq(thread))
+        .filter(posts::position.eq(1))
+        .select(posts::id)
+        .first(&mut conn)
+        .await
+        .expect("a first post")
+}
+
+/// Reads `path` until it is no longer served from memory (up to two seconds).
+async fn fresh_within_moments(reader: &Browser, path: &str) -> Page {
+    for _ in 0..40 {
+        let page = reader.get(path).await;
+        if !hit(&page) {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{path} stayed cached");
+}
+
+#[actix_web::test]
+async fn a_reply_is_announced_after_its_commit_for_every_page_it_changes() {
+    let node_a = TestApp::spawn().await;
+    let node_b = TestApp::spawn_on(&node_a.database_url, |_| {}).await;
+    node_a.forum("angry-customers").await;
+    node_a.account("karen", Role::Member).await;
+    let bob_id = node_a.account("bob", Role::Member).await;
+    let karen = node_a.logged_in("karen").await;
+    let bob = node_a.logged_in("bob").await;
+    start_thread(&karen, "angry-customers", "Breaks", "How long?").await;
+    let (breaks, breaks_path) = newest_thread(&node_a).await;
+    reply(&bob, breaks, "", "Ten minutes.").await;
+    start_thread(&karen, "angry-customers", "Hold music", "Too loud?").await;
+    let (music, music_path) = newest_thread(&node_a).await;
+    start_thread(&karen, "angry-customers", "Scripts", "Do they help?").await;
+    let (scripts, scripts_path) = newest_thread(&node_a).await;
+
+    let reader = node_b.browser();
+    let pages = [
+        "/",
+        "/f/angry-customers",
+        &music_path,
+        &scripts_path,
+        &breaks_path,
+    ];
+    for path in pages {
+        reader.get(path).await;
+        assert!(hit(&reader.get(path).await), "{path} is cached on node B");
+    }
+    // Bob replies in "Scripts", quoting the first post of "Hold music". The reply's own
+    // statement announces nothing (its triggers are quiet); the node announces right after.
+    let quote = format!("?quote={}", first_post(&node_a, music).await);
+    reply(&bob, scripts, &quote, "Short ones do.").await;
+    for path in pages {
+        let page = reader.get(path).await;
+        assert!(!hit(&page), "{path} is fresh on node B's next reading");
+    }
+    assert!(
+        reader
+            .get(&scripts_path)
+            .await
+            .text()
+            .contains("Short ones do.")
+    );
+
+    // Had the node died between the commit and its announcement, the fold of the reply
+    // log (any node's background round) announces the same pages.
+    reader.get(&scripts_path).await;
+    assert!(hit(&reader.get(&scripts_path).await));
+    let mut conn = node_a.conn().await;
+    let appended = parley::forums::store::append_reply(
+        &mut conn,
+        &parley::forums::store::Reply {
+            post: parley::forums::store::NewPost {
+                thread_id: parley::ids::ThreadId(scripts),
+                author_id: bob_id,
+                position: 0,
+                body_source: "Written by a node that died.",
+                body_html: "<p>Written by a node that died.</p>",
+                created_at: chrono::Utc::now(),
+                ip_address: None,
+                approved: true,
+            },
+            moderator: false,
+            submission: "died-before-announcing",
+            quoted: &[],
+            subscribe: None,
+        },
+    )
+    .await
+    .expect("reply");
+    assert!(appended.post.is_some());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        hit(&reader.get(&scripts_path).await),
+        "the statement itself announced nothing"
+    );
+    parley::forums::store::fold_reply_counts(&mut conn)
+        .await
+        .expect("fold");
+    let page = fresh_within_moments(&reader, &scripts_path).await;
+    assert!(page.text().contains("Written by a node that died."));
+    fresh_within_moments(&reader, "/").await;
+}
