@@ -1,10 +1,11 @@
 //! Load client for `bench/run`: logged-in members replying through the real form.
 //!
-//! `CLIENTS` members of the generated data set (`member1` …) log in first; then each posts
-//! replies back to back, to a thread of its own, for `SECONDS`. Prints one line:
-//! `replies=N per_second=R p50_ms=X p99_ms=Y` (latency of the POST, redirect not followed).
+//! `CLIENTS` members of the generated data set (`memberFIRST` …, FIRST 1 unless given) log
+//! in first; then each posts replies back to back, to a thread of its own, for `SECONDS`.
+//! Prints one line: `replies=N per_second=R p50_ms=X p99_ms=Y` (latency of the POST,
+//! redirect not followed). Two clients with different FIRST load two nodes side by side.
 //!
-//! Run: `cargo run --release --example replies -- BASE_URL CLIENTS SECONDS`.
+//! Run: `cargo run --release --example replies -- BASE_URL CLIENTS SECONDS [FIRST]`.
 
 #[path = "client.rs"]
 mod client;
@@ -22,12 +23,18 @@ fn main() {
         .unwrap_or_else(|| "http://127.0.0.1:8080".into());
     let clients: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(32);
     let seconds: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(20);
-    actix_web::rt::System::new().block_on(run(base, clients, Duration::from_secs(seconds)));
+    let first: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
+    actix_web::rt::System::new().block_on(run(
+        base,
+        first..first + clients,
+        Duration::from_secs(seconds),
+    ));
 }
 
-async fn run(base: String, clients: usize, length: Duration) {
+async fn run(base: String, members: std::ops::Range<usize>, length: Duration) {
+    let first = members.start;
     let mut sessions = Vec::new();
-    for n in 1..=clients {
+    for n in members {
         sessions.push(client::logged_in(&base, &format!("member{n}"), dataset::PASSWORD).await);
     }
     let latencies = Arc::new(Mutex::new(Vec::new()));
@@ -37,7 +44,7 @@ async fn run(base: String, clients: usize, length: Duration) {
         let base = base.clone();
         let latencies = latencies.clone();
         // Threads 2 and up: typical ones, a different one per client.
-        let thread = 2 + n as i64;
+        let thread = 1 + (first + n) as i64;
         tasks.push(actix_web::rt::spawn(async move {
             use rand::SeedableRng;
             // Replies read like the rest of the data set, so they do not skew later searches.
