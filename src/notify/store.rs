@@ -16,11 +16,7 @@ use crate::notify::types::{NewMail, OutboxMail};
 
 /// Queues a mail (call inside the transaction of what caused it).
 pub async fn enqueue(conn: &mut AsyncPgConnection, mail: &NewMail) -> QueryResult<()> {
-    diesel::insert_into(outbox::table)
-        .values(mail)
-        .execute(conn)
-        .await
-        .map(|_| ())
+    enqueue_all(conn, std::slice::from_ref(mail)).await
 }
 
 /// Queues several mails in one statement.

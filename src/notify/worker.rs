@@ -45,6 +45,7 @@ pub struct Round {
 pub async fn run(state: AppState, mailer: Arc<Mailer>, wake: Arc<Notify>) {
     let mut key = None;
     let mut digests_checked: Option<std::time::Instant> = None;
+    let mut log_vacuumed: Option<std::time::Instant> = None;
     loop {
         // The signing key never changes once made: read it once, not every round.
         if key.is_none() {
@@ -59,7 +60,7 @@ pub async fn run(state: AppState, mailer: Arc<Mailer>, wake: Arc<Notify>) {
             if digests {
                 digests_checked = Some(std::time::Instant::now());
             }
-            match round_with(&state, &mailer, key, digests).await {
+            match round_with(&state, &mailer, key, digests, &mut log_vacuumed).await {
                 Ok(done) if done.events + done.sent + done.failed > 0 => {
                     tracing::debug!(?done, "mail round");
                     continue;
@@ -94,7 +95,7 @@ fn site(state: &AppState) -> Site {
 /// One round: events, digests, then delivery of everything due.
 pub async fn round(state: &AppState, mailer: &Mailer) -> Result<Round, AppError> {
     let key = signing_key(state).await?;
-    round_with(state, mailer, &key, true).await
+    round_with(state, mailer, &key, true, &mut None).await
 }
 
 async fn round_with(
@@ -102,12 +103,13 @@ async fn round_with(
     mailer: &Mailer,
     key: &[u8],
     digests: bool,
+    log_vacuumed: &mut Option<std::time::Instant>,
 ) -> Result<Round, AppError> {
     let mut conn = state.conn().await?;
     // The node's background round also keeps forum counters current (see the log's
     // migration): a burst of replies wakes it, so they are folded within moments.
     if crate::forums::store::fold_reply_counts(&mut conn).await? > 0 {
-        vacuum_reply_log_now_and_then(&mut conn).await;
+        vacuum_reply_log_now_and_then(&mut conn, log_vacuumed).await;
     }
     let site = site(state);
     let events = expand_events(&mut conn, &site, key).await?;
@@ -125,17 +127,17 @@ async fn round_with(
 /// How often a busy node vacuums the reply log it folds.
 const REPLY_LOG_VACUUM_EVERY: StdDuration = StdDuration::from_secs(10);
 
-/// Vacuums the reply log at most every [`REPLY_LOG_VACUUM_EVERY`] (per process).
-async fn vacuum_reply_log_now_and_then(conn: &mut AsyncPgConnection) {
-    static LAST: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
-    let due = LAST.lock().is_ok_and(|mut last| {
-        let due = last.is_none_or(|at| at.elapsed() >= REPLY_LOG_VACUUM_EVERY);
-        if due {
-            *last = Some(std::time::Instant::now());
-        }
-        due
-    });
-    if due && let Err(e) = crate::forums::store::vacuum_reply_log(conn).await {
+/// Vacuums the reply log at most every [`REPLY_LOG_VACUUM_EVERY`] (`last`: this worker's
+/// previous vacuum).
+async fn vacuum_reply_log_now_and_then(
+    conn: &mut AsyncPgConnection,
+    last: &mut Option<std::time::Instant>,
+) {
+    if last.is_some_and(|at| at.elapsed() < REPLY_LOG_VACUUM_EVERY) {
+        return;
+    }
+    *last = Some(std::time::Instant::now());
+    if let Err(e) = crate::forums::store::vacuum_reply_log(conn).await {
         tracing::warn!("vacuuming the reply log failed: {e}");
     }
 }
