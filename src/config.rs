@@ -29,7 +29,7 @@ pub struct Settings {
     pub site_name: String,
     /// Take the client address from `X-Forwarded-For`; only behind a trusted proxy (`PARLEY_TRUST_PROXY`).
     pub trust_proxy: bool,
-    /// Database connections per process (`PARLEY_POOL_SIZE`).
+    /// Database connections for requests, shared out among the workers (`PARLEY_POOL_SIZE`).
     pub pool_size: usize,
     /// HTTP worker threads; 0 means one per CPU core (`PARLEY_WORKERS`).
     pub workers: usize,

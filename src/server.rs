@@ -32,7 +32,7 @@ pub fn serve(settings: Settings, load_demo: bool) -> Result<(), CommandError> {
 }
 
 async fn run(database: &Database, settings: Settings, load_demo: bool) -> Result<(), CommandError> {
-    let pool = prepare(database, &settings).await?;
+    let pool = prepare(database, BACKGROUND_CONNECTIONS).await?;
     let state = AppState::new(pool, settings);
     if load_demo {
         load_demo_if_empty(&state.pool).await?;
@@ -50,11 +50,19 @@ async fn run(database: &Database, settings: Settings, load_demo: bool) -> Result
         n => n,
     };
     let server_state = state.clone();
-    let server = HttpServer::new(move || build_app(server_state.clone()))
-        .workers(workers)
-        .shutdown_timeout(10)
-        .bind(&bind)
-        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let url = database.url.clone();
+    let per_worker = (state.settings.pool_size / workers).max(2);
+    // Each worker gets a pool of its own: a connection's I/O task runs on the thread that
+    // opened it, so connections shared between workers made every query hop threads.
+    let server = HttpServer::new(move || {
+        build_app(server_state.with_pool(
+            db::build_pool(&url, per_worker).unwrap_or_else(|_| server_state.pool.clone()),
+        ))
+    })
+    .workers(workers)
+    .shutdown_timeout(10)
+    .bind(&bind)
+    .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let addresses: Vec<String> = server.addrs().iter().map(|a| a.to_string()).collect();
     tracing::info!(addresses = ?addresses, "Parley is listening");
     eprintln!(
@@ -67,13 +75,17 @@ async fn run(database: &Database, settings: Settings, load_demo: bool) -> Result
     Ok(())
 }
 
-/// Creates the embedded database if needed, waits for the server, migrates and builds the pool.
-pub async fn prepare(database: &Database, settings: &Settings) -> Result<DbPool, StartError> {
+/// Connections for work outside requests: the mail worker, purges, view counts.
+const BACKGROUND_CONNECTIONS: usize = 4;
+
+/// Creates the embedded database if needed, waits for the server, migrates and builds a
+/// pool of `size` connections.
+pub async fn prepare(database: &Database, size: usize) -> Result<DbPool, StartError> {
     database.ensure_created().await?;
     // Bounded: a database that stays away gives a clear error, not a hang.
     drop(db::connect_with_retries(&database.url, 10).await?);
     db::migrate(&database.url).await?;
-    db::build_pool(&database.url, settings.pool_size)
+    db::build_pool(&database.url, size)
 }
 
 async fn announce_setup_link(state: &AppState) -> Result<(), CommandError> {
@@ -174,7 +186,7 @@ where
         .enable_all()
         .build()?;
     let result = runtime.block_on(async {
-        let pool = prepare(&database, settings).await?;
+        let pool = prepare(&database, settings.pool_size).await?;
         work(&pool).await
     });
     drop(runtime);

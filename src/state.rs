@@ -49,6 +49,14 @@ impl AppState {
         }
     }
 
+    /// The same state reaching the database through `pool`.
+    pub fn with_pool(&self, pool: DbPool) -> AppState {
+        AppState {
+            pool,
+            ..self.clone()
+        }
+    }
+
     /// A pooled connection; a pool time-out becomes a 503 page.
     pub async fn conn(&self) -> AppResult<DbConn> {
         Ok(self.pool.get().await?)

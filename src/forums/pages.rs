@@ -7,7 +7,7 @@ use crate::forums::store;
 use crate::forums::types::{
     Backlink, Category, ForumHeader, ForumSummary, PostView, ThreadHeader, ThreadListItem,
 };
-use crate::ids::{PostId, ThreadId, UserId};
+use crate::ids::{ThreadId, UserId};
 use crate::web::error::{AppError, AppResult};
 use crate::web::pagination::Pages;
 
@@ -56,7 +56,8 @@ pub async fn forum(
     })
 }
 
-/// A thread page: three statements (four when a member's read marker moves).
+/// A thread page: three statements in one round trip (and one more when a member's read
+/// marker moves).
 pub struct ThreadData {
     /// The thread.
     pub thread: ThreadHeader,
@@ -99,8 +100,11 @@ pub async fn thread_for(
     id: ThreadId,
     reader: Reader,
 ) -> AppResult<ThreadHeader> {
-    store::thread_header(conn, id)
-        .await?
+    readable(store::thread_header(conn, id).await?, reader)
+}
+
+fn readable(thread: Option<ThreadHeader>, reader: Reader) -> AppResult<ThreadHeader> {
+    thread
         .filter(|t| {
             // A merged thread is found so that its address can lead to where it went.
             t.merged_into.is_some()
@@ -110,31 +114,42 @@ pub async fn thread_for(
         .ok_or(AppError::NotFound)
 }
 
-/// Loads the posts of page `page` of `thread` as `reader` may see them, and records how
-/// far they have read.
+/// Page `page` of thread `id` as `reader` may see it. The thread and its posts are read
+/// together, before the thread is checked; the caller checks `pages.in_range()` after
+/// following a merge or a changed slug.
 pub async fn thread(
     conn: &mut AsyncPgConnection,
-    thread: ThreadHeader,
+    id: ThreadId,
     page: i64,
     reader: Reader,
 ) -> AppResult<ThreadData> {
-    let pages = Pages::new(i64::from(thread.post_count), POSTS_PER_PAGE, page);
-    if !pages.in_range() {
-        return Err(AppError::NotFound);
-    }
     // Positions are dense, so page N is one range look-up on (thread_id, position).
-    let first = ((pages.current - 1) * POSTS_PER_PAGE + 1) as i32;
-    let last = (pages.current * POSTS_PER_PAGE) as i32;
-    let posts = store::posts_in_range(conn, thread.id, first, last, reader).await?;
-    let ids: Vec<PostId> = posts.iter().map(|p| p.id).collect();
-    let backlinks = store::backlinks(conn, &ids).await?;
-    if let (Some(user), Some(seen)) = (reader.user, posts.last()) {
-        store::mark_read(conn, user, thread.id, seen.position).await?;
-    }
+    let first = page
+        .saturating_sub(1)
+        .saturating_mul(POSTS_PER_PAGE)
+        .saturating_add(1);
+    let last = page.saturating_mul(POSTS_PER_PAGE);
+    let clamp = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+    let (thread, posts, backlinks) =
+        store::thread_with_posts(conn, id, clamp(first), clamp(last), reader).await?;
+    let thread = readable(thread, reader)?;
+    let pages = Pages::new(i64::from(thread.post_count), POSTS_PER_PAGE, page);
     Ok(ThreadData {
         thread,
         posts,
         backlinks,
         pages,
     })
+}
+
+/// Records how far a member has read: to the last post of the page they see.
+pub async fn mark_read(
+    conn: &mut AsyncPgConnection,
+    data: &ThreadData,
+    reader: Reader,
+) -> AppResult<()> {
+    if let (Some(user), Some(seen)) = (reader.user, data.posts.last()) {
+        store::mark_read(conn, user, data.thread.id, seen.position).await?;
+    }
+    Ok(())
 }

@@ -177,6 +177,10 @@ pub async fn thread_header(
     conn: &mut AsyncPgConnection,
     id: ThreadId,
 ) -> QueryResult<Option<ThreadHeader>> {
+    thread_header_sql(id).get_result(conn).await.optional()
+}
+
+fn thread_header_sql(id: ThreadId) -> db::PreparedSql<'static> {
     db::sql(
         "SELECT t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
                 t.lock_reason, t.pinned, t.hidden, t.approved, t.merged_into, t.solution_post_id, f.id AS forum_id, f.slug AS forum_slug,
@@ -187,9 +191,26 @@ pub async fn thread_header(
           WHERE t.id = $1",
     )
     .bind::<BigInt, _>(id)
-    .get_result(conn)
-    .await
-    .optional()
+}
+
+/// A thread, its posts `first..=last` and the posts quoting them. The three statements
+/// go out together and come back in one round trip.
+pub async fn thread_with_posts(
+    conn: &mut AsyncPgConnection,
+    id: ThreadId,
+    first: i32,
+    last: i32,
+    reader: crate::forums::pages::Reader,
+) -> QueryResult<(Option<ThreadHeader>, Vec<PostView>, Vec<Backlink>)> {
+    // Shared references to the connection are what let diesel-async pipeline statements.
+    let (mut a, mut b, mut c) = (&*conn, &*conn, &*conn);
+    let header = thread_header_sql(id).load::<ThreadHeader>(&mut a);
+    let posts = posts_in_range_sql(id, first, last, reader).load(&mut b);
+    let backlinks = backlinks_sql(id, first, last).load(&mut c);
+    let (header, posts, backlinks) =
+        futures_util::future::try_join3(header, posts, backlinks).await?;
+    let header = header.into_iter().next();
+    Ok((header, posts, backlinks))
 }
 
 /// Posts `first..=last` (by `#N`) of a thread with their authors.
@@ -200,6 +221,17 @@ pub async fn posts_in_range(
     last: i32,
     reader: crate::forums::pages::Reader,
 ) -> QueryResult<Vec<PostView>> {
+    posts_in_range_sql(thread, first, last, reader)
+        .load(conn)
+        .await
+}
+
+fn posts_in_range_sql(
+    thread: ThreadId,
+    first: i32,
+    last: i32,
+    reader: crate::forums::pages::Reader,
+) -> db::PreparedSql<'static> {
     db::sql(
         "SELECT p.id, p.position, p.body_html, p.created_at, p.edited_at, p.hidden,
                 (p.hidden AND p.hidden_by = p.author_id) AS hidden_by_author,
@@ -217,8 +249,6 @@ pub async fn posts_in_range(
     .bind::<Integer, _>(last)
     .bind::<diesel::sql_types::Bool, _>(reader.moderator)
     .bind::<Nullable<BigInt>, _>(reader.user)
-    .load(conn)
-    .await
 }
 
 /// One post as the thread page shows it (the solution shown under the question).
@@ -286,18 +316,20 @@ pub async fn notifiable_author(
         .optional()
 }
 
-/// Visible posts that quote any of `ids`, in any thread.
-pub async fn backlinks(conn: &mut AsyncPgConnection, ids: &[PostId]) -> QueryResult<Vec<Backlink>> {
-    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+/// Shown posts quoting posts `first..=last` of a thread.
+fn backlinks_sql(thread: ThreadId, first: i32, last: i32) -> db::PreparedSql<'static> {
     db::sql(
         "SELECT q.quoted_post_id, p.id AS post_id, p.position, p.thread_id
-           FROM post_quotes q JOIN posts p ON p.id = q.post_id
-          WHERE q.quoted_post_id = ANY($1) AND NOT p.hidden AND p.approved
+           FROM posts quoted
+           JOIN post_quotes q ON q.quoted_post_id = quoted.id
+           JOIN posts p ON p.id = q.post_id
+          WHERE quoted.thread_id = $1 AND quoted.position BETWEEN $2 AND $3
+            AND NOT p.hidden AND p.approved
           ORDER BY p.thread_id, p.position",
     )
-    .bind::<Array<BigInt>, _>(ids)
-    .load(conn)
-    .await
+    .bind::<BigInt, _>(thread)
+    .bind::<Integer, _>(first)
+    .bind::<Integer, _>(last)
 }
 
 /// Where a post lives.

@@ -241,7 +241,7 @@ impl PageCache {
 /// A hash of a page body, for its `ETag`.
 pub fn hash_parts(parts: &[Bytes]) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = crate::web::middleware::content_hasher();
     for part in parts {
         part.hash(&mut hasher);
     }

@@ -189,9 +189,16 @@ pub async fn etag(
 /// A weak `ETag` value for whatever identifies a version of a page.
 pub fn weak_etag(version: impl std::hash::Hash) -> String {
     use std::hash::Hasher;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = content_hasher();
     version.hash(&mut hasher);
     format!("W/\"{:016x}\"", hasher.finish())
+}
+
+/// A hasher for page bodies: the same on every node of one build (a tag must not change
+/// with the node that answers) and several times faster than SipHash on a 40 KB page.
+pub fn content_hasher() -> impl std::hash::Hasher {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().build_hasher()
 }
 
 /// Whether the request's `If-None-Match` names `tag`.

@@ -4,13 +4,27 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use maud::{Markup, html};
 
+/// The items of a strftime pattern, parsed on first use instead of on every date shown
+/// (a thread page shows dozens).
+macro_rules! pattern {
+    ($text:literal) => {{
+        static ITEMS: std::sync::LazyLock<Vec<chrono::format::Item<'static>>> =
+            std::sync::LazyLock::new(|| {
+                chrono::format::StrftimeItems::new($text)
+                    .parse_to_owned()
+                    .unwrap_or_default()
+            });
+        ITEMS.iter()
+    }};
+}
+
 /// `23 Nov 2026, 14:05` in `tz`, with the exact instant in `datetime`.
 pub fn datetime(at: DateTime<Utc>, tz: Tz) -> Markup {
     let local = at.with_timezone(&tz);
     html! {
         time datetime=(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-            title=(local.format("%A %-d %B %Y, %H:%M %Z")) {
-            (local.format("%-d %b %Y, %H:%M"))
+            title=(local.format_with_items(pattern!("%A %-d %B %Y, %H:%M %Z"))) {
+            (local.format_with_items(pattern!("%-d %b %Y, %H:%M")))
         }
     }
 }
@@ -20,7 +34,7 @@ pub fn date(at: DateTime<Utc>, tz: Tz) -> Markup {
     let local = at.with_timezone(&tz);
     html! {
         time datetime=(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)) {
-            (local.format("%-d %b %Y"))
+            (local.format_with_items(pattern!("%-d %b %Y")))
         }
     }
 }
@@ -44,7 +58,7 @@ pub fn relative(at: DateTime<Utc>, tz: Tz) -> Markup {
     let local = at.with_timezone(&tz);
     html! {
         time datetime=(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-            title=(local.format("%-d %b %Y, %H:%M %Z")) {
+            title=(local.format_with_items(pattern!("%-d %b %Y, %H:%M %Z"))) {
             (ago(at, Utc::now()))
         }
     }

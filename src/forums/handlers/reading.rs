@@ -82,14 +82,21 @@ pub async fn thread(
 ) -> AppResult<HttpResponse> {
     let (id, slug) = path.into_inner();
     let mut conn = ctx.state.conn().await?;
-    let thread = pages::thread_for(&mut conn, ThreadId(id), Reader::of(&ctx)).await?;
-    if let Some(into) = thread.merged_into {
+    let reader = Reader::of(&ctx);
+    let data = pages::thread(&mut conn, ThreadId(id), query.number(), reader).await?;
+    if let Some(into) = data.thread.merged_into {
         return Ok(redirect::found(&format!("/t/{into}")));
     }
-    if slug != thread.slug {
-        return Ok(redirect::found(&page_url(&thread.path(), query.number())));
+    if slug != data.thread.slug {
+        return Ok(redirect::found(&page_url(
+            &data.thread.path(),
+            query.number(),
+        )));
     }
-    let data = pages::thread(&mut conn, thread, query.number(), Reader::of(&ctx)).await?;
+    if !data.pages.in_range() {
+        return Err(AppError::NotFound);
+    }
+    pages::mark_read(&mut conn, &data, reader).await?;
     ctx.state.views.record(data.thread.id);
     let watching = match ctx.user() {
         Some(user) => Some(
