@@ -16,14 +16,12 @@ pub const THREADS_PER_PAGE: i64 = 25;
 /// Posts on a thread page.
 pub const POSTS_PER_PAGE: i64 = 20;
 
-/// The forum start page: two statements.
+/// The forum start page: two statements in one round trip.
 pub async fn start(conn: &mut AsyncPgConnection) -> AppResult<(Vec<Category>, Vec<ForumSummary>)> {
-    let categories = store::categories(conn).await?;
-    let forums = store::forum_summaries(conn).await?;
-    Ok((categories, forums))
+    Ok(store::categories_and_forums(conn).await?)
 }
 
-/// A forum page: two statements.
+/// A forum page: two statements in one round trip.
 pub struct ForumPage {
     /// The forum.
     pub forum: ForumHeader,
@@ -40,15 +38,15 @@ pub async fn forum(
     page: i64,
     viewer: Option<UserId>,
 ) -> AppResult<ForumPage> {
-    let forum = store::forum_by_slug(conn, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // The listing is read together with the forum, so its offset comes from the page
+    // asked for; a page out of range finds no threads and is refused below.
+    let offset = page.saturating_sub(1).clamp(0, i64::MAX / THREADS_PER_PAGE) * THREADS_PER_PAGE;
+    let (forum, threads) = store::forum_with_threads(conn, slug, viewer, offset).await?;
+    let forum = forum.ok_or(AppError::NotFound)?;
     let pages = Pages::new(i64::from(forum.thread_count), THREADS_PER_PAGE, page);
     if !pages.in_range() {
         return Err(AppError::NotFound);
     }
-    let offset = (pages.current - 1) * THREADS_PER_PAGE;
-    let threads = store::thread_list(conn, forum.id, viewer, offset).await?;
     Ok(ForumPage {
         forum,
         threads,

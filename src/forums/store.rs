@@ -22,9 +22,24 @@ use crate::ids::{CategoryId, ForumId, PostId, ThreadId, UserId};
 
 /// Categories in display order.
 pub async fn categories(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Category>> {
+    categories_sql().load(conn).await
+}
+
+fn categories_sql() -> db::PreparedSql<'static> {
     db::sql("SELECT id, title, position FROM categories ORDER BY position, id")
-        .load(conn)
-        .await
+}
+
+/// Categories and forum summaries, in one round trip.
+pub async fn categories_and_forums(
+    conn: &mut AsyncPgConnection,
+) -> QueryResult<(Vec<Category>, Vec<ForumSummary>)> {
+    // Shared references to the connection are what let diesel-async pipeline statements.
+    let (mut a, mut b) = (&*conn, &*conn);
+    futures_util::future::try_join(
+        categories_sql().load(&mut a),
+        forum_summaries_sql().load(&mut b),
+    )
+    .await
 }
 
 /// Per forum, the replies logged since the last fold and the newest of them still shown
@@ -45,6 +60,10 @@ macro_rules! unfolded_replies {
 
 /// Every forum with its last post, in display order (replies not folded yet included).
 pub async fn forum_summaries(conn: &mut AsyncPgConnection) -> QueryResult<Vec<ForumSummary>> {
+    forum_summaries_sql().load(conn).await
+}
+
+fn forum_summaries_sql() -> db::PreparedSql<'static> {
     db::sql(concat!(
         "SELECT f.id, f.category_id, f.slug, f.title, f.description, f.position,
                 f.thread_count, (f.post_count + COALESCE(r.posts, 0))::int AS post_count,
@@ -59,8 +78,6 @@ pub async fn forum_summaries(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Fo
            LEFT JOIN users u ON u.id = p.author_id
           ORDER BY f.position, f.id"
     ))
-    .load(conn)
-    .await
 }
 
 /// Moves the logged replies into their forums' counters and "last post"; returns how many
@@ -104,6 +121,10 @@ pub async fn forum_by_slug(
     conn: &mut AsyncPgConnection,
     slug: &str,
 ) -> QueryResult<Option<ForumHeader>> {
+    forum_by_slug_sql(slug).get_result(conn).await.optional()
+}
+
+fn forum_by_slug_sql(slug: &str) -> db::PreparedSql<'_> {
     db::sql(
         "SELECT f.id, f.slug, f.title, f.description, f.thread_count,
                 c.id AS category_id, c.title AS category_title
@@ -111,18 +132,26 @@ pub async fn forum_by_slug(
           WHERE f.slug = $1",
     )
     .bind::<Text, _>(slug)
-    .get_result(conn)
-    .await
-    .optional()
 }
 
-/// One page of a forum's visible threads: pinned first, then by latest activity.
-pub async fn thread_list(
+/// The forum `slug` and one page of its visible threads (pinned first, then by latest
+/// activity), in one round trip.
+pub async fn forum_with_threads(
     conn: &mut AsyncPgConnection,
-    forum: ForumId,
+    slug: &str,
     viewer: Option<UserId>,
     offset: i64,
-) -> QueryResult<Vec<ThreadListItem>> {
+) -> QueryResult<(Option<ForumHeader>, Vec<ThreadListItem>)> {
+    let (mut a, mut b) = (&*conn, &*conn);
+    let (forum, threads) = futures_util::future::try_join(
+        forum_by_slug_sql(slug).load::<ForumHeader>(&mut a),
+        thread_list_sql(slug, viewer, offset).load(&mut b),
+    )
+    .await?;
+    Ok((forum.into_iter().next(), threads))
+}
+
+fn thread_list_sql(slug: &str, viewer: Option<UserId>, offset: i64) -> db::PreparedSql<'_> {
     // Logged-out readers have no read markers: their statement leaves that join out. The
     // page size is written into the text and page 1 has no OFFSET, so PostgreSQL keeps one
     // generic plan for the busiest listing instead of planning it on every request.
@@ -139,7 +168,8 @@ pub async fn thread_list(
                    LEFT JOIN posts lp ON lp.id = t.last_post_id
                    LEFT JOIN users lu ON lu.id = lp.author_id ",
                 $reads_join,
-                " WHERE t.forum_id = $1 AND NOT t.hidden AND t.approved
+                " WHERE t.forum_id = (SELECT id FROM forums WHERE slug = $1)
+                    AND NOT t.hidden AND t.approved
                   ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC
                   LIMIT 25 ",
                 $offset
@@ -165,11 +195,9 @@ pub async fn thread_list(
         (false, false) => thread_list_sql!("NULL::int", "", ""),
     };
     db::sql(text)
-        .bind::<BigInt, _>(forum)
+        .bind::<Text, _>(slug)
         .bind::<Nullable<BigInt>, _>(viewer)
         .bind::<BigInt, _>(offset)
-        .load(conn)
-        .await
 }
 
 /// A thread with its forum and category.

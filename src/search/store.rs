@@ -123,20 +123,24 @@ pub async fn search(
                   SELECT id FROM users WHERE lower(username) = lower($3) OR lower(username) % lower($3)),
               -- Ranking reads every candidate's text, so for very common words only the
               -- newest filtered candidates are ranked: a search stays fast at any size.
+              -- Candidates carry their vectors along (still compressed), so they are
+              -- ranked without a second look-up, and only after the LIMIT.
               matches AS (
-                  (SELECT p.id FROM posts p JOIN threads t ON t.id = p.thread_id, q
+                  (SELECT p.id, p.thread_id, p.position, p.body_tsv, t.title_tsv
+                     FROM posts p JOIN threads t ON t.id = p.thread_id, q
                     WHERE p.body_tsv @@ q.q AND {VISIBLE_AND_FILTERED}
                     ORDER BY p.id DESC LIMIT {BODY_CANDIDATES})
-                  UNION
-                  (SELECT p.id FROM threads t JOIN posts p ON p.thread_id = t.id AND p.position = 1, q
+                  UNION ALL
+                  (SELECT p.id, p.thread_id, p.position, p.body_tsv, t.title_tsv
+                     FROM threads t JOIN posts p ON p.thread_id = t.id AND p.position = 1, q
                     WHERE t.title_tsv @@ q.q AND {VISIBLE_AND_FILTERED}
                     ORDER BY t.id DESC LIMIT {TITLE_CANDIDATES})),
               ranked AS (
-                  SELECT DISTINCT ON (CASE WHEN $9 THEN p.thread_id ELSE p.id END) p.id,
-                         ts_rank(p.body_tsv, q.q)
-                           + CASE WHEN p.position = 1 THEN ts_rank(t.title_tsv, q.q) ELSE 0 END AS rank
-                    FROM matches m JOIN posts p ON p.id = m.id JOIN threads t ON t.id = p.thread_id, q
-                   ORDER BY CASE WHEN $9 THEN p.thread_id ELSE p.id END, rank DESC),
+                  SELECT DISTINCT ON (CASE WHEN $9 THEN m.thread_id ELSE m.id END) m.id,
+                         ts_rank(m.body_tsv, q.q)
+                           + CASE WHEN m.position = 1 THEN ts_rank(m.title_tsv, q.q) ELSE 0 END AS rank
+                    FROM matches m, q
+                   ORDER BY CASE WHEN $9 THEN m.thread_id ELSE m.id END, rank DESC),
               page AS (SELECT id, rank FROM ranked ORDER BY rank DESC, id DESC LIMIT $4 OFFSET $5)
          SELECT p.id AS post_id, p.position, t.id AS thread_id, t.title, f.title AS forum,
                 u.username AS author, p.created_at, page.rank,
