@@ -332,7 +332,11 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<(), DemoError> {
                     .await
                     .map_err(failed)?
                     .ok_or_else(|| failed("thread"))?;
-                writing::reply(conn, thread.thread_id, &draft).await
+                // No cache holds the pages of a forum being seeded; the reply log's fold
+                // announces them anyway.
+                writing::reply(conn, thread.thread_id, &draft)
+                    .await
+                    .map(|replied| replied.post)
             };
             ids.push(id.map_err(|e: WriteError| failed(e))?);
         }

@@ -172,13 +172,31 @@ pub async fn create_thread(
     .await
 }
 
+/// A saved reply.
+pub struct Replied {
+    /// The new post (or the one an identical earlier submission made).
+    pub post: PostId,
+    /// Tags of the pages it changed that are still to be announced after the commit (the
+    /// reply statement keeps its page-cache triggers quiet); see
+    /// [`crate::page_cache::AnnounceAfterCommit`].
+    pub pages: Vec<String>,
+}
+
+impl Replied {
+    /// Announces the reply's pages now: for callers outside a request (in a request, the
+    /// page-cache middleware announces them with its settle marker).
+    pub async fn announce(&self, conn: &mut AsyncPgConnection) -> diesel::QueryResult<()> {
+        crate::page_cache::store::announce(conn, &self.pages).await
+    }
+}
+
 /// Adds a reply to `thread`. Concurrent replies are serialised on the thread row, so
 /// positions stay 1..N without gaps or duplicates.
 pub async fn reply(
     conn: &mut AsyncPgConnection,
     thread: ThreadId,
     draft: &Draft<'_>,
-) -> Result<PostId, WriteError> {
+) -> Result<Replied, WriteError> {
     // Rendering needs no lock: it is done before the thread row is taken.
     let (html, quoted) = render(conn, draft.body).await?;
     if !draft.held {
@@ -195,17 +213,19 @@ pub async fn reply(
         .await;
         match appended {
             Ok(appended @ store::Appended { post: Some(id), .. }) => {
-                let changes = store::reply_changes(&appended, thread, draft.author);
-                // The reply is saved; should this fail, the fold of the reply log announces
-                // the same pages within moments.
-                if let Err(e) = crate::page_cache::store::announce(conn, &changes).await {
-                    tracing::warn!("announcing a reply's pages failed: {e}");
-                }
-                return Ok(PostId(id));
+                return Ok(Replied {
+                    post: PostId(id),
+                    pages: store::reply_changes(&appended, thread, draft.author),
+                });
             }
             Ok(store::Appended {
                 prior: Some(id), ..
-            }) => return Ok(PostId(id)),
+            }) => {
+                return Ok(Replied {
+                    post: PostId(id),
+                    pages: Vec::new(),
+                });
+            }
             // No such thread, hidden or locked: the step by step path below says which.
             Ok(_) => {}
             // The same form sent twice at once: the step by step path finds the first.
@@ -235,6 +255,10 @@ pub async fn reply(
         insert(conn, thread, forum, count + 1, draft, &html, &quoted, false).await
     })
     .await
+    .map(|post| Replied {
+        post,
+        pages: Vec::new(),
+    })
 }
 
 /// The row of a new post.

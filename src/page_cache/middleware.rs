@@ -11,7 +11,7 @@ use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes, BytesMut};
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::page_cache::{PageCache, PageTags, hash_parts};
+use crate::page_cache::{AnnounceAfterCommit, PageCache, PageTags, hash_parts};
 use crate::state::AppState;
 use crate::web::cookies;
 use crate::web::ctx::{anonymous_csrf_secret, csrf_token_for};
@@ -26,15 +26,21 @@ pub async fn serve_cached(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let cache: &PageCache = &state.pages;
-    if !cache.active() {
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let res = next.call(req).await?;
         if res.status().is_success() || res.status().is_redirection() {
-            cache.settle(&state.pool).await;
+            let pending = res
+                .response()
+                .extensions()
+                .get::<AnnounceAfterCommit>()
+                .map(|a| a.0.clone())
+                .unwrap_or_default();
+            cache.settle(&state.pool, &pending).await;
         }
         return Ok(res.map_into_boxed_body());
+    }
+    if !cache.active() {
+        return Ok(next.call(req).await?.map_into_boxed_body());
     }
     if !anonymous_read(req.request()) {
         return Ok(next.call(req).await?.map_into_boxed_body());

@@ -30,6 +30,12 @@ pub const MAX_AGE: Duration = Duration::from_secs(60);
 /// Tags remembered before the whole cache is started afresh (bounds memory).
 const MAX_TAGS: usize = 100_000;
 
+/// Tags of pages a write changed without announcing them itself (a reply keeps its
+/// triggers quiet); attached to the response by its handler, announced by the middleware
+/// in the same statement as the settle marker, after the commit.
+#[derive(Debug, Clone, Default)]
+pub struct AnnounceAfterCommit(pub Vec<String>);
+
 /// What a cacheable page shows; attached to the response by its handler.
 #[derive(Debug, Clone, Default)]
 pub struct PageTags {
@@ -173,12 +179,20 @@ impl PageCache {
         );
     }
 
-    /// Called after a write through this node: announces a marker after the write's commit
-    /// and waits until this node's listener reads it. Announcements arrive in commit order,
-    /// so by then every page the write changed is stale here, and the writer's next reading
-    /// (or redirect) never meets an old page.
-    pub async fn settle(&self, pool: &crate::db::DbPool) {
+    /// Called after a write through this node: announces `pending` (see
+    /// [`AnnounceAfterCommit`]) and a marker after the write's commit, and waits until this
+    /// node's listener reads the marker. Announcements arrive in commit order, so by then
+    /// every page the write changed is stale here, and the writer's next reading (or
+    /// redirect) never meets an old page. Without a cache here, `pending` is still
+    /// announced: other nodes may keep those pages.
+    pub async fn settle(&self, pool: &crate::db::DbPool, pending: &[String]) {
         if !self.active() {
+            if !pending.is_empty()
+                && let Err(e) = announce_with(pool, pending.to_vec()).await
+            {
+                // The reply log's fold announces the same pages within moments.
+                tracing::warn!("announcing a write's pages failed: {e}");
+            }
             return;
         }
         let n = self.next_marker.fetch_add(1, Ordering::Relaxed);
@@ -186,12 +200,13 @@ impl PageCache {
         if let Ok(mut settling) = self.settling.lock() {
             settling.insert(n, reached);
         }
-        let marker = format!("{MARKER}{}:{n}", self.node);
-        if let Ok(mut conn) = pool.get().await
-            && store::announce(&mut conn, &[marker]).await.is_ok()
-        {
-            drop(conn);
-            let _ = tokio::time::timeout(SETTLE_WAIT, wait).await;
+        let mut payloads = pending.to_vec();
+        payloads.push(format!("{MARKER}{}:{n}", self.node));
+        match announce_with(pool, payloads).await {
+            Ok(()) => {
+                let _ = tokio::time::timeout(SETTLE_WAIT, wait).await;
+            }
+            Err(e) => tracing::warn!("announcing a write's pages failed: {e}"),
         }
         if let Ok(mut settling) = self.settling.lock() {
             settling.remove(&n);
@@ -236,6 +251,14 @@ impl PageCache {
         self.invalidate("all");
         self.listening.store(listening, Ordering::Release);
     }
+}
+
+/// Announces `payloads` on a connection of `pool`, given back before any waiting.
+async fn announce_with(pool: &crate::db::DbPool, payloads: Vec<String>) -> Result<(), String> {
+    let mut conn = pool.get().await.map_err(|e| e.to_string())?;
+    store::announce(&mut conn, &payloads)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// A hash of a page body, for its `ETag`.

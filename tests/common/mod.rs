@@ -391,9 +391,12 @@ impl TestApp {
     ) -> parley::ids::PostId {
         let mut conn = self.conn().await;
         let submission = parley::web::cookies::random_token();
-        parley::forums::writing::reply(&mut conn, thread, &draft(author, body, &submission))
-            .await
-            .expect("reply")
+        let replied =
+            parley::forums::writing::reply(&mut conn, thread, &draft(author, body, &submission))
+                .await
+                .expect("reply");
+        replied.announce(&mut conn).await.expect("announce");
+        replied.post
     }
 
     /// A category with one forum at `/f/{slug}`.

@@ -330,6 +330,14 @@ async fn a_thread_is_started_listed_counted_and_replied_to() {
     );
     assert_eq!(app.browser().get("/t/999999").await.status, 404);
     assert_eq!(app.browser().get("/f/no-such-forum").await.status, 404);
+    // Pages are read together with their thread or forum, and checked after; a page that
+    // is not a number from 1 up is page 1.
+    for (page, status) in [("2", 404), ("99999999999", 404), ("0", 200), ("-3", 200)] {
+        let thread = format!("/t/{id}/how-do-you-calm-a-shouting-caller?page={page}");
+        assert_eq!(app.browser().get(&thread).await.status, status, "{thread}");
+        let forum = format!("/f/angry-customers?page={page}");
+        assert_eq!(app.browser().get(&forum).await.status, status, "{forum}");
+    }
 }
 
 #[actix_web::test]

@@ -44,7 +44,8 @@ async fn feeds_list_visible_content_with_stable_ids_and_answer_304() {
         .unwrap();
     let hidden = writing::reply(&mut conn, thread, &draft("Deleted words", "f4"))
         .await
-        .unwrap();
+        .unwrap()
+        .post;
     writing::delete_by_author(&mut conn, hidden, karen)
         .await
         .unwrap();

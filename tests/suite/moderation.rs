@@ -871,7 +871,8 @@ async fn reports_are_limited_to_ten_an_hour() {
         ids.push(
             parley::forums::writing::reply(&mut conn, thread, &draft)
                 .await
-                .unwrap(),
+                .unwrap()
+                .post,
         );
     }
     let karen = app.logged_in("karen").await;
@@ -1224,7 +1225,8 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
         ids.push(
             parley::forums::writing::reply(&mut conn, thread, &draft(body, token))
                 .await
-                .unwrap(),
+                .unwrap()
+                .post,
         );
     }
     let quoting = format!(
@@ -1235,7 +1237,8 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
     ids.push(
         parley::forums::writing::reply(&mut conn, thread, &draft(quoting, "t5"))
             .await
-            .unwrap(),
+            .unwrap()
+            .post,
     );
 
     let moderator = moderator(&app).await;

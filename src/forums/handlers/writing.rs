@@ -266,12 +266,14 @@ async fn publish(
         Destination::NewThread { forum, title } => {
             writing::create_thread(&mut conn, forum, title, &draft)
                 .await
-                .map(|(_, post)| post)
+                .map(|(_, post)| (post, Vec::new()))
         }
-        Destination::Reply(thread) => writing::reply(&mut conn, thread, &draft).await,
+        Destination::Reply(thread) => writing::reply(&mut conn, thread, &draft)
+            .await
+            .map(|replied| (replied.post, replied.pages)),
     };
     match written {
-        Ok(post) => {
+        Ok((post, pages)) => {
             limits::record(&mut conn, settings, Some(user), &rate_key).await?;
             member.state.mail_wake.notify_one();
             if draft.held {
@@ -280,7 +282,11 @@ async fn publish(
                     "Thank you! As a new member, your post waits for a moderator's approval before others see it.",
                 ));
             }
-            Ok(redirect::see_other(&format!("/p/{post}")))
+            let mut response = redirect::see_other(&format!("/p/{post}"));
+            response
+                .extensions_mut()
+                .insert(crate::page_cache::AnnounceAfterCommit(pages));
+            Ok(response)
         }
         Err(e) => {
             let (status, errors) = form_error(e)?;
