@@ -9,7 +9,7 @@ use crate::forums::types::{
 };
 use crate::ids::{ThreadId, UserId};
 use crate::web::error::{AppError, AppResult};
-use crate::web::pagination::Pages;
+use crate::web::pagination::{Pages, items_before};
 
 /// Threads on a forum page.
 pub const THREADS_PER_PAGE: i64 = 25;
@@ -40,7 +40,7 @@ pub async fn forum(
 ) -> AppResult<ForumPage> {
     // The listing is read together with the forum, so its offset comes from the page
     // asked for; a page out of range finds no threads and is refused below.
-    let offset = page.saturating_sub(1).clamp(0, i64::MAX / THREADS_PER_PAGE) * THREADS_PER_PAGE;
+    let offset = items_before(page, THREADS_PER_PAGE);
     let (forum, threads) = store::forum_with_threads(conn, slug, viewer, offset).await?;
     let forum = forum.ok_or(AppError::NotFound)?;
     let pages = Pages::new(i64::from(forum.thread_count), THREADS_PER_PAGE, page);
@@ -122,14 +122,14 @@ pub async fn thread(
     reader: Reader,
 ) -> AppResult<ThreadData> {
     // Positions are dense, so page N is one range look-up on (thread_id, position).
-    let first = page
-        .saturating_sub(1)
-        .saturating_mul(POSTS_PER_PAGE)
-        .saturating_add(1);
-    let last = page.saturating_mul(POSTS_PER_PAGE);
-    let clamp = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+    let before = items_before(page, POSTS_PER_PAGE);
+    let position = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+    let (first, last) = (
+        position(before.saturating_add(1)),
+        position(before.saturating_add(POSTS_PER_PAGE)),
+    );
     let (thread, posts, backlinks) =
-        store::thread_with_posts(conn, id, clamp(first), clamp(last), reader).await?;
+        store::thread_with_posts(conn, id, first, last, reader).await?;
     let thread = readable(thread, reader)?;
     let pages = Pages::new(i64::from(thread.post_count), POSTS_PER_PAGE, page);
     Ok(ThreadData {

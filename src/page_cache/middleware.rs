@@ -27,15 +27,14 @@ pub async fn serve_cached(
     };
     let cache: &PageCache = &state.pages;
     if req.method() != Method::GET && req.method() != Method::HEAD {
-        let res = next.call(req).await?;
+        let mut res = next.call(req).await?;
         if res.status().is_success() || res.status().is_redirection() {
             let pending = res
-                .response()
-                .extensions()
-                .get::<AnnounceAfterCommit>()
-                .map(|a| a.0.clone())
+                .response_mut()
+                .extensions_mut()
+                .remove::<AnnounceAfterCommit>()
                 .unwrap_or_default();
-            cache.settle(&state.pool, &pending).await;
+            cache.settle(&state.pool, pending.0).await;
         }
         return Ok(res.map_into_boxed_body());
     }

@@ -185,30 +185,31 @@ impl PageCache {
     /// every page the write changed is stale here, and the writer's next reading (or
     /// redirect) never meets an old page. Without a cache here, `pending` is still
     /// announced: other nodes may keep those pages.
-    pub async fn settle(&self, pool: &crate::db::DbPool, pending: &[String]) {
-        if !self.active() {
-            if !pending.is_empty()
-                && let Err(e) = announce_with(pool, pending.to_vec()).await
-            {
-                // The reply log's fold announces the same pages within moments.
-                tracing::warn!("announcing a write's pages failed: {e}");
+    pub async fn settle(&self, pool: &crate::db::DbPool, mut pending: Vec<String>) {
+        let mut marker = self.active().then(|| {
+            let n = self.next_marker.fetch_add(1, Ordering::Relaxed);
+            let (reached, wait) = tokio::sync::oneshot::channel();
+            if let Ok(mut settling) = self.settling.lock() {
+                settling.insert(n, reached);
             }
+            pending.push(format!("{MARKER}{}:{n}", self.node));
+            (n, wait)
+        });
+        if pending.is_empty() {
             return;
         }
-        let n = self.next_marker.fetch_add(1, Ordering::Relaxed);
-        let (reached, wait) = tokio::sync::oneshot::channel();
-        if let Ok(mut settling) = self.settling.lock() {
-            settling.insert(n, reached);
-        }
-        let mut payloads = pending.to_vec();
-        payloads.push(format!("{MARKER}{}:{n}", self.node));
-        match announce_with(pool, payloads).await {
+        match announce_with(pool, pending).await {
             Ok(()) => {
-                let _ = tokio::time::timeout(SETTLE_WAIT, wait).await;
+                if let Some((_, wait)) = &mut marker {
+                    let _ = tokio::time::timeout(SETTLE_WAIT, wait).await;
+                }
             }
+            // A reply's pages are announced again by the reply log's fold within moments.
             Err(e) => tracing::warn!("announcing a write's pages failed: {e}"),
         }
-        if let Ok(mut settling) = self.settling.lock() {
+        if let Some((n, _)) = marker
+            && let Ok(mut settling) = self.settling.lock()
+        {
             settling.remove(&n);
         }
     }

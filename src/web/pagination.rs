@@ -50,6 +50,11 @@ pub fn page_of(position: i64, per_page: i64) -> i64 {
     (position - 1).max(0) / per_page + 1
 }
 
+/// How many items come before page `page` (0 for page 1 and below), without overflow.
+pub fn items_before(page: i64, per_page: i64) -> i64 {
+    page.saturating_sub(1).max(0).saturating_mul(per_page)
+}
+
 /// `path` for page `n` (page 1 has no query).
 pub fn page_url(path: &str, n: i64) -> String {
     if n <= 1 {
@@ -99,5 +104,13 @@ mod tests {
         assert_eq!(page_of(20, 20), 1);
         assert_eq!(page_of(21, 20), 2);
         assert!(!Pages::new(40, 20, 3).in_range());
+    }
+
+    #[test]
+    fn items_before_a_page_never_overflow() {
+        assert_eq!(items_before(1, 20), 0);
+        assert_eq!(items_before(3, 25), 50);
+        assert_eq!(items_before(0, 20), 0);
+        assert_eq!(items_before(i64::MAX, 20), i64::MAX);
     }
 }
