@@ -336,15 +336,16 @@ pub fn excerpt(html: &str, max: usize) -> String {
     if quote_depth == 0 {
         text.push_str(rest);
     }
-    let text = text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&");
-    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if folded.chars().count() <= max {
+    // One pass folds white space and decodes entities: search cuts a snippet from the
+    // whole text of every post it shows.
+    let mut folded = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        decode_entities(word, &mut folded);
+    }
+    if folded.len() <= max || folded.chars().count() <= max {
         return folded;
     }
     let cut: String = folded.chars().take(max).collect();
@@ -353,6 +354,31 @@ pub fn excerpt(html: &str, max: usize) -> String {
         .map_or(cut.as_str(), |(head, _)| head)
         .to_string();
     format!("{cut} …")
+}
+
+/// The entities the sanitizer writes into text, and what they stand for.
+const ENTITIES: [(&str, &str); 6] = [
+    ("&lt;", "<"),
+    ("&gt;", ">"),
+    ("&quot;", "\""),
+    ("&#39;", "'"),
+    ("&#x27;", "'"),
+    ("&amp;", "&"),
+];
+
+/// Appends `text` to `out` with its entities decoded; an unknown one stays as written.
+fn decode_entities(mut text: &str, out: &mut String) {
+    while let Some(at) = text.find('&') {
+        out.push_str(&text[..at]);
+        let rest = &text[at..];
+        let (decoded, len) = ENTITIES
+            .iter()
+            .find(|(entity, _)| rest.starts_with(entity))
+            .map_or(("&", 1), |(entity, decoded)| (*decoded, entity.len()));
+        out.push_str(decoded);
+        text = &rest[len..];
+    }
+    out.push_str(text);
 }
 
 fn sanitizer() -> &'static Builder<'static> {
@@ -635,6 +661,10 @@ mod tests {
             plain("[quote=a]\nold words\n[/quote]\nMy **answer** &amp; <more>\n\nSecond paragraph");
         assert_eq!(excerpt(&html, 200), "My answer & <more> Second paragraph");
         assert_eq!(excerpt("<p>one two three four</p>", 9), "one two …");
+        assert_eq!(
+            excerpt("<p>&amp;lt; stays &amp;lt; &copy;</p>", 99),
+            "&lt; stays &lt; &copy;"
+        );
     }
 
     #[test]

@@ -15,8 +15,8 @@ use crate::db::schema::{
 };
 use crate::forums::markup::QuotedPost;
 use crate::forums::types::{
-    Backlink, Category, ForumHeader, ForumSummary, PostForEdit, PostLocation, PostView,
-    ThreadHeader, ThreadListItem,
+    Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PostForEdit, PostLocation,
+    PostView, ThreadHeader, ThreadListItem,
 };
 use crate::ids::{CategoryId, ForumId, PostId, ThreadId, UserId};
 
@@ -78,6 +78,16 @@ fn forum_summaries_sql() -> db::PreparedSql<'static> {
            LEFT JOIN users u ON u.id = p.author_id
           ORDER BY f.position, f.id"
     ))
+}
+
+/// Every forum by name, in display order: what a form offers to choose from.
+pub async fn forum_choices(conn: &mut AsyncPgConnection) -> QueryResult<Vec<ForumChoice>> {
+    forum_choices_sql().load(conn).await
+}
+
+/// The statement behind [`forum_choices`], for pipelining with another.
+pub fn forum_choices_sql() -> db::PreparedSql<'static> {
+    db::sql("SELECT id, slug, title FROM forums ORDER BY position, id")
 }
 
 /// Moves the logged replies into their forums' counters and "last post"; returns how many

@@ -20,6 +20,20 @@ pub struct Category {
     pub position: i32,
 }
 
+/// A forum as a choice in a form (search, moving a thread).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ForumChoice {
+    /// Id.
+    #[diesel(sql_type = BigInt)]
+    pub id: ForumId,
+    /// URL name.
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    /// Name.
+    #[diesel(sql_type = Text)]
+    pub title: String,
+}
+
 /// A forum with its counters and last post, as the start page lists it.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ForumSummary {

@@ -6,7 +6,8 @@ use maud::{Markup, PreEscaped, html};
 
 use crate::accounts::views::{LoginInput, login_form};
 use crate::forums::types::{
-    Backlink, Category, ForumHeader, ForumSummary, PostView, ThreadHeader, ThreadListItem,
+    Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PostView, ThreadHeader,
+    ThreadListItem,
 };
 use crate::forums::writing::{BODY_MAX, TITLE_MAX};
 use crate::ids::PostId;
@@ -184,7 +185,7 @@ pub struct ThreadPage<'a> {
     /// For members: whether they watch the thread.
     pub watching: Option<bool>,
     /// For moderators: every forum, to move the thread to.
-    pub forums: &'a [ForumSummary],
+    pub forums: &'a [ForumChoice],
     /// The accepted answer, shown under the question on page 1.
     pub solution: Option<&'a PostView>,
 }

@@ -426,7 +426,7 @@ pub async fn split_form(moderator: Moderator, id: web::Path<i64>) -> AppResult<H
         moderator: true,
     };
     let posts = forums_store::posts_in_range(&mut conn, thread.id, 1, SPLIT_LIST, reader).await?;
-    let forums = forums_store::forum_summaries(&mut conn).await?;
+    let forums = forums_store::forum_choices(&mut conn).await?;
     Ok(html(
         StatusCode::OK,
         views::split_page(&moderator, &thread, &posts, &forums),

@@ -4,7 +4,7 @@ use chrono_tz::Tz;
 use maud::{Markup, PreEscaped, html};
 use similar::{ChangeTag, TextDiff};
 
-use crate::forums::types::{ForumSummary, PostView, ThreadHeader};
+use crate::forums::types::{ForumChoice, PostView, ThreadHeader};
 use crate::moderation::store::{LogEntry, MemberRow, OpenReport, Revision};
 use crate::web::ctx::Ctx;
 use crate::web::form::{Field, FieldErrors, csrf_input, error_summary};
@@ -28,7 +28,7 @@ fn reason_input(id: &str, required: bool) -> Markup {
 }
 
 /// The moderator panel under a thread's title.
-pub fn thread_panel(ctx: &Ctx, thread: &ThreadHeader, forums: &[ForumSummary]) -> Markup {
+pub fn thread_panel(ctx: &Ctx, thread: &ThreadHeader, forums: &[ForumChoice]) -> Markup {
     let action = format!("/mod/t/{}", thread.id);
     let form = |name: &str, label: &str, extra: Markup| {
         html! {
@@ -410,7 +410,7 @@ pub fn split_page(
     ctx: &Ctx,
     thread: &ThreadHeader,
     posts: &[PostView],
-    forums: &[ForumSummary],
+    forums: &[ForumChoice],
 ) -> Markup {
     page(
         ctx,

@@ -20,13 +20,13 @@ const QUERY_MAX: usize = 200;
 pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpResponse> {
     let form = form.into_inner();
     let mut conn = ctx.state.conn().await?;
-    let forums = forums_store::forum_summaries(&mut conn).await?;
     let query = crate::forums::markup::clean_text(form.q.trim());
     let page = PageQuery {
         page: form.page.clone(),
     }
     .number();
     let mut problem = None;
+    let mut forums = None;
     let mut hits = Vec::new();
     let mut pages = Pages {
         current: 1,
@@ -48,7 +48,7 @@ pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpRes
             to: day(&form.to),
             by_thread: form.group == "thread",
         };
-        let mut found = store::search(
+        let found = store::find(
             &mut conn,
             &query,
             &filters,
@@ -56,11 +56,12 @@ pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpRes
             (page - 1) * PER_PAGE,
         )
         .await?;
-        // Why nothing was found is asked only then, saving a round trip on every search.
-        if found.is_empty() && store::term_count(&mut conn, &query).await? == 0 {
+        if !found.searchable {
             problem =
                 Some("There are no searchable words in this query. Try a word or two.".to_string());
         }
+        forums = Some(found.forums);
+        let mut found = found.hits;
         // One extra row tells whether there is a next page without counting every match.
         let more = found.len() as i64 > PER_PAGE;
         found.truncate(PER_PAGE as usize);
@@ -70,6 +71,10 @@ pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpRes
         };
         hits = found;
     }
+    let forums = match forums {
+        Some(forums) => forums,
+        None => forums_store::forum_choices(&mut conn).await?,
+    };
     Ok(html(
         StatusCode::OK,
         views::search_page(&ctx, &form, &forums, problem.as_deref(), &hits, pages),

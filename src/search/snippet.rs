@@ -4,6 +4,8 @@
 //! PostgreSQL's `ts_headline` re-parses every shown post and cost more than the search
 //! itself; the Snowball English stemmer here is the one PostgreSQL's `english` config uses.
 
+use std::collections::HashMap;
+
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::search::store::{MARK_END, MARK_START};
@@ -50,15 +52,62 @@ pub fn wanted_lexemes(query_tree: &str) -> Vec<String> {
     lexemes
 }
 
-/// Up to two passages of `text` around the words matching `lexemes`, joined by " … ", the
-/// matches between [`MARK_START`] and [`MARK_END`]; the opening words when nothing matches.
-pub fn snippet(text: &str, lexemes: &[String]) -> String {
-    let stemmer = Stemmer::create(Algorithm::English);
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let matched: Vec<bool> = words
-        .iter()
-        .map(|word| matches(&stemmer, word, lexemes))
-        .collect();
+/// Cuts snippets for one page of results, remembering which words matched: the same
+/// words recur from post to post, and stemming is most of a snippet's cost.
+pub struct Highlighter {
+    stemmer: Stemmer,
+    lexemes: Vec<String>,
+    seen: HashMap<String, bool, foldhash::fast::RandomState>,
+}
+
+impl Highlighter {
+    /// A highlighter of the words whose stem is one of `lexemes`.
+    pub fn new(lexemes: Vec<String>) -> Highlighter {
+        Highlighter {
+            stemmer: Stemmer::create(Algorithm::English),
+            lexemes,
+            seen: HashMap::default(),
+        }
+    }
+
+    /// Up to two passages of `text` around the matching words, joined by " … ", the
+    /// matches between [`MARK_START`] and [`MARK_END`]; the opening words when nothing
+    /// matches.
+    pub fn snippet(&mut self, text: &str) -> String {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let matched: Vec<bool> = words.iter().map(|word| self.matches(word)).collect();
+        cut(&words, &matched)
+    }
+
+    /// Whether a word of the text, punctuation aside, stems to one of the lexemes.
+    fn matches(&mut self, word: &str) -> bool {
+        if let Some(&known) = self.seen.get(word) {
+            return known;
+        }
+        let found = word
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|part| !part.is_empty())
+            .any(|part| {
+                // Stems keep the word's first letter: most words are ruled out before they
+                // are lowercased and stemmed.
+                let first = part
+                    .chars()
+                    .next()
+                    .into_iter()
+                    .flat_map(char::to_lowercase)
+                    .next();
+                first.is_some_and(|first| self.lexemes.iter().any(|l| l.starts_with(first))) && {
+                    let stem = self.stemmer.stem(&part.to_lowercase()).into_owned();
+                    self.lexemes.contains(&stem)
+                }
+            });
+        self.seen.insert(word.to_string(), found);
+        found
+    }
+}
+
+/// The passages of `words` with the most matches, marked.
+fn cut(words: &[&str], matched: &[bool]) -> String {
     let mut passages: Vec<usize> = Vec::new();
     let hits: Vec<usize> = (0..words.len()).filter(|&i| matched[i]).collect();
     // Greedy: the start whose window holds the most matches, then the best that does not overlap.
@@ -111,20 +160,6 @@ pub fn snippet(text: &str, lexemes: &[String]) -> String {
     out
 }
 
-/// Whether a word of the text, punctuation aside, stems to one of the lexemes.
-fn matches(stemmer: &Stemmer, word: &str, lexemes: &[String]) -> bool {
-    word.split(|c: char| !c.is_alphanumeric())
-        .filter(|part| !part.is_empty())
-        .any(|part| {
-            let lower = part.to_lowercase();
-            // Stems keep the word's first letter; most words are ruled out without stemming.
-            lexemes
-                .iter()
-                .any(|l| l.chars().next() == lower.chars().next())
-                && lexemes.iter().any(|l| *l == stemmer.stem(&lower))
-        })
-}
-
 /// Marks a word, leaving its surrounding punctuation outside the mark.
 fn mark(out: &mut String, word: &str) {
     let start = word.find(|c: char| c.is_alphanumeric()).unwrap_or(0);
@@ -143,6 +178,10 @@ fn mark(out: &mut String, word: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn snippet(text: &str, lexemes: &[String]) -> String {
+        Highlighter::new(lexemes.to_vec()).snippet(text)
+    }
 
     fn shown(s: &str) -> String {
         s.replace(MARK_START, "[").replace(MARK_END, "]")

@@ -4,10 +4,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::QueryResult;
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Float, Integer, Nullable, Text, Timestamptz};
+use diesel::sql_types::{Array, BigInt, Date, Float, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use crate::db::prepared as db;
 use crate::forums::markup;
+use crate::forums::store as forums_store;
+use crate::forums::types::ForumChoice;
 use crate::ids::{PostId, ThreadId};
 use crate::search::snippet;
 
@@ -63,17 +66,15 @@ struct Row {
 }
 
 /// How many search terms a query has once parsed (0: nothing searchable).
-pub async fn term_count(conn: &mut AsyncPgConnection, query: &str) -> QueryResult<i32> {
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = Integer)]
-        n: i32,
-    }
-    diesel::sql_query("SELECT numnode(websearch_to_tsquery('english', $1)) AS n")
-        .bind::<Text, _>(query)
-        .get_result::<Count>(conn)
-        .await
-        .map(|c| c.n)
+fn term_count_sql(query: &str) -> db::PreparedSql<'_> {
+    db::sql("SELECT numnode(websearch_to_tsquery('english', $1)) AS n").bind::<Text, _>(query)
+}
+
+/// One term count.
+#[derive(QueryableByName)]
+struct TermCount {
+    #[diesel(sql_type = Integer)]
+    n: i32,
 }
 
 /// What narrows a search down.
@@ -98,79 +99,151 @@ const BODY_CANDIDATES: i64 = 300;
 /// How many of the newest threads with a matching title are ranked.
 const TITLE_CANDIDATES: i64 = 100;
 
-/// Visibility and filters, applied while candidates are collected so a filter never
-/// empties a page that has matches. The query's `q` is inlined (`NOT MATERIALIZED`) so the
-/// planner sees the words and picks the GIN index for rare ones, the newest posts for common ones.
-const VISIBLE_AND_FILTERED: &str = "NOT p.hidden AND p.approved AND NOT t.hidden AND t.approved
-    AND ($2::text IS NULL OR t.forum_id = (SELECT id FROM forums WHERE slug = $2))
-    AND ($3::text IS NULL OR p.author_id IN (SELECT id FROM authors))
-    AND (NOT $6 OR t.solution_post_id IS NOT NULL)
-    AND ($7::date IS NULL OR p.created_at >= $7::date)
-    AND ($8::date IS NULL OR p.created_at < $8::date + 1)";
+/// The parsed query. Its value is bound for planning, so the planner sees the words and
+/// picks the GIN index for rare ones, the newest posts for common ones.
+const TSQUERY: &str = "websearch_to_tsquery('english', $1)";
 
-/// Visible posts matching `query` (`websearch_to_tsquery` syntax: phrases, `-word`, `or`),
-/// best first, narrowed by `filters`.
-pub async fn search(
+/// The search statement for these filters. Only the filters in use are written out: a
+/// shorter statement is planned faster, and search is planned on every run.
+fn search_sql(filters: &Filters) -> String {
+    // Every filter is a condition on the candidate post `p`, so both kinds of candidate share it.
+    let mut narrow = String::new();
+    if filters.forum.is_some() {
+        narrow.push_str(
+            " AND p.thread_id IN (SELECT t.id FROM threads t JOIN forums f ON f.id = t.forum_id
+                                   WHERE f.slug = $2)",
+        );
+    }
+    if filters.author.is_some() {
+        narrow.push_str(
+            " AND p.author_id IN (SELECT id FROM users
+                                   WHERE lower(username) = lower($3) OR lower(username) % lower($3))",
+        );
+    }
+    if filters.solved_only {
+        narrow.push_str(
+            " AND p.thread_id IN (SELECT id FROM threads WHERE solution_post_id IS NOT NULL)",
+        );
+    }
+    if filters.from.is_some() {
+        narrow.push_str(" AND p.created_at >= $6::date");
+    }
+    if filters.to.is_some() {
+        narrow.push_str(" AND p.created_at < $7::date + 1");
+    }
+    let group = if filters.by_thread { "thread_id" } else { "id" };
+    let q = TSQUERY;
+    // Candidates are found cheaply (index, visibility, filters) and only the newest few
+    // hundred are ranked: ranking reads every candidate's text, and a common word
+    // matches half the posts. Ranking happens after the LIMITs so nothing else is read.
+    // A post that is also a matching thread's first post ranks with the title's weight.
+    format!(
+        "SELECT id, rank FROM (
+             SELECT DISTINCT ON (c.{group}) c.id,
+                    ts_rank(c.body_tsv, {q}) + CASE WHEN c.position = 1
+                      THEN (SELECT ts_rank(t.title_tsv, {q}) FROM threads t WHERE t.id = c.thread_id)
+                      ELSE 0 END AS rank
+               FROM ((SELECT p.id, p.thread_id, p.position, p.body_tsv FROM posts p
+                       WHERE p.body_tsv @@ {q} AND NOT p.hidden AND p.approved
+                         AND p.thread_id NOT IN (SELECT id FROM threads WHERE hidden OR NOT approved){narrow}
+                       ORDER BY p.id DESC LIMIT {BODY_CANDIDATES})
+                     UNION ALL
+                     (SELECT p.id, p.thread_id, p.position, p.body_tsv
+                        FROM threads t JOIN posts p ON p.thread_id = t.id AND p.position = 1
+                       WHERE t.title_tsv @@ {q} AND NOT t.hidden AND t.approved
+                         AND NOT p.hidden AND p.approved{narrow}
+                       ORDER BY t.id DESC LIMIT {TITLE_CANDIDATES})) c
+              ORDER BY c.{group}, rank DESC) best
+          ORDER BY rank DESC, id DESC LIMIT $4 OFFSET $5"
+    )
+}
+
+/// A matching post and its relevance.
+#[derive(QueryableByName)]
+struct Ranked {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Float)]
+    rank: f32,
+}
+
+/// What a search page shows.
+pub struct Found {
+    /// The forums a search can be narrowed to.
+    pub forums: Vec<ForumChoice>,
+    /// One page of matches, best first.
+    pub hits: Vec<Hit>,
+    /// False when the query has no searchable word at all (only stop words or signs).
+    pub searchable: bool,
+}
+
+/// One page of visible posts matching `query` (`websearch_to_tsquery` syntax: phrases,
+/// `-word`, `or`), best first, narrowed by `filters`, with the forums to choose from.
+pub async fn find(
     conn: &mut AsyncPgConnection,
     query: &str,
     filters: &Filters,
     limit: i64,
     offset: i64,
-) -> QueryResult<Vec<Hit>> {
-    let rows = diesel::sql_query(format!(
-        "WITH q AS NOT MATERIALIZED (SELECT websearch_to_tsquery('english', $1) AS q),
-              authors AS NOT MATERIALIZED (
-                  SELECT id FROM users WHERE lower(username) = lower($3) OR lower(username) % lower($3)),
-              -- Ranking reads every candidate's text, so for very common words only the
-              -- newest filtered candidates are ranked: a search stays fast at any size.
-              -- Candidates carry their vectors along (still compressed), so they are
-              -- ranked without a second look-up, and only after the LIMIT.
-              matches AS (
-                  (SELECT p.id, p.thread_id, p.position, p.body_tsv, t.title_tsv
-                     FROM posts p JOIN threads t ON t.id = p.thread_id, q
-                    WHERE p.body_tsv @@ q.q AND {VISIBLE_AND_FILTERED}
-                    ORDER BY p.id DESC LIMIT {BODY_CANDIDATES})
-                  UNION ALL
-                  (SELECT p.id, p.thread_id, p.position, p.body_tsv, t.title_tsv
-                     FROM threads t JOIN posts p ON p.thread_id = t.id AND p.position = 1, q
-                    WHERE t.title_tsv @@ q.q AND {VISIBLE_AND_FILTERED}
-                    ORDER BY t.id DESC LIMIT {TITLE_CANDIDATES})),
-              ranked AS (
-                  SELECT DISTINCT ON (CASE WHEN $9 THEN m.thread_id ELSE m.id END) m.id,
-                         ts_rank(m.body_tsv, q.q)
-                           + CASE WHEN m.position = 1 THEN ts_rank(m.title_tsv, q.q) ELSE 0 END AS rank
-                    FROM matches m, q
-                   ORDER BY CASE WHEN $9 THEN m.thread_id ELSE m.id END, rank DESC),
-              page AS (SELECT id, rank FROM ranked ORDER BY rank DESC, id DESC LIMIT $4 OFFSET $5)
-         SELECT p.id AS post_id, p.position, t.id AS thread_id, t.title, f.title AS forum,
+) -> QueryResult<Found> {
+    // The ranking statement depends on the words, so it is planned on every run; what
+    // follows it is fixed, kept prepared, and goes out together in one round trip.
+    let ranked = diesel::sql_query(search_sql(filters))
+        .bind::<Text, _>(query)
+        .bind::<Nullable<Text>, _>(filters.forum.as_deref())
+        .bind::<Nullable<Text>, _>(filters.author.as_deref())
+        .bind::<BigInt, _>(limit)
+        .bind::<BigInt, _>(offset)
+        .bind::<Nullable<Date>, _>(filters.from)
+        .bind::<Nullable<Date>, _>(filters.to)
+        .load::<Ranked>(conn)
+        .await?;
+    // Shared references to the connection are what let diesel-async pipeline statements.
+    let (mut a, mut b) = (&*conn, &*conn);
+    let forums = forums_store::forum_choices_sql().load::<ForumChoice>(&mut a);
+    if ranked.is_empty() {
+        // Why nothing was found is asked only then, saving a statement on every search.
+        let (forums, count) =
+            futures_util::future::try_join(forums, term_count_sql(query).load::<TermCount>(&mut b))
+                .await?;
+        let searchable = count.iter().any(|c: &TermCount| c.n > 0);
+        return Ok(Found {
+            forums,
+            hits: Vec::new(),
+            searchable,
+        });
+    }
+    let (ids, ranks): (Vec<i64>, Vec<f32>) = ranked.iter().map(|r| (r.id, r.rank)).unzip();
+    let rows = db::sql(
+        "SELECT p.id AS post_id, p.position, p.thread_id, t.title, f.title AS forum,
                 u.username AS author, p.created_at, page.rank,
-                '' AS snippet, p.body_html, querytree(q.q) AS query_tree
-           FROM page
+                '' AS snippet, p.body_html, querytree(websearch_to_tsquery('english', $3)) AS query_tree
+           FROM unnest($1::bigint[], $2::real[]) AS page(id, rank)
            JOIN posts p ON p.id = page.id
            JOIN threads t ON t.id = p.thread_id
            JOIN forums f ON f.id = t.forum_id
-           JOIN users u ON u.id = p.author_id, q
-          ORDER BY page.rank DESC, p.id DESC"
-    ))
+           JOIN users u ON u.id = p.author_id
+          ORDER BY page.rank DESC, p.id DESC",
+    )
+    .bind::<Array<BigInt>, _>(ids)
+    .bind::<Array<Float>, _>(ranks)
     .bind::<Text, _>(query)
-    .bind::<Nullable<Text>, _>(filters.forum.as_deref())
-    .bind::<Nullable<Text>, _>(filters.author.as_deref())
-    .bind::<BigInt, _>(limit)
-    .bind::<BigInt, _>(offset)
-    .bind::<diesel::sql_types::Bool, _>(filters.solved_only)
-    .bind::<Nullable<diesel::sql_types::Date>, _>(filters.from)
-    .bind::<Nullable<diesel::sql_types::Date>, _>(filters.to)
-    .bind::<diesel::sql_types::Bool, _>(filters.by_thread)
-    .load::<Row>(conn)
-    .await?;
+    .load::<Row>(&mut b);
+    let (forums, rows): (_, Vec<Row>) = futures_util::future::try_join(forums, rows).await?;
     let lexemes = <[Row]>::first(&rows)
         .map(|row| snippet::wanted_lexemes(&row.query_tree))
         .unwrap_or_default();
-    Ok(rows
+    let mut highlighter = snippet::Highlighter::new(lexemes);
+    let hits = rows
         .into_iter()
         .map(|row| Hit {
-            snippet: snippet::snippet(&markup::excerpt(&row.body_html, usize::MAX), &lexemes),
+            snippet: highlighter.snippet(&markup::excerpt(&row.body_html, usize::MAX)),
             ..row.hit
         })
-        .collect())
+        .collect();
+    Ok(Found {
+        forums,
+        hits,
+        searchable: true,
+    })
 }

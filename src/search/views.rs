@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use crate::forums::types::ForumSummary;
+use crate::forums::types::ForumChoice;
 use crate::search::store::{Hit, MARK_END, MARK_START};
 use crate::web::ctx::Ctx;
 use crate::web::layout::page;
@@ -45,7 +45,7 @@ fn snippet(text: &str) -> Markup {
 pub fn search_page(
     ctx: &Ctx,
     form: &SearchForm,
-    forums: &[ForumSummary],
+    forums: &[ForumChoice],
     problem: Option<&str>,
     hits: &[Hit],
     pages: Pages,

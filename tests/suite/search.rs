@@ -4,6 +4,7 @@ use crate::common::TestApp;
 use parley::accounts::types::Role;
 use parley::forums::writing::{self, Draft};
 use parley::ids::ForumId;
+use parley::moderation::actions::{self, ThreadAction};
 
 async fn post_thread(
     app: &TestApp,
@@ -149,6 +150,50 @@ async fn hidden_and_held_posts_never_appear() {
             .await
             .text()
             .contains("Nothing found")
+    );
+}
+
+#[actix_web::test]
+async fn replies_in_a_hidden_thread_never_appear() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app.account("karen", Role::Member).await;
+    let moderator = app.account("moira", Role::Moderator).await;
+    let (thread, _) = post_thread(&app, forum, karen, "Refund fight", "first words").await;
+    let mut conn = app.conn().await;
+    let draft = Draft {
+        author: karen,
+        body: "the okapi defence worked",
+        submission: "okapi-1",
+        subscribe: None,
+        moderator: false,
+        ip: None,
+        held: false,
+    };
+    writing::reply(&mut conn, thread, &draft).await.unwrap();
+    let found = |app: &TestApp| {
+        let browser = app.browser();
+        async move {
+            browser
+                .get("/search?q=okapi")
+                .await
+                .texts("ol.results li")
+                .len()
+        }
+    };
+    assert_eq!(found(&app).await, 1);
+    let hide = ThreadAction::Hide("flame war".into());
+    actions::on_thread(&mut conn, moderator, thread, hide)
+        .await
+        .unwrap();
+    assert_eq!(found(&app).await, 0, "a hidden thread's reply was found");
+    actions::on_thread(&mut conn, moderator, thread, ThreadAction::Restore)
+        .await
+        .unwrap();
+    assert_eq!(
+        found(&app).await,
+        1,
+        "a restored thread's reply was not found"
     );
 }
 

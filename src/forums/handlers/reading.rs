@@ -107,7 +107,7 @@ pub async fn thread(
         None => None,
     };
     let forums = if ctx.is_moderator() {
-        store::forum_summaries(&mut conn).await?
+        store::forum_choices(&mut conn).await?
     } else {
         Vec::new()
     };

@@ -1,0 +1,1 @@
+DROP INDEX threads_unlisted_idx;
