@@ -95,9 +95,9 @@ pub struct Filters {
 }
 
 /// How many of the newest matching posts are ranked.
-const BODY_CANDIDATES: i64 = 300;
+const BODY_CANDIDATES: i64 = 200;
 /// How many of the newest threads with a matching title are ranked.
-const TITLE_CANDIDATES: i64 = 100;
+const TITLE_CANDIDATES: i64 = 50;
 
 /// The parsed query. Its value is bound for planning, so the planner sees the words and
 /// picks the GIN index for rare ones, the newest posts for common ones.
