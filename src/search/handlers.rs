@@ -52,8 +52,8 @@ pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpRes
             &mut conn,
             &query,
             &filters,
-            PER_PAGE + 1,
-            (page - 1) * PER_PAGE,
+            PER_PAGE as usize + 1,
+            usize::try_from((page - 1).saturating_mul(PER_PAGE)).unwrap_or(usize::MAX),
         )
         .await?;
         if !found.searchable {

@@ -103,10 +103,12 @@ const TITLE_CANDIDATES: i64 = 50;
 /// picks the GIN index for rare ones, the newest posts for common ones.
 const TSQUERY: &str = "websearch_to_tsquery('english', $1)";
 
-/// The search statement for these filters. Only the filters in use are written out: a
-/// shorter statement is planned faster, and search is planned on every run.
-fn search_sql(filters: &Filters) -> String {
-    // Every filter is a condition on the candidate post `p`, so both kinds of candidate share it.
+/// The two candidate statements for these filters: the newest matching posts, and the
+/// first posts of the newest threads with a matching title. Only the filters in use are
+/// written out, and the two are planned apart: search is planned on every run, and two
+/// short statements plan in half the time of one that joins them.
+fn candidates_sql(filters: &Filters) -> [String; 2] {
+    // Every filter is a condition on the candidate post `p`, so both statements share it.
     let mut narrow = String::new();
     if filters.forum.is_some() {
         narrow.push_str(
@@ -126,45 +128,83 @@ fn search_sql(filters: &Filters) -> String {
         );
     }
     if filters.from.is_some() {
-        narrow.push_str(" AND p.created_at >= $6::date");
+        narrow.push_str(" AND p.created_at >= $4::date");
     }
     if filters.to.is_some() {
-        narrow.push_str(" AND p.created_at < $7::date + 1");
+        narrow.push_str(" AND p.created_at < $5::date + 1");
     }
-    let group = if filters.by_thread { "thread_id" } else { "id" };
     let q = TSQUERY;
     // Candidates are found cheaply (index, visibility, filters) and only the newest few
     // hundred are ranked: ranking reads every candidate's text, and a common word
-    // matches half the posts. Ranking happens after the LIMITs so nothing else is read.
-    // A post that is also a matching thread's first post ranks with the title's weight.
-    format!(
-        "SELECT id, rank FROM (
-             SELECT DISTINCT ON (c.{group}) c.id,
+    // matches half the posts. Ranks are computed outside the LIMIT so no other row is
+    // ranked. A first post ranks with its thread title's weight too.
+    [
+        format!(
+            "SELECT c.id, c.thread_id,
                     ts_rank(c.body_tsv, {q}) + CASE WHEN c.position = 1
                       THEN (SELECT ts_rank(t.title_tsv, {q}) FROM threads t WHERE t.id = c.thread_id)
                       ELSE 0 END AS rank
-               FROM ((SELECT p.id, p.thread_id, p.position, p.body_tsv FROM posts p
-                       WHERE p.body_tsv @@ {q} AND NOT p.hidden AND p.approved
-                         AND p.thread_id NOT IN (SELECT id FROM threads WHERE hidden OR NOT approved){narrow}
-                       ORDER BY p.id DESC LIMIT {BODY_CANDIDATES})
-                     UNION ALL
-                     (SELECT p.id, p.thread_id, p.position, p.body_tsv
-                        FROM threads t JOIN posts p ON p.thread_id = t.id AND p.position = 1
-                       WHERE t.title_tsv @@ {q} AND NOT t.hidden AND t.approved
-                         AND NOT p.hidden AND p.approved{narrow}
-                       ORDER BY t.id DESC LIMIT {TITLE_CANDIDATES})) c
-              ORDER BY c.{group}, rank DESC) best
-          ORDER BY rank DESC, id DESC LIMIT $4 OFFSET $5"
-    )
+               FROM (SELECT p.id, p.thread_id, p.position, p.body_tsv FROM posts p
+                      WHERE p.body_tsv @@ {q} AND NOT p.hidden AND p.approved
+                        AND p.thread_id NOT IN (SELECT id FROM threads WHERE hidden OR NOT approved){narrow}
+                      ORDER BY p.id DESC LIMIT {BODY_CANDIDATES}) c"
+        ),
+        format!(
+            "SELECT c.id, c.thread_id, ts_rank(c.body_tsv, {q}) + ts_rank(c.title_tsv, {q}) AS rank
+               FROM (SELECT p.id, p.thread_id, p.body_tsv, t.title_tsv
+                       FROM threads t JOIN posts p ON p.thread_id = t.id AND p.position = 1
+                      WHERE t.title_tsv @@ {q} AND NOT t.hidden AND t.approved
+                        AND NOT p.hidden AND p.approved{narrow}
+                      ORDER BY t.id DESC LIMIT {TITLE_CANDIDATES}) c"
+        ),
+    ]
 }
 
 /// A matching post and its relevance.
-#[derive(QueryableByName)]
-struct Ranked {
+#[derive(Debug, Clone, Copy, PartialEq, QueryableByName)]
+struct Candidate {
     #[diesel(sql_type = BigInt)]
     id: i64,
+    #[diesel(sql_type = BigInt)]
+    thread_id: i64,
     #[diesel(sql_type = Float)]
     rank: f32,
+}
+
+/// One page of the best candidates, best first (the newer post first between equals): a
+/// post found by both statements counts once, and with `by_thread` only each thread's
+/// best post counts.
+fn best_page(
+    mut candidates: Vec<Candidate>,
+    by_thread: bool,
+    limit: usize,
+    offset: usize,
+) -> Vec<Candidate> {
+    candidates.sort_unstable_by(|a, b| b.rank.total_cmp(&a.rank).then(b.id.cmp(&a.id)));
+    let mut seen = std::collections::HashSet::new();
+    candidates
+        .into_iter()
+        .filter(|c| seen.insert(if by_thread { c.thread_id } else { c.id }))
+        .skip(offset)
+        .take(limit)
+        .collect()
+}
+
+/// Runs one candidate statement; a shared reference lets it be pipelined with the other.
+async fn load_candidates(
+    mut conn: &AsyncPgConnection,
+    sql: String,
+    query: &str,
+    filters: &Filters,
+) -> QueryResult<Vec<Candidate>> {
+    diesel::sql_query(sql)
+        .bind::<Text, _>(query)
+        .bind::<Nullable<Text>, _>(filters.forum.as_deref())
+        .bind::<Nullable<Text>, _>(filters.author.as_deref())
+        .bind::<Nullable<Date>, _>(filters.from)
+        .bind::<Nullable<Date>, _>(filters.to)
+        .load::<Candidate>(&mut conn)
+        .await
 }
 
 /// What a search page shows.
@@ -183,21 +223,19 @@ pub async fn find(
     conn: &mut AsyncPgConnection,
     query: &str,
     filters: &Filters,
-    limit: i64,
-    offset: i64,
+    limit: usize,
+    offset: usize,
 ) -> QueryResult<Found> {
-    // The ranking statement depends on the words, so it is planned on every run; what
-    // follows it is fixed, kept prepared, and goes out together in one round trip.
-    let ranked = diesel::sql_query(search_sql(filters))
-        .bind::<Text, _>(query)
-        .bind::<Nullable<Text>, _>(filters.forum.as_deref())
-        .bind::<Nullable<Text>, _>(filters.author.as_deref())
-        .bind::<BigInt, _>(limit)
-        .bind::<BigInt, _>(offset)
-        .bind::<Nullable<Date>, _>(filters.from)
-        .bind::<Nullable<Date>, _>(filters.to)
-        .load::<Ranked>(conn)
-        .await?;
+    // The candidate statements depend on the words, so they are planned on every run;
+    // what follows them is fixed, kept prepared, and goes out together.
+    let [posts_sql, titles_sql] = candidates_sql(filters);
+    let (mut found, titles) = futures_util::future::try_join(
+        load_candidates(conn, posts_sql, query, filters),
+        load_candidates(conn, titles_sql, query, filters),
+    )
+    .await?;
+    found.extend(titles);
+    let ranked = best_page(found, filters.by_thread, limit, offset);
     // Shared references to the connection are what let diesel-async pipeline statements.
     let (mut a, mut b) = (&*conn, &*conn);
     let forums = forums_store::forum_choices_sql().load::<ForumChoice>(&mut a);
@@ -246,4 +284,35 @@ pub async fn find(
         hits,
         searchable: true,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(id: i64, thread_id: i64, rank: f32) -> Candidate {
+        Candidate {
+            id,
+            thread_id,
+            rank,
+        }
+    }
+
+    #[test]
+    fn a_page_counts_each_post_once_best_and_newest_first() {
+        let found = vec![
+            candidate(1, 10, 0.5),
+            candidate(2, 10, 0.9),
+            candidate(3, 11, 0.5),
+            // The same first post found by its title too, with the title's weight.
+            candidate(1, 10, 1.4),
+        ];
+        let ids = |page: Vec<Candidate>| page.iter().map(|c| c.id).collect::<Vec<_>>();
+        assert_eq!(ids(best_page(found.clone(), false, 10, 0)), [1, 2, 3]);
+        assert_eq!(ids(best_page(found.clone(), false, 2, 1)), [2, 3]);
+        assert_eq!(best_page(found.clone(), false, 10, 0)[0].rank, 1.4);
+        // One per thread: each thread's best post.
+        assert_eq!(ids(best_page(found.clone(), true, 10, 0)), [1, 3]);
+        assert!(best_page(found, false, 10, 5).is_empty());
+    }
 }
