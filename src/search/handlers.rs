@@ -12,7 +12,7 @@ use crate::web::html;
 use crate::web::pagination::{PageQuery, Pages};
 
 /// Results a page shows.
-const PER_PAGE: i64 = 20;
+const PER_PAGE: usize = 20;
 /// Longest query accepted, in characters.
 const QUERY_MAX: usize = 200;
 
@@ -52,8 +52,10 @@ pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpRes
             &mut conn,
             &query,
             &filters,
-            PER_PAGE as usize + 1,
-            usize::try_from((page - 1).saturating_mul(PER_PAGE)).unwrap_or(usize::MAX),
+            PER_PAGE + 1,
+            usize::try_from(page - 1)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(PER_PAGE),
         )
         .await?;
         if !found.searchable {
@@ -63,8 +65,8 @@ pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpRes
         forums = Some(found.forums);
         let mut found = found.hits;
         // One extra row tells whether there is a next page without counting every match.
-        let more = found.len() as i64 > PER_PAGE;
-        found.truncate(PER_PAGE as usize);
+        let more = found.len() > PER_PAGE;
+        found.truncate(PER_PAGE);
         pages = Pages {
             current: page,
             total: page + i64::from(more),

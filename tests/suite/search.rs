@@ -198,6 +198,38 @@ async fn replies_in_a_hidden_thread_never_appear() {
 }
 
 #[actix_web::test]
+async fn results_page_on_without_repeats_and_a_page_past_the_end_is_empty() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app.account("karen", Role::Member).await;
+    for n in 0..25 {
+        post_thread(
+            &app,
+            forum,
+            karen,
+            &format!("Case {n}"),
+            "a walrus complaint",
+        )
+        .await;
+    }
+    let browser = app.browser();
+    let first = browser.get("/search?q=walrus").await;
+    let second = browser.get("/search?q=walrus&page=2").await;
+    let (mut one, two) = (first.texts("ol.results li"), second.texts("ol.results li"));
+    assert_eq!((one.len(), two.len()), (20, 5));
+    assert!(first.attr("a[rel=next]", "href").is_some());
+    assert!(second.attr("a[rel=next]", "href").is_none());
+    one.extend(two);
+    let distinct: std::collections::HashSet<_> = one.iter().collect();
+    assert_eq!(distinct.len(), 25, "a result was shown on both pages");
+    let far = browser
+        .get("/search?q=walrus&page=9223372036854775807")
+        .await;
+    assert_eq!(far.status, 200);
+    assert!(far.text().contains("Nothing found"));
+}
+
+#[actix_web::test]
 async fn hostile_queries_get_a_message_never_an_error() {
     let app = TestApp::spawn().await;
     let forum = app.forum("angry-customers").await;
