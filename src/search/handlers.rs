@@ -9,7 +9,7 @@ use crate::search::views::{self, SearchForm};
 use crate::web::ctx::Ctx;
 use crate::web::error::AppResult;
 use crate::web::html;
-use crate::web::pagination::{PageQuery, Pages};
+use crate::web::pagination::{PageQuery, Pages, items_before};
 
 /// Results a page shows.
 const PER_PAGE: usize = 20;
@@ -53,9 +53,7 @@ pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpRes
             &query,
             &filters,
             PER_PAGE + 1,
-            usize::try_from(page - 1)
-                .unwrap_or(usize::MAX)
-                .saturating_mul(PER_PAGE),
+            usize::try_from(items_before(page, PER_PAGE as i64)).unwrap_or(usize::MAX),
         )
         .await?;
         if !found.searchable {

@@ -161,7 +161,7 @@ fn candidates_sql(filters: &Filters) -> [String; 2] {
 }
 
 /// A matching post and its relevance.
-#[derive(Debug, Clone, Copy, PartialEq, QueryableByName)]
+#[derive(Debug, Clone, QueryableByName)]
 struct Candidate {
     #[diesel(sql_type = BigInt)]
     id: i64,

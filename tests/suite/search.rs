@@ -1,6 +1,6 @@
 //! Full-text search: ranking, syntax, filters, visibility and hostile queries.
 
-use crate::common::TestApp;
+use crate::common::{TestApp, draft};
 use parley::accounts::types::Role;
 use parley::forums::writing::{self, Draft};
 use parley::ids::ForumId;
@@ -15,16 +15,7 @@ async fn post_thread(
 ) -> (parley::ids::ThreadId, parley::ids::PostId) {
     let mut conn = app.conn().await;
     let token = format!("{title}-{body}");
-    let draft = Draft {
-        author,
-        body,
-        submission: &token,
-        subscribe: None,
-        moderator: false,
-        ip: None,
-        held: false,
-    };
-    writing::create_thread(&mut conn, forum, title, &draft)
+    writing::create_thread(&mut conn, forum, title, &draft(author, body, &token))
         .await
         .unwrap()
 }
@@ -132,16 +123,11 @@ async fn hidden_and_held_posts_never_appear() {
             .contains("Nothing found")
     );
     let mut conn = app.conn().await;
-    let draft = Draft {
-        author: karen_id,
-        body: "giraffe pending",
-        submission: "held-1",
-        subscribe: None,
-        moderator: false,
-        ip: None,
+    let held = Draft {
         held: true,
+        ..draft(karen_id, "giraffe pending", "held-1")
     };
-    writing::create_thread(&mut conn, forum, "Held thread", &draft)
+    writing::create_thread(&mut conn, forum, "Held thread", &held)
         .await
         .unwrap();
     assert!(
@@ -161,16 +147,13 @@ async fn replies_in_a_hidden_thread_never_appear() {
     let moderator = app.account("moira", Role::Moderator).await;
     let (thread, _) = post_thread(&app, forum, karen, "Refund fight", "first words").await;
     let mut conn = app.conn().await;
-    let draft = Draft {
-        author: karen,
-        body: "the okapi defence worked",
-        submission: "okapi-1",
-        subscribe: None,
-        moderator: false,
-        ip: None,
-        held: false,
-    };
-    writing::reply(&mut conn, thread, &draft).await.unwrap();
+    writing::reply(
+        &mut conn,
+        thread,
+        &draft(karen, "the okapi defence worked", "okapi-1"),
+    )
+    .await
+    .unwrap();
     let found = |app: &TestApp| {
         let browser = app.browser();
         async move {
@@ -291,16 +274,9 @@ async fn similar_author_names_dates_and_one_result_per_thread() {
     let mut conn = app.conn().await;
     for (i, body) in ["escalation again", "more escalation"].iter().enumerate() {
         let token = format!("r{i}");
-        let draft = Draft {
-            author: karen,
-            body,
-            submission: &token,
-            subscribe: None,
-            moderator: false,
-            ip: None,
-            held: false,
-        };
-        writing::reply(&mut conn, thread, &draft).await.unwrap();
+        writing::reply(&mut conn, thread, &draft(karen, body, &token))
+            .await
+            .unwrap();
     }
     let browser = app.browser();
     assert_eq!(
@@ -373,16 +349,9 @@ async fn filters_find_old_matches_behind_many_newer_ones() {
     let mut conn = app.conn().await;
     for i in 0..320 {
         let token = format!("busy{i}");
-        let draft = Draft {
-            author: bob,
-            body: "escalation once more",
-            submission: &token,
-            subscribe: None,
-            moderator: false,
-            ip: None,
-            held: false,
-        };
-        writing::reply(&mut conn, busy, &draft).await.unwrap();
+        writing::reply(&mut conn, busy, &draft(bob, "escalation once more", &token))
+            .await
+            .unwrap();
     }
     let page = app.browser().get("/search?q=escalation&author=karen").await;
     let results = page.texts("ol.results li");
