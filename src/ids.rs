@@ -3,7 +3,7 @@
 use diesel_derive_newtype::DieselNewType;
 use serde::{Deserialize, Serialize};
 
-/// Declares a typed id newtype with `Display`.
+/// Declares a typed id newtype with `Display` and `maud::Render`.
 macro_rules! row_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -15,6 +15,13 @@ macro_rules! row_id {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.fmt(f)
+            }
+        }
+
+        // Pages print ids by the dozen: straight digits, without the formatting machinery.
+        impl maud::Render for $name {
+            fn render_to(&self, out: &mut String) {
+                self.0.render_to(out)
             }
         }
     };

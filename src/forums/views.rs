@@ -19,7 +19,7 @@ use crate::web::redirect::url_encode;
 use crate::web::time;
 
 fn profile_link(name: &str) -> Markup {
-    html! { a.user href=(format!("/u/{}", url_encode(name))) { (name) } }
+    html! { a.user href={ "/u/" (url_encode(name)) } { (name) } }
 }
 
 /// `Forum start / Category / Forum` trail.
@@ -244,16 +244,16 @@ fn post_article(
     let tz = ctx.time_zone();
     let own = ctx.user().is_some_and(|u| u.id == post.author_id);
     html! {
-        article.post id=(format!("p{}", post.id)) aria-labelledby=(format!("h{}", post.id)) {
+        article.post id={ "p" (post.id) } aria-labelledby={ "h" (post.id) } {
             aside.author {
                 (profile_link(&post.author))
                 @if post.author_role != "member" { span.badge { (role_label(&post.author_role)) } }
                 p.meta { "Joined " (time::date(post.author_joined, tz)) br; "Posts: " (post.author_posts) }
             }
             div.post-main {
-                header.post-head id=(format!("h{}", post.id)) {
+                header.post-head id={ "h" (post.id) } {
                     @if thread.solution_post_id == Some(post.id) { span.badge.answered { "Answer" } " " }
-                    a.permalink href=(format!("/p/{}", post.id)) title="Permalink" { "#" (post.position) }
+                    a.permalink href={ "/p/" (post.id) } title="Permalink" { "#" (post.position) }
                     " · " (time::datetime(post.created_at, tz))
                     @if let Some(edited) = post.edited_at { " · " span.edited { "edited " (time::datetime(edited, tz)) } }
                 }
@@ -273,7 +273,7 @@ fn post_article(
                     p.backlinks { "Quoted in "
                         @for (i, link) in quoted_in.iter().enumerate() {
                             @if i > 0 { ", " }
-                            a href=(format!("/p/{}", link.post_id)) {
+                            a href={ "/p/" (link.post_id) } {
                                 @if link.thread_id != thread.id { "another thread " } "#" (link.position)
                             }
                         }
@@ -282,27 +282,27 @@ fn post_article(
                 @if !post.hidden {
                     footer.actions {
                         @if !thread.locked || ctx.is_moderator() {
-                            a href=(format!("/t/{}/reply?quote={}", thread.id, post.id)) { "Quote" }
-                            " · " a href=(format!("/t/{}/reply", thread.id)) { "Reply" }
+                            a href={ "/t/" (thread.id) "/reply?quote=" (post.id) } { "Quote" }
+                            " · " a href={ "/t/" (thread.id) "/reply" } { "Reply" }
                             " · "
                         }
-                        a href=(format!("/p/{}", post.id)) { "Permalink" }
+                        a href={ "/p/" (post.id) } { "Permalink" }
                         @if ctx.user().is_some() && !own {
-                            " · " a href=(format!("/p/{}/report", post.id)) { "Report" }
+                            " · " a href={ "/p/" (post.id) "/report" } { "Report" }
                         }
                         @if own || ctx.is_moderator() {
-                            " · " a href=(format!("/p/{}/edit", post.id)) { "Edit" }
+                            " · " a href={ "/p/" (post.id) "/edit" } { "Edit" }
                         }
                         @if own {
                             " · "
-                            form.inline method="post" action=(format!("/p/{}/delete", post.id)) {
+                            form.inline method="post" action={ "/p/" (post.id) "/delete" } {
                                 (csrf_input(ctx))
                                 button.link type="submit" { "Delete" }
                             }
                         }
                         @if post.position > 1 && ctx.user().is_some_and(|u| u.id == thread.author_id || ctx.is_moderator()) {
                             " · "
-                            form.inline method="post" action=(format!("/t/{}/solution", thread.id)) {
+                            form.inline method="post" action={ "/t/" (thread.id) "/solution" } {
                                 (csrf_input(ctx))
                                 @if thread.solution_post_id == Some(post.id) {
                                     input type="hidden" name="post" value="";
