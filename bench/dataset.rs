@@ -224,6 +224,10 @@ pub async fn generate(url: &str) -> String {
           WHERE f.id = s.forum_id;
          UPDATE users u SET post_count = s.n FROM (SELECT author_id, count(*)::int AS n FROM posts GROUP BY author_id) s
           WHERE u.id = s.author_id;
+         -- As replying records them: a quoted post lists the replies quoting it.
+         INSERT INTO post_quotes (post_id, quoted_post_id)
+         SELECT p.id, q.id FROM posts p JOIN posts q ON q.thread_id = p.thread_id AND q.position = 1
+          WHERE p.body_source LIKE '[quote=%';
          ANALYZE;",
     )
     .await
