@@ -138,16 +138,23 @@ fn candidates_sql(filters: &Filters) -> [String; 2] {
     // hundred are ranked: ranking reads every candidate's text, and a common word
     // matches half the posts. Ranks are computed outside the LIMIT so no other row is
     // ranked. A first post ranks with its thread title's weight too.
+    //
+    // Posts are sorted by row address alone and their search vectors read again by it
+    // afterwards: a rare word sorts all of its matches, and carrying each one's vector
+    // through that sort cost more than the search itself. One statement, one snapshot,
+    // so the addresses are those of the rows it found.
     [
         format!(
             "SELECT c.id, c.thread_id,
                     ts_rank(c.body_tsv, {q}) + CASE WHEN c.position = 1
                       THEN (SELECT ts_rank(t.title_tsv, {q}) FROM threads t WHERE t.id = c.thread_id)
                       ELSE 0 END AS rank
-               FROM (SELECT p.id, p.thread_id, p.position, p.body_tsv FROM posts p
-                      WHERE p.body_tsv @@ {q} AND NOT p.hidden AND p.approved
-                        AND p.thread_id NOT IN (SELECT id FROM threads WHERE hidden OR NOT approved){narrow}
-                      ORDER BY p.id DESC LIMIT {BODY_CANDIDATES}) c"
+               FROM posts c
+              WHERE c.ctid = ANY(ARRAY(
+                    SELECT p.ctid FROM posts p
+                     WHERE p.body_tsv @@ {q} AND NOT p.hidden AND p.approved
+                       AND p.thread_id NOT IN (SELECT id FROM threads WHERE hidden OR NOT approved){narrow}
+                     ORDER BY p.id DESC LIMIT {BODY_CANDIDATES}))"
         ),
         format!(
             "SELECT c.id, c.thread_id, ts_rank(c.body_tsv, {q}) + ts_rank(c.title_tsv, {q}) AS rank
