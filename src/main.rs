@@ -10,7 +10,8 @@ use parley::config::Settings;
 use parley::{server, telemetry};
 
 /// mimalloc instead of the system allocator: the thread page's many short-lived strings
-/// spent about a sixth of the server's CPU in glibc's malloc.
+/// spent about a sixth of the server's CPU in glibc's malloc. It also hands each password
+/// hash's 19 MiB block back to the system once freed, where glibc kept them in its heaps.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -71,7 +72,6 @@ enum UserCommand {
 }
 
 fn main() -> ExitCode {
-    return_large_blocks_to_the_system();
     let cli = Cli::parse();
     telemetry::init();
     let mut settings = match Settings::load(&cli.config) {
@@ -113,16 +113,5 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// Every password hash takes a 19 MiB block. glibc would keep such blocks in each thread's
-/// heap once freed (its mmap threshold grows with the largest block seen), which tripled
-/// the resident memory after a burst of log-ins; a fixed threshold maps and unmaps them.
-fn return_large_blocks_to_the_system() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; called before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }

@@ -3,15 +3,23 @@
 /// Percent-encodes every byte but unreserved characters (RFC 3986) and those in `keep`.
 pub fn percent_encode(text: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(text.len());
+    push_percent_encoded(&mut out, text, keep);
+    out
+}
+
+/// [`percent_encode`], appending to `out`.
+pub fn push_percent_encoded(out: &mut String, text: &str, keep: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') || keep.contains(&b)
         {
-            out.push(b as char);
+            out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
-    out
 }
 
 /// Whether `bytes` (raw or percent-encoded) carry a NUL character, which PostgreSQL

@@ -15,11 +15,11 @@ use crate::web::ctx::Ctx;
 use crate::web::form::{Field, FieldErrors, csrf_input, error_summary};
 use crate::web::layout::{page, page_with_feed};
 use crate::web::pagination::{self, Pages};
-use crate::web::redirect::url_encode;
+use crate::web::redirect::UrlEncoded;
 use crate::web::time;
 
 fn profile_link(name: &str) -> Markup {
-    html! { a.user href={ "/u/" (url_encode(name)) } { (name) } }
+    html! { a.user href={ "/u/" (UrlEncoded(name)) } { (name) } }
 }
 
 /// `Forum start / Category / Forum` trail.
@@ -140,14 +140,12 @@ pub fn forum(
                                     @if thread.locked { span.badge.locked { "Locked" } " " }
                                     @if thread.answered { span.badge.answered { "Answered" } " " }
                                     // A thread read before opens at its first unread post.
-                                    @let href = if unread && thread.read_position.is_some() {
-                                        format!("/t/{}/unread", thread.id)
-                                    } else {
-                                        format!("/t/{}/{}", thread.id, thread.slug)
-                                    };
-                                    a.title href=(href) { bdi { (thread.title) } }
+                                    a.title href={
+                                        "/t/" (thread.id) "/"
+                                        @if unread && thread.read_position.is_some() { "unread" } @else { (thread.slug) }
+                                    } { bdi { (thread.title) } }
                                     @if unread {
-                                        " " a.new href=(format!("/t/{}/unread", thread.id)) { "new posts" }
+                                        " " a.new href={ "/t/" (thread.id) "/unread" } { "new posts" }
                                     }
                                     p.meta { "by " (profile_link(&thread.author)) ", " (time::date(thread.created_at, tz)) }
                                 }
@@ -155,7 +153,7 @@ pub fn forum(
                                 td.num data-label="Views" { (thread.view_count) }
                                 td.last data-label="Last post" {
                                     @if let Some(id) = thread.last_post_id {
-                                        a href=(format!("/p/{id}")) { (time::relative(thread.last_post_at, tz)) }
+                                        a href={ "/p/" (id) } { (time::relative(thread.last_post_at, tz)) }
                                         br;
                                         "by " (profile_link(thread.last_author.as_deref().unwrap_or("")))
                                     }

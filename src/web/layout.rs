@@ -146,7 +146,7 @@ fn account_area(account: &Account<'_>) -> Markup {
             Account::Member { username, csrf, .. } => {
                 nav.account aria-label="Account" {
                     "Logged in as "
-                    a href=(format!("/u/{}", crate::web::redirect::url_encode(username))) { strong { (username) } }
+                    a href={ "/u/" (crate::web::redirect::UrlEncoded(username)) } { strong { (username) } }
                     " · "
                     a href="/settings" { "Settings" }
                     " · "

@@ -48,6 +48,15 @@ pub fn url_encode(text: &str) -> String {
     crate::text::percent_encode(text, b"/")
 }
 
+/// [`url_encode`] written straight into a page: what it writes needs no HTML escaping.
+pub struct UrlEncoded<'a>(pub &'a str);
+
+impl maud::Render for UrlEncoded<'_> {
+    fn render_to(&self, out: &mut String) {
+        crate::text::push_percent_encoded(out, self.0, b"/");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

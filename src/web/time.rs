@@ -26,16 +26,28 @@ pub fn date(at: DateTime<Utc>, tz: Tz) -> Markup {
 
 /// "just now", "5 minutes ago", "3 days ago" — relative to `now`.
 pub fn ago(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let seconds = (now - at).num_seconds().max(0);
-    let (n, unit) = match seconds {
-        0..60 => return "just now".into(),
-        60..3600 => (seconds / 60, "minute"),
-        3600..86_400 => (seconds / 3600, "hour"),
-        86_400..2_592_000 => (seconds / 86_400, "day"),
-        2_592_000..31_536_000 => (seconds / 2_592_000, "month"),
-        _ => (seconds / 31_536_000, "year"),
-    };
-    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+    Ago(at, now).render().into_string()
+}
+
+/// [`ago`] as it is written into a page.
+struct Ago(DateTime<Utc>, DateTime<Utc>);
+
+impl Render for Ago {
+    fn render_to(&self, out: &mut String) {
+        let seconds = (self.1 - self.0).num_seconds().max(0);
+        let (n, unit) = match seconds {
+            0..60 => return out.push_str("just now"),
+            60..3600 => (seconds / 60, "minute"),
+            3600..86_400 => (seconds / 3600, "hour"),
+            86_400..2_592_000 => (seconds / 86_400, "day"),
+            2_592_000..31_536_000 => (seconds / 2_592_000, "month"),
+            _ => (seconds / 31_536_000, "year"),
+        };
+        n.render_to(out);
+        out.push(' ');
+        out.push_str(unit);
+        out.push_str(if n == 1 { " ago" } else { "s ago" });
+    }
 }
 
 /// A relative time whose tooltip and `datetime` give the exact instant in `tz`.
@@ -43,7 +55,7 @@ pub fn relative(at: DateTime<Utc>, tz: Tz) -> Markup {
     let local = at.with_timezone(&tz);
     html! {
         time datetime=(Instant(at)) title=(Local(&local, DAY_TIME_AND_ZONE)) {
-            (ago(at, Utc::now()))
+            (Ago(at, Utc::now()))
         }
     }
 }
