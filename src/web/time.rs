@@ -10,8 +10,8 @@ use maud::{Markup, Render, html};
 pub fn datetime(at: DateTime<Utc>, tz: Tz) -> Markup {
     let local = at.with_timezone(&tz);
     html! {
-        time datetime=(Instant(at)) title=(Local(&local, LONG_WITH_ZONE)) {
-            (Local(&local, DAY_AND_TIME))
+        time datetime=(Instant(at)) title=(Local(&local, Shown::LongWithZone)) {
+            (Local(&local, Shown::DayAndTime))
         }
     }
 }
@@ -20,7 +20,7 @@ pub fn datetime(at: DateTime<Utc>, tz: Tz) -> Markup {
 pub fn date(at: DateTime<Utc>, tz: Tz) -> Markup {
     let local = at.with_timezone(&tz);
     html! {
-        time datetime=(Instant(at)) { (Local(&local, DAY)) }
+        time datetime=(Instant(at)) { (Local(&local, Shown::Day)) }
     }
 }
 
@@ -54,7 +54,7 @@ impl Render for Ago {
 pub fn relative(at: DateTime<Utc>, tz: Tz) -> Markup {
     let local = at.with_timezone(&tz);
     html! {
-        time datetime=(Instant(at)) title=(Local(&local, DAY_TIME_AND_ZONE)) {
+        time datetime=(Instant(at)) title=(Local(&local, Shown::DayTimeAndZone)) {
             (Ago(at, Utc::now()))
         }
     }
@@ -87,37 +87,18 @@ const WEEKDAYS: [&str; 7] = [
     "Sunday",
 ];
 
-/// Which parts of a local date are shown.
-#[derive(Clone, Copy)]
-struct Shown {
-    /// `Monday 23 November 2026` rather than `23 Nov 2026`.
-    long: bool,
-    /// `, 14:05`.
-    time: bool,
-    /// ` CET`.
-    zone: bool,
+/// How much of a local date is shown.
+#[derive(Clone, Copy, PartialEq)]
+enum Shown {
+    /// `23 Nov 2026`.
+    Day,
+    /// `23 Nov 2026, 14:05`.
+    DayAndTime,
+    /// `23 Nov 2026, 14:05 CET`.
+    DayTimeAndZone,
+    /// `Monday 23 November 2026, 14:05 CET`.
+    LongWithZone,
 }
-
-const DAY: Shown = Shown {
-    long: false,
-    time: false,
-    zone: false,
-};
-const DAY_AND_TIME: Shown = Shown {
-    long: false,
-    time: true,
-    zone: false,
-};
-const DAY_TIME_AND_ZONE: Shown = Shown {
-    long: false,
-    time: true,
-    zone: true,
-};
-const LONG_WITH_ZONE: Shown = Shown {
-    long: true,
-    time: true,
-    zone: true,
-};
 
 /// A date in the reader's zone, as `Shown` says.
 struct Local<'a>(&'a DateTime<Tz>, Shown);
@@ -125,23 +106,22 @@ struct Local<'a>(&'a DateTime<Tz>, Shown);
 impl Render for Local<'_> {
     fn render_to(&self, out: &mut String) {
         let (at, shown) = (self.0, self.1);
+        let long = shown == Shown::LongWithZone;
         let month = MONTHS[at.month0() as usize];
-        if shown.long {
+        if long {
             out.push_str(WEEKDAYS[at.weekday().num_days_from_monday() as usize]);
             out.push(' ');
         }
         at.day().render_to(out);
         out.push(' ');
-        out.push_str(if shown.long { month } else { &month[..3] });
+        out.push_str(if long { month } else { &month[..3] });
         out.push(' ');
         push_year(out, at.year());
-        if shown.time {
+        if shown != Shown::Day {
             out.push_str(", ");
-            push_two_digits(out, at.hour());
-            out.push(':');
-            push_two_digits(out, at.minute());
+            push_hour_minute(out, at);
         }
-        if shown.zone {
+        if matches!(shown, Shown::DayTimeAndZone | Shown::LongWithZone) {
             out.push(' ');
             // Zone names come from the time-zone database, but are escaped all the same.
             let _ = write!(maud::Escaper::new(out), "{}", at.offset());
@@ -161,13 +141,18 @@ impl Render for Instant {
         out.push('-');
         push_two_digits(out, at.day());
         out.push('T');
-        push_two_digits(out, at.hour());
-        out.push(':');
-        push_two_digits(out, at.minute());
+        push_hour_minute(out, &at);
         out.push(':');
         push_two_digits(out, at.second());
         out.push('Z');
     }
+}
+
+/// `14:05`.
+fn push_hour_minute(out: &mut String, at: &impl Timelike) {
+    push_two_digits(out, at.hour());
+    out.push(':');
+    push_two_digits(out, at.minute());
 }
 
 fn push_two_digits(out: &mut String, n: u32) {
