@@ -218,6 +218,7 @@ pub async fn generate(url: &str) -> String {
            FROM (SELECT thread_id, count(*)::int AS n, max(id) AS last_id, max(created_at) AS last_at
                    FROM posts GROUP BY thread_id) s
           WHERE t.id = s.thread_id;
+         UPDATE threads t SET last_post_author_id = p.author_id FROM posts p WHERE p.id = t.last_post_id;
          UPDATE forums f SET thread_count = s.threads, post_count = s.posts, last_post_id = s.last_id
            FROM (SELECT forum_id, count(*)::int AS threads, sum(post_count)::int AS posts, max(last_post_id) AS last_id
                    FROM threads GROUP BY forum_id) s

@@ -283,6 +283,7 @@ diesel::table! {
         approved -> Bool,
         merged_into -> Nullable<Int8>,
         title_tsv -> Nullable<Tsvector>,
+        last_post_author_id -> Nullable<Int8>,
     }
 }
 

@@ -175,8 +175,7 @@ fn thread_list_sql(slug: &str, viewer: Option<UserId>, offset: i64) -> db::Prepa
                 " AS read_position
                    FROM threads t
                    JOIN users a ON a.id = t.author_id
-                   LEFT JOIN posts lp ON lp.id = t.last_post_id
-                   LEFT JOIN users lu ON lu.id = lp.author_id ",
+                   LEFT JOIN users lu ON lu.id = t.last_post_author_id ",
                 $reads_join,
                 " WHERE t.forum_id = (SELECT id FROM forums WHERE slug = $1)
                     AND NOT t.hidden AND t.approved
@@ -684,7 +683,7 @@ pub async fn append_reply(
                     SELECT th.id, $2, th.post_count + 1, $3, $4, $5, $6, TRUE FROM th
                     RETURNING id),
               t AS (UPDATE threads SET post_count = threads.post_count + 1, last_post_id = p.id,
-                                       last_post_at = $5
+                                       last_post_author_id = $2, last_post_at = $5
                       FROM p WHERE threads.id = $1),
               f AS (INSERT INTO forum_reply_log (forum_id, post_id) SELECT th.forum_id, p.id FROM th, p),
               u AS (UPDATE users SET post_count = users.post_count + 1 FROM p WHERE users.id = $2),
@@ -751,7 +750,7 @@ pub async fn insert_counted_post(
                                        created_at, ip_address, approved)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE) RETURNING id),
               t AS (UPDATE threads SET post_count = post_count + 1, last_post_id = p.id,
-                                       last_post_at = $6
+                                       last_post_author_id = $2, last_post_at = $6
                       FROM p WHERE threads.id = $1),
               f AS (UPDATE forums SET post_count = post_count + 1, last_post_id = p.id,
                                       thread_count = thread_count + CASE WHEN $9 = 'thread' THEN 1 ELSE 0 END
@@ -794,6 +793,8 @@ pub async fn count_approved_post(conn: &mut AsyncPgConnection, post: PostId) -> 
               t AS (UPDATE threads SET approved = TRUE,
                            last_post_id = CASE WHEN threads.last_post_at <= p.created_at OR threads.last_post_id IS NULL
                                                THEN p.id ELSE threads.last_post_id END,
+                           last_post_author_id = CASE WHEN threads.last_post_at <= p.created_at OR threads.last_post_id IS NULL
+                                                      THEN p.author_id ELSE threads.last_post_author_id END,
                            last_post_at = GREATEST(threads.last_post_at, p.created_at)
                       FROM p WHERE threads.id = p.thread_id
                     RETURNING threads.forum_id, (p.position = 1) AS opens),

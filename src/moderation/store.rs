@@ -293,11 +293,12 @@ async fn renumber(conn: &mut AsyncPgConnection, thread: ThreadId) -> QueryResult
 /// Recomputes a thread's post count and last post from its posts.
 pub async fn recount_thread(conn: &mut AsyncPgConnection, thread: ThreadId) -> QueryResult<()> {
     db::sql(
-        "UPDATE threads SET post_count = s.n, last_post_id = s.last_id, last_post_at = COALESCE(s.last_at, threads.last_post_at)
-           FROM (SELECT count(*)::int AS n,
-                        (SELECT id FROM posts WHERE thread_id = $1 AND approved AND NOT hidden ORDER BY position DESC LIMIT 1) AS last_id,
-                        (SELECT created_at FROM posts WHERE thread_id = $1 AND approved AND NOT hidden ORDER BY position DESC LIMIT 1) AS last_at
-                   FROM posts WHERE thread_id = $1) s
+        "UPDATE threads SET post_count = s.n, last_post_id = l.id, last_post_author_id = l.author_id,
+                            last_post_at = COALESCE(l.created_at, threads.last_post_at)
+           FROM (SELECT count(*)::int AS n FROM posts WHERE thread_id = $1) s
+           LEFT JOIN LATERAL (SELECT id, author_id, created_at FROM posts
+                               WHERE thread_id = $1 AND approved AND NOT hidden
+                               ORDER BY position DESC LIMIT 1) l ON TRUE
           WHERE threads.id = $1",
     )
     .bind::<BigInt, _>(thread)

@@ -292,5 +292,34 @@ pub async fn counter_mismatches(conn: &mut AsyncPgConnection) -> Vec<String> {
             wrong.push(format!("member {id}: {count} counted, {actual} posts"));
         }
     }
+    wrong.extend(last_author_mismatches(conn).await);
     wrong
+}
+
+/// Threads whose kept last-post author is not who wrote their last post.
+pub async fn last_author_mismatches(conn: &mut AsyncPgConnection) -> Vec<String> {
+    let author_of: HashMap<i64, i64> = posts::table
+        .select((posts::id, posts::author_id))
+        .load::<(i64, i64)>(conn)
+        .await
+        .expect("post authors")
+        .into_iter()
+        .collect();
+    let kept: Vec<(i64, Option<i64>, Option<i64>)> = threads::table
+        .select((
+            threads::id,
+            threads::last_post_id,
+            threads::last_post_author_id,
+        ))
+        .load(conn)
+        .await
+        .expect("last posts");
+    kept.into_iter()
+        .filter_map(|(id, last_post, last_author)| {
+            let written = last_post.and_then(|post| author_of.get(&post).copied());
+            (last_author != written).then(|| {
+                format!("thread {id}: last post by {last_author:?} kept, by {written:?} written")
+            })
+        })
+        .collect()
 }

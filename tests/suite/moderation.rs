@@ -1120,6 +1120,9 @@ async fn new_members_posts_with_links_wait_for_approval_and_notify_only_then() {
         .await
         .unwrap();
     assert_eq!(thread_count, 2);
+    // Approving made the held posts their threads' last: the listing names their authors.
+    let mismatches = crate::load::last_author_mismatches(&mut conn).await;
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
 #[actix_web::test]
@@ -1192,15 +1195,17 @@ async fn holding_every_post_of_new_members_is_a_setting() {
 async fn split_and_merge_keep_positions_quotes_and_permalinks() {
     let app = TestApp::spawn().await;
     app.forum("angry-customers").await;
-    let author = app.account("karen", Role::Member).await;
+    let karen = app.account("karen", Role::Member).await;
+    // The side topic's last post is bob's, so each thread's last author changes with it.
+    let bob = app.account("bob", Role::Member).await;
     let mut conn = app.conn().await;
     let forum: i64 = forums::table
         .select(forums::id)
         .first(&mut conn)
         .await
         .unwrap();
-    let draft = |body: &'static str, token: &'static str| parley::forums::writing::Draft {
-        author,
+    let draft = |token: &'static str, body: &'static str| parley::forums::writing::Draft {
+        author: if token == "t4" { bob } else { karen },
         body,
         submission: token,
         subscribe: None,
@@ -1212,7 +1217,7 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
         &mut conn,
         parley::ids::ForumId(forum),
         "Main topic",
-        &draft("one", "t1"),
+        &draft("t1", "one"),
     )
     .await
     .unwrap();
@@ -1223,7 +1228,7 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
         ("four: more side topic", "t4"),
     ] {
         ids.push(
-            parley::forums::writing::reply(&mut conn, thread, &draft(body, token))
+            parley::forums::writing::reply(&mut conn, thread, &draft(token, body))
                 .await
                 .unwrap()
                 .post,
@@ -1235,7 +1240,7 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
     );
     let quoting: &'static str = Box::leak(quoting.into_boxed_str());
     ids.push(
-        parley::forums::writing::reply(&mut conn, thread, &draft(quoting, "t5"))
+        parley::forums::writing::reply(&mut conn, thread, &draft("t5", quoting))
             .await
             .unwrap()
             .post,
@@ -1340,6 +1345,9 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
     );
     let log = moderator.get("/mod/log").await.text();
     assert!(log.contains("split thread") && log.contains("merge thread"));
+    // Both threads' last posts, and who wrote them, were counted again after each move.
+    let mismatches = crate::load::last_author_mismatches(&mut conn).await;
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
 #[actix_web::test]
