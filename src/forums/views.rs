@@ -13,7 +13,7 @@ use crate::forums::writing::{BODY_MAX, TITLE_MAX};
 use crate::ids::PostId;
 use crate::web::ctx::Ctx;
 use crate::web::form::{Field, FieldErrors, csrf_input, error_summary};
-use crate::web::layout::{page, page_with_feed};
+use crate::web::layout::{Reserve, page, page_with_feed};
 use crate::web::pagination::{self, Pages};
 use crate::web::redirect::UrlEncoded;
 use crate::web::time;
@@ -188,6 +188,11 @@ pub struct ThreadPage<'a> {
     pub solution: Option<&'a PostView>,
 }
 
+/// Markup around each post's body on a thread page (author, date, links: about 700 bytes).
+const POST_MARKUP_BYTES: usize = 800;
+/// Markup of a thread page besides its posts: heading, page links, reply box.
+const THREAD_MARKUP_BYTES: usize = 2048;
+
 /// A thread page.
 pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
     let thread = view.thread;
@@ -201,6 +206,7 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
         &thread.title,
         Some(&format!("/t/{}/feed.atom", thread.id)),
         html! {
+            (Reserve(view.posts.iter().map(|p| p.body_html.len() + POST_MARKUP_BYTES).sum::<usize>() + THREAD_MARKUP_BYTES))
             (breadcrumbs(&[(&thread.category_title, None), (&thread.forum_title, Some(format!("/f/{}", thread.forum_slug)))]))
             div.page-head {
                 h1 { bdi { (thread.title) } }
