@@ -8,6 +8,7 @@ use crate::forums::types::{
     Backlink, Category, ForumHeader, ForumSummary, PostView, ThreadHeader, ThreadListItem,
 };
 use crate::ids::{ThreadId, UserId};
+use crate::notify::store as notify_store;
 use crate::web::error::{AppError, AppResult};
 use crate::web::pagination::{Pages, items_before};
 
@@ -54,8 +55,8 @@ pub async fn forum(
     })
 }
 
-/// A thread page: three statements in one round trip (and one more when a member's read
-/// marker moves).
+/// A thread page: three statements in one round trip (and, for a member, one more: see
+/// [`visit`]).
 pub struct ThreadData {
     /// The thread.
     pub thread: ThreadHeader,
@@ -140,14 +141,22 @@ pub async fn thread(
     })
 }
 
-/// Records how far a member has read: to the last post of the page they see.
-pub async fn mark_read(
+/// A member's visit to a thread page: records how far they have read (to the last post
+/// of the page) and tells whether they watch the thread, in one statement; `None` for a
+/// logged-out reader.
+pub async fn visit(
     conn: &mut AsyncPgConnection,
     data: &ThreadData,
     reader: Reader,
-) -> AppResult<()> {
-    if let (Some(user), Some(seen)) = (reader.user, data.posts.last()) {
-        store::mark_read(conn, user, data.thread.id, seen.position).await?;
-    }
-    Ok(())
+) -> AppResult<Option<bool>> {
+    let Some(user) = reader.user else {
+        return Ok(None);
+    };
+    let watching = match data.posts.last() {
+        Some(seen) => store::visit_thread(conn, user, data.thread.id, seen.position).await?,
+        None => notify_store::subscription_mode(conn, user, Some(data.thread.id), None)
+            .await?
+            .is_some(),
+    };
+    Ok(Some(watching))
 }

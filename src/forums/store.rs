@@ -419,29 +419,44 @@ pub async fn read_position(
 }
 
 /// Records that `user` has seen posts up to `position` (never moves backwards) and that
-/// they visited the thread.
-pub async fn mark_read(
+/// they visited the thread; tells whether they watch it.
+pub async fn visit_thread(
     conn: &mut AsyncPgConnection,
     user: UserId,
     thread: ThreadId,
     position: i32,
-) -> QueryResult<()> {
-    // One statement: the visit also re-arms reply mail for the member's subscription.
+) -> QueryResult<bool> {
+    // One statement: the visit also re-arms reply mail for the member's subscription. It
+    // writes only what changes: `ON CONFLICT DO UPDATE` would lock the member's row on
+    // every reading, even when the marker stays, and a lock is a write whose commit waits
+    // for the WAL flush. A row that exists is moved by the UPDATE (which waits for and
+    // re-checks a concurrent move); only a first reading inserts, and of two first
+    // readings at once the later one's marker waits for the next reading.
     db::sql(
         "WITH visit AS (UPDATE subscriptions SET awaiting_visit = FALSE
-                          WHERE user_id = $1 AND thread_id = $2 AND awaiting_visit)
-         INSERT INTO thread_reads (user_id, thread_id, last_position) VALUES ($1, $2, $3)
-         ON CONFLICT (user_id, thread_id) DO UPDATE
-            SET last_position = GREATEST(thread_reads.last_position, EXCLUDED.last_position),
-                updated_at = now()
-          WHERE thread_reads.last_position < EXCLUDED.last_position",
+                          WHERE user_id = $1 AND thread_id = $2 AND awaiting_visit),
+              moved AS (UPDATE thread_reads SET last_position = $3, updated_at = now()
+                          WHERE user_id = $1 AND thread_id = $2 AND last_position < $3),
+              first AS (INSERT INTO thread_reads (user_id, thread_id, last_position)
+                        SELECT $1, $2, $3
+                         WHERE NOT EXISTS (SELECT 1 FROM thread_reads
+                                            WHERE user_id = $1 AND thread_id = $2)
+                        ON CONFLICT (user_id, thread_id) DO NOTHING)
+         SELECT EXISTS (SELECT 1 FROM subscriptions WHERE user_id = $1 AND thread_id = $2)
+                AS watching",
     )
     .bind::<BigInt, _>(user)
     .bind::<BigInt, _>(thread)
     .bind::<Integer, _>(position)
-    .execute(conn)
+    .get_result::<Watching>(conn)
     .await
-    .map(|_| ())
+    .map(|row| row.watching)
+}
+
+#[derive(QueryableByName)]
+struct Watching {
+    #[diesel(sql_type = Bool)]
+    watching: bool,
 }
 
 /// Adds buffered view counts in one statement.

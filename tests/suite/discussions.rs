@@ -856,6 +856,94 @@ async fn authors_edit_with_revisions_and_delete_their_posts() {
     );
 }
 
+/// Runs one visit of `user` to `thread` at `position` in a transaction of its own; returns
+/// whether they watch the thread and whether the visit wrote anything (took a transaction id).
+async fn visit_in_transaction(
+    conn: &mut AsyncPgConnection,
+    user: parley::ids::UserId,
+    thread: ThreadId,
+    position: i32,
+) -> (bool, bool) {
+    use diesel::sql_types::{BigInt, Nullable};
+    use diesel_async::SimpleAsyncConnection;
+    conn.batch_execute("BEGIN").await.unwrap();
+    let watching = parley::forums::store::visit_thread(conn, user, thread, position)
+        .await
+        .unwrap();
+    let xid: Option<i64> = diesel::select(diesel::dsl::sql::<Nullable<BigInt>>(
+        "txid_current_if_assigned()",
+    ))
+    .get_result(conn)
+    .await
+    .unwrap();
+    conn.batch_execute("COMMIT").await.unwrap();
+    (watching, xid.is_some())
+}
+
+#[actix_web::test]
+async fn a_reading_that_moves_no_marker_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app
+        .account("karen", parley::accounts::types::Role::Member)
+        .await;
+    let (thread, _) = app
+        .thread(forum, karen, "Calm callers", "First words")
+        .await;
+    let mut conn = app.conn().await;
+
+    // The first reading records the marker; reading the same page again, or an earlier
+    // one, writes nothing at all (a write would make every member's page view wait for
+    // the WAL flush).
+    assert_eq!(
+        visit_in_transaction(&mut conn, karen, thread, 2).await,
+        (false, true)
+    );
+    assert_eq!(
+        parley::forums::store::read_position(&mut conn, karen, thread)
+            .await
+            .unwrap(),
+        Some(2)
+    );
+    assert_eq!(
+        visit_in_transaction(&mut conn, karen, thread, 2).await,
+        (false, false)
+    );
+    assert_eq!(
+        visit_in_transaction(&mut conn, karen, thread, 1).await,
+        (false, false)
+    );
+    assert_eq!(
+        parley::forums::store::read_position(&mut conn, karen, thread)
+            .await
+            .unwrap(),
+        Some(2)
+    );
+    // Reading further moves it, and never back.
+    assert_eq!(
+        visit_in_transaction(&mut conn, karen, thread, 5).await,
+        (false, true)
+    );
+    assert_eq!(
+        parley::forums::store::read_position(&mut conn, karen, thread)
+            .await
+            .unwrap(),
+        Some(5)
+    );
+
+    // The same statement tells whether the member watches the thread.
+    let watcher = app.logged_in("karen").await;
+    watcher.get(&format!("/t/{thread}/calm-callers")).await;
+    let watched = watcher
+        .post(&format!("/t/{thread}/watch"), &[("action", "watch")])
+        .await;
+    assert!(watched.status < 400, "{}", watched.status);
+    assert_eq!(
+        visit_in_transaction(&mut conn, karen, thread, 5).await,
+        (true, false)
+    );
+}
+
 #[actix_web::test]
 async fn unread_posts_are_marked_and_the_jump_lands_on_the_first() {
     let app = TestApp::spawn().await;

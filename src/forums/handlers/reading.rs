@@ -96,16 +96,8 @@ pub async fn thread(
     if !data.pages.in_range() {
         return Err(AppError::NotFound);
     }
-    pages::mark_read(&mut conn, &data, reader).await?;
+    let watching = pages::visit(&mut conn, &data, reader).await?;
     ctx.state.views.record(data.thread.id);
-    let watching = match ctx.user() {
-        Some(user) => Some(
-            notify_store::subscription_mode(&mut conn, user.id, Some(data.thread.id), None)
-                .await?
-                .is_some(),
-        ),
-        None => None,
-    };
     let forums = if ctx.is_moderator() {
         store::forum_choices(&mut conn).await?
     } else {
