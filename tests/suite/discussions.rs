@@ -857,13 +857,14 @@ async fn authors_edit_with_revisions_and_delete_their_posts() {
 }
 
 /// Runs one visit of `user` to `thread` at `position` in a transaction of its own; returns
-/// whether they watch the thread and whether the visit wrote anything (took a transaction id).
+/// whether they watch the thread, whether the visit wrote anything (took a transaction id)
+/// and their read marker after it.
 async fn visit_in_transaction(
     conn: &mut AsyncPgConnection,
     user: parley::ids::UserId,
     thread: ThreadId,
     position: i32,
-) -> (bool, bool) {
+) -> (bool, bool, Option<i32>) {
     use diesel::sql_types::{BigInt, Nullable};
     use diesel_async::SimpleAsyncConnection;
     conn.batch_execute("BEGIN").await.unwrap();
@@ -877,7 +878,10 @@ async fn visit_in_transaction(
     .await
     .unwrap();
     conn.batch_execute("COMMIT").await.unwrap();
-    (watching, xid.is_some())
+    let marker = parley::forums::store::read_position(conn, user, thread)
+        .await
+        .unwrap();
+    (watching, xid.is_some(), marker)
 }
 
 #[actix_web::test]
@@ -894,42 +898,14 @@ async fn a_reading_that_moves_no_marker_writes_nothing() {
 
     // The first reading records the marker; reading the same page again, or an earlier
     // one, writes nothing at all (a write would make every member's page view wait for
-    // the WAL flush).
-    assert_eq!(
-        visit_in_transaction(&mut conn, karen, thread, 2).await,
-        (false, true)
-    );
-    assert_eq!(
-        parley::forums::store::read_position(&mut conn, karen, thread)
-            .await
-            .unwrap(),
-        Some(2)
-    );
-    assert_eq!(
-        visit_in_transaction(&mut conn, karen, thread, 2).await,
-        (false, false)
-    );
-    assert_eq!(
-        visit_in_transaction(&mut conn, karen, thread, 1).await,
-        (false, false)
-    );
-    assert_eq!(
-        parley::forums::store::read_position(&mut conn, karen, thread)
-            .await
-            .unwrap(),
-        Some(2)
-    );
-    // Reading further moves it, and never back.
-    assert_eq!(
-        visit_in_transaction(&mut conn, karen, thread, 5).await,
-        (false, true)
-    );
-    assert_eq!(
-        parley::forums::store::read_position(&mut conn, karen, thread)
-            .await
-            .unwrap(),
-        Some(5)
-    );
+    // the WAL flush). Reading further moves it, and never back.
+    for (position, writes, marker) in [(2, true, 2), (2, false, 2), (1, false, 2), (5, true, 5)] {
+        assert_eq!(
+            visit_in_transaction(&mut conn, karen, thread, position).await,
+            (false, writes, Some(marker)),
+            "reading up to #{position}"
+        );
+    }
 
     // The same statement tells whether the member watches the thread.
     let watcher = app.logged_in("karen").await;
@@ -940,7 +916,7 @@ async fn a_reading_that_moves_no_marker_writes_nothing() {
     assert!(watched.status < 400, "{}", watched.status);
     assert_eq!(
         visit_in_transaction(&mut conn, karen, thread, 5).await,
-        (true, false)
+        (true, false, Some(5))
     );
 }
 
