@@ -429,19 +429,17 @@ pub async fn visit_thread(
     // One statement: the visit also re-arms reply mail for the member's subscription. It
     // writes only what changes: `ON CONFLICT DO UPDATE` would lock the member's row on
     // every reading, even when the marker stays, and a lock is a write whose commit waits
-    // for the WAL flush. A row that exists is moved by the UPDATE (which waits for and
-    // re-checks a concurrent move); only a first reading inserts, and of two first
-    // readings at once the later one's marker waits for the next reading.
+    // for the WAL flush; `DO NOTHING` finds the row in the index and writes nothing. A row
+    // that exists is moved by the UPDATE (which waits for and re-checks a concurrent move);
+    // only a first reading inserts, and of two first readings at once the later one's
+    // marker waits for the next reading.
     db::sql(
         "WITH visit AS (UPDATE subscriptions SET awaiting_visit = FALSE
                           WHERE user_id = $1 AND thread_id = $2 AND awaiting_visit),
               moved AS (UPDATE thread_reads SET last_position = $3, updated_at = now()
                           WHERE user_id = $1 AND thread_id = $2 AND last_position < $3),
               first AS (INSERT INTO thread_reads (user_id, thread_id, last_position)
-                        SELECT $1, $2, $3
-                         WHERE NOT EXISTS (SELECT 1 FROM thread_reads
-                                            WHERE user_id = $1 AND thread_id = $2)
-                        ON CONFLICT (user_id, thread_id) DO NOTHING)
+                        VALUES ($1, $2, $3) ON CONFLICT (user_id, thread_id) DO NOTHING)
          SELECT EXISTS (SELECT 1 FROM subscriptions WHERE user_id = $1 AND thread_id = $2)
                 AS watching",
     )

@@ -1204,8 +1204,8 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
         .first(&mut conn)
         .await
         .unwrap();
-    let draft = |token: &'static str, body: &'static str| parley::forums::writing::Draft {
-        author: if token == "t4" { bob } else { karen },
+    let draft = |author, body: &'static str, token: &'static str| parley::forums::writing::Draft {
+        author,
         body,
         submission: token,
         subscribe: None,
@@ -1217,18 +1217,18 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
         &mut conn,
         parley::ids::ForumId(forum),
         "Main topic",
-        &draft("t1", "one"),
+        &draft(karen, "one", "t1"),
     )
     .await
     .unwrap();
     let mut ids = vec![p1];
-    for (body, token) in [
-        ("two: a side topic", "t2"),
-        ("three", "t3"),
-        ("four: more side topic", "t4"),
+    for (author, body, token) in [
+        (karen, "two: a side topic", "t2"),
+        (karen, "three", "t3"),
+        (bob, "four: more side topic", "t4"),
     ] {
         ids.push(
-            parley::forums::writing::reply(&mut conn, thread, &draft(token, body))
+            parley::forums::writing::reply(&mut conn, thread, &draft(author, body, token))
                 .await
                 .unwrap()
                 .post,
@@ -1240,7 +1240,7 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
     );
     let quoting: &'static str = Box::leak(quoting.into_boxed_str());
     ids.push(
-        parley::forums::writing::reply(&mut conn, thread, &draft("t5", quoting))
+        parley::forums::writing::reply(&mut conn, thread, &draft(karen, quoting, "t5"))
             .await
             .unwrap()
             .post,
