@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
+use crate::accounts::cards::MemberCards;
 use crate::accounts::setup::SetupGate;
 use crate::config::Settings;
 use crate::db::{DbConn, DbPool};
@@ -32,11 +33,14 @@ pub struct AppState {
     pub faq: Arc<FaqCache>,
     /// Rendered pages for logged-out readers.
     pub pages: Arc<PageCache>,
+    /// Member cards beside posts, kept current by the same announcements as the pages.
+    pub members: Arc<MemberCards>,
 }
 
 impl AppState {
     /// Builds the state around an existing pool.
     pub fn new(pool: DbPool, settings: Settings) -> AppState {
+        let pages = Arc::new(PageCache::new(settings.page_cache_mb));
         AppState {
             pool,
             setup: Arc::new(SetupGate::closed()),
@@ -44,7 +48,8 @@ impl AppState {
             mail_wake: Arc::new(Notify::new()),
             stats: Arc::new(StatsCache::new(crate::stats::MAX_AGE)),
             faq: Arc::new(FaqCache::new(crate::stats::MAX_AGE)),
-            pages: Arc::new(PageCache::new(settings.page_cache_mb)),
+            members: Arc::new(MemberCards::new(pages.clone())),
+            pages,
             settings: Arc::new(settings),
         }
     }

@@ -1,5 +1,6 @@
 //! Accounts: registration, log-in, sessions, profiles, settings and the first admin.
 
+pub mod cards;
 pub mod cli;
 pub mod handlers;
 pub mod password;

@@ -6,7 +6,7 @@ use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::accounts::types::{LoginCandidate, OwnAccount, Profile, Role};
+use crate::accounts::types::{LoginCandidate, MemberCard, OwnAccount, Profile, Role};
 use crate::db::schema::{login_failures, sessions, users};
 use crate::ids::UserId;
 
@@ -231,6 +231,20 @@ pub async fn profile(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<Op
                 },
             )
         })
+}
+
+/// The cards of the members `ids` (in no particular order).
+pub async fn member_cards(
+    conn: &mut AsyncPgConnection,
+    ids: &[UserId],
+) -> QueryResult<Vec<MemberCard>> {
+    db::sql(
+        "SELECT id, username AS name, role, created_at AS joined, post_count AS posts
+           FROM users WHERE id = ANY($1)",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(ids)
+    .load(conn)
+    .await
 }
 
 /// The owner's own account data.

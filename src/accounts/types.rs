@@ -120,6 +120,26 @@ pub struct Profile {
     pub last_seen_at: Option<DateTime<Utc>>,
 }
 
+/// What the thread page shows beside each of a member's posts.
+#[derive(Debug, Clone, PartialEq, diesel::QueryableByName)]
+pub struct MemberCard {
+    /// Their id.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub id: UserId,
+    /// Their name.
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    /// Their role.
+    #[diesel(sql_type = Text)]
+    pub role: Role,
+    /// When they registered.
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub joined: DateTime<Utc>,
+    /// Their number of posts.
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub posts: i32,
+}
+
 /// What the owner sees of their own account on the settings page.
 #[derive(Debug, Clone)]
 pub struct OwnAccount {

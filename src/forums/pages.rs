@@ -3,11 +3,12 @@
 
 use diesel_async::AsyncPgConnection;
 
+use crate::accounts::cards::MemberCards;
 use crate::forums::store;
 use crate::forums::types::{
-    Backlink, Category, ForumHeader, ForumSummary, PostView, ThreadHeader, ThreadListItem,
+    Backlink, Category, ForumHeader, ForumSummary, PostRow, PostView, ThreadHeader, ThreadListItem,
 };
-use crate::ids::{ThreadId, UserId};
+use crate::ids::{PostId, ThreadId, UserId};
 use crate::notify::store as notify_store;
 use crate::web::error::{AppError, AppResult};
 use crate::web::pagination::{Pages, items_before};
@@ -56,7 +57,7 @@ pub async fn forum(
 }
 
 /// A thread page: three statements in one round trip (and, for a member, one more: see
-/// [`visit`]).
+/// [`visit`]; and one for authors whose cards are not in memory: see [`with_authors`]).
 pub struct ThreadData {
     /// The thread.
     pub thread: ThreadHeader,
@@ -118,6 +119,7 @@ fn readable(thread: Option<ThreadHeader>, reader: Reader) -> AppResult<ThreadHea
 /// following a merge or a changed slug.
 pub async fn thread(
     conn: &mut AsyncPgConnection,
+    members: &MemberCards,
     id: ThreadId,
     page: i64,
     reader: Reader,
@@ -133,12 +135,54 @@ pub async fn thread(
         store::thread_with_posts(conn, id, first, last, reader).await?;
     let thread = readable(thread, reader)?;
     let pages = Pages::new(i64::from(thread.post_count), POSTS_PER_PAGE, page);
+    let posts = with_authors(conn, members, posts).await?;
     Ok(ThreadData {
         thread,
         posts,
         backlinks,
         pages,
     })
+}
+
+/// `rows` with their authors' cards: from memory, and in one more statement for the
+/// authors whose cards are not kept or changed since.
+pub async fn with_authors(
+    conn: &mut AsyncPgConnection,
+    members: &MemberCards,
+    rows: Vec<PostRow>,
+) -> AppResult<Vec<PostView>> {
+    let authors: Vec<UserId> = rows.iter().map(|row| row.author_id).collect();
+    let cards = members.of(conn, &authors).await?;
+    Ok(rows
+        .into_iter()
+        .zip(cards)
+        .map(|(row, author)| PostView { row, author })
+        .collect())
+}
+
+/// Posts `first..=last` of a thread as `reader` may see them, with their authors.
+pub async fn posts(
+    conn: &mut AsyncPgConnection,
+    members: &MemberCards,
+    thread: ThreadId,
+    (first, last): (i32, i32),
+    reader: Reader,
+) -> AppResult<Vec<PostView>> {
+    let rows = store::posts_in_range(conn, thread, first, last, reader).await?;
+    with_authors(conn, members, rows).await
+}
+
+/// One visible post of a thread with its author (the solution shown under the question).
+pub async fn post_view(
+    conn: &mut AsyncPgConnection,
+    members: &MemberCards,
+    thread: ThreadId,
+    post: PostId,
+) -> AppResult<Option<PostView>> {
+    let Some(row) = store::post_view(conn, thread, post).await? else {
+        return Ok(None);
+    };
+    Ok(with_authors(conn, members, vec![row]).await?.pop())
 }
 
 /// A member's visit to a thread page: records how far they have read (to the last post

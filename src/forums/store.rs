@@ -15,8 +15,8 @@ use crate::db::schema::{
 };
 use crate::forums::markup::QuotedPost;
 use crate::forums::types::{
-    Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PostForEdit, PostLocation,
-    PostView, ThreadHeader, ThreadListItem,
+    Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PostForEdit, PostLocation, PostRow,
+    ThreadHeader, ThreadListItem,
 };
 use crate::ids::{CategoryId, ForumId, PostId, ThreadId, UserId};
 
@@ -238,7 +238,7 @@ pub async fn thread_with_posts(
     first: i32,
     last: i32,
     reader: crate::forums::pages::Reader,
-) -> QueryResult<(Option<ThreadHeader>, Vec<PostView>, Vec<Backlink>)> {
+) -> QueryResult<(Option<ThreadHeader>, Vec<PostRow>, Vec<Backlink>)> {
     // Shared references to the connection are what let diesel-async pipeline statements.
     let (mut a, mut b, mut c) = (&*conn, &*conn, &*conn);
     let header = thread_header_sql(id).load::<ThreadHeader>(&mut a);
@@ -250,14 +250,15 @@ pub async fn thread_with_posts(
     Ok((header, posts, backlinks))
 }
 
-/// Posts `first..=last` (by `#N`) of a thread with their authors.
+/// Posts `first..=last` (by `#N`) of a thread; their authors' cards come from
+/// [`crate::accounts::cards`].
 pub async fn posts_in_range(
     conn: &mut AsyncPgConnection,
     thread: ThreadId,
     first: i32,
     last: i32,
     reader: crate::forums::pages::Reader,
-) -> QueryResult<Vec<PostView>> {
+) -> QueryResult<Vec<PostRow>> {
     posts_in_range_sql(thread, first, last, reader)
         .load(conn)
         .await
@@ -276,10 +277,8 @@ fn posts_in_range_sql(
                 (p.hidden AND p.hidden_by = p.author_id) AS hidden_by_author,
                 CASE WHEN p.hidden_by IS NOT NULL
                      THEN (SELECT h.username FROM users h WHERE h.id = p.hidden_by) END AS hidden_by_name,
-                p.hidden_reason, p.ip_address, p.approved,
-                u.id AS author_id, u.username AS author, u.role AS author_role,
-                u.created_at AS author_joined, u.post_count AS author_posts
-           FROM posts p JOIN users u ON u.id = p.author_id
+                p.hidden_reason, p.ip_address, p.approved, p.author_id
+           FROM posts p
           WHERE p.thread_id = $1 AND p.position BETWEEN $2 AND $3
             AND (p.approved OR $4 OR p.author_id = $5)
           ORDER BY p.position",
@@ -296,7 +295,7 @@ pub async fn post_view(
     conn: &mut AsyncPgConnection,
     thread: ThreadId,
     post: PostId,
-) -> QueryResult<Option<PostView>> {
+) -> QueryResult<Option<PostRow>> {
     let position: Option<i32> = posts::table
         .filter(posts::id.eq(post))
         .filter(posts::thread_id.eq(thread))

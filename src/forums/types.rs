@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamptz};
 
+use crate::accounts::types::MemberCard;
 use crate::ids::{CategoryId, ForumId, PostId, ThreadId, UserId};
 
 /// A category on the forum start page.
@@ -223,9 +224,9 @@ impl ThreadHeader {
     }
 }
 
-/// A post as the thread page shows it.
+/// A post's own columns, as the thread page reads them.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct PostView {
+pub struct PostRow {
     /// Id.
     #[diesel(sql_type = BigInt)]
     pub id: PostId,
@@ -262,18 +263,24 @@ pub struct PostView {
     /// Author id.
     #[diesel(sql_type = BigInt)]
     pub author_id: UserId,
-    /// Author name.
-    #[diesel(sql_type = Text)]
-    pub author: String,
-    /// Author's role.
-    #[diesel(sql_type = Text)]
-    pub author_role: String,
-    /// When the author joined.
-    #[diesel(sql_type = Timestamptz)]
-    pub author_joined: DateTime<Utc>,
-    /// The author's number of posts.
-    #[diesel(sql_type = Integer)]
-    pub author_posts: i32,
+}
+
+/// A post as the thread page shows it: its row (reached through `Deref`) and its author's
+/// card, which is shared by every post of that author.
+#[derive(Debug, Clone)]
+pub struct PostView {
+    /// The post's own columns.
+    pub row: PostRow,
+    /// Who wrote it.
+    pub author: std::sync::Arc<MemberCard>,
+}
+
+impl std::ops::Deref for PostView {
+    type Target = PostRow;
+
+    fn deref(&self) -> &PostRow {
+        &self.row
+    }
 }
 
 /// "Quoted in": a post that quotes one shown on the page.

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use maud::{Markup, PreEscaped, html};
 
+use crate::accounts::types::Role;
 use crate::accounts::views::{LoginInput, login_form};
 use crate::forums::types::{
     Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PostView, ThreadHeader,
@@ -226,7 +227,7 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
                 @if post.position == 1 {
                     @if let Some(answer) = view.solution {
                         aside.card.solution aria-label="The answer" {
-                            p { span.badge.answered { "Answered" } " " strong { (answer.author) } " gave the answer:" }
+                            p { span.badge.answered { "Answered" } " " strong { (answer.author.name) } " gave the answer:" }
                             p { (crate::forums::markup::excerpt(&answer.body_html, 300)) }
                             p { a href=(format!("/p/{}", answer.id)) { "Jump to the answer" } }
                         }
@@ -250,9 +251,9 @@ fn post_article(
     html! {
         article.post id={ "p" (post.id) } aria-labelledby={ "h" (post.id) } {
             aside.author {
-                (profile_link(&post.author))
-                @if post.author_role != "member" { span.badge { (role_label(&post.author_role)) } }
-                p.meta { "Joined " (time::date(post.author_joined, tz)) br; "Posts: " (post.author_posts) }
+                (profile_link(&post.author.name))
+                @if post.author.role != Role::Member { span.badge { (role_label(post.author.role)) } }
+                p.meta { "Joined " (time::date(post.author.joined, tz)) br; "Posts: " (post.author.posts) }
             }
             div.post-main {
                 header.post-head id={ "h" (post.id) } {
@@ -325,11 +326,11 @@ fn post_article(
     }
 }
 
-fn role_label(role: &str) -> &'static str {
+fn role_label(role: Role) -> &'static str {
     match role {
-        "admin" => "Administrator",
-        "moderator" => "Moderator",
-        _ => "Member",
+        Role::Admin => "Administrator",
+        Role::Moderator => "Moderator",
+        Role::Member => "Member",
     }
 }
 

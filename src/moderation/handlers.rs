@@ -146,11 +146,11 @@ async fn reportable(
         .filter(|p| !p.hidden)
         .ok_or(AppError::NotFound)?;
     visible_thread(&mut conn, facts.thread_id).await?;
-    let mut posts = forums_store::posts_in_range(
+    let mut posts = crate::forums::pages::posts(
         &mut conn,
+        &member.state.members,
         facts.thread_id,
-        facts.position,
-        facts.position,
+        (facts.position, facts.position),
         Default::default(),
     )
     .await?;
@@ -425,7 +425,14 @@ pub async fn split_form(moderator: Moderator, id: web::Path<i64>) -> AppResult<H
         user: Some(moderator.user().id),
         moderator: true,
     };
-    let posts = forums_store::posts_in_range(&mut conn, thread.id, 1, SPLIT_LIST, reader).await?;
+    let posts = crate::forums::pages::posts(
+        &mut conn,
+        &moderator.state.members,
+        thread.id,
+        (1, SPLIT_LIST),
+        reader,
+    )
+    .await?;
     let forums = forums_store::forum_choices(&mut conn).await?;
     Ok(html(
         StatusCode::OK,

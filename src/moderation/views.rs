@@ -123,7 +123,7 @@ pub fn report_page(
         "Report a post",
         html! {
             h1 { "Report a post" }
-            p { "Post #" (post.position) " by " (post.author) ":" }
+            p { "Post #" (post.position) " by " (post.author.name) ":" }
             blockquote { (crate::forums::markup::excerpt(&post.body_html, 400)) }
             (error_summary(errors))
             form.card method="post" action=(format!("/p/{}/report", post.id)) {
@@ -431,7 +431,7 @@ pub fn split_page(
                     @for post in posts {
                         div.field.checkbox {
                             input id=(format!("split-{}", post.id)) type="checkbox" name=(format!("post_{}", post.id)) value="on";
-                            label for=(format!("split-{}", post.id)) { "#" (post.position) " by " (post.author) ": " (crate::forums::markup::excerpt(&post.body_html, 120)) }
+                            label for=(format!("split-{}", post.id)) { "#" (post.position) " by " (post.author.name) ": " (crate::forums::markup::excerpt(&post.body_html, 120)) }
                         }
                     }
                 }

@@ -13,11 +13,8 @@ use crate::page_cache::{PageCache, store};
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 /// Starts listening for `cache` on `database_url`, reconnecting after every loss, until
-/// the cache itself is dropped; a no-op when the cache is off.
+/// the cache itself is dropped. It runs with the page cache off too: member cards rely on it.
 pub fn spawn(cache: &Arc<PageCache>, database_url: String) {
-    if !cache.enabled() {
-        return;
-    }
     let cache = Arc::downgrade(cache);
     let started = std::thread::Builder::new()
         .name("page-cache-listener".into())

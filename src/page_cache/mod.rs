@@ -6,6 +6,8 @@
 //! change as such a tag with `NOTIFY parley_pages` at commit, and each node's [`listener`]
 //! turns those into [`PageCache::invalidate`], so every `parley serve` on one database drops
 //! the same pages. While the listener is not connected, nothing is served from the cache.
+//! The same announcements keep other in-memory copies honest (see
+//! [`PageCache::unchanged_since`]); the listener runs even with the page cache off.
 //!
 //! Staleness is decided by sequence numbers rather than by searching the cache: every
 //! invalidation takes the next number and remembers it per tag; a page stores the number
@@ -94,6 +96,13 @@ struct Seen {
     floor: u64,
 }
 
+impl Seen {
+    /// Whether nothing tagged `tag` changed after sequence number `seq`.
+    fn unchanged(&self, seq: u64, tag: &str) -> bool {
+        seq >= self.floor && self.by_tag.get(tag).is_none_or(|&s| s <= seq)
+    }
+}
+
 /// The node's page cache.
 pub struct PageCache {
     pages: Option<quick_cache::sync::Cache<String, std::sync::Arc<CachedPage>, BySize>>,
@@ -135,7 +144,19 @@ impl PageCache {
 
     /// Whether pages are served and kept: on, and the listener is connected.
     pub fn active(&self) -> bool {
-        self.pages.is_some() && self.listening.load(Ordering::Acquire)
+        self.pages.is_some() && self.listening()
+    }
+
+    /// Whether this node hears every change now, so copies checked with
+    /// [`PageCache::unchanged_since`] may be used.
+    pub fn listening(&self) -> bool {
+        self.listening.load(Ordering::Acquire)
+    }
+
+    /// Whether nothing tagged `tag` changed after sequence number `seq` (from
+    /// [`PageCache::begin`] before the copy was read), as far as this node has heard.
+    pub fn unchanged_since(&self, seq: u64, tag: &str) -> bool {
+        self.seen.lock().is_ok_and(|seen| seen.unchanged(seq, tag))
     }
 
     /// The number to give a page whose rendering begins now.
@@ -151,11 +172,7 @@ impl PageCache {
         let page = self.pages.as_ref()?.get(key)?;
         let fresh = page.stored_at.elapsed() < MAX_AGE && {
             let seen = self.seen.lock().ok()?;
-            page.seq >= seen.floor
-                && page
-                    .tags
-                    .iter()
-                    .all(|tag| seen.by_tag.get(tag).is_none_or(|&s| s <= page.seq))
+            page.tags.iter().all(|tag| seen.unchanged(page.seq, tag))
         };
         fresh.then_some(page)
     }
@@ -186,7 +203,7 @@ impl PageCache {
     /// redirect) never meets an old page. Without a cache here, `pending` is still
     /// announced: other nodes may keep those pages.
     pub async fn settle(&self, pool: &crate::db::DbPool, mut pending: Vec<String>) {
-        let mut marker = self.active().then(|| {
+        let mut marker = self.listening().then(|| {
             let n = self.next_marker.fetch_add(1, Ordering::Relaxed);
             let (reached, wait) = tokio::sync::oneshot::channel();
             if let Ok(mut settling) = self.settling.lock() {
@@ -316,6 +333,23 @@ mod tests {
             PageTags::new(["thread:1".to_string()]),
         );
         assert!(cache.get("/t/1").is_none());
+    }
+
+    #[test]
+    fn a_copy_read_before_a_change_of_its_tag_is_stale_even_with_pages_off() {
+        let changes = PageCache::new(0);
+        changes.set_listening(true);
+        assert!(changes.listening() && !changes.active());
+        let seq = changes.begin();
+        assert!(changes.unchanged_since(seq, "user:5"));
+        changes.invalidate("user:6");
+        assert!(changes.unchanged_since(seq, "user:5"));
+        changes.invalidate("user:5");
+        assert!(!changes.unchanged_since(seq, "user:5"));
+        let later = changes.begin();
+        assert!(changes.unchanged_since(later, "user:5"));
+        changes.invalidate("all");
+        assert!(!changes.unchanged_since(later, "user:7"));
     }
 
     #[test]

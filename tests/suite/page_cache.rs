@@ -250,3 +250,78 @@ async fn a_reply_is_announced_after_its_commit_for_every_page_it_changes() {
     assert!(page.text().contains("Written by a node that died."));
     fresh_within_moments(&reader, "/").await;
 }
+
+/// The author cards of a thread page (name, badge, joined, post count), in order.
+fn cards(page: &Page) -> Vec<String> {
+    page.texts("aside.author")
+}
+
+/// Reads `path` until `wanted` holds for its cards (up to two seconds): a change made
+/// straight in the database is announced by its trigger, which the node hears moments later.
+async fn cards_within_moments(reader: &Browser, path: &str, wanted: impl Fn(&[String]) -> bool) {
+    let mut last = Vec::new();
+    for _ in 0..40 {
+        last = cards(&reader.get(path).await);
+        if wanted(&last) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{path} kept showing {last:?}");
+}
+
+#[actix_web::test]
+async fn member_cards_follow_every_change_on_every_node_with_the_page_cache_off() {
+    let no_pages = |s: &mut parley::config::Settings| s.page_cache_mb = 0;
+    let node_a = TestApp::spawn_with(no_pages).await;
+    let node_b = TestApp::spawn_on(&node_a.database_url, no_pages).await;
+    crate::discussions::wait_until_listening(&node_a).await;
+    crate::discussions::wait_until_listening(&node_b).await;
+    node_a.forum("angry-customers").await;
+    let karen_id = node_a.account("karen", Role::Member).await;
+    let karen = node_a.logged_in("karen").await;
+    start_thread(&karen, "angry-customers", "Hold music", "Too loud?").await;
+    let (thread, path) = newest_thread(&node_a).await;
+
+    let reader = node_b.browser();
+    let first = cards(&reader.get(&path).await);
+    assert!(first[0].starts_with("karen Joined"), "{first:?}");
+    assert!(first[0].ends_with("Posts: 1"), "{first:?}");
+    assert_eq!(cards(&reader.get(&path).await), first, "kept, unchanged");
+
+    // A reply through node A counts on node B's very next reading, on both of her posts.
+    reply(&karen, thread, "", "Turn it down a notch.").await;
+    let after = cards(&reader.get(&path).await);
+    assert_eq!(after.len(), 2);
+    assert!(
+        after.iter().all(|card| card.ends_with("Posts: 2")),
+        "{after:?}"
+    );
+
+    // A promotion and a rename made in the database reach both nodes.
+    let mut conn = node_a.conn().await;
+    diesel_async::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE users SET role = 'moderator' WHERE id = $1")
+            .bind::<diesel::sql_types::BigInt, _>(karen_id),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    for node in [&node_a, &node_b] {
+        cards_within_moments(&node.browser(), &path, |cards| {
+            cards.iter().all(|c| c.starts_with("karen Moderator"))
+        })
+        .await;
+    }
+    diesel_async::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE users SET username = 'karen_m' WHERE id = $1")
+            .bind::<diesel::sql_types::BigInt, _>(karen_id),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    cards_within_moments(&reader, &path, |cards| {
+        cards.iter().all(|c| c.starts_with("karen_m Moderator"))
+    })
+    .await;
+}

@@ -83,7 +83,14 @@ pub async fn thread(
     let (id, slug) = path.into_inner();
     let mut conn = ctx.state.conn().await?;
     let reader = Reader::of(&ctx);
-    let data = pages::thread(&mut conn, ThreadId(id), query.number(), reader).await?;
+    let data = pages::thread(
+        &mut conn,
+        &ctx.state.members,
+        ThreadId(id),
+        query.number(),
+        reader,
+    )
+    .await?;
     if let Some(into) = data.thread.merged_into {
         return Ok(redirect::found(&format!("/t/{into}")));
     }
@@ -105,7 +112,7 @@ pub async fn thread(
     };
     let solution = match data.thread.solution_post_id {
         Some(post) if data.pages.current == 1 => {
-            store::post_view(&mut conn, data.thread.id, post).await?
+            pages::post_view(&mut conn, &ctx.state.members, data.thread.id, post).await?
         }
         _ => None,
     };
