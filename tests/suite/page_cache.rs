@@ -300,26 +300,23 @@ async fn member_cards_follow_every_change_on_every_node_with_the_page_cache_off(
 
     // A promotion and a rename made in the database reach both nodes.
     let mut conn = node_a.conn().await;
-    diesel_async::RunQueryDsl::execute(
-        diesel::sql_query("UPDATE users SET role = 'moderator' WHERE id = $1")
-            .bind::<diesel::sql_types::BigInt, _>(karen_id),
-        &mut conn,
-    )
-    .await
-    .unwrap();
+    let change_karen = async |conn: &mut parley::db::DbConn, set: &str| {
+        let sql = format!("UPDATE users SET {set} WHERE id = $1");
+        diesel_async::RunQueryDsl::execute(
+            diesel::sql_query(sql).bind::<diesel::sql_types::BigInt, _>(karen_id),
+            conn,
+        )
+        .await
+        .unwrap();
+    };
+    change_karen(&mut conn, "role = 'moderator'").await;
     for node in [&node_a, &node_b] {
         cards_within_moments(&node.browser(), &path, |cards| {
             cards.iter().all(|c| c.starts_with("karen Moderator"))
         })
         .await;
     }
-    diesel_async::RunQueryDsl::execute(
-        diesel::sql_query("UPDATE users SET username = 'karen_m' WHERE id = $1")
-            .bind::<diesel::sql_types::BigInt, _>(karen_id),
-        &mut conn,
-    )
-    .await
-    .unwrap();
+    change_karen(&mut conn, "username = 'karen_m'").await;
     cards_within_moments(&reader, &path, |cards| {
         cards.iter().all(|c| c.starts_with("karen_m Moderator"))
     })
