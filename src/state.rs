@@ -11,6 +11,7 @@ use crate::db::{DbConn, DbPool};
 use crate::faq::FaqCache;
 use crate::forums::view_counter::ViewCounter;
 use crate::page_cache::PageCache;
+use crate::search::strategy::LexemeCache;
 use crate::stats::StatsCache;
 use crate::web::error::AppResult;
 
@@ -35,6 +36,8 @@ pub struct AppState {
     pub pages: Arc<PageCache>,
     /// Member cards beside posts, kept current by the same announcements as the pages.
     pub members: Arc<MemberCards>,
+    /// How common searched words are, for picking each search's way to its candidates.
+    pub lexemes: Arc<LexemeCache>,
 }
 
 impl AppState {
@@ -49,6 +52,7 @@ impl AppState {
             stats: Arc::new(StatsCache::new(crate::stats::MAX_AGE)),
             faq: Arc::new(FaqCache::new(crate::stats::MAX_AGE)),
             members: Arc::new(MemberCards::new(pages.clone())),
+            lexemes: Arc::new(LexemeCache::new(crate::search::strategy::MAX_AGE)),
             pages,
             settings: Arc::new(settings),
         }

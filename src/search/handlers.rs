@@ -48,8 +48,14 @@ pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpRes
             to: day(&form.to),
             by_thread: form.group == "thread",
         };
+        let lexemes = ctx
+            .state
+            .lexemes
+            .get_or_compute(|| store::lexeme_stats(&mut conn))
+            .await?;
         let found = store::find(
             &mut conn,
+            &lexemes,
             &query,
             &filters,
             PER_PAGE + 1,

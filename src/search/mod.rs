@@ -3,6 +3,7 @@
 pub mod handlers;
 pub mod snippet;
 pub mod store;
+pub mod strategy;
 pub mod views;
 
 use actix_web::web;

@@ -1,10 +1,12 @@
 //! The search query: PostgreSQL full text over thread titles (weight A) and post bodies
 //! (weight B), ranked, with highlighted snippets cut from the shown posts.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::QueryResult;
 use diesel::QueryableByName;
-use diesel::sql_types::{Array, BigInt, Date, Float, Integer, Nullable, Text, Timestamptz};
+use diesel::sql_types::{Array, BigInt, Date, Double, Float, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::prepared as db;
@@ -13,6 +15,7 @@ use crate::forums::store as forums_store;
 use crate::forums::types::ForumChoice;
 use crate::ids::{PostId, ThreadId};
 use crate::search::snippet;
+use crate::search::strategy::{self, LexemeStats, Way};
 
 /// Marks the start of a highlighted word in a snippet (a control character no post keeps).
 pub const MARK_START: char = '\u{2}';
@@ -60,21 +63,59 @@ struct Row {
     /// The rendered post.
     #[diesel(sql_type = Text)]
     body_html: String,
-    /// The parsed query (`querytree`), for the words to mark.
-    #[diesel(sql_type = Text)]
-    query_tree: String,
 }
 
-/// How many search terms a query has once parsed (0: nothing searchable).
-fn term_count_sql(query: &str) -> db::PreparedSql<'_> {
-    db::sql("SELECT numnode(websearch_to_tsquery('english', $1)) AS n").bind::<Text, _>(query)
+/// The parsed query as PostgreSQL reads it for its index (`querytree`): empty when the
+/// query has no searchable word.
+fn query_tree_sql(query: &str) -> db::PreparedSql<'_> {
+    db::sql("SELECT querytree(websearch_to_tsquery('english', $1)) AS tree").bind::<Text, _>(query)
 }
 
-/// One term count.
+/// One query tree.
 #[derive(QueryableByName)]
-struct TermCount {
-    #[diesel(sql_type = Integer)]
-    n: i32,
+struct QueryTree {
+    #[diesel(sql_type = Text)]
+    tree: String,
+}
+
+/// The statistics behind [`strategy::LexemeStats`], one row per searched column.
+#[derive(QueryableByName)]
+struct ColumnRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Double)]
+    rows: f64,
+    #[diesel(sql_type = Nullable<Array<Text>>)]
+    lexemes: Option<Vec<String>>,
+    #[diesel(sql_type = Nullable<Array<Float>>)]
+    shares: Option<Vec<f32>>,
+}
+
+/// How common lexemes are in post bodies and thread titles, from PostgreSQL's statistics.
+pub async fn lexeme_stats(conn: &mut AsyncPgConnection) -> QueryResult<strategy::LexemeStats> {
+    let rows = db::sql(
+        "SELECT c.relname::text AS table_name, c.reltuples::float8 AS rows,
+                s.most_common_elems::text::text[] AS lexemes, s.most_common_elem_freqs AS shares
+           FROM pg_class c
+           LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = c.relname
+                AND s.attname = CASE c.relname WHEN 'posts' THEN 'body_tsv' ELSE 'title_tsv' END
+          WHERE c.oid IN ('posts'::regclass, 'threads'::regclass)",
+    )
+    .load::<ColumnRow>(conn)
+    .await?;
+    let mut stats = strategy::LexemeStats::default();
+    for row in rows {
+        let column = strategy::ColumnStats::from_pg(
+            row.rows,
+            row.lexemes.unwrap_or_default(),
+            &row.shares.unwrap_or_default(),
+        );
+        match row.table_name.as_str() {
+            "posts" => stats.bodies = column,
+            _ => stats.titles = column,
+        }
+    }
+    Ok(stats)
 }
 
 /// What narrows a search down.
@@ -99,16 +140,34 @@ const BODY_CANDIDATES: i64 = 200;
 /// How many of the newest threads with a matching title are ranked.
 const TITLE_CANDIDATES: i64 = 50;
 
-/// The parsed query. Its value is bound for planning, so the planner sees the words and
-/// picks the GIN index for rare ones, the newest posts for common ones.
-const TSQUERY: &str = "websearch_to_tsquery('english', $1)";
+/// The parsed query, its value bound for planning: a filtered search is planned on every
+/// run, so the planner sees the words and the filters together.
+const TSQUERY_SEEN: &str = "websearch_to_tsquery('english', $1)";
+/// The parsed query hidden from the planner as an init plan: an unfiltered search runs
+/// statements kept prepared, whose one plan must not depend on the words.
+const TSQUERY_HIDDEN: &str = "(SELECT websearch_to_tsquery('english', $1))";
 
-/// The two candidate statements for these filters: the newest matching posts, and the
-/// first posts of the newest threads with a matching title. Only the filters in use are
-/// written out, and the two are planned apart: search is planned on every run, and two
-/// short statements plan in half the time of one that joins them.
-fn candidates_sql(filters: &Filters) -> [String; 2] {
-    // Every filter is a condition on the candidate post `p`, so both statements share it.
+/// How the candidates of one search are found.
+#[derive(Debug, Clone, Copy)]
+enum Plan {
+    /// Planned for this run, which knows the words and the filters.
+    Planned,
+    /// Kept prepared, going the way [`strategy`] picked.
+    Fixed(Way),
+}
+
+impl Plan {
+    fn tsquery(self) -> &'static str {
+        match self {
+            Plan::Planned => TSQUERY_SEEN,
+            Plan::Fixed(_) => TSQUERY_HIDDEN,
+        }
+    }
+}
+
+/// What a search's filters add to its candidate statements: conditions on the candidate
+/// post `p`, written out only for the filters in use.
+fn narrowing(filters: &Filters) -> String {
     let mut narrow = String::new();
     if filters.forum.is_some() {
         narrow.push_str(
@@ -133,39 +192,99 @@ fn candidates_sql(filters: &Filters) -> [String; 2] {
     if filters.to.is_some() {
         narrow.push_str(" AND p.created_at < $5::date + 1");
     }
-    let q = TSQUERY;
-    // Candidates are found cheaply (index, visibility, filters) and only the newest few
-    // hundred are ranked: ranking reads every candidate's text, and a common word
-    // matches half the posts. Ranks are computed outside the LIMIT so no other row is
-    // ranked. A first post ranks with its thread title's weight too.
-    //
-    // Posts are sorted by row address alone and their search vectors read again by it
-    // afterwards: a rare word sorts all of its matches, and carrying each one's vector
-    // through that sort cost more than the search itself. One statement, one snapshot,
-    // so the addresses are those of the rows it found.
-    [
-        format!(
-            "SELECT c.id, c.thread_id,
-                    ts_rank(c.body_tsv, {q}) + CASE WHEN c.position = 1
-                      THEN (SELECT ts_rank(t.title_tsv, {q}) FROM threads t WHERE t.id = c.thread_id)
-                      ELSE 0 END AS rank
+    narrow
+}
+
+/// The newest matching posts, ranked.
+///
+/// Ranking reads every candidate's text and a common word matches half the posts, so
+/// only the newest few hundred are ranked, outside the LIMIT so no other row is. A first
+/// post ranks with its thread title's weight too.
+fn posts_sql(plan: Plan, narrow: &str) -> String {
+    let q = plan.tsquery();
+    let rank = format!(
+        "ts_rank(c.body_tsv, {q}) + CASE WHEN c.position = 1
+           THEN (SELECT ts_rank(t.title_tsv, {q}) FROM threads t WHERE t.id = c.thread_id)
+           ELSE 0 END AS rank"
+    );
+    let visible = "NOT p.hidden AND p.approved
+                   AND p.thread_id NOT IN (SELECT id FROM threads WHERE hidden OR NOT approved)";
+    match plan {
+        // OFFSET 0 keeps the match outside the walk, so no plan can turn to the index.
+        Plan::Fixed(Way::Newest) => format!(
+            "SELECT c.id, c.thread_id, {rank}
+               FROM (SELECT p.id, p.thread_id, p.position, p.body_tsv FROM posts p
+                      WHERE {visible}{narrow} ORDER BY p.id DESC OFFSET 0) c
+              WHERE c.body_tsv @@ {q}
+              LIMIT {BODY_CANDIDATES}"
+        ),
+        // Matches are sorted by row address alone and their search vectors read again by
+        // it afterwards: a rare word sorts all of its matches, and carrying each one's
+        // vector through that sort cost more than the search itself. One statement, one
+        // snapshot, so the addresses are those of the rows it found.
+        Plan::Planned | Plan::Fixed(Way::Index) => format!(
+            "SELECT c.id, c.thread_id, {rank}
                FROM posts c
               WHERE c.ctid = ANY(ARRAY(
                     SELECT p.ctid FROM posts p
-                     WHERE p.body_tsv @@ {q} AND NOT p.hidden AND p.approved
-                       AND p.thread_id NOT IN (SELECT id FROM threads WHERE hidden OR NOT approved){narrow}
+                     WHERE p.body_tsv @@ {q} AND {visible}{narrow}
                      ORDER BY p.id DESC LIMIT {BODY_CANDIDATES}))"
         ),
-        format!(
+    }
+}
+
+/// The first posts of the newest threads with a matching title, ranked.
+fn titles_sql(plan: Plan, narrow: &str) -> String {
+    let q = plan.tsquery();
+    let rank = format!("ts_rank(p.body_tsv, {q}) + ts_rank(t.title_tsv, {q}) AS rank");
+    let first_post = "p.thread_id = t.id AND p.position = 1 AND NOT p.hidden AND p.approved";
+    let listed = "NOT t.hidden AND t.approved";
+    match plan {
+        // Filters are conditions on the post, so they are joined before the LIMIT.
+        Plan::Planned => format!(
             "SELECT c.id, c.thread_id, ts_rank(c.body_tsv, {q}) + ts_rank(c.title_tsv, {q}) AS rank
                FROM (SELECT p.id, p.thread_id, p.body_tsv, t.title_tsv
-                       FROM threads t JOIN posts p ON p.thread_id = t.id AND p.position = 1
-                      WHERE t.title_tsv @@ {q} AND NOT t.hidden AND t.approved
-                        AND NOT p.hidden AND p.approved{narrow}
+                       FROM threads t JOIN posts p ON {first_post}
+                      WHERE t.title_tsv @@ {q} AND {listed}{narrow}
                       ORDER BY t.id DESC LIMIT {TITLE_CANDIDATES}) c"
         ),
-    ]
+        Plan::Fixed(Way::Newest) => format!(
+            "SELECT p.id, p.thread_id, {rank}
+               FROM (SELECT t.id, t.title_tsv FROM threads t
+                      WHERE {listed} ORDER BY t.id DESC OFFSET 0) t
+               JOIN posts p ON {first_post}
+              WHERE t.title_tsv @@ {q}
+              LIMIT {TITLE_CANDIDATES}"
+        ),
+        // Without filters the threads are cut first, so only the kept ones are joined.
+        Plan::Fixed(Way::Index) => format!(
+            "SELECT p.id, p.thread_id, {rank}
+               FROM (SELECT t.id, t.title_tsv FROM threads t
+                      WHERE t.title_tsv @@ {q} AND {listed}
+                      ORDER BY t.id DESC LIMIT {TITLE_CANDIDATES}) t
+               JOIN posts p ON {first_post}"
+        ),
+    }
 }
+
+/// The prepared candidate statement of unfiltered searches for posts or for titles,
+/// going `way`.
+fn fixed_sql(titles: bool, way: Way) -> &'static str {
+    static FIXED: LazyLock<[[String; 2]; 2]> = LazyLock::new(|| {
+        let ways = [Plan::Fixed(Way::Newest), Plan::Fixed(Way::Index)];
+        [
+            ways.map(|plan| posts_sql(plan, "")),
+            ways.map(|plan| titles_sql(plan, "")),
+        ]
+    });
+    &FIXED[usize::from(titles)][usize::from(way == Way::Index)]
+}
+
+/// Walking a post (reading its search vector) costs about twice as much as reading a
+/// match through the index; walking a thread title costs less than reading one.
+const POST_WALK_COST: f64 = 2.0;
+/// See [`POST_WALK_COST`].
+const TITLE_WALK_COST: f64 = 0.75;
 
 /// A matching post and its relevance.
 #[derive(Debug, Clone, QueryableByName)]
@@ -197,8 +316,9 @@ fn best_page(
         .collect()
 }
 
-/// Runs one candidate statement; a shared reference lets it be pipelined with the other.
-async fn load_candidates(
+/// Runs one candidate statement planned for this run; a shared reference lets it be
+/// pipelined with the other.
+async fn planned_candidates(
     mut conn: &AsyncPgConnection,
     sql: String,
     query: &str,
@@ -212,6 +332,62 @@ async fn load_candidates(
         .bind::<Nullable<Date>, _>(filters.to)
         .load::<Candidate>(&mut conn)
         .await
+}
+
+/// Runs one prepared candidate statement.
+async fn fixed_candidates(
+    mut conn: &AsyncPgConnection,
+    sql: &'static str,
+    query: &str,
+) -> QueryResult<Vec<Candidate>> {
+    db::sql(sql)
+        .bind::<Text, _>(query)
+        .load::<Candidate>(&mut conn)
+        .await
+}
+
+/// Whether any filter narrows the search.
+fn narrows(filters: &Filters) -> bool {
+    filters.forum.is_some()
+        || filters.author.is_some()
+        || filters.solved_only
+        || filters.from.is_some()
+        || filters.to.is_some()
+}
+
+/// Every candidate of a search: the matching posts and the matching titles' first posts.
+async fn candidates(
+    conn: &AsyncPgConnection,
+    stats: &LexemeStats,
+    tree: &str,
+    query: &str,
+    filters: &Filters,
+) -> QueryResult<Vec<Candidate>> {
+    let (mut found, titles) = if narrows(filters) {
+        // Filters change which way is cheaper in ways only the planner can tell, and
+        // filtered searches are few: these are planned on every run.
+        let narrow = narrowing(filters);
+        futures_util::future::try_join(
+            planned_candidates(conn, posts_sql(Plan::Planned, &narrow), query, filters),
+            planned_candidates(conn, titles_sql(Plan::Planned, &narrow), query, filters),
+        )
+        .await?
+    } else {
+        let posts = stats
+            .bodies
+            .way(tree, BODY_CANDIDATES as f64, POST_WALK_COST);
+        let titles = stats
+            .titles
+            .way(tree, TITLE_CANDIDATES as f64, TITLE_WALK_COST);
+        let (posts, titles) = (fixed_sql(false, posts), fixed_sql(true, titles));
+        futures_util::future::try_join(
+            fixed_candidates(conn, posts, query),
+            fixed_candidates(conn, titles, query),
+        )
+        .await?
+    };
+    found.extend(titles);
+    Ok(found)
 }
 
 /// What a search page shows.
@@ -228,41 +404,40 @@ pub struct Found {
 /// `-word`, `or`), best first, narrowed by `filters`, with the forums to choose from.
 pub async fn find(
     conn: &mut AsyncPgConnection,
+    stats: &LexemeStats,
     query: &str,
     filters: &Filters,
     limit: usize,
     offset: usize,
 ) -> QueryResult<Found> {
-    // The candidate statements depend on the words, so they are planned on every run;
-    // what follows them is fixed, kept prepared, and goes out together.
-    let [posts_sql, titles_sql] = candidates_sql(filters);
-    let (mut found, titles) = futures_util::future::try_join(
-        load_candidates(conn, posts_sql, query, filters),
-        load_candidates(conn, titles_sql, query, filters),
-    )
-    .await?;
-    found.extend(titles);
-    let ranked = best_page(found, filters.by_thread, limit, offset);
     // Shared references to the connection are what let diesel-async pipeline statements.
     let (mut a, mut b) = (&*conn, &*conn);
-    let forums = forums_store::forum_choices_sql().load::<ForumChoice>(&mut a);
-    if ranked.is_empty() {
-        // Why nothing was found is asked only then, saving a statement on every search.
-        let (forums, count) =
-            futures_util::future::try_join(forums, term_count_sql(query).load::<TermCount>(&mut b))
-                .await?;
-        let searchable = count.iter().any(|c: &TermCount| c.n > 0);
+    let (tree, forums) = futures_util::future::try_join(
+        query_tree_sql(query).load::<QueryTree>(&mut a),
+        forums_store::forum_choices_sql().load::<ForumChoice>(&mut b),
+    )
+    .await?;
+    let tree = tree.into_iter().next().map(|t| t.tree).unwrap_or_default();
+    if tree.is_empty() {
         return Ok(Found {
             forums,
             hits: Vec::new(),
-            searchable,
+            searchable: false,
+        });
+    }
+    let found = candidates(conn, stats, &tree, query, filters).await?;
+    let ranked = best_page(found, filters.by_thread, limit, offset);
+    if ranked.is_empty() {
+        return Ok(Found {
+            forums,
+            hits: Vec::new(),
+            searchable: true,
         });
     }
     let (ids, ranks): (Vec<i64>, Vec<f32>) = ranked.iter().map(|r| (r.id, r.rank)).unzip();
     let rows = db::sql(
         "SELECT p.id AS post_id, p.position, p.thread_id, t.title, f.title AS forum,
-                u.username AS author, p.created_at, page.rank,
-                '' AS snippet, p.body_html, querytree(websearch_to_tsquery('english', $3)) AS query_tree
+                u.username AS author, p.created_at, page.rank, '' AS snippet, p.body_html
            FROM unnest($1::bigint[], $2::real[]) AS page(id, rank)
            JOIN posts p ON p.id = page.id
            JOIN threads t ON t.id = p.thread_id
@@ -272,13 +447,9 @@ pub async fn find(
     )
     .bind::<Array<BigInt>, _>(ids)
     .bind::<Array<Float>, _>(ranks)
-    .bind::<Text, _>(query)
-    .load::<Row>(&mut b);
-    let (forums, rows): (_, Vec<Row>) = futures_util::future::try_join(forums, rows).await?;
-    let lexemes = <[Row]>::first(&rows)
-        .map(|row| snippet::wanted_lexemes(&row.query_tree))
-        .unwrap_or_default();
-    let mut highlighter = snippet::Highlighter::new(lexemes);
+    .load::<Row>(conn)
+    .await?;
+    let mut highlighter = snippet::Highlighter::new(snippet::wanted_lexemes(&tree));
     let hits = rows
         .into_iter()
         .map(|row| Hit {

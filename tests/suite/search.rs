@@ -5,6 +5,8 @@ use parley::accounts::types::Role;
 use parley::forums::writing::{self, Draft};
 use parley::ids::ForumId;
 use parley::moderation::actions::{self, ThreadAction};
+use parley::search::store::{self, Filters};
+use parley::search::strategy::{ColumnStats, LexemeStats};
 
 async fn post_thread(
     app: &TestApp,
@@ -363,4 +365,111 @@ async fn filters_find_old_matches_behind_many_newer_ones() {
             .any(|m| m == "escalation"),
         "the searched word is marked in the snippet"
     );
+}
+
+/// The statistics under which every word counts as common (walk the newest posts) or as
+/// unknown (read the index).
+fn ways() -> [(&'static str, LexemeStats); 2] {
+    let common = ColumnStats {
+        rows: 1e9,
+        common: Default::default(),
+        other: Some(1.0),
+    };
+    let newest = LexemeStats {
+        bodies: common.clone(),
+        titles: common,
+    };
+    [("newest first", newest), ("index", LexemeStats::default())]
+}
+
+#[actix_web::test]
+async fn both_ways_to_the_candidates_find_the_same_visible_posts() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app.account("karen", Role::Member).await;
+    let moderator = app.account("moira", Role::Moderator).await;
+    let mut conn = app.conn().await;
+    // More matches than a search ranks, so both ways must agree on which are the newest.
+    let (busy, _) = post_thread(&app, forum, karen, "Walrus care", "walrus tusk cleaning").await;
+    for i in 0..230 {
+        let body = if i % 3 == 0 {
+            format!("a walrus and a tusk, take {i}")
+        } else {
+            format!("walrus complaint number {i}")
+        };
+        let token = format!("busy{i}");
+        writing::reply(&mut conn, busy, &draft(karen, &body, &token))
+            .await
+            .unwrap();
+    }
+    let mut unseen = Vec::new();
+    let deleted = writing::reply(&mut conn, busy, &draft(karen, "walrus regret", "gone"))
+        .await
+        .unwrap()
+        .post;
+    writing::delete_by_author(&mut conn, deleted, karen)
+        .await
+        .unwrap();
+    unseen.push(deleted);
+    let held = Draft {
+        held: true,
+        ..draft(karen, "walrus pending", "held-1")
+    };
+    unseen.push(
+        writing::create_thread(&mut conn, forum, "Held walrus", &held)
+            .await
+            .unwrap()
+            .1,
+    );
+    let (fight, first) = post_thread(&app, forum, karen, "Walrus fight", "walrus war").await;
+    unseen.push(first);
+    actions::on_thread(
+        &mut conn,
+        moderator,
+        fight,
+        ThreadAction::Hide("flame war".into()),
+    )
+    .await
+    .unwrap();
+
+    for query in [
+        "walrus",
+        "walrus tusk",
+        "\"walrus complaint\"",
+        "tusk or cleaning",
+        "walrus -tusk",
+        "-tusk",
+    ] {
+        for offset in [0, 200] {
+            let mut pages = Vec::new();
+            for (way, stats) in ways() {
+                let found = store::find(&mut conn, &stats, query, &Filters::default(), 21, offset)
+                    .await
+                    .unwrap();
+                assert!(found.searchable, "{query}");
+                let hits: Vec<_> = found.hits.iter().map(|h| (h.post_id, h.rank)).collect();
+                assert!(
+                    hits.iter().all(|(post, _)| !unseen.contains(post)),
+                    "{way} found a hidden post for {query}: {hits:?}"
+                );
+                pages.push(hits);
+            }
+            assert_eq!(pages[0], pages[1], "{query} from {offset}");
+            if offset == 0 && query != "-tusk" {
+                assert_eq!(pages[0].len(), 21, "{query}");
+            }
+        }
+    }
+    // Only stop words: nothing to search for, whichever the way.
+    let found = store::find(
+        &mut conn,
+        &LexemeStats::default(),
+        "the of",
+        &Filters::default(),
+        21,
+        0,
+    )
+    .await
+    .unwrap();
+    assert!(!found.searchable && found.hits.is_empty());
 }
