@@ -316,6 +316,8 @@ pub fn excerpt(html: &str, max: usize) -> String {
             text.push_str(&rest[..start]);
         }
         let Some(end) = rest[start..].find('>') else {
+            // An unclosed tag (the sanitizer never writes one) stays as text, once.
+            rest = &rest[start..];
             break;
         };
         let tag = &rest[start + 1..start + end];
@@ -661,6 +663,7 @@ mod tests {
             plain("[quote=a]\nold words\n[/quote]\nMy **answer** &amp; <more>\n\nSecond paragraph");
         assert_eq!(excerpt(&html, 200), "My answer & <more> Second paragraph");
         assert_eq!(excerpt("<p>one two three four</p>", 9), "one two …");
+        assert_eq!(excerpt("one <b two", 99), "one <b two");
         assert_eq!(
             excerpt("<p>&amp;lt; stays &amp;lt; &copy;</p>", 99),
             "&lt; stays &lt; &copy;"
