@@ -4,7 +4,8 @@
 //! and planned again; for the fixed statements behind every page that cost more than
 //! running them. [`sql`] keeps them in the connection's statement cache (keyed by their
 //! text and bind types). Keep `sql_query` where the best plan depends on the values
-//! (full-text search), since a kept statement may switch to a generic plan.
+//! (filtered full-text search), since a kept statement may switch to a generic plan;
+//! `search::strategy` shows how to keep such statements anyway, one per plan.
 
 use std::marker::PhantomData;
 

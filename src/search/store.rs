@@ -256,7 +256,9 @@ fn titles_sql(plan: Plan, narrow: &str) -> String {
               WHERE t.title_tsv @@ {q}
               LIMIT {TITLE_CANDIDATES}"
         ),
-        // Without filters the threads are cut first, so only the kept ones are joined.
+        // Without filters the threads are cut first, so only the kept ones are joined. (A
+        // listed thread whose first post alone is hidden then takes one of the places
+        // without giving a candidate.)
         Plan::Fixed(Way::Index) => format!(
             "SELECT p.id, p.thread_id, {rank}
                FROM (SELECT t.id, t.title_tsv FROM threads t
