@@ -141,6 +141,8 @@ diesel::table! {
     post_quotes (post_id, quoted_post_id) {
         post_id -> Int8,
         quoted_post_id -> Int8,
+        quoted_thread_id -> Int8,
+        quoted_position -> Int4,
     }
 }
 

@@ -355,14 +355,14 @@ pub async fn notifiable_author(
         .optional()
 }
 
-/// Shown posts quoting posts `first..=last` of a thread.
+/// Shown posts quoting posts `first..=last` of a thread, found by the place each quote
+/// keeps of the post it quotes (kept right by triggers).
 fn backlinks_sql(thread: ThreadId, first: i32, last: i32) -> db::PreparedSql<'static> {
     db::sql(
         "SELECT q.quoted_post_id, p.id AS post_id, p.position, p.thread_id
-           FROM posts quoted
-           JOIN post_quotes q ON q.quoted_post_id = quoted.id
+           FROM post_quotes q
            JOIN posts p ON p.id = q.post_id
-          WHERE quoted.thread_id = $1 AND quoted.position BETWEEN $2 AND $3
+          WHERE q.quoted_thread_id = $1 AND q.quoted_position BETWEEN $2 AND $3
             AND NOT p.hidden AND p.approved
           ORDER BY p.thread_id, p.position",
     )

@@ -1293,6 +1293,15 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
         page.attr("blockquote.quote a", "href").unwrap(),
         format!("/p/{}", ids[1])
     );
+    // The moved post, now #1 of the side topic, still lists the reply quoting it.
+    let side_page = app.browser().get(&format!("/t/{side}/side-topic")).await;
+    assert_eq!(
+        side_page.texts("p.backlinks"),
+        vec!["Quoted in another thread #3"],
+        "{}",
+        side_page.text()
+    );
+    assert!(page.texts("p.backlinks").is_empty(), "{}", page.text());
     // Replies reach the forum counters when the background round folds them.
     parley::forums::store::fold_reply_counts(&mut conn)
         .await
@@ -1320,6 +1329,18 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
         .await
         .unwrap();
     assert_eq!(main, vec![1, 2, 3, 4, 5]);
+    // Merged back as #4, the quoted post lists its quoting reply (#3) on the main page.
+    let page = app.browser().get(&format!("/t/{thread}/main-topic")).await;
+    assert_eq!(
+        page.texts("p.backlinks"),
+        vec!["Quoted in #3"],
+        "{}",
+        page.text()
+    );
+    assert_eq!(
+        page.attr("p.backlinks a", "href").unwrap(),
+        format!("/p/{}", ids[4])
+    );
     assert_eq!(
         app.browser()
             .get(&format!("/t/{side}/side-topic"))
