@@ -50,6 +50,20 @@ impl MemberCards {
         conn: &mut AsyncPgConnection,
         ids: &[UserId],
     ) -> QueryResult<Vec<Arc<MemberCard>>> {
+        self.find(conn, ids)
+            .await?
+            .into_iter()
+            .map(|card| card.ok_or(diesel::result::Error::NotFound))
+            .collect()
+    }
+
+    /// Like [`MemberCards::of`], with `None` for an id that names no member: for columns
+    /// that keep a member without a foreign key.
+    pub async fn find(
+        &self,
+        conn: &mut AsyncPgConnection,
+        ids: &[UserId],
+    ) -> QueryResult<Vec<Option<Arc<MemberCard>>>> {
         let mut found: Vec<Option<Arc<MemberCard>>> = ids.iter().map(|&id| self.kept(id)).collect();
         let mut missing: Vec<UserId> = ids
             .iter()
@@ -84,10 +98,7 @@ impl MemberCards {
                 }
             }
         }
-        found
-            .into_iter()
-            .map(|card| card.ok_or(diesel::result::Error::NotFound))
-            .collect()
+        Ok(found)
     }
 
     /// A kept card that is still current.

@@ -7,6 +7,7 @@ use crate::accounts::cards::MemberCards;
 use crate::forums::store;
 use crate::forums::types::{
     Backlink, Category, ForumHeader, ForumSummary, PostRow, PostView, ThreadHeader, ThreadListItem,
+    ThreadListRow,
 };
 use crate::ids::{PostId, ThreadId, UserId};
 use crate::notify::store as notify_store;
@@ -23,7 +24,8 @@ pub async fn start(conn: &mut AsyncPgConnection) -> AppResult<(Vec<Category>, Ve
     Ok(store::categories_and_forums(conn).await?)
 }
 
-/// A forum page: two statements in one round trip.
+/// A forum page: two statements in one round trip, and one more for members whose cards
+/// are not in memory (see [`with_members`]).
 pub struct ForumPage {
     /// The forum.
     pub forum: ForumHeader,
@@ -36,6 +38,7 @@ pub struct ForumPage {
 /// Loads page `page` of the forum `slug`; 404 when either does not exist.
 pub async fn forum(
     conn: &mut AsyncPgConnection,
+    members: &MemberCards,
     slug: &str,
     page: i64,
     viewer: Option<UserId>,
@@ -49,6 +52,7 @@ pub async fn forum(
     if !pages.in_range() {
         return Err(AppError::NotFound);
     }
+    let threads = with_members(conn, members, threads).await?;
     Ok(ForumPage {
         forum,
         threads,
@@ -158,6 +162,35 @@ pub async fn with_authors(
         .zip(cards)
         .map(|(row, author)| PostView { row, author })
         .collect())
+}
+
+/// `rows` with the cards of their threads' starters and last writers, read as
+/// [`with_authors`] reads them. A last writer is kept without a foreign key, so one that
+/// names no member shows no name rather than failing the page.
+async fn with_members(
+    conn: &mut AsyncPgConnection,
+    members: &MemberCards,
+    rows: Vec<ThreadListRow>,
+) -> AppResult<Vec<ThreadListItem>> {
+    let ids: Vec<UserId> = rows
+        .iter()
+        .map(|row| row.author_id)
+        .chain(rows.iter().filter_map(|row| row.last_post_author_id))
+        .collect();
+    let mut cards = members.find(conn, &ids).await?.into_iter();
+    let authors: Vec<_> = cards.by_ref().take(rows.len()).collect();
+    Ok(rows
+        .into_iter()
+        .zip(authors)
+        .map(|(row, author)| {
+            let last_author = row.last_post_author_id.and_then(|_| cards.next().flatten());
+            Ok(ThreadListItem {
+                author: author.ok_or(diesel::result::Error::NotFound)?,
+                last_author,
+                row,
+            })
+        })
+        .collect::<Result<_, diesel::result::Error>>()?)
 }
 
 /// Posts `first..=last` of a thread as `reader` may see them, with their authors.

@@ -1,5 +1,7 @@
 //! Read models of the forum pages.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamptz};
@@ -102,9 +104,10 @@ pub struct ForumHeader {
     pub category_title: String,
 }
 
-/// A thread in a forum's list.
+/// A thread in a forum's list as its statement reads it: members by id, their names come
+/// from [`crate::accounts::cards`].
 #[derive(Debug, Clone, QueryableByName)]
-pub struct ThreadListItem {
+pub struct ThreadListRow {
     /// Id.
     #[diesel(sql_type = BigInt)]
     pub id: ThreadId,
@@ -115,8 +118,8 @@ pub struct ThreadListItem {
     #[diesel(sql_type = Text)]
     pub slug: String,
     /// Who started it.
-    #[diesel(sql_type = Text)]
-    pub author: String,
+    #[diesel(sql_type = BigInt)]
+    pub author_id: UserId,
     /// When.
     #[diesel(sql_type = Timestamptz)]
     pub created_at: DateTime<Utc>,
@@ -142,14 +145,25 @@ pub struct ThreadListItem {
     #[diesel(sql_type = Nullable<BigInt>)]
     pub last_post_id: Option<PostId>,
     /// Its author.
-    #[diesel(sql_type = Nullable<Text>)]
-    pub last_author: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub last_post_author_id: Option<UserId>,
     /// How far the viewer has read (None: never opened, or not logged in).
     #[diesel(sql_type = Nullable<Integer>)]
     pub read_position: Option<i32>,
 }
 
-impl ThreadListItem {
+/// A thread in a forum's list, with the cards of who started it and who wrote last.
+#[derive(Debug, Clone)]
+pub struct ThreadListItem {
+    /// The thread.
+    pub row: ThreadListRow,
+    /// Who started it.
+    pub author: Arc<MemberCard>,
+    /// Who wrote its latest post.
+    pub last_author: Option<Arc<MemberCard>>,
+}
+
+impl ThreadListRow {
     /// Replies, not counting the opening post.
     pub fn replies(&self) -> i32 {
         (self.post_count - 1).max(0)

@@ -133,7 +133,7 @@ pub fn forum(
                         th scope="col" { "Last post" }
                     } }
                     tbody {
-                        @for thread in threads {
+                        @for ThreadListItem { row: thread, author, last_author } in threads {
                             @let unread = thread.has_unread(logged_in);
                             tr.unread[unread] {
                                 td {
@@ -148,7 +148,7 @@ pub fn forum(
                                     @if unread {
                                         " " a.new href={ "/t/" (thread.id) "/unread" } { "new posts" }
                                     }
-                                    p.meta { "by " (profile_link(&thread.author)) ", " (time::date(thread.created_at, tz)) }
+                                    p.meta { "by " (profile_link(&author.name)) ", " (time::date(thread.created_at, tz)) }
                                 }
                                 td.num data-label="Replies" { (thread.replies()) }
                                 td.num data-label="Views" { (thread.view_count) }
@@ -156,7 +156,7 @@ pub fn forum(
                                     @if let Some(id) = thread.last_post_id {
                                         a href={ "/p/" (id) } { (time::relative(thread.last_post_at, tz)) }
                                         br;
-                                        "by " (profile_link(thread.last_author.as_deref().unwrap_or("")))
+                                        "by " (profile_link(last_author.as_ref().map_or("", |card| &card.name)))
                                     }
                                 }
                             }

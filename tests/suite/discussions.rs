@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use crate::common::{Browser, PASSWORD, Page, TestApp};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use parley::accounts::cards::MemberCards;
 use parley::db::schema::{forums, post_quotes, post_revisions, posts, threads, users};
 use parley::forums::pages;
 use parley::ids::ThreadId;
@@ -1030,7 +1031,7 @@ async fn pages_run_a_fixed_number_of_statements_whatever_their_size() {
         }
     });
     // Cards of its own, so that none is kept from the readings while the threads were written.
-    let members = parley::accounts::cards::MemberCards::new(app.state.pages.clone());
+    let members = MemberCards::new(app.state.pages.clone());
     let count = async |conn: &mut AsyncPgConnection, thread: i64| {
         *statements.lock().unwrap() = 0;
         let data = pages::thread(
@@ -1054,12 +1055,37 @@ async fn pages_run_a_fixed_number_of_statements_whatever_their_size() {
     assert_eq!(count(&mut conn, small).await.1, 3);
     assert_eq!(count(&mut conn, big).await.1, 3);
 
-    *statements.lock().unwrap() = 0;
-    let forum = pages::forum(&mut conn, "angry-customers", 1, None)
-        .await
-        .unwrap();
-    assert_eq!(forum.threads.len(), 2);
-    assert_eq!(*statements.lock().unwrap(), 2);
+    // The forum page names who started each thread and who wrote last from the same cards:
+    // one more statement for members not met before, none once they are known.
+    let forum_statements = async |conn: &mut AsyncPgConnection, members: &MemberCards| {
+        *statements.lock().unwrap() = 0;
+        let forum = pages::forum(conn, members, "angry-customers", 1, None)
+            .await
+            .unwrap();
+        let names: Vec<(String, String)> = forum
+            .threads
+            .iter()
+            .map(|t| {
+                let last = t.last_author.as_ref().map(|c| c.name.clone());
+                (t.author.name.clone(), last.unwrap_or_default())
+            })
+            .collect();
+        (names, *statements.lock().unwrap())
+    };
+    let (names, counted) = forum_statements(&mut conn, &members).await;
+    assert_eq!(counted, 2);
+    let fresh = MemberCards::new(app.state.pages.clone());
+    assert_eq!(
+        forum_statements(&mut conn, &fresh).await,
+        (names.clone(), 3)
+    );
+    assert_eq!(
+        forum_statements(&mut conn, &fresh).await,
+        (names.clone(), 2)
+    );
+    let named = |starter: &str, last: &str| (starter.to_owned(), last.to_owned());
+    // The crowded thread moved last, so it comes first; its last post is the filler's.
+    assert_eq!(names, [named("karen", "filler"), named("karen", "karen")]);
     *statements.lock().unwrap() = 0;
     pages::start(&mut conn).await.unwrap();
     assert_eq!(*statements.lock().unwrap(), 2);

@@ -256,12 +256,18 @@ fn cards(page: &Page) -> Vec<String> {
     page.texts("aside.author")
 }
 
-/// Reads `path` until `wanted` holds for its cards (up to two seconds): a change made
-/// straight in the database is announced by its trigger, which the node hears moments later.
-async fn cards_within_moments(reader: &Browser, path: &str, wanted: impl Fn(&[String]) -> bool) {
+/// Reads `path` until `wanted` holds for the texts of `selector` (up to two seconds): a
+/// change made straight in the database is announced by its trigger, which the node hears
+/// moments later.
+async fn within_moments(
+    reader: &Browser,
+    path: &str,
+    selector: &str,
+    wanted: impl Fn(&[String]) -> bool,
+) {
     let mut last = Vec::new();
     for _ in 0..40 {
-        last = cards(&reader.get(path).await);
+        last = reader.get(path).await.texts(selector);
         if wanted(&last) {
             return;
         }
@@ -311,14 +317,25 @@ async fn member_cards_follow_every_change_on_every_node_with_the_page_cache_off(
     };
     change_karen(&mut conn, "role = 'moderator'").await;
     for node in [&node_a, &node_b] {
-        cards_within_moments(&node.browser(), &path, |cards| {
+        within_moments(&node.browser(), &path, "aside.author", |cards| {
             cards.iter().all(|c| c.starts_with("karen Moderator"))
         })
         .await;
     }
+    // The forum listing names the thread's starter and last writer from the same cards.
+    let listing = "/f/angry-customers";
+    let names = reader.get(listing).await.texts("td p.meta, td.last");
+    assert!(
+        names.len() == 2 && names.iter().all(|n| n.contains("by karen")),
+        "{names:?}"
+    );
     change_karen(&mut conn, "username = 'karen_m'").await;
-    cards_within_moments(&reader, &path, |cards| {
+    within_moments(&reader, &path, "aside.author", |cards| {
         cards.iter().all(|c| c.starts_with("karen_m Moderator"))
+    })
+    .await;
+    within_moments(&reader, listing, "td p.meta, td.last", |names| {
+        names.len() == 2 && names.iter().all(|n| n.contains("by karen_m"))
     })
     .await;
 }

@@ -36,7 +36,14 @@ pub async fn forum(
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
-    let page = pages::forum(&mut conn, &slug, query.number(), ctx.user().map(|u| u.id)).await?;
+    let page = pages::forum(
+        &mut conn,
+        &ctx.state.members,
+        &slug,
+        query.number(),
+        ctx.user().map(|u| u.id),
+    )
+    .await?;
     let watching = match ctx.user() {
         Some(user) => Some(
             notify_store::subscription_mode(&mut conn, user.id, None, Some(page.forum.id))
