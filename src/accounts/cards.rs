@@ -3,6 +3,7 @@
 //! database time. A card is dropped by the same `user:ID` announcements that drop pages
 //! (see [`crate::page_cache`]), on every node, so a card is never staler than a cached page.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -64,7 +65,7 @@ impl MemberCards {
         conn: &mut AsyncPgConnection,
         ids: &[UserId],
     ) -> QueryResult<Vec<Option<Arc<MemberCard>>>> {
-        let mut found: Vec<Option<Arc<MemberCard>>> = ids.iter().map(|&id| self.kept(id)).collect();
+        let mut found = self.kept(ids);
         let mut missing: Vec<UserId> = ids
             .iter()
             .zip(&found)
@@ -101,16 +102,26 @@ impl MemberCards {
         Ok(found)
     }
 
-    /// A kept card that is still current.
-    fn kept(&self, id: UserId) -> Option<Arc<MemberCard>> {
+    /// The kept cards of `ids` that are still current. A page asks for up to fifty at a
+    /// time, so they are checked under one lock with one buffer for their tags.
+    fn kept(&self, ids: &[UserId]) -> Vec<Option<Arc<MemberCard>>> {
         if !self.changes.listening() {
-            return None;
+            return vec![None; ids.len()];
         }
-        let kept = self.cards.get(&id)?;
-        let current = kept.read_at.elapsed() < MAX_AGE
-            && self
-                .changes
-                .unchanged_since(kept.seq, &format!("user:{id}"));
-        current.then_some(kept.card)
+        let now = Instant::now();
+        let mut tag = String::new();
+        self.changes.checking(|unchanged| {
+            ids.iter()
+                .map(|&id| {
+                    let kept = self.cards.get(&id)?;
+                    tag.clear();
+                    // Writing to a String cannot fail.
+                    let _ = write!(tag, "user:{id}");
+                    let current =
+                        now.duration_since(kept.read_at) < MAX_AGE && unchanged(kept.seq, &tag);
+                    current.then_some(kept.card)
+                })
+                .collect()
+        })
     }
 }

@@ -159,6 +159,15 @@ impl PageCache {
         self.seen.lock().is_ok_and(|seen| seen.unchanged(seq, tag))
     }
 
+    /// Runs `f` with [`PageCache::unchanged_since`] under one lock, for checking many copies
+    /// at once. Nothing counts as unchanged while the lock is poisoned.
+    pub fn checking<R>(&self, f: impl FnOnce(&dyn Fn(u64, &str) -> bool) -> R) -> R {
+        match self.seen.lock() {
+            Ok(seen) => f(&|seq, tag| seen.unchanged(seq, tag)),
+            Err(_) => f(&|_, _| false),
+        }
+    }
+
     /// The number to give a page whose rendering begins now.
     pub fn begin(&self) -> u64 {
         self.seq.load(Ordering::Acquire)
