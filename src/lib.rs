@@ -53,7 +53,26 @@ pub fn build_app(
             }),
         )
         .app_data(aw::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
-        // Before forums: `/t/{id}/watch` must not be taken for a thread slug.
+        // Each prefix that several features serve is one scope, matched once: the router
+        // tries its patterns in turn, and the thread page came after twenty of them. Inside
+        // a scope the forum routes come last, so `/t/{id}/watch` is not taken for a slug.
+        .service(
+            aw::scope("/t/{id}")
+                .configure(notify::thread_routes)
+                .configure(feeds::thread_routes)
+                .configure(forums::thread_routes),
+        )
+        .service(
+            aw::scope("/f/{slug}")
+                .configure(notify::forum_routes)
+                .configure(feeds::forum_routes)
+                .configure(forums::forum_routes),
+        )
+        .service(
+            aw::scope("/p/{id}")
+                .configure(moderation::post_routes)
+                .configure(forums::post_routes),
+        )
         .configure(notify::routes)
         .configure(moderation::routes)
         .configure(feeds::routes)

@@ -17,12 +17,20 @@ use crate::web::error::{AppError, AppResult};
 /// Entries a feed carries.
 const ENTRIES: i64 = 30;
 
-/// Registers the feed routes (before the forum routes, whose patterns would match them).
+/// Registers the feed routes outside the shared scopes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/feeds/latest.atom").route(web::get().to(latest)))
-        .service(web::resource("/f/{slug}/feed.atom").route(web::get().to(forum)))
-        .service(web::resource("/t/{id}/feed.atom").route(web::get().to(thread)))
         .service(web::resource("/faq/feed.atom").route(web::get().to(faq)));
+}
+
+/// Registers the routes under `/f/{slug}`.
+pub fn forum_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/feed.atom").route(web::get().to(forum)));
+}
+
+/// Registers the routes under `/t/{id}` (before the thread page, whose slug would match).
+pub fn thread_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/feed.atom").route(web::get().to(thread)));
 }
 
 /// `GET /feeds/latest.atom`.

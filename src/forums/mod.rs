@@ -15,31 +15,9 @@ use actix_web::web;
 
 use handlers::{admin, reading, writing as write};
 
-/// Registers the forum routes.
+/// Registers the forum routes outside the shared scopes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").route(web::get().to(reading::start)))
-        .service(web::resource("/f/{slug}").route(web::get().to(reading::forum)))
-        .service(
-            web::resource("/f/{slug}/new")
-                .route(web::get().to(write::new_thread_form))
-                .route(web::post().to(write::new_thread)),
-        )
-        .service(web::resource("/t/{id}").route(web::get().to(reading::thread_short)))
-        .service(web::resource("/t/{id}/unread").route(web::get().to(reading::first_unread)))
-        .service(web::resource("/t/{id}/solution").route(web::post().to(write::solution)))
-        .service(
-            web::resource("/t/{id}/reply")
-                .route(web::get().to(write::reply_form))
-                .route(web::post().to(write::reply)),
-        )
-        .service(web::resource("/t/{id}/{slug}").route(web::get().to(reading::thread)))
-        .service(web::resource("/p/{id}").route(web::get().to(reading::permalink)))
-        .service(
-            web::resource("/p/{id}/edit")
-                .route(web::get().to(write::edit_form))
-                .route(web::post().to(write::edit)),
-        )
-        .service(web::resource("/p/{id}/delete").route(web::post().to(write::delete)))
         .service(
             web::resource("/admin/forums")
                 .route(web::get().to(admin::show))
@@ -50,4 +28,39 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/admin/categories/{id}").route(web::post().to(admin::category_action)),
         );
+}
+
+/// Registers the routes under `/f/{slug}`.
+pub fn forum_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("").route(web::get().to(reading::forum)))
+        .service(
+            web::resource("/new")
+                .route(web::get().to(write::new_thread_form))
+                .route(web::post().to(write::new_thread)),
+        );
+}
+
+/// Registers the routes under `/t/{id}`, the thread page last: its slug would match the
+/// other features' words.
+pub fn thread_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("").route(web::get().to(reading::thread_short)))
+        .service(web::resource("/unread").route(web::get().to(reading::first_unread)))
+        .service(web::resource("/solution").route(web::post().to(write::solution)))
+        .service(
+            web::resource("/reply")
+                .route(web::get().to(write::reply_form))
+                .route(web::post().to(write::reply)),
+        )
+        .service(web::resource("/{slug}").route(web::get().to(reading::thread)));
+}
+
+/// Registers the routes under `/p/{id}`.
+pub fn post_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("").route(web::get().to(reading::permalink)))
+        .service(
+            web::resource("/edit")
+                .route(web::get().to(write::edit_form))
+                .route(web::post().to(write::edit)),
+        )
+        .service(web::resource("/delete").route(web::post().to(write::delete)));
 }

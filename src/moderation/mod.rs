@@ -8,7 +8,16 @@ pub mod views;
 
 use actix_web::web;
 
-/// Registers the moderation routes.
+/// Registers the routes under `/p/{id}`.
+pub fn post_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/report")
+            .route(web::get().to(handlers::report_form))
+            .route(web::post().to(handlers::report)),
+    );
+}
+
+/// Registers the moderation routes outside the shared scopes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/mod/t/{id}").route(web::post().to(handlers::thread_tool)))
         .service(
@@ -18,11 +27,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/mod/p/{id}").route(web::post().to(handlers::post_tool)))
         .service(web::resource("/mod/p/{id}/revisions").route(web::get().to(handlers::revisions)))
-        .service(
-            web::resource("/p/{id}/report")
-                .route(web::get().to(handlers::report_form))
-                .route(web::post().to(handlers::report)),
-        )
         .service(web::resource("/mod/queue").route(web::get().to(handlers::queue)))
         .service(web::resource("/mod/queue/{id}").route(web::post().to(handlers::decide)))
         .service(web::resource("/mod/reports").route(web::get().to(handlers::reports)))
