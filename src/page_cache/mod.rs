@@ -156,7 +156,7 @@ impl PageCache {
     /// Whether nothing tagged `tag` changed after sequence number `seq` (from
     /// [`PageCache::begin`] before the copy was read), as far as this node has heard.
     pub fn unchanged_since(&self, seq: u64, tag: &str) -> bool {
-        self.seen.lock().is_ok_and(|seen| seen.unchanged(seq, tag))
+        self.checking(|unchanged| unchanged(seq, tag))
     }
 
     /// Runs `f` with [`PageCache::unchanged_since`] under one lock, for checking many copies

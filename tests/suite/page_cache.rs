@@ -251,9 +251,12 @@ async fn a_reply_is_announced_after_its_commit_for_every_page_it_changes() {
     fresh_within_moments(&reader, "/").await;
 }
 
-/// The author cards of a thread page (name, badge, joined, post count), in order.
+/// Where a thread page shows its author cards (name, badge, joined, post count).
+const CARDS: &str = "aside.author";
+
+/// The author cards of a thread page, in order.
 fn cards(page: &Page) -> Vec<String> {
-    page.texts("aside.author")
+    page.texts(CARDS)
 }
 
 /// Reads `path` until `wanted` holds for the texts of `selector` (up to two seconds): a
@@ -317,7 +320,7 @@ async fn member_cards_follow_every_change_on_every_node_with_the_page_cache_off(
     };
     change_karen(&mut conn, "role = 'moderator'").await;
     for node in [&node_a, &node_b] {
-        within_moments(&node.browser(), &path, "aside.author", |cards| {
+        within_moments(&node.browser(), &path, CARDS, |cards| {
             cards.iter().all(|c| c.starts_with("karen Moderator"))
         })
         .await;
@@ -330,7 +333,7 @@ async fn member_cards_follow_every_change_on_every_node_with_the_page_cache_off(
         "{names:?}"
     );
     change_karen(&mut conn, "username = 'karen_m'").await;
-    within_moments(&reader, &path, "aside.author", |cards| {
+    within_moments(&reader, &path, CARDS, |cards| {
         cards.iter().all(|c| c.starts_with("karen_m Moderator"))
     })
     .await;
