@@ -9,6 +9,7 @@ use crate::accounts::setup::SetupGate;
 use crate::config::Settings;
 use crate::db::{DbConn, DbPool};
 use crate::faq::FaqCache;
+use crate::forums::places::ForumPlaces;
 use crate::forums::view_counter::ViewCounter;
 use crate::page_cache::PageCache;
 use crate::search::strategy::LexemeCache;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub pages: Arc<PageCache>,
     /// Member cards beside posts, kept current by the same announcements as the pages.
     pub members: Arc<MemberCards>,
+    /// Where each forum sits, for thread pages, kept current the same way.
+    pub places: Arc<ForumPlaces>,
     /// How common searched words are, for picking each search's way to its candidates.
     pub lexemes: Arc<LexemeCache>,
 }
@@ -52,6 +55,7 @@ impl AppState {
             stats: Arc::new(StatsCache::new(crate::stats::MAX_AGE)),
             faq: Arc::new(FaqCache::new(crate::stats::MAX_AGE)),
             members: Arc::new(MemberCards::new(pages.clone())),
+            places: Arc::new(ForumPlaces::new(pages.clone())),
             lexemes: Arc::new(LexemeCache::new(crate::search::strategy::MAX_AGE)),
             pages,
             settings: Arc::new(settings),

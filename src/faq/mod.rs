@@ -292,7 +292,7 @@ async fn promote(
     drop(conn);
     let form = ArticleForm {
         title: thread.title.clone(),
-        category: thread.forum_title.clone(),
+        category: thread.place.forum_title.clone(),
         body: format!(
             "## The question\n\n{}\n\n## The answer\n\n{}\n",
             question_source.body_source.trim(),

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod handlers;
 pub mod markup;
 pub mod pages;
+pub mod places;
 pub mod store;
 pub mod types;
 pub mod view_counter;

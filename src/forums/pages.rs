@@ -4,10 +4,11 @@
 use diesel_async::AsyncPgConnection;
 
 use crate::accounts::cards::MemberCards;
+use crate::forums::places::ForumPlaces;
 use crate::forums::store;
 use crate::forums::types::{
-    Backlink, Category, ForumHeader, ForumSummary, PostRow, PostView, ThreadHeader, ThreadListItem,
-    ThreadListRow,
+    Backlink, Category, ForumHeader, ForumPlace, ForumSummary, PostRow, PostView, ThreadHeader,
+    ThreadListItem, ThreadListRow,
 };
 use crate::ids::{PostId, ThreadId, UserId};
 use crate::notify::store as notify_store;
@@ -61,7 +62,8 @@ pub async fn forum(
 }
 
 /// A thread page: three statements in one round trip (and, for a member, one more: see
-/// [`visit`]; and one for authors whose cards are not in memory: see [`with_authors`]).
+/// [`visit`]; one for authors whose cards are not in memory: see [`with_authors`]; and one
+/// when the forums' places are not: see [`crate::forums::places`]).
 pub struct ThreadData {
     /// The thread.
     pub thread: ThreadHeader,
@@ -124,6 +126,7 @@ fn readable(thread: Option<ThreadHeader>, reader: Reader) -> AppResult<ThreadHea
 pub async fn thread(
     conn: &mut AsyncPgConnection,
     members: &MemberCards,
+    places: &ForumPlaces,
     id: ThreadId,
     page: i64,
     reader: Reader,
@@ -137,6 +140,16 @@ pub async fn thread(
     );
     let (thread, posts, backlinks) =
         store::thread_with_posts(conn, id, first, last, reader).await?;
+    let thread = match thread {
+        Some(row) => {
+            let place = places.of(conn, row.forum_id).await?;
+            Some(ThreadHeader {
+                columns: row,
+                place: ForumPlace::clone(&place),
+            })
+        }
+        None => None,
+    };
     let thread = readable(thread, reader)?;
     let pages = Pages::new(i64::from(thread.post_count), POSTS_PER_PAGE, page);
     let posts = with_authors(conn, members, posts).await?;

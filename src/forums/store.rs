@@ -15,8 +15,8 @@ use crate::db::schema::{
 };
 use crate::forums::markup::QuotedPost;
 use crate::forums::types::{
-    Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PostForEdit, PostLocation, PostRow,
-    ThreadHeader, ThreadListRow,
+    Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PlacedForum, PostForEdit,
+    PostLocation, PostRow, ThreadHeader, ThreadListRow, ThreadRow,
 };
 use crate::ids::{CategoryId, ForumId, PostId, ThreadId, UserId};
 
@@ -230,24 +230,47 @@ fn thread_header_sql(id: ThreadId) -> db::PreparedSql<'static> {
     .bind::<BigInt, _>(id)
 }
 
-/// A thread, its posts `first..=last` and the posts quoting them. The three statements
-/// go out together and come back in one round trip.
+/// A thread's own row, its posts `first..=last` and the posts quoting them. The three
+/// statements go out together and come back in one round trip; where the thread sits comes
+/// from [`crate::forums::places`].
 pub async fn thread_with_posts(
     conn: &mut AsyncPgConnection,
     id: ThreadId,
     first: i32,
     last: i32,
     reader: crate::forums::pages::Reader,
-) -> QueryResult<(Option<ThreadHeader>, Vec<PostRow>, Vec<Backlink>)> {
+) -> QueryResult<(Option<ThreadRow>, Vec<PostRow>, Vec<Backlink>)> {
     // Shared references to the connection are what let diesel-async pipeline statements.
     let (mut a, mut b, mut c) = (&*conn, &*conn, &*conn);
-    let header = thread_header_sql(id).load::<ThreadHeader>(&mut a);
+    let thread = thread_row_sql(id).load::<ThreadRow>(&mut a);
     let posts = posts_in_range_sql(id, first, last, reader).load(&mut b);
-    let backlinks = backlinks_sql(id, first, last).load(&mut c);
-    let (header, posts, backlinks) =
-        futures_util::future::try_join3(header, posts, backlinks).await?;
-    let header = header.into_iter().next();
-    Ok((header, posts, backlinks))
+    let backlinks = backlinks_sql(id, first, last).load::<Backlink>(&mut c);
+    let (thread, posts, mut backlinks) =
+        futures_util::future::try_join3(thread, posts, backlinks).await?;
+    // Ordered here rather than by a sort node in the statement, which every run would set up.
+    backlinks.sort_unstable_by_key(|b| (b.thread_id, b.position));
+    Ok((thread.into_iter().next(), posts, backlinks))
+}
+
+fn thread_row_sql(id: ThreadId) -> db::PreparedSql<'static> {
+    db::sql(
+        "SELECT id, title, slug, author_id, post_count, view_count, locked, lock_reason, pinned,
+                hidden, approved, merged_into, solution_post_id, forum_id
+           FROM threads
+          WHERE id = $1",
+    )
+    .bind::<BigInt, _>(id)
+}
+
+/// Every forum's place (its name and its category's heading).
+pub async fn forum_places(conn: &mut AsyncPgConnection) -> QueryResult<Vec<PlacedForum>> {
+    db::sql(
+        "SELECT f.id AS forum_id, f.slug AS forum_slug, f.title AS forum_title,
+                c.title AS category_title
+           FROM forums f JOIN categories c ON c.id = f.category_id",
+    )
+    .load(conn)
+    .await
 }
 
 /// Posts `first..=last` (by `#N`) of a thread; their authors' cards come from
@@ -363,8 +386,7 @@ fn backlinks_sql(thread: ThreadId, first: i32, last: i32) -> db::PreparedSql<'st
            FROM post_quotes q
            JOIN posts p ON p.id = q.post_id
           WHERE q.quoted_thread_id = $1 AND q.quoted_position BETWEEN $2 AND $3
-            AND NOT p.hidden AND p.approved
-          ORDER BY p.thread_id, p.position",
+            AND NOT p.hidden AND p.approved",
     )
     .bind::<BigInt, _>(thread)
     .bind::<Integer, _>(first)

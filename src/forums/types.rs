@@ -175,9 +175,9 @@ impl ThreadListRow {
     }
 }
 
-/// A thread and where it sits.
+/// A thread's own columns, as its pages read them.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct ThreadHeader {
+pub struct ThreadRow {
     /// Id.
     #[diesel(sql_type = BigInt)]
     pub id: ThreadId,
@@ -220,6 +220,11 @@ pub struct ThreadHeader {
     /// Forum id.
     #[diesel(sql_type = BigInt)]
     pub forum_id: ForumId,
+}
+
+/// Where a forum sits: what a thread's breadcrumbs show of it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ForumPlace {
     /// Forum URL name.
     #[diesel(sql_type = Text)]
     pub forum_slug: String,
@@ -229,6 +234,36 @@ pub struct ThreadHeader {
     /// Category heading.
     #[diesel(sql_type = Text)]
     pub category_title: String,
+}
+
+/// A forum's place with its id, as [`crate::forums::places`] reads them all.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct PlacedForum {
+    /// Forum id.
+    #[diesel(sql_type = BigInt)]
+    pub forum_id: ForumId,
+    /// Its place.
+    #[diesel(embed)]
+    pub place: ForumPlace,
+}
+
+/// A thread and where it sits; the thread's columns are reached through `Deref`.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ThreadHeader {
+    /// The thread's own columns.
+    #[diesel(embed)]
+    pub columns: ThreadRow,
+    /// Its forum and category.
+    #[diesel(embed)]
+    pub place: ForumPlace,
+}
+
+impl std::ops::Deref for ThreadHeader {
+    type Target = ThreadRow;
+
+    fn deref(&self) -> &ThreadRow {
+        &self.columns
+    }
 }
 
 impl ThreadHeader {

@@ -208,7 +208,7 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
         Some(&format!("/t/{}/feed.atom", thread.id)),
         html! {
             (Reserve(view.posts.iter().map(|p| p.body_html.len() + POST_MARKUP_BYTES).sum::<usize>() + THREAD_MARKUP_BYTES))
-            (breadcrumbs(&[(&thread.category_title, None), (&thread.forum_title, Some(format!("/f/{}", thread.forum_slug)))]))
+            (breadcrumbs(&[(&thread.place.category_title, None), (&thread.place.forum_title, Some(format!("/f/{}", thread.place.forum_slug)))]))
             div.page-head {
                 h1 { bdi { (thread.title) } }
                 @if let Some(watching) = view.watching {
@@ -443,7 +443,7 @@ pub fn reply_page(
         ctx,
         &format!("Reply to {}", thread.title),
         html! {
-            (breadcrumbs(&[(&thread.forum_title, Some(format!("/f/{}", thread.forum_slug))), (&thread.title, Some(thread.path()))]))
+            (breadcrumbs(&[(&thread.place.forum_title, Some(format!("/f/{}", thread.place.forum_slug))), (&thread.title, Some(thread.path()))]))
             h1 { "Reply to " bdi { (thread.title) } }
             (preview_block(preview))
             (composer(ctx, composer_))
@@ -485,7 +485,7 @@ pub fn edit_page(
         ctx,
         "Edit post",
         html! {
-            (breadcrumbs(&[(&thread.forum_title, Some(format!("/f/{}", thread.forum_slug))), (&thread.title, Some(thread.path()))]))
+            (breadcrumbs(&[(&thread.place.forum_title, Some(format!("/f/{}", thread.place.forum_slug))), (&thread.title, Some(thread.path()))]))
             h1 { "Edit post" }
             (preview_block(preview))
             (error_summary(errors))

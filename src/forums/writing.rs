@@ -460,7 +460,7 @@ pub async fn mark_solution(
             post_id: post.0,
             thread_id: thread.id.0,
             thread_title: &thread.title,
-            forum_title: &thread.forum_title,
+            forum_title: &thread.place.forum_title,
             author: &username,
             excerpt: &excerpt,
         };

@@ -8,6 +8,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use parley::accounts::cards::MemberCards;
 use parley::db::schema::{forums, post_quotes, post_revisions, posts, threads, users};
 use parley::forums::pages;
+use parley::forums::places::ForumPlaces;
 use parley::ids::ThreadId;
 
 /// Starts a thread through the new-thread form; returns the page the browser lands on.
@@ -1032,11 +1033,13 @@ async fn pages_run_a_fixed_number_of_statements_whatever_their_size() {
     });
     // Cards of its own, so that none is kept from the readings while the threads were written.
     let members = MemberCards::new(app.state.pages.clone());
+    let places = ForumPlaces::new(app.state.pages.clone());
     let count = async |conn: &mut AsyncPgConnection, thread: i64| {
         *statements.lock().unwrap() = 0;
         let data = pages::thread(
             conn,
             &members,
+            &places,
             ThreadId(thread),
             1,
             pages::Reader::default(),
@@ -1047,11 +1050,12 @@ async fn pages_run_a_fixed_number_of_statements_whatever_their_size() {
     };
     wait_until_listening(&app).await;
     // The first readings also read the cards of authors not met before (karen's, then the
-    // filler's), in one statement whatever their number; later ones find them in memory.
+    // filler's), in one statement whatever their number, and the first reads the forums'
+    // places; later ones find them in memory.
     let (small_posts, small_statements) = count(&mut conn, small).await;
     let (big_posts, big_statements) = count(&mut conn, big).await;
     assert_eq!((small_posts, big_posts), (1, 20));
-    assert_eq!((small_statements, big_statements), (4, 4));
+    assert_eq!((small_statements, big_statements), (5, 4));
     assert_eq!(count(&mut conn, small).await.1, 3);
     assert_eq!(count(&mut conn, big).await.1, 3);
 

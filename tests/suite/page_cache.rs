@@ -342,3 +342,77 @@ async fn member_cards_follow_every_change_on_every_node_with_the_page_cache_off(
     })
     .await;
 }
+
+#[actix_web::test]
+async fn forum_places_follow_every_change_on_every_node_with_the_page_cache_off() {
+    let no_pages = |s: &mut parley::config::Settings| s.page_cache_mb = 0;
+    let node_a = TestApp::spawn_with(no_pages).await;
+    let node_b = TestApp::spawn_on(&node_a.database_url, no_pages).await;
+    crate::discussions::wait_until_listening(&node_a).await;
+    crate::discussions::wait_until_listening(&node_b).await;
+    let forum = node_a.forum("angry-customers").await;
+    node_a.account("karen", Role::Member).await;
+    let karen = node_a.logged_in("karen").await;
+    start_thread(&karen, "angry-customers", "Hold music", "Too loud?").await;
+    let (thread, path) = newest_thread(&node_a).await;
+    const CRUMBS: &str = "nav.breadcrumbs li";
+    let crumbs = |category: &str, forum: &str| {
+        vec![
+            "Forum start".to_owned(),
+            category.to_owned(),
+            forum.to_owned(),
+        ]
+    };
+    for node in [&node_a, &node_b] {
+        let shown = node.browser().get(&path).await.texts(CRUMBS);
+        assert_eq!(shown, crumbs("General", "Handling angry customers"));
+    }
+
+    // Renames made straight in the database reach both nodes' kept copies.
+    let mut conn = node_a.conn().await;
+    let run = async |conn: &mut parley::db::DbConn, sql: String| {
+        diesel_async::RunQueryDsl::execute(diesel::sql_query(sql), conn)
+            .await
+            .unwrap();
+    };
+    let forum_id = forum.0;
+    run(
+        &mut conn,
+        format!("UPDATE forums SET title = 'Furious customers' WHERE id = {forum_id}"),
+    )
+    .await;
+    run(
+        &mut conn,
+        format!(
+            "UPDATE categories SET title = 'Front line'
+              WHERE id = (SELECT category_id FROM forums WHERE id = {forum_id})"
+        ),
+    )
+    .await;
+    for node in [&node_a, &node_b] {
+        within_moments(&node.browser(), &path, CRUMBS, |shown| {
+            shown == crumbs("Front line", "Furious customers")
+        })
+        .await;
+    }
+
+    // A thread moved into a forum made after the copies were read is shown in its new place.
+    let refunds = node_a.forum("refunds").await;
+    run(
+        &mut conn,
+        format!(
+            "UPDATE threads SET forum_id = {} WHERE id = {thread}",
+            refunds.0
+        ),
+    )
+    .await;
+    for node in [&node_a, &node_b] {
+        let page = node.browser().get(&path).await;
+        assert_eq!(
+            page.texts(CRUMBS),
+            crumbs("General", "Handling angry customers")
+        );
+        let link = page.attr("nav.breadcrumbs a[href^='/f/']", "href");
+        assert_eq!(link.as_deref(), Some("/f/refunds"));
+    }
+}

@@ -93,6 +93,7 @@ pub async fn thread(
     let data = pages::thread(
         &mut conn,
         &ctx.state.members,
+        &ctx.state.places,
         ThreadId(id),
         query.number(),
         reader,
