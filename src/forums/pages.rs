@@ -8,7 +8,7 @@ use crate::forums::places::ForumPlaces;
 use crate::forums::store;
 use crate::forums::types::{
     Backlink, Category, ForumHeader, ForumPlace, ForumSummary, PostRow, PostView, ThreadHeader,
-    ThreadListItem, ThreadListRow,
+    ThreadListItem, ThreadListRow, ThreadRow,
 };
 use crate::ids::{PostId, ThreadId, UserId};
 use crate::notify::store as notify_store;
@@ -111,13 +111,16 @@ pub async fn thread_for(
 
 fn readable(thread: Option<ThreadHeader>, reader: Reader) -> AppResult<ThreadHeader> {
     thread
-        .filter(|t| {
-            // A merged thread is found so that its address can lead to where it went.
-            t.merged_into.is_some()
-                || reader.moderator
-                || (!t.hidden && (t.approved || reader.user == Some(t.author_id)))
-        })
+        .filter(|t| may_read(t, reader))
         .ok_or(AppError::NotFound)
+}
+
+/// Whether `reader` may see `thread`.
+fn may_read(thread: &ThreadRow, reader: Reader) -> bool {
+    // A merged thread is found so that its address can lead to where it went.
+    thread.merged_into.is_some()
+        || reader.moderator
+        || (!thread.hidden && (thread.approved || reader.user == Some(thread.author_id)))
 }
 
 /// Page `page` of thread `id` as `reader` may see it. The thread and its posts are read
@@ -140,17 +143,15 @@ pub async fn thread(
     );
     let (thread, posts, backlinks) =
         store::thread_with_posts(conn, id, first, last, reader).await?;
-    let thread = match thread {
-        Some(row) => {
-            let place = places.of(conn, row.forum_id).await?;
-            Some(ThreadHeader {
-                columns: row,
-                place: ForumPlace::clone(&place),
-            })
-        }
-        None => None,
+    let row = thread
+        .filter(|t| may_read(t, reader))
+        .ok_or(AppError::NotFound)?;
+    // Only a thread the reader may see is placed.
+    let place = places.of(conn, row.forum_id).await?;
+    let thread = ThreadHeader {
+        columns: row,
+        place: ForumPlace::clone(&place),
     };
-    let thread = readable(thread, reader)?;
     let pages = Pages::new(i64::from(thread.post_count), POSTS_PER_PAGE, page);
     let posts = with_authors(conn, members, posts).await?;
     Ok(ThreadData {

@@ -217,16 +217,25 @@ pub async fn thread_header(
     thread_header_sql(id).get_result(conn).await.optional()
 }
 
+/// The columns of [`ThreadRow`], for every statement that reads one (`t` is `threads`).
+macro_rules! thread_columns {
+    () => {
+        "t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
+         t.lock_reason, t.pinned, t.hidden, t.approved, t.merged_into, t.solution_post_id,
+         t.forum_id"
+    };
+}
+
 fn thread_header_sql(id: ThreadId) -> db::PreparedSql<'static> {
-    db::sql(
-        "SELECT t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
-                t.lock_reason, t.pinned, t.hidden, t.approved, t.merged_into, t.solution_post_id, f.id AS forum_id, f.slug AS forum_slug,
-                f.title AS forum_title, c.title AS category_title
+    db::sql(concat!(
+        "SELECT ",
+        thread_columns!(),
+        ", f.slug AS forum_slug, f.title AS forum_title, c.title AS category_title
            FROM threads t
            JOIN forums f ON f.id = t.forum_id
            JOIN categories c ON c.id = f.category_id
-          WHERE t.id = $1",
-    )
+          WHERE t.id = $1"
+    ))
     .bind::<BigInt, _>(id)
 }
 
@@ -253,12 +262,11 @@ pub async fn thread_with_posts(
 }
 
 fn thread_row_sql(id: ThreadId) -> db::PreparedSql<'static> {
-    db::sql(
-        "SELECT id, title, slug, author_id, post_count, view_count, locked, lock_reason, pinned,
-                hidden, approved, merged_into, solution_post_id, forum_id
-           FROM threads
-          WHERE id = $1",
-    )
+    db::sql(concat!(
+        "SELECT ",
+        thread_columns!(),
+        " FROM threads t WHERE t.id = $1"
+    ))
     .bind::<BigInt, _>(id)
 }
 

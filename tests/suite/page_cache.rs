@@ -279,13 +279,20 @@ async fn within_moments(
     panic!("{path} kept showing {last:?}");
 }
 
-#[actix_web::test]
-async fn member_cards_follow_every_change_on_every_node_with_the_page_cache_off() {
+/// Two nodes on one database with the page cache off, both hearing announcements: what
+/// the other in-memory copies rely on.
+async fn two_listening_nodes_without_page_cache() -> (TestApp, TestApp) {
     let no_pages = |s: &mut parley::config::Settings| s.page_cache_mb = 0;
     let node_a = TestApp::spawn_with(no_pages).await;
     let node_b = TestApp::spawn_on(&node_a.database_url, no_pages).await;
     crate::discussions::wait_until_listening(&node_a).await;
     crate::discussions::wait_until_listening(&node_b).await;
+    (node_a, node_b)
+}
+
+#[actix_web::test]
+async fn member_cards_follow_every_change_on_every_node_with_the_page_cache_off() {
+    let (node_a, node_b) = two_listening_nodes_without_page_cache().await;
     node_a.forum("angry-customers").await;
     let karen_id = node_a.account("karen", Role::Member).await;
     let karen = node_a.logged_in("karen").await;
@@ -345,11 +352,7 @@ async fn member_cards_follow_every_change_on_every_node_with_the_page_cache_off(
 
 #[actix_web::test]
 async fn forum_places_follow_every_change_on_every_node_with_the_page_cache_off() {
-    let no_pages = |s: &mut parley::config::Settings| s.page_cache_mb = 0;
-    let node_a = TestApp::spawn_with(no_pages).await;
-    let node_b = TestApp::spawn_on(&node_a.database_url, no_pages).await;
-    crate::discussions::wait_until_listening(&node_a).await;
-    crate::discussions::wait_until_listening(&node_b).await;
+    let (node_a, node_b) = two_listening_nodes_without_page_cache().await;
     let forum = node_a.forum("angry-customers").await;
     node_a.account("karen", Role::Member).await;
     let karen = node_a.logged_in("karen").await;
