@@ -160,15 +160,13 @@ async fn purge_periodically(pool: DbPool) {
         };
         let now = Utc::now();
         if let Err(e) =
-            crate::moderation::store::purge_rate_events(&mut conn, now - chrono::Duration::days(1))
+            crate::moderation::store::purge_rate_limits(&mut conn, now - chrono::Duration::days(1))
                 .await
         {
             tracing::warn!("purging rate events failed: {e}");
         }
-        match accounts_store::purge_expired(&mut conn, now, now - chrono::Duration::days(1)).await {
-            Ok((sessions, failures)) if sessions + failures > 0 => {
-                tracing::info!(sessions, failures, "purged expired rows")
-            }
+        match accounts_store::purge_expired(&mut conn, now).await {
+            Ok(sessions) if sessions > 0 => tracing::info!(sessions, "purged expired sessions"),
             Ok(_) => {}
             Err(e) => tracing::warn!("purging expired rows failed: {e}"),
         }

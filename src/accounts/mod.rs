@@ -28,6 +28,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(login::show))
             .route(web::post().to(login::submit)),
     )
+    .service(web::resource("/login/link").route(web::post().to(login::request_link)))
+    .service(
+        web::resource("/login/link/{token}")
+            .route(web::get().to(login::link_page))
+            .route(web::post().to(login::use_link)),
+    )
     .service(web::resource("/logout").route(web::post().to(login::logout)))
     .service(web::resource("/u/{username}").route(web::get().to(profile::show)))
     .service(web::resource("/members").route(web::get().to(profile::list)))

@@ -36,6 +36,9 @@ pub fn hash_blocking(password: &str) -> Result<String, String> {
 
 /// Threads that compute hashes; each hash takes 19 MiB and a core's time.
 const HASHING_THREADS: usize = 2;
+/// Hashes waiting or running at once; past that a request is refused at once with 429
+/// rather than queued behind a burst.
+const QUEUE_MAX: usize = 8 * HASHING_THREADS;
 
 type HashJob = Box<dyn FnOnce() + Send>;
 
@@ -68,9 +71,19 @@ async fn on_hashing_thread<T: Send + 'static>(
         }
         std::sync::Mutex::new(sender)
     });
+    static ADMITTED: std::sync::LazyLock<std::sync::Arc<tokio::sync::Semaphore>> =
+        std::sync::LazyLock::new(|| std::sync::Arc::new(tokio::sync::Semaphore::new(QUEUE_MAX)));
+    let Ok(place) = std::sync::Arc::clone(&ADMITTED).try_acquire_owned() else {
+        return Err(AppError::TooManyRequests {
+            retry_after: std::time::Duration::from_secs(2),
+            message: "The server is busy checking passwords. Please try again in a few seconds."
+                .into(),
+        });
+    };
     let (done, result) = tokio::sync::oneshot::channel();
     let job: HashJob = Box::new(move || {
         let _ = done.send(work());
+        drop(place);
     });
     queue
         .lock()

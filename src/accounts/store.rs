@@ -2,12 +2,11 @@
 
 use crate::db::prepared as db;
 use chrono::{DateTime, Utc};
-use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::types::{LoginCandidate, MemberCard, OwnAccount, Profile, Role};
-use crate::db::schema::{login_failures, sessions, users};
+use crate::db::schema::{sessions, users};
 use crate::ids::UserId;
 
 diesel::define_sql_function! {
@@ -176,6 +175,32 @@ pub async fn account_by_email(
         .first(conn)
         .await
         .optional()
+}
+
+/// The name and address of an account that may get a log-in link: confirmed, not banned.
+pub async fn confirmed_address(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+) -> QueryResult<Option<(String, String)>> {
+    users::table
+        .find(user)
+        .filter(users::email_confirmed_at.is_not_null())
+        .filter(users::banned_at.is_null())
+        .select((users::username, users::email))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Whether the account is banned (or gone).
+pub async fn is_banned(conn: &mut AsyncPgConnection, user: UserId) -> QueryResult<bool> {
+    let found: Option<Option<DateTime<Utc>>> = users::table
+        .find(user)
+        .select(users::banned_at)
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(found.is_none_or(|banned| banned.is_some()))
 }
 
 /// Ends every session of a member.
@@ -428,73 +453,11 @@ pub async fn delete_other_sessions(
     .await
 }
 
-/// How many log-ins failed for this account or from this address since `since`, and when
-/// the oldest of them happened.
-pub async fn recent_failures(
-    conn: &mut AsyncPgConnection,
-    account_key: &str,
-    ip: &str,
-    since: DateTime<Utc>,
-) -> QueryResult<(i64, Option<DateTime<Utc>>)> {
-    let by_account = login_failures::table
-        .filter(login_failures::account_key.eq(account_key))
-        .filter(login_failures::created_at.gt(since))
-        .select((count_star(), min(login_failures::created_at)))
-        .get_result::<(i64, Option<DateTime<Utc>>)>(conn)
-        .await?;
-    let by_ip = login_failures::table
-        .filter(login_failures::ip.eq(ip))
-        .filter(login_failures::created_at.gt(since))
-        .select((count_star(), min(login_failures::created_at)))
-        .get_result::<(i64, Option<DateTime<Utc>>)>(conn)
-        .await?;
-    // The stricter of the two decides.
-    Ok(if by_account.0 >= by_ip.0 {
-        by_account
-    } else {
-        by_ip
-    })
-}
-
-/// Records a failed log-in.
-pub async fn record_failure(
-    conn: &mut AsyncPgConnection,
-    account_key: &str,
-    ip: &str,
-) -> QueryResult<()> {
-    diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::account_key.eq(account_key),
-            login_failures::ip.eq(ip),
-        ))
+/// Deletes expired sessions.
+pub async fn purge_expired(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::expires_at.le(now)))
         .execute(conn)
         .await
-        .map(|_| ())
-}
-
-/// Forgets the failures of an account after a successful log-in.
-pub async fn clear_failures(conn: &mut AsyncPgConnection, account_key: &str) -> QueryResult<()> {
-    diesel::delete(login_failures::table.filter(login_failures::account_key.eq(account_key)))
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-/// Deletes expired sessions and failures older than `failures_before`.
-pub async fn purge_expired(
-    conn: &mut AsyncPgConnection,
-    now: DateTime<Utc>,
-    failures_before: DateTime<Utc>,
-) -> QueryResult<(usize, usize)> {
-    let sessions = diesel::delete(sessions::table.filter(sessions::expires_at.le(now)))
-        .execute(conn)
-        .await?;
-    let failures = diesel::delete(
-        login_failures::table.filter(login_failures::created_at.lt(failures_before)),
-    )
-    .execute(conn)
-    .await?;
-    Ok((sessions, failures))
 }
 
 /// How the member list is ordered.

@@ -89,6 +89,45 @@ pub fn login(ctx: &Ctx, input: &LoginInput, problem: Option<&str>) -> Markup {
     )
 }
 
+/// The log-in page when failed attempts from elsewhere hold the account back: the owner
+/// can get in with a link mailed to the account's address.
+pub fn login_locked(ctx: &Ctx, input: &LoginInput) -> Markup {
+    page(
+        ctx,
+        "Log in",
+        html! {
+            h1 { "Log in" }
+            div.error-summary role="alert" {
+                p { "This account had too many failed log-in attempts, so its password cannot be used for a while." }
+            }
+            form.card method="post" action="/login/link" {
+                (csrf_input(ctx))
+                input type="hidden" name="identifier" value=(input.identifier);
+                p { "If it is yours, we can send a one-time log-in link to its e-mail address." }
+                button type="submit" { "E-mail me a log-in link" }
+            }
+            p { a href="/password/forgot" { "Forgot your password?" } }
+        },
+    )
+}
+
+/// The page a mailed log-in link opens: one button, so that opening the link alone (as
+/// mail scanners do) logs nobody in.
+pub fn login_link(ctx: &Ctx, token: &str) -> Markup {
+    page(
+        ctx,
+        "Log in",
+        html! {
+            h1 { "Log in" }
+            form.card method="post" action=(format!("/login/link/{token}")) {
+                (csrf_input(ctx))
+                p { "This one-time link logs you in on this device." }
+                button type="submit" { "Log in" }
+            }
+        },
+    )
+}
+
 /// The log-in form itself, also embeddable in other pages.
 pub fn login_form(ctx: &Ctx, input: &LoginInput, problem: Option<&str>) -> Markup {
     let errors = FieldErrors::new();

@@ -89,15 +89,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_failures (id) {
-        id -> Int8,
-        account_key -> Text,
-        ip -> Text,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
     moderation_log (id) {
         id -> Int8,
         actor_id -> Int8,
@@ -191,10 +182,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    rate_events (id) {
-        id -> Int8,
+    rate_limits (key) {
         key -> Text,
-        created_at -> Timestamptz,
+        events -> Array<Nullable<Timestamptz>>,
     }
 }
 
@@ -345,7 +335,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     faq_links,
     forum_reply_log,
     forums,
-    login_failures,
     moderation_log,
     notification_events,
     outbox,
@@ -353,7 +342,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_revisions,
     post_submissions,
     posts,
-    rate_events,
+    rate_limits,
     reply_drafts,
     reports,
     sessions,

@@ -15,6 +15,13 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 /// Quotes nested deeper than this are shown collapsed.
 pub const OPEN_QUOTE_DEPTH: usize = 2;
 
+/// How deeply a post may nest quote blocks, Markdown block quotes and lists, together.
+/// The HTML parser inside the sanitizer costs time with the square of the nesting, so a
+/// post nesting deeper is refused when written (see [`nesting`]); content that is stored
+/// deeper anyway renders flattened: quote tags past the limit stay text, and a Markdown
+/// passage past it is shown as plain text.
+pub const NESTING_MAX: usize = 16;
+
 /// What rendering needs to know of a quoted post.
 #[derive(Debug, Clone)]
 pub struct QuotedPost {
@@ -64,6 +71,46 @@ pub fn quoted_ids(source: &str) -> Vec<i64> {
     let mut out = Vec::new();
     walk(&parse(source), &mut out, &mut HashSet::new());
     out
+}
+
+/// How deeply `source` nests its containers: quote blocks, and inside them Markdown block
+/// quotes and lists. Linear in the length of `source`, so it can be asked of any input
+/// before it is rendered.
+pub fn nesting(source: &str) -> usize {
+    let parsed = parse_counted(source);
+    let mut deepest = parsed.deepest_quote;
+    let mut stack: Vec<(&[Node], usize)> = vec![(&parsed.nodes, 0)];
+    while let Some((nodes, depth)) = stack.pop() {
+        for node in nodes {
+            match node {
+                Node::Text(text) => deepest = deepest.max(depth + markdown_nesting(text)),
+                Node::Quote { children, .. } => stack.push((children, depth + 1)),
+            }
+        }
+    }
+    deepest
+}
+
+/// The deepest nesting of Markdown block quotes and lists in `text`.
+fn markdown_nesting(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for event in Parser::new_ext(text, markdown_options()) {
+        match event {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_)) => {
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
+fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
 /// The ids quoted at the top level of `source` (the posts this post answers directly).
@@ -153,7 +200,7 @@ fn render_nodes(nodes: &[Node], depth: usize, context: &Context, out: &mut Strin
     let quoted = &context.quoted;
     for node in nodes {
         match node {
-            Node::Text(text) => out.push_str(&markdown(text, &context.members)),
+            Node::Text(text) => out.push_str(&markdown(text, &context.members, depth - 1)),
             Node::Quote {
                 author,
                 post,
@@ -191,10 +238,12 @@ fn render_nodes(nodes: &[Node], depth: usize, context: &Context, out: &mut Strin
 
 /// CommonMark to HTML: raw HTML is shown as text, images become plain links, and
 /// `@name` of an existing member links to their profile.
-fn markdown(text: &str, members: &HashMap<String, String>) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+/// A passage nesting past [`NESTING_MAX`] together with the `outer` quotes around it is
+/// shown as plain text instead.
+fn markdown(text: &str, members: &HashMap<String, String>, outer: usize) -> String {
     let mut in_code_or_link = 0usize;
-    let events = Parser::new_ext(text, options).map(|event| match event {
+    let (mut depth, mut deepest) = (outer, outer);
+    let events = Parser::new_ext(text, markdown_options()).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         // A block that starts with a tag is shown as a plain paragraph of text.
         Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
@@ -219,6 +268,11 @@ fn markdown(text: &str, members: &HashMap<String, String>) -> String {
             Event::End(TagEnd::CodeBlock | TagEnd::Link) => {
                 in_code_or_link = in_code_or_link.saturating_sub(1)
             }
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_)) => depth = depth.saturating_sub(1),
             _ => {}
         }
         match event {
@@ -228,8 +282,12 @@ fn markdown(text: &str, members: &HashMap<String, String>) -> String {
             other => vec![other],
         }
     });
+    let events: Vec<Event> = events.collect();
+    if deepest > NESTING_MAX {
+        return html! { p.flattened { (text) } }.into_string();
+    }
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
 }
 
@@ -394,12 +452,23 @@ fn sanitizer() -> &'static Builder<'static> {
             .url_schemes(HashSet::from(["http", "https", "mailto"]))
             .add_allowed_classes("blockquote", ["quote"])
             .add_allowed_classes("a", ["mention"])
-            .add_allowed_classes("p", ["quote-head", "quote-removed"]);
+            .add_allowed_classes("p", ["quote-head", "quote-removed", "flattened"]);
         builder
     })
 }
 
 fn parse(source: &str) -> Vec<Node> {
+    parse_counted(source).nodes
+}
+
+/// Parsed source, and how deep its quote tags went (flattened ones counted).
+struct Parsed {
+    nodes: Vec<Node>,
+    deepest_quote: usize,
+}
+
+/// Parses quote blocks; tags nested past [`NESTING_MAX`] stay text, with their closing tags.
+fn parse_counted(source: &str) -> Parsed {
     struct Frame {
         author: Option<String>,
         post: Option<i64>,
@@ -419,6 +488,9 @@ fn parse(source: &str) -> Vec<Node> {
 
     let mut root: Vec<Node> = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
+    // Open tags past the limit, kept as text: as many closing tags stay text too.
+    let mut flattened = 0usize;
+    let mut deepest_quote = 0usize;
     let mut rest = source;
     while !rest.is_empty() {
         let Some(at) = rest.find('[') else {
@@ -430,6 +502,14 @@ fn parse(source: &str) -> Vec<Node> {
         let target = stack.last_mut().map_or(&mut root, |f| &mut f.children);
         push_text(target, before);
         if let Some((len, author, post)) = open_tag(tail) {
+            deepest_quote = deepest_quote.max(stack.len() + flattened + 1);
+            if stack.len() >= NESTING_MAX {
+                flattened += 1;
+                let target = stack.last_mut().map_or(&mut root, |f| &mut f.children);
+                push_text(target, &tail[..len]);
+                rest = &tail[len..];
+                continue;
+            }
             stack.push(Frame {
                 author,
                 post,
@@ -438,7 +518,11 @@ fn parse(source: &str) -> Vec<Node> {
             });
             rest = &tail[len..];
         } else if !stack.is_empty() && starts_with_ignore_case(tail, "[/quote]") {
-            if let Some(frame) = stack.pop() {
+            if flattened > 0 {
+                flattened -= 1;
+                let target = stack.last_mut().map_or(&mut root, |f| &mut f.children);
+                push_text(target, &tail[.."[/quote]".len()]);
+            } else if let Some(frame) = stack.pop() {
                 let node = Node::Quote {
                     author: frame.author,
                     post: frame.post,
@@ -467,7 +551,10 @@ fn parse(source: &str) -> Vec<Node> {
             }
         }
     }
-    root
+    Parsed {
+        nodes: root,
+        deepest_quote,
+    }
 }
 
 fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {

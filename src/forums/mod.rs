@@ -6,6 +6,8 @@ pub mod handlers;
 pub mod markup;
 pub mod pages;
 pub mod places;
+pub mod policy;
+pub mod render_pool;
 pub mod store;
 pub mod types;
 pub mod view_counter;

@@ -71,6 +71,17 @@ pub fn check_body(raw: &str, errors: &mut FieldErrors) -> String {
             "body",
             format!("A post may be at most {BODY_MAX} characters long (this one has {length})."),
         );
+    } else {
+        let depth = markup::nesting(&body);
+        if depth > markup::NESTING_MAX {
+            errors.add(
+                "body",
+                format!(
+                    "This post nests quotes, block quotes or lists {depth} levels deep; at most {} are allowed. Please flatten it.",
+                    markup::NESTING_MAX
+                ),
+            );
+        }
     }
     body
 }
@@ -108,7 +119,7 @@ pub async fn render(
     let names = markup::mentioned_names(source, MENTIONS_MAX);
     let members = store::existing_members(conn, &names).await?;
     let context = markup::Context { quoted, members };
-    let html = markup::render(source, &context);
+    let (html, context) = crate::forums::render_pool::render(source.to_string(), context).await?;
     let quoted = context.quoted;
     // Only posts that exist are recorded as quoted.
     let recorded = ids

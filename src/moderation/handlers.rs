@@ -200,16 +200,16 @@ pub async fn report(
     }
     let settings = &member.state.settings;
     let mut conn = member.state.conn().await?;
-    let key = format!("report:{}", user.id);
-    limits::check(&mut conn, settings, Some(user), Limit::Report, &key).await?;
+    let limit = Limit::Report(user.id);
+    limits::take(&mut conn, settings, Some(user), limit).await?;
     let filed = store::file_report(&mut conn, post.id, user.id, &form.reason, &details).await?;
     if !filed {
+        limits::refund(&mut conn, settings, Some(user), limit).await?;
         return Ok(member.redirect_with_flash(
             &format!("/p/{}", post.id),
             "You already reported this post; a moderator will look at it.",
         ));
     }
-    limits::record(&mut conn, settings, Some(user), &key).await?;
     Ok(member.redirect_with_flash(
         &format!("/p/{}", post.id),
         "Thank you: a moderator will look at this post.",

@@ -1,96 +1,193 @@
-//! Rate limits kept in PostgreSQL, so they hold across restarts and nodes. Moderators and
-//! administrators are exempt; `PARLEY_RATE_LIMITS=off` turns them all off.
+//! Rate limits kept in PostgreSQL, so they hold across restarts and nodes. A use is
+//! checked and counted in one statement ([`take`]), so parallel requests cannot all pass
+//! a limit. Moderators and administrators are exempt from the limits on what members do;
+//! `PARLEY_RATE_LIMITS=off` turns those off. The throttles that guard passwords are
+//! always on, for everyone.
 
 use std::time::Duration as StdDuration;
 
-use chrono::{Duration, Utc};
 use diesel_async::AsyncPgConnection;
 
 use crate::accounts::types::{Role, SessionUser};
 use crate::config::Settings;
+use crate::ids::UserId;
 use crate::moderation::store;
 use crate::web::error::{AppError, AppResult};
 
-/// A limited action.
+/// A limited action, with whose use it counts.
 #[derive(Debug, Clone, Copy)]
-pub enum Limit {
+pub enum Limit<'a> {
     /// One post per window (30 s for new members, 5 s for the others).
     Post {
+        /// The author.
+        user: UserId,
         /// The member has fewer posts than `PARLEY_NEW_MEMBER_POSTS`.
         new_member: bool,
     },
+    /// Ten edits per member per minute.
+    Edit(UserId),
+    /// Twenty previews per member per minute: rendering costs the server more than
+    /// reading.
+    Preview(UserId),
     /// Five registrations per address per hour.
-    Register,
+    Register {
+        /// The client's address.
+        ip: &'a str,
+    },
     /// Ten reports per member per hour.
-    Report,
+    Report(UserId),
+    /// Ten password-reset requests per address per hour.
+    ResetFromAddress(&'a str),
+    /// Three password-reset mails per account per hour.
+    ResetOfAccount(UserId),
+    /// Five failed log-ins per account from one address in 15 minutes.
+    LogIn {
+        /// The account (`user:ID`), or the unknown name tried (`name:…`).
+        account: &'a str,
+        /// The client's address.
+        ip: &'a str,
+    },
+    /// Thirty failed log-ins per account from anywhere in an hour; past that, the owner
+    /// logs in with a link sent by mail.
+    LogInAnywhere(&'a str),
+    /// Thirty failed log-ins from one address in 15 minutes, whatever the accounts.
+    LogInFrom(&'a str),
+    /// Five wrong current passwords per member in 15 minutes (settings).
+    CurrentPassword(UserId),
 }
 
-impl Limit {
-    /// (events allowed, window).
-    fn rule(self) -> (i64, Duration) {
+impl Limit<'_> {
+    /// (uses allowed, window in seconds).
+    fn rule(self) -> (i64, f64) {
+        const MINUTE: f64 = 60.0;
+        const HOUR: f64 = 3600.0;
         match self {
-            Limit::Post { new_member: true } => (1, Duration::seconds(30)),
-            Limit::Post { new_member: false } => (1, Duration::seconds(5)),
-            Limit::Register => (5, Duration::hours(1)),
-            Limit::Report => (10, Duration::hours(1)),
+            Limit::Post {
+                new_member: true, ..
+            } => (1, 30.0),
+            Limit::Post {
+                new_member: false, ..
+            } => (1, 5.0),
+            Limit::Preview(_) => (20, MINUTE),
+            Limit::Edit(_) => (10, MINUTE),
+            Limit::Register { .. } => (5, HOUR),
+            Limit::Report(_) => (10, HOUR),
+            Limit::ResetFromAddress(_) => (10, HOUR),
+            Limit::ResetOfAccount(_) => (3, HOUR),
+            Limit::LogIn { .. } => (5, 15.0 * MINUTE),
+            Limit::LogInAnywhere(_) => (30, HOUR),
+            Limit::LogInFrom(_) => (30, 15.0 * MINUTE),
+            Limit::CurrentPassword(_) => (5, 15.0 * MINUTE),
         }
     }
 
+    /// The row this limit counts in.
+    pub fn key(self) -> String {
+        match self {
+            Limit::Post { user, .. } => format!("post:{user}"),
+            Limit::Preview(user) => format!("preview:{user}"),
+            Limit::Edit(user) => format!("edit:{user}"),
+            Limit::Register { ip } => format!("register:{ip}"),
+            Limit::Report(user) => format!("report:{user}"),
+            Limit::ResetFromAddress(ip) => format!("reset-ip:{ip}"),
+            Limit::ResetOfAccount(user) => format!("reset:{user}"),
+            Limit::LogIn { account, ip } => format!("login:{account}@{ip}"),
+            Limit::LogInAnywhere(account) => format!("login:{account}"),
+            Limit::LogInFrom(ip) => format!("login-ip:{ip}"),
+            Limit::CurrentPassword(user) => format!("password:{user}"),
+        }
+    }
+
+    /// What the refusal says is too many.
     fn what(self) -> &'static str {
         match self {
             Limit::Post { .. } => "posts",
-            Limit::Register => "registrations",
-            Limit::Report => "reports",
+            Limit::Preview(_) => "previews",
+            Limit::Edit(_) => "edits",
+            Limit::Register { .. } => "registrations",
+            Limit::Report(_) => "reports",
+            Limit::ResetFromAddress(_) | Limit::ResetOfAccount(_) => "password-reset requests",
+            Limit::LogIn { .. } | Limit::LogInAnywhere(_) | Limit::LogInFrom(_) => {
+                "failed log-in attempts"
+            }
+            Limit::CurrentPassword(_) => "wrong passwords",
         }
+    }
+
+    /// Throttles that guard passwords hold for everyone, whatever the settings.
+    fn guards_passwords(self) -> bool {
+        matches!(
+            self,
+            Limit::LogIn { .. }
+                | Limit::LogInAnywhere(_)
+                | Limit::LogInFrom(_)
+                | Limit::CurrentPassword(_)
+        )
+    }
+
+    fn applies(self, settings: &Settings, actor: Option<&SessionUser>) -> bool {
+        self.guards_passwords()
+            || (settings.rate_limits_on() && actor.is_none_or(|u| u.role < Role::Moderator))
     }
 }
 
-fn applies(settings: &Settings, actor: Option<&SessionUser>) -> bool {
-    settings.rate_limits_on() && actor.is_none_or(|u| u.role < Role::Moderator)
-}
-
-/// Refuses with 429 (and when to try again) when `key` has used up `limit`.
-pub async fn check(
+/// Counts one use of `limit`, or refuses with 429 (and when to try again) when it is used
+/// up. Checking and counting are one statement.
+pub async fn take(
     conn: &mut AsyncPgConnection,
     settings: &Settings,
     actor: Option<&SessionUser>,
-    limit: Limit,
-    key: &str,
+    limit: Limit<'_>,
 ) -> AppResult<()> {
-    if !applies(settings, actor) {
+    if !limit.applies(settings, actor) {
         return Ok(());
     }
     let (max, window) = limit.rule();
-    let now = Utc::now();
-    let (count, oldest) = store::rate_events_since(conn, key, now - window).await?;
-    if count < max {
+    let key = limit.key();
+    if store::take_rate(conn, &key, max, window).await? {
         return Ok(());
     }
-    let free_at = oldest.unwrap_or(now) + window;
-    let wait = (free_at - now).num_seconds().max(1) as u64;
-    let when = if wait < 120 {
-        format!("{wait} seconds")
-    } else {
-        format!("{} minutes", wait.div_ceil(60))
-    };
-    Err(AppError::TooManyRequests {
-        retry_after: StdDuration::from_secs(wait),
-        message: format!(
-            "Too many {} in a short time. Please try again in {when}.",
-            limit.what()
-        ),
-    })
+    let wait = store::rate_wait(conn, &key, max, window)
+        .await?
+        .ceil()
+        .max(1.0) as u64;
+    Err(refusal(limit, wait))
 }
 
-/// Counts one use of `key` (after the action succeeded).
-pub async fn record(
+/// Forgets the uses of `limit` (a log-in that succeeded forgets its failures).
+pub async fn clear(conn: &mut AsyncPgConnection, limit: Limit<'_>) -> AppResult<()> {
+    Ok(store::clear_rate(conn, &limit.key()).await?)
+}
+
+/// Gives back the use just taken, for an action that did not happen after all (a write the
+/// database refused).
+pub async fn refund(
     conn: &mut AsyncPgConnection,
     settings: &Settings,
     actor: Option<&SessionUser>,
-    key: &str,
+    limit: Limit<'_>,
 ) -> AppResult<()> {
-    if applies(settings, actor) {
-        store::record_rate_event(conn, key).await?;
+    if limit.applies(settings, actor) {
+        store::refund_rate(conn, &limit.key()).await?;
     }
     Ok(())
+}
+
+fn refusal(limit: Limit<'_>, wait: u64) -> AppError {
+    let when = if wait < 120 {
+        format!("{wait} second{}", if wait == 1 { "" } else { "s" })
+    } else {
+        let minutes = wait.div_ceil(60);
+        format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" })
+    };
+    let what = limit.what();
+    let message = if limit.guards_passwords() {
+        format!("Too many {what}. Try again in {when}.")
+    } else {
+        format!("Too many {what} in a short time. Please try again in {when}.")
+    };
+    AppError::TooManyRequests {
+        retry_after: StdDuration::from_secs(wait),
+        message,
+    }
 }

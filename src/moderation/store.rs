@@ -7,7 +7,7 @@ use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::types::Role;
-use crate::db::schema::{moderation_log, posts, rate_events, reports, threads, users};
+use crate::db::schema::{moderation_log, posts, reports, threads, users};
 use crate::forums::store as forums_store;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
 
@@ -89,40 +89,103 @@ pub async fn log_entries(
 
 // ---- rate limits ----
 
-/// How many `key` events happened since `since`, and when the oldest of them did.
-pub async fn rate_events_since(
+/// Counts one use of `key` if fewer than `max` happened within the last `window_secs`, in
+/// one statement on the key's locked row; returns whether it was counted.
+pub async fn take_rate(
     conn: &mut AsyncPgConnection,
     key: &str,
-    since: DateTime<Utc>,
-) -> QueryResult<(i64, Option<DateTime<Utc>>)> {
-    rate_events::table
-        .filter(rate_events::key.eq(key))
-        .filter(rate_events::created_at.gt(since))
-        .select((
-            diesel::dsl::count_star(),
-            diesel::dsl::min(rate_events::created_at),
-        ))
-        .get_result(conn)
-        .await
+    max: i64,
+    window_secs: f64,
+) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Taken {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        #[allow(dead_code)]
+        taken: bool,
+    }
+    // ON CONFLICT DO UPDATE reads the newest version of the row under its lock, so a use
+    // counted by a parallel request is always seen.
+    let taken: Option<Taken> = db::sql(
+        "INSERT INTO rate_limits AS r (key, events) VALUES ($1, ARRAY[now()])
+         ON CONFLICT (key) DO UPDATE
+            SET events = ARRAY(SELECT e FROM unnest(r.events) e
+                                WHERE e > now() - make_interval(secs => $3) ORDER BY e) || now()
+          WHERE (SELECT count(*) FROM unnest(r.events) e
+                  WHERE e > now() - make_interval(secs => $3)) < $2
+         RETURNING true AS taken",
+    )
+    .bind::<Text, _>(key)
+    .bind::<BigInt, _>(max)
+    .bind::<diesel::sql_types::Double, _>(window_secs)
+    .get_result(conn)
+    .await
+    .optional()?;
+    Ok(taken.is_some())
 }
 
-/// Records one `key` event.
-pub async fn record_rate_event(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<()> {
-    diesel::insert_into(rate_events::table)
-        .values(rate_events::key.eq(key))
+/// Seconds until `key` may be used again under (`max`, `window_secs`).
+pub async fn rate_wait(
+    conn: &mut AsyncPgConnection,
+    key: &str,
+    max: i64,
+    window_secs: f64,
+) -> QueryResult<f64> {
+    #[derive(QueryableByName)]
+    struct Wait {
+        #[diesel(sql_type = diesel::sql_types::Double)]
+        wait: f64,
+    }
+    // With n uses in the window, the (n - max + 1)-th oldest has to leave it.
+    let wait: Option<Wait> = db::sql(
+        "SELECT coalesce(extract(epoch FROM w.events[cardinality(w.events) - $2 + 1]
+                                 + make_interval(secs => $3) - now())::float8, 0) AS wait
+           FROM (SELECT ARRAY(SELECT e FROM unnest(events) e
+                               WHERE e > now() - make_interval(secs => $3) ORDER BY e) AS events
+                   FROM rate_limits WHERE key = $1) w",
+    )
+    .bind::<Text, _>(key)
+    .bind::<BigInt, _>(max)
+    .bind::<diesel::sql_types::Double, _>(window_secs)
+    .get_result(conn)
+    .await
+    .optional()?;
+    Ok(wait.map_or(0.0, |w| w.wait))
+}
+
+/// Forgets every use of `key` (a log-in that succeeded clears its failures).
+pub async fn clear_rate(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<()> {
+    db::sql("DELETE FROM rate_limits WHERE key = $1")
+        .bind::<Text, _>(key)
         .execute(conn)
         .await
         .map(|_| ())
 }
 
-/// Forgets rate events older than `before`.
-pub async fn purge_rate_events(
+/// Gives back the newest use of `key`, for an action that was counted and then did not
+/// happen.
+pub async fn refund_rate(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<()> {
+    db::sql(
+        "UPDATE rate_limits SET events = events[1:cardinality(events) - 1]
+          WHERE key = $1 AND cardinality(events) > 0",
+    )
+    .bind::<Text, _>(key)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Forgets keys not used since `before`.
+pub async fn purge_rate_limits(
     conn: &mut AsyncPgConnection,
     before: DateTime<Utc>,
 ) -> QueryResult<usize> {
-    diesel::delete(rate_events::table.filter(rate_events::created_at.lt(before)))
-        .execute(conn)
-        .await
+    db::sql(
+        "DELETE FROM rate_limits
+          WHERE cardinality(events) = 0 OR events[cardinality(events)] < $1",
+    )
+    .bind::<Timestamptz, _>(before)
+    .execute(conn)
+    .await
 }
 
 // ---- threads ----

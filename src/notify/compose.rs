@@ -93,6 +93,23 @@ pub fn password_reset(site: &Site, to: &str, username: &str, link: &str) -> NewM
     new_mail("reset", to, subject, text, page(site, body, footer))
 }
 
+/// "Your log-in link".
+pub fn login_link(site: &Site, to: &str, username: &str, link: &str) -> NewMail {
+    let subject = format!("[{}] Your log-in link", site.name);
+    let text = format!(
+        "Hello {username},\n\nsomeone (hopefully you) asked for a log-in link for your account at {site}, which had many failed log-in attempts. Log in here:\n\n{link}\n\nThe link works once, within 15 minutes. If you did not ask for it, ignore this mail; consider choosing a longer password.\n",
+        site = site.name
+    );
+    let body = html! {
+        p { "Hello " (username) "," }
+        p { "someone (hopefully you) asked for a log-in link for your account at " (site.name) ", which had many failed log-in attempts." }
+        p { a href=(link) { "Log in" } }
+        p { "The link works once, within 15 minutes." }
+    };
+    let footer = html! { p { "If you did not ask for it, ignore this mail; consider choosing a longer password." } };
+    new_mail("login", to, subject, text, page(site, body, footer))
+}
+
 /// Why someone gets a mail about a post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reason {

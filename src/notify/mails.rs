@@ -1,4 +1,4 @@
-//! Account mail: address confirmation and password reset, each with a single-use link whose
+//! Account mail: address confirmation, password reset and log-in links, each with a single-use link whose
 //! token is stored only as a hash.
 
 use chrono::{Duration, Utc};
@@ -16,6 +16,8 @@ use crate::web::cookies::random_token;
 pub const CONFIRM_HOURS: i64 = 48;
 /// How long a password-reset link works.
 pub const RESET_HOURS: i64 = 1;
+/// How long a one-time log-in link works.
+pub const LOGIN_LINK_MINUTES: i64 = 15;
 
 fn site(settings: &Settings) -> Site {
     Site {
@@ -29,6 +31,7 @@ fn site(settings: &Settings) -> Site {
 enum Purpose {
     Confirm,
     Reset,
+    LogIn,
 }
 
 /// Stores a fresh token and queues the mail carrying its link.
@@ -41,17 +44,26 @@ async fn send_link(
     email: &str,
 ) -> QueryResult<()> {
     let token = random_token();
-    let (name, hours, path) = match purpose {
-        Purpose::Confirm => ("confirm", CONFIRM_HOURS, "/confirm/"),
-        Purpose::Reset => ("reset", RESET_HOURS, "/password/reset/"),
+    let (name, valid, path) = match purpose {
+        Purpose::Confirm => ("confirm", Duration::hours(CONFIRM_HOURS), "/confirm/"),
+        Purpose::Reset => ("reset", Duration::hours(RESET_HOURS), "/password/reset/"),
+        Purpose::LogIn => (
+            "login",
+            Duration::minutes(LOGIN_LINK_MINUTES),
+            "/login/link/",
+        ),
     };
-    let expires = Utc::now() + Duration::hours(hours);
+    let expires = Utc::now() + valid;
+    // Only the newest link of a kind works: an older confirmation link would otherwise
+    // switch a changed address back.
+    store::void_tokens(conn, user, name).await?;
     store::insert_token(conn, &hash_token(&token), user, name, email, expires).await?;
     let site = site(settings);
     let link = site.link(&format!("{path}{token}"));
     let mail = match purpose {
         Purpose::Confirm => compose::confirm_address(&site, email, username, &link),
         Purpose::Reset => compose::password_reset(&site, email, username, &link),
+        Purpose::LogIn => compose::login_link(&site, email, username, &link),
     };
     store::enqueue(conn, &mail).await
 }
@@ -76,4 +88,16 @@ pub async fn send_password_reset(
     email: &str,
 ) -> QueryResult<()> {
     send_link(conn, settings, Purpose::Reset, user, username, email).await
+}
+
+/// Queues the mail with a one-time log-in link (the way in when failed log-ins of others
+/// hold the account's password back).
+pub async fn send_login_link(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    user: UserId,
+    username: &str,
+    email: &str,
+) -> QueryResult<()> {
+    send_link(conn, settings, Purpose::LogIn, user, username, email).await
 }

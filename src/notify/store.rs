@@ -741,6 +741,24 @@ pub async fn use_token(
     .optional()
 }
 
+/// Uses up every unused `purpose` token of `user`: a newer link, or the change it was
+/// for, makes the older ones worthless.
+pub async fn void_tokens(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    purpose: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        email_tokens::table
+            .filter(email_tokens::user_id.eq(user))
+            .filter(email_tokens::purpose.eq(purpose))
+            .filter(email_tokens::used_at.is_null()),
+    )
+    .set(email_tokens::used_at.eq(Some(Utc::now())))
+    .execute(conn)
+    .await
+}
+
 /// True when a token is valid (without using it).
 pub async fn token_valid(
     conn: &mut AsyncPgConnection,

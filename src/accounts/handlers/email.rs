@@ -2,14 +2,16 @@
 //! (`/password/forgot`, `/password/reset/{token}`).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
 use crate::accounts::sessions::hash_token;
 use crate::accounts::{password, store, views};
+use crate::moderation::limits::{self, Limit};
 use crate::notify::{mails, store as notify_store};
+use crate::web::client;
 use crate::web::ctx::{Ctx, CurrentUser};
 use crate::web::error::{AppError, AppResult, violated_unique};
 use crate::web::form::{CsrfForm, FieldErrors, NoFields};
@@ -28,6 +30,7 @@ pub async fn confirm(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRespon
             let Some((user, email)) = notify_store::use_token(conn, &hash, "confirm").await? else {
                 return Ok(None);
             };
+            notify_store::void_tokens(conn, user, "confirm").await?;
             store::confirm_email(conn, user, &email, Utc::now())
                 .await
                 .map(Some)
@@ -102,7 +105,11 @@ pub async fn forgot_form(ctx: Ctx) -> AppResult<HttpResponse> {
 }
 
 /// `POST /password/forgot`: always the same answer, whether or not the address exists.
-pub async fn forgot(ctx: Ctx, CsrfForm(form): CsrfForm<ForgotForm>) -> AppResult<HttpResponse> {
+pub async fn forgot(
+    req: HttpRequest,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<ForgotForm>,
+) -> AppResult<HttpResponse> {
     let email = form.email.trim();
     if email.is_empty() {
         let mut errors = FieldErrors::new();
@@ -112,8 +119,20 @@ pub async fn forgot(ctx: Ctx, CsrfForm(form): CsrfForm<ForgotForm>) -> AppResult
             views::forgot(&ctx, email, &errors),
         ));
     }
+    let settings = &ctx.state.settings;
     let mut conn = ctx.state.conn().await?;
-    if let Some((user, username, address)) = store::account_by_email(&mut conn, email).await? {
+    let ip = client::ip(&req, settings.trust_proxy);
+    limits::take(&mut conn, settings, None, Limit::ResetFromAddress(&ip)).await?;
+    let found = store::account_by_email(&mut conn, email).await?;
+    if let Some((user, username, address)) = found {
+        // Past the account's own limit nothing more is sent, and the answer stays the same.
+        let limit = Limit::ResetOfAccount(user);
+        match limits::take(&mut conn, settings, None, limit).await {
+            Err(AppError::TooManyRequests { .. }) => {
+                return Ok(ctx.redirect_with_flash("/login", FORGOT_ANSWER));
+            }
+            other => other?,
+        }
         mails::send_password_reset(&mut conn, &ctx.state.settings, user, &username, &address)
             .await?;
         ctx.state.mail_wake.notify_one();
@@ -178,6 +197,8 @@ pub async fn reset(
                 return Ok(false);
             };
             store::set_password_hash(conn, user, &new_hash).await?;
+            // Every other reset link mailed before dies with this one.
+            notify_store::void_tokens(conn, user, "reset").await?;
             store::delete_all_sessions(conn, user).await?;
             Ok(true)
         })

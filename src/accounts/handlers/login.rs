@@ -1,24 +1,18 @@
 //! `GET/POST /login`, `POST /logout`, and the log-in throttle.
 
-use std::time::Duration;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Utc;
 use serde::Deserialize;
 
 use crate::accounts::views::{self, LoginInput};
 use crate::accounts::{password, sessions, store};
+use crate::moderation::limits::{self, Limit};
+use crate::notify::{mails, store as notify_store};
 use crate::web::client;
 use crate::web::ctx::{Ctx, CurrentUser};
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::{CsrfForm, NoFields, is_checked};
 use crate::web::{html, redirect};
-
-/// Failed attempts allowed per account and per address within [`WINDOW_MINUTES`].
-pub const MAX_FAILURES: i64 = 5;
-/// Length of the throttle window.
-pub const WINDOW_MINUTES: i64 = 15;
 
 const WRONG: &str = "Wrong user name, e-mail address or password.";
 
@@ -41,14 +35,83 @@ pub async fn show(ctx: Ctx, query: web::Query<NextQuery>) -> AppResult<HttpRespo
     Ok(html(StatusCode::OK, views::login(&ctx, &input, None)))
 }
 
-/// Checks the credentials (throttled) and starts a session.
+/// The throttles a log-in attempt counts against: per account from this address (the one
+/// an attacker at one address meets), per address whatever the account, and account-wide
+/// (slower; past it the owner logs in with a mailed link). Each attempt is counted before
+/// its password is checked, so parallel attempts cannot pass a throttle together; a
+/// log-in that succeeds forgets them.
+struct Throttles<'a> {
+    pair: Limit<'a>,
+    address: Limit<'a>,
+    account: Limit<'a>,
+}
+
+impl<'a> Throttles<'a> {
+    fn new(account_key: &'a str, ip: &'a str) -> Throttles<'a> {
+        Throttles {
+            pair: Limit::LogIn {
+                account: account_key,
+                ip,
+            },
+            address: Limit::LogInFrom(ip),
+            account: Limit::LogInAnywhere(account_key),
+        }
+    }
+
+    /// Counts the attempt; `Ok(false)` when the account-wide throttle refused it (the
+    /// mailed link is the way in).
+    async fn take(
+        &self,
+        conn: &mut diesel_async::AsyncPgConnection,
+        settings: &crate::config::Settings,
+    ) -> AppResult<bool> {
+        for limit in [self.pair, self.address] {
+            limits::take(conn, settings, None, limit).await?;
+        }
+        match limits::take(conn, settings, None, self.account).await {
+            Err(AppError::TooManyRequests { .. }) => {
+                // This attempt tested no password, so it does not count elsewhere either.
+                self.refund(conn, settings).await?;
+                Ok(false)
+            }
+            other => other.map(|()| true),
+        }
+    }
+
+    /// Gives the attempt back (it was not a password test after all).
+    async fn refund(
+        &self,
+        conn: &mut diesel_async::AsyncPgConnection,
+        settings: &crate::config::Settings,
+    ) -> AppResult<()> {
+        for limit in [self.pair, self.address] {
+            limits::refund(conn, settings, None, limit).await?;
+        }
+        Ok(())
+    }
+
+    /// Forgets the failures this account had, after the right password.
+    async fn succeeded(
+        &self,
+        conn: &mut diesel_async::AsyncPgConnection,
+        settings: &crate::config::Settings,
+    ) -> AppResult<()> {
+        limits::clear(conn, self.pair).await?;
+        limits::clear(conn, self.account).await?;
+        limits::refund(conn, settings, None, self.address).await
+    }
+}
+
+/// Checks the credentials (throttled) and starts a session. No database connection is
+/// held while the password hash is computed.
 pub async fn submit(
     req: HttpRequest,
     ctx: Ctx,
     CsrfForm(input): CsrfForm<LoginInput>,
 ) -> AppResult<HttpResponse> {
     let identifier = input.identifier.trim().to_string();
-    let ip = client::ip(&req, ctx.state.settings.trust_proxy);
+    let settings = &ctx.state.settings;
+    let ip = client::ip(&req, settings.trust_proxy);
     let mut conn = ctx.state.conn().await?;
     let candidate = store::login_candidate(&mut conn, &identifier).await?;
     // Failures count per account however it was named, and per unknown name otherwise.
@@ -56,59 +119,82 @@ pub async fn submit(
         Some(c) => format!("user:{}", c.id),
         None => format!("name:{}", identifier.to_lowercase()),
     };
-
-    let now = Utc::now();
-    let since = now - chrono::Duration::minutes(WINDOW_MINUTES);
-    let (failures, oldest) = store::recent_failures(&mut conn, &account_key, &ip, since).await?;
-    if failures >= MAX_FAILURES {
-        let free_at = oldest.unwrap_or(now) + chrono::Duration::minutes(WINDOW_MINUTES);
-        let wait = (free_at - now).num_seconds().max(1) as u64;
-        let minutes = wait.div_ceil(60);
-        return Err(AppError::TooManyRequests {
-            retry_after: Duration::from_secs(wait),
-            message: format!(
-                "Too many failed log-in attempts. Try again in {minutes} minute{}.",
-                if minutes == 1 { "" } else { "s" }
-            ),
-        });
-    }
-
-    let verification = password::verify(
-        candidate.as_ref().map(|c| c.password_hash.clone()),
-        input.password.clone(),
-    )
-    .await?;
     let shown = LoginInput {
         identifier: identifier.clone(),
         password: String::new(),
         ..input.clone()
     };
-    let Some(account) = candidate.filter(|_| verification.ok) else {
-        store::record_failure(&mut conn, &account_key, &ip).await?;
+    let throttles = Throttles::new(&account_key, &ip);
+    if !throttles.take(&mut conn, settings).await? {
         return Ok(html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            views::login(&ctx, &shown, Some(WRONG)),
+            StatusCode::TOO_MANY_REQUESTS,
+            views::login_locked(&ctx, &shown),
         ));
-    };
-    if account.banned_at.is_some() {
+    }
+    // A banned account's password is never tested, so a ban does not tell whether a
+    // guess was right.
+    if candidate.as_ref().is_some_and(|c| c.banned_at.is_some()) {
+        throttles.refund(&mut conn, settings).await?;
         return Ok(html(
             StatusCode::FORBIDDEN,
             views::login(&ctx, &shown, Some("This account has been banned.")),
         ));
     }
-
-    store::clear_failures(&mut conn, &account_key).await?;
+    drop(conn);
+    let verification = match password::verify(
+        candidate.as_ref().map(|c| c.password_hash.clone()),
+        input.password.clone(),
+    )
+    .await
+    {
+        Ok(verification) => verification,
+        Err(e) => {
+            let mut conn = ctx.state.conn().await?;
+            throttles.refund(&mut conn, settings).await?;
+            return Err(e);
+        }
+    };
+    let mut conn = ctx.state.conn().await?;
+    let Some(account) = candidate.filter(|_| verification.ok) else {
+        return Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::login(&ctx, &shown, Some(WRONG)),
+        ));
+    };
+    throttles.succeeded(&mut conn, settings).await?;
     if verification.needs_rehash {
+        drop(conn);
         let fresh = password::hash(input.password).await?;
+        conn = ctx.state.conn().await?;
         store::set_password_hash(&mut conn, account.id, &fresh).await?;
     }
     if let (Some(next), Some(draft)) = (&input.next, &input.draft) {
         crate::forums::writing::keep_draft(&mut conn, account.id, next, draft).await?;
     }
     let remember = is_checked(&input.remember);
-    let token = sessions::create(&mut conn, account.id, remember, client::user_agent(&req)).await?;
-    tracing::info!(user = %account.id, "logged in");
-    let mut response = redirect::see_other(redirect::safe_next(input.next.as_deref()));
+    start_session(
+        &ctx,
+        &mut conn,
+        &req,
+        account.id,
+        remember,
+        input.next.as_deref(),
+    )
+    .await
+}
+
+/// Starts a session for `user` and sends the browser on to `next`.
+async fn start_session(
+    ctx: &Ctx,
+    conn: &mut diesel_async::AsyncPgConnection,
+    req: &HttpRequest,
+    user: crate::ids::UserId,
+    remember: bool,
+    next: Option<&str>,
+) -> AppResult<HttpResponse> {
+    let token = sessions::create(conn, user, remember, client::user_agent(req)).await?;
+    tracing::info!(user = %user, "logged in");
+    let mut response = redirect::see_other(redirect::safe_next(next));
     sessions::set_cookie(
         &mut response,
         &token,
@@ -116,6 +202,87 @@ pub async fn submit(
         ctx.state.settings.secure_cookies,
     );
     Ok(response)
+}
+
+/// The form asking for a log-in link.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LinkRequest {
+    identifier: String,
+}
+
+const LINK_ANSWER: &str = "If that account exists and its address is confirmed, we sent a one-time log-in link to it. It works for 15 minutes.";
+
+/// `POST /login/link`: mails a one-time log-in link to the account's owner; the same
+/// answer whether or not the account exists.
+pub async fn request_link(
+    req: HttpRequest,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<LinkRequest>,
+) -> AppResult<HttpResponse> {
+    let settings = &ctx.state.settings;
+    let ip = client::ip(&req, settings.trust_proxy);
+    let mut conn = ctx.state.conn().await?;
+    limits::take(&mut conn, settings, None, Limit::ResetFromAddress(&ip)).await?;
+    let found = store::login_candidate(&mut conn, form.identifier.trim()).await?;
+    if let Some(candidate) = found.filter(|c| c.banned_at.is_none()) {
+        let limit = Limit::ResetOfAccount(candidate.id);
+        let allowed = match limits::take(&mut conn, settings, None, limit).await {
+            Err(AppError::TooManyRequests { .. }) => false,
+            other => other.map(|()| true)?,
+        };
+        let address = match allowed {
+            true => store::confirmed_address(&mut conn, candidate.id).await?,
+            false => None,
+        };
+        if let Some((username, email)) = address {
+            mails::send_login_link(&mut conn, settings, candidate.id, &username, &email).await?;
+            ctx.state.mail_wake.notify_one();
+        }
+    }
+    Ok(ctx.redirect_with_flash("/login", LINK_ANSWER))
+}
+
+/// `GET /login/link/{token}`: a button that logs in (mail scanners that open links must
+/// not use the token up).
+pub async fn link_page(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
+    let mut conn = ctx.state.conn().await?;
+    if !notify_store::token_valid(&mut conn, &sessions::hash_token(&token), "login").await? {
+        return Ok(invalid_link(&ctx));
+    }
+    Ok(html(StatusCode::OK, views::login_link(&ctx, &token)))
+}
+
+/// `POST /login/link/{token}`: uses the link up and starts a session.
+pub async fn use_link(
+    req: HttpRequest,
+    ctx: Ctx,
+    token: web::Path<String>,
+    _form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let mut conn = ctx.state.conn().await?;
+    let Some((user, _)) =
+        notify_store::use_token(&mut conn, &sessions::hash_token(&token), "login").await?
+    else {
+        return Ok(invalid_link(&ctx));
+    };
+    if store::is_banned(&mut conn, user).await? {
+        return Ok(invalid_link(&ctx));
+    }
+    // The owner is in: the failures of others no longer stand in their way.
+    limits::clear(&mut conn, Limit::LogInAnywhere(&format!("user:{user}"))).await?;
+    start_session(&ctx, &mut conn, &req, user, false, None).await
+}
+
+fn invalid_link(ctx: &Ctx) -> HttpResponse {
+    html(
+        StatusCode::NOT_FOUND,
+        views::message_page(
+            ctx,
+            "Link not valid",
+            "This log-in link was already used or has expired. You can ask for a new one on the log-in page.",
+        ),
+    )
 }
 
 /// Ends the current session.

@@ -52,8 +52,9 @@ pub async fn submit(
     let input = form.account.normalized();
     let mut conn = ctx.state.conn().await?;
     let settings = &ctx.state.settings;
-    let rate_key = format!("register:{}", client::ip(&req, settings.trust_proxy));
-    limits::check(&mut conn, settings, None, Limit::Register, &rate_key).await?;
+    let ip = client::ip(&req, settings.trust_proxy);
+    let limit = Limit::Register { ip: &ip };
+    limits::take(&mut conn, settings, None, limit).await?;
     // The account and its confirmation mail are one write: neither exists without the other.
     let created = conn
         .transaction::<_, RegisterError, _>(async |conn| {
@@ -65,6 +66,8 @@ pub async fn submit(
     let user_id = match created {
         Ok(id) => id,
         Err(RegisterError::Invalid(errors)) => {
+            // A form refused for what it says is not a registration.
+            limits::refund(&mut conn, settings, None, limit).await?;
             return Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 views::register(&ctx, &input.without_passwords(), &errors),
@@ -72,7 +75,6 @@ pub async fn submit(
         }
         Err(RegisterError::Failed(e)) => return Err(e),
     };
-    limits::record(&mut conn, settings, None, &rate_key).await?;
     tracing::info!(user = %user_id, "account registered");
     ctx.state.mail_wake.notify_one();
     let token = sessions::create(&mut conn, user_id, false, client::user_agent(&req)).await?;

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::accounts::registration::EMAIL_TAKEN;
 use crate::accounts::views::{self, SettingsForms};
 use crate::accounts::{password, sessions, store, validate};
+use crate::moderation::limits::{self, Limit};
 use crate::notify::{mails, store as notify_store, views as notify_views};
 use crate::web::ctx::CurrentUser;
 use crate::web::error::AppResult;
@@ -41,15 +42,24 @@ async fn render(
     ))
 }
 
+/// Checks the current password, throttled like a log-in: a stolen session cannot be used
+/// to guess it. No connection is held while the hash is computed.
 async fn current_password_ok(
     member: &CurrentUser,
     given: &str,
     errors: &mut FieldErrors,
 ) -> AppResult<()> {
+    let user = member.user();
+    let limit = Limit::CurrentPassword(user.id);
     let mut conn = member.state.conn().await?;
-    let account = store::own_account(&mut conn, member.user().id).await?;
+    limits::take(&mut conn, &member.state.settings, Some(user), limit).await?;
+    let account = store::own_account(&mut conn, user.id).await?;
+    drop(conn);
     let check = password::verify(Some(account.password_hash), given.to_string()).await?;
-    if !check.ok {
+    if check.ok {
+        let mut conn = member.state.conn().await?;
+        limits::clear(&mut conn, limit).await?;
+    } else {
         errors.add("current_password", "Your current password is not correct.");
     }
     Ok(())
@@ -141,6 +151,7 @@ pub async fn change_password(
     let revoked = conn
         .transaction::<_, diesel::result::Error, _>(async |conn| {
             store::set_password_hash(conn, user.id, &hash).await?;
+            notify_store::void_tokens(conn, user.id, "reset").await?;
             store::delete_other_sessions(conn, user.id, &user.token_hash).await
         })
         .await?;

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use crate::accounts::types::Role;
 use crate::forums::handlers::reading::visible_thread;
 use crate::forums::markup;
+use crate::forums::policy;
 use crate::forums::store;
 use crate::forums::views::{self, Composer};
 use crate::forums::writing::{self, Deleted, Draft, WriteError};
@@ -68,41 +69,12 @@ fn form_error(e: WriteError) -> Result<(StatusCode, FieldErrors), AppError> {
 
 /// Members post once their address is confirmed, and not while suspended.
 fn check_may_post(member: &CurrentUser, errors: &mut FieldErrors) -> bool {
-    let user = member.user();
-    if let Some(until) = user.suspended() {
-        errors.add(
-            "body",
-            format!(
-                "Your account is suspended until {}, so you cannot post. Your text is kept below.",
-                until
-                    .with_timezone(&user.time_zone)
-                    .format("%-d %b %Y, %H:%M %Z")
-            ),
-        );
-        return false;
-    }
-    if user.email_confirmed {
-        return true;
-    }
-    errors.add(
-        "body",
-        "Please confirm your e-mail address before posting: open the link we sent you (or ask for a new one at the top of the page).",
-    );
-    false
-}
-
-/// Whether a post waits for approval: posts of new members with links (or all of them,
-/// with `PARLEY_APPROVAL=all`); never a moderator's.
-fn held(member: &CurrentUser, body: &str) -> bool {
-    let user = member.user();
-    let settings = &member.state.settings;
-    if user.role >= Role::Moderator || user.post_count >= settings.new_member_posts {
-        return false;
-    }
-    match settings.approval.as_str() {
-        "all" => true,
-        "off" => false,
-        _ => writing::has_link(body),
+    match policy::may_write(member.user()) {
+        Ok(()) => true,
+        Err(message) => {
+            errors.add("body", message);
+            false
+        }
     }
 }
 
@@ -207,9 +179,9 @@ enum Destination<'a> {
     Reply(ThreadId),
 }
 
-/// The steps every composer shares: a preview or rule violations show the form again, an
-/// unconfirmed member is refused with the text kept, otherwise the post is written and the
-/// browser goes to it.
+/// The steps every composer shares: an unconfirmed or suspended member is refused with the
+/// text kept; a preview or rule violations show the form again; otherwise the post is
+/// written and the browser goes to it. Previews and posts both count against limits.
 async fn publish(
     member: &CurrentUser,
     again: &Again<'_>,
@@ -218,40 +190,21 @@ async fn publish(
     destination: Destination<'_>,
     show: impl Fn(StatusCode, &FieldErrors, Option<&str>) -> HttpResponse,
 ) -> AppResult<HttpResponse> {
-    if again.form.wants_preview() || !errors.is_empty() {
-        let preview = preview_html(member, body, &errors).await?;
-        let status = if errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        return Ok(show(status, &errors, preview.as_deref()));
-    }
     if !check_may_post(member, &mut errors) {
         return Ok(show(StatusCode::FORBIDDEN, &errors, None));
+    }
+    if again.form.wants_preview() || !errors.is_empty() {
+        return preview(member, body, errors, show).await;
     }
     let user = member.user();
     let settings = &member.state.settings;
     let mut conn = member.state.conn().await?;
-    let rate_key = format!("post:{}", user.id);
     let limit = Limit::Post {
+        user: user.id,
         new_member: user.post_count < settings.new_member_posts,
     };
-    if let Err(AppError::TooManyRequests {
-        retry_after,
-        message,
-    }) = limits::check(&mut conn, settings, Some(user), limit, &rate_key).await
-    {
-        errors.add("body", format!("{message} Your text is kept below."));
-        let mut response = show(StatusCode::TOO_MANY_REQUESTS, &errors, None);
-        if let Ok(value) =
-            actix_web::http::header::HeaderValue::from_str(&retry_after.as_secs().to_string())
-        {
-            response
-                .headers_mut()
-                .insert(actix_web::http::header::RETRY_AFTER, value);
-        }
-        return Ok(response);
+    if let Some(refused) = take_or_show(&mut conn, member, limit, &mut errors, &show).await? {
+        return Ok(refused);
     }
     let draft = Draft {
         author: user.id,
@@ -260,7 +213,7 @@ async fn publish(
         subscribe: subscription(member, again.form),
         moderator: user.role >= Role::Moderator,
         ip: Some(&again.ip),
-        held: held(member, body),
+        held: policy::held(member.user(), &member.state.settings, body),
     };
     let written = match destination {
         Destination::NewThread { forum, title } => {
@@ -274,7 +227,6 @@ async fn publish(
     };
     match written {
         Ok((post, pages)) => {
-            limits::record(&mut conn, settings, Some(user), &rate_key).await?;
             member.state.mail_wake.notify_one();
             if draft.held {
                 return Ok(member.redirect_with_flash(
@@ -289,25 +241,68 @@ async fn publish(
             Ok(response)
         }
         Err(e) => {
+            // Nothing was posted, so nothing counts against the limit; a refund that
+            // fails too (the database is away) leaves one wait of the limit's length.
+            let _ = limits::refund(&mut conn, settings, Some(user), limit).await;
             let (status, errors) = form_error(e)?;
             Ok(show(status, &errors, None))
         }
     }
 }
 
-async fn preview_html(
+/// Takes one use of `limit`; when it is used up, the composer comes back with the text
+/// kept, a message and `Retry-After`.
+async fn take_or_show(
+    conn: &mut diesel_async::AsyncPgConnection,
+    member: &CurrentUser,
+    limit: Limit<'_>,
+    errors: &mut FieldErrors,
+    show: &impl Fn(StatusCode, &FieldErrors, Option<&str>) -> HttpResponse,
+) -> AppResult<Option<HttpResponse>> {
+    let taken = limits::take(conn, &member.state.settings, Some(member.user()), limit).await;
+    let Err(AppError::TooManyRequests {
+        retry_after,
+        message,
+    }) = taken
+    else {
+        return taken.map(|()| None);
+    };
+    errors.add("body", format!("{message} Your text is kept below."));
+    let mut response = show(StatusCode::TOO_MANY_REQUESTS, errors, None);
+    response.headers_mut().insert(
+        actix_web::http::header::RETRY_AFTER,
+        actix_web::http::header::HeaderValue::from(retry_after.as_secs()),
+    );
+    Ok(Some(response))
+}
+
+/// The composer again with the body rendered as it would be posted (when the body itself
+/// is acceptable), counted against the preview limit.
+async fn preview(
     member: &CurrentUser,
     body: &str,
-    errors: &FieldErrors,
-) -> AppResult<Option<String>> {
+    mut errors: FieldErrors,
+    show: impl Fn(StatusCode, &FieldErrors, Option<&str>) -> HttpResponse,
+) -> AppResult<HttpResponse> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     if errors.get("body").is_some() || body.trim().is_empty() {
-        return Ok(None);
+        return Ok(show(status, &errors, None));
     }
     let mut conn = member.state.conn().await?;
+    let limit = Limit::Preview(member.user().id);
+    if let Some(refused) = take_or_show(&mut conn, member, limit, &mut errors, &show).await? {
+        return Ok(refused);
+    }
     match writing::render(&mut conn, body).await {
-        Ok((html, _)) => Ok(Some(html)),
-        Err(WriteError::Failed(e)) => Err(e),
-        Err(WriteError::Invalid(_)) => Ok(None),
+        Ok((html, _)) => Ok(show(status, &errors, Some(&html))),
+        Err(e) => {
+            let (status, errors) = form_error(e)?;
+            Ok(show(status, &errors, None))
+        }
     }
 }
 
@@ -473,16 +468,18 @@ pub async fn edit(
             ),
         )
     };
+    if let Err(message) = policy::may_change(member.user(), &thread) {
+        errors.add("body", message);
+        return Ok(page(StatusCode::FORBIDDEN, &errors, None));
+    }
     if form.action == "preview" || !errors.is_empty() {
-        let preview = preview_html(&member, &body, &errors).await?;
-        let status = if errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        return Ok(page(status, &errors, preview.as_deref()));
+        return preview(&member, &body, errors, page).await;
     }
     let mut conn = member.state.conn().await?;
+    let limit = Limit::Edit(editor);
+    if let Some(refused) = take_or_show(&mut conn, &member, limit, &mut errors, &page).await? {
+        return Ok(refused);
+    }
     let reason = needs_reason.then_some(reason.as_str());
     match writing::edit(&mut conn, post.id, editor, &body, reason).await {
         Ok(()) => {
@@ -516,6 +513,10 @@ pub async fn delete(
     let location = store::post_location(&mut conn, post)
         .await?
         .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let thread = visible_thread(&member, location.thread_id).await?;
+    policy::may_change(member.user(), &thread).map_err(AppError::Forbidden)?;
+    let mut conn = member.state.conn().await?;
     let outcome = writing::delete_by_author(&mut conn, post, member.user().id)
         .await
         .map_err(|e| match e {

@@ -1,0 +1,55 @@
+//! Who may write what: one set of rules for new posts, previews, edits and deletions, so
+//! that no way of changing a post skips a rule another way keeps.
+
+use crate::accounts::types::{Role, SessionUser};
+use crate::config::Settings;
+use crate::forums::types::ThreadRow;
+use crate::forums::writing;
+
+/// Whether `user` may write at all (post, preview): a confirmed address, no suspension.
+/// The refusal is the message shown above the kept text.
+pub fn may_write(user: &SessionUser) -> Result<(), String> {
+    if let Some(until) = user.suspended() {
+        return Err(format!(
+            "Your account is suspended until {}, so you cannot post. Your text is kept below.",
+            until
+                .with_timezone(&user.time_zone)
+                .format("%-d %b %Y, %H:%M %Z")
+        ));
+    }
+    if !user.email_confirmed {
+        return Err("Please confirm your e-mail address before posting: open the link we sent you (or ask for a new one at the top of the page).".into());
+    }
+    Ok(())
+}
+
+/// Whether `user` may change (edit or delete) a post of theirs in `thread`. Moderators
+/// may always; an author not while suspended, and not once the thread is locked.
+pub fn may_change(user: &SessionUser, thread: &ThreadRow) -> Result<(), String> {
+    if user.role >= Role::Moderator {
+        return Ok(());
+    }
+    may_write(user)?;
+    if thread.locked {
+        return Err(match &thread.lock_reason {
+            Some(reason) if !reason.is_empty() => {
+                format!("This thread is locked ({reason}), so its posts can no longer be changed.")
+            }
+            _ => "This thread is locked, so its posts can no longer be changed.".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether a post with `body` by `user` waits for a moderator's approval: posts of new
+/// members with links (or all of them, with `PARLEY_APPROVAL=all`); never a moderator's.
+pub fn held(user: &SessionUser, settings: &Settings, body: &str) -> bool {
+    if user.role >= Role::Moderator || user.post_count >= settings.new_member_posts {
+        return false;
+    }
+    match settings.approval.as_str() {
+        "all" => true,
+        "off" => false,
+        _ => writing::has_link(body),
+    }
+}

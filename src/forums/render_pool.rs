@@ -1,0 +1,53 @@
+//! Rendering posts off the async workers: a CPU-bound render never holds up other
+//! requests. Renders run on tokio's blocking threads, at most one per core at a time, and a
+//! request waits for its render a bounded time.
+
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+
+use crate::forums::markup::{self, Context};
+use crate::forums::writing::WriteError;
+use crate::web::error::AppError;
+use crate::web::form::FieldErrors;
+
+/// How long a render may wait for a free core before the request gives up with 503.
+const QUEUE_WAIT: Duration = Duration::from_secs(3);
+/// How long a request waits for its render to finish.
+const RENDER_WAIT: Duration = Duration::from_secs(2);
+
+/// One permit per core: more renders at once would only queue for the same cores while
+/// holding blocking threads.
+static CORES: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Arc::new(Semaphore::new(cores))
+});
+
+/// Renders `source` with `context` on a rendering thread; gives the context back beside
+/// the HTML.
+pub async fn render(source: String, context: Context) -> Result<(String, Context), WriteError> {
+    let permit = tokio::time::timeout(QUEUE_WAIT, Arc::clone(&CORES).acquire_owned())
+        .await
+        .map_err(|_| AppError::Unavailable("every rendering thread is busy".into()))?
+        .map_err(|_| AppError::internal("the rendering semaphore was closed"))?;
+    // The permit travels with the work: a render that outlives the wait below still counts
+    // against the bound until it ends.
+    let work = tokio::task::spawn_blocking(move || {
+        let html = markup::render(&source, &context);
+        drop(permit);
+        (html, context)
+    });
+    match tokio::time::timeout(RENDER_WAIT, work).await {
+        Ok(Ok(done)) => Ok(done),
+        Ok(Err(e)) => Err(AppError::internal(format!("a render failed: {e}")).into()),
+        Err(_) => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "body",
+                "This post took too long to format. Please simplify its formatting.",
+            );
+            Err(WriteError::Invalid(errors))
+        }
+    }
+}
