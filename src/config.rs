@@ -29,6 +29,10 @@ pub struct Settings {
     pub site_name: String,
     /// Take the client address from `X-Forwarded-For`; only behind a trusted proxy (`PARLEY_TRUST_PROXY`).
     pub trust_proxy: bool,
+    /// How many trusted proxies stand in front (`PARLEY_PROXY_HOPS`): the client address is
+    /// the `X-Forwarded-For` entry that many places from the right, the one the outermost
+    /// trusted proxy wrote. Entries further left are whatever the client sent.
+    pub proxy_hops: usize,
     /// Database connections for requests, shared out among the workers (`PARLEY_POOL_SIZE`).
     pub pool_size: usize,
     /// HTTP worker threads; 0 means one per CPU core (`PARLEY_WORKERS`).
@@ -59,6 +63,7 @@ impl Default for Settings {
             mail_from: "Parley <noreply@localhost>".into(),
             site_name: "Parley".into(),
             trust_proxy: false,
+            proxy_hops: 1,
             pool_size: 16,
             workers: 0,
             rate_limits: "on".into(),
@@ -82,6 +87,7 @@ impl fmt::Debug for Settings {
             .field("mail_from", &self.mail_from)
             .field("site_name", &self.site_name)
             .field("trust_proxy", &self.trust_proxy)
+            .field("proxy_hops", &self.proxy_hops)
             .field("pool_size", &self.pool_size)
             .field("workers", &self.workers)
             .field("rate_limits", &self.rate_limits)

@@ -41,6 +41,8 @@ pub struct AppState {
     pub places: Arc<ForumPlaces>,
     /// How common searched words are, for picking each search's way to its candidates.
     pub lexemes: Arc<LexemeCache>,
+    /// This node's places in the password-hashing queue.
+    pub hashing: crate::accounts::password::Admission,
 }
 
 impl AppState {
@@ -57,6 +59,7 @@ impl AppState {
             members: Arc::new(MemberCards::new(pages.clone())),
             places: Arc::new(ForumPlaces::new(pages.clone())),
             lexemes: Arc::new(LexemeCache::new(crate::search::strategy::MAX_AGE)),
+            hashing: Default::default(),
             pages,
             settings: Arc::new(settings),
         }

@@ -15,3 +15,8 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_account_idx ON login_failures (account_key, created_at);
 CREATE INDEX login_failures_ip_idx ON login_failures (ip, created_at);
+
+DELETE FROM email_tokens WHERE purpose = 'login';
+ALTER TABLE email_tokens DROP CONSTRAINT email_tokens_purpose_check;
+ALTER TABLE email_tokens ADD CONSTRAINT email_tokens_purpose_check
+    CHECK (purpose IN ('confirm', 'reset'));

@@ -9,3 +9,9 @@ CREATE TABLE rate_limits (
 
 DROP TABLE rate_events;
 DROP TABLE login_failures;
+
+-- One-time log-in links: the way in for an owner whose password failed logins of others
+-- hold back.
+ALTER TABLE email_tokens DROP CONSTRAINT email_tokens_purpose_check;
+ALTER TABLE email_tokens ADD CONSTRAINT email_tokens_purpose_check
+    CHECK (purpose IN ('confirm', 'reset', 'login'));

@@ -36,9 +36,33 @@ pub fn hash_blocking(password: &str) -> Result<String, String> {
 
 /// Threads that compute hashes; each hash takes 19 MiB and a core's time.
 const HASHING_THREADS: usize = 2;
-/// Hashes waiting or running at once; past that a request is refused at once with 429
-/// rather than queued behind a burst.
+/// Password checks waiting or running at once for one app; past that a log-in is refused
+/// at once with 429 rather than queued behind a burst.
 const QUEUE_MAX: usize = 8 * HASHING_THREADS;
+
+/// The places in the hashing queue open to one app's password checks.
+#[derive(Clone)]
+pub struct Admission(std::sync::Arc<tokio::sync::Semaphore>);
+
+impl Default for Admission {
+    fn default() -> Admission {
+        Admission(std::sync::Arc::new(tokio::sync::Semaphore::new(QUEUE_MAX)))
+    }
+}
+
+impl Admission {
+    /// A place in the queue, or 429 when every place is taken.
+    fn enter(&self) -> AppResult<tokio::sync::OwnedSemaphorePermit> {
+        std::sync::Arc::clone(&self.0)
+            .try_acquire_owned()
+            .map_err(|_| AppError::TooManyRequests {
+                retry_after: std::time::Duration::from_secs(2),
+                message:
+                    "The server is busy checking passwords. Please try again in a few seconds."
+                        .into(),
+            })
+    }
+}
 
 type HashJob = Box<dyn FnOnce() + Send>;
 
@@ -71,19 +95,9 @@ async fn on_hashing_thread<T: Send + 'static>(
         }
         std::sync::Mutex::new(sender)
     });
-    static ADMITTED: std::sync::LazyLock<std::sync::Arc<tokio::sync::Semaphore>> =
-        std::sync::LazyLock::new(|| std::sync::Arc::new(tokio::sync::Semaphore::new(QUEUE_MAX)));
-    let Ok(place) = std::sync::Arc::clone(&ADMITTED).try_acquire_owned() else {
-        return Err(AppError::TooManyRequests {
-            retry_after: std::time::Duration::from_secs(2),
-            message: "The server is busy checking passwords. Please try again in a few seconds."
-                .into(),
-        });
-    };
     let (done, result) = tokio::sync::oneshot::channel();
     let job: HashJob = Box::new(move || {
         let _ = done.send(work());
-        drop(place);
     });
     queue
         .lock()
@@ -110,9 +124,16 @@ pub struct Verification {
 }
 
 /// Checks `password` against `stored`; with no stored hash (unknown account) a dummy hash
-/// is checked instead, so the answer takes as long either way.
-pub async fn verify(stored: Option<String>, password: String) -> AppResult<Verification> {
+/// is checked instead, so the answer takes as long either way. Refused with 429 when the
+/// app's places in the queue are all taken.
+pub async fn verify(
+    admission: &Admission,
+    stored: Option<String>,
+    password: String,
+) -> AppResult<Verification> {
+    let place = admission.enter()?;
     on_hashing_thread(move || {
+        let _place = place;
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
         let Ok(parsed) = PasswordHash::new(&stored) else {
@@ -201,9 +222,13 @@ mod tests {
     #[tokio::test]
     async fn verification_and_rehash() {
         let hash = hash_blocking("correct horse battery").unwrap();
-        let ok = verify(Some(hash.clone()), "correct horse battery".into())
-            .await
-            .unwrap();
+        let ok = verify(
+            &Admission::default(),
+            Some(hash.clone()),
+            "correct horse battery".into(),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             ok,
             Verification {
@@ -211,11 +236,17 @@ mod tests {
                 needs_rehash: false
             }
         );
-        let bad = verify(Some(hash), "wrong horse battery".into())
+        let bad = verify(
+            &Admission::default(),
+            Some(hash),
+            "wrong horse battery".into(),
+        )
+        .await
+        .unwrap();
+        assert!(!bad.ok);
+        let unknown = verify(&Admission::default(), None, "anything at all".into())
             .await
             .unwrap();
-        assert!(!bad.ok);
-        let unknown = verify(None, "anything at all".into()).await.unwrap();
         assert!(!unknown.ok);
 
         let weak = Argon2::new(
@@ -228,9 +259,13 @@ mod tests {
             .hash_password(b"correct horse battery", &salt)
             .unwrap()
             .to_string();
-        let again = verify(Some(old), "correct horse battery".into())
-            .await
-            .unwrap();
+        let again = verify(
+            &Admission::default(),
+            Some(old),
+            "correct horse battery".into(),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             again,
             Verification {

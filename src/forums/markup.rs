@@ -852,4 +852,48 @@ mod tests {
             }
         }
     }
+
+    /// Bodies up to the size limit built from the pieces that nest: block quote markers,
+    /// list markers, quote tags (closed or not) and line breaks.
+    fn nesting_bomb() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just(">"),
+            Just("> "),
+            Just("1. "),
+            Just("- "),
+            Just("* "),
+            Just("  "),
+            Just("\n"),
+            Just("[quote]"),
+            Just("[/quote]"),
+            Just("[quote=eve post=1]"),
+            Just("text "),
+        ];
+        (proptest::collection::vec(piece, 1..8), 1usize..20_000).prop_map(|(pieces, times)| {
+            let unit = pieces.concat();
+            let mut body = unit.repeat(times.min(crate::forums::writing::BODY_MAX / unit.len()));
+            body.truncate(crate::forums::writing::BODY_MAX);
+            body
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        /// The bound rendering keeps: measuring the nesting of any body up to the size
+        /// limit is quick, and so is rendering it (flattened past the limit), well under a
+        /// second on the slowest machine the tests run on.
+        #[test]
+        fn any_body_up_to_the_limit_renders_quickly(source in nesting_bomb()) {
+            let started = std::time::Instant::now();
+            let depth = nesting(&source);
+            let html = render(&source, &Context::default());
+            let took = started.elapsed();
+            proptest::prop_assert!(
+                took < std::time::Duration::from_millis(500),
+                "{:?} for nesting {} ({} bytes of HTML)", took, depth, html.len()
+            );
+        }
+    }
 }

@@ -24,9 +24,22 @@ static CORES: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
     Arc::new(Semaphore::new(cores))
 });
 
+/// What a render does with text nesting past [`markup::NESTING_MAX`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    /// Refuse it with a message (text being written).
+    Refuse,
+    /// Render it flattened (text already stored).
+    Flatten,
+}
+
 /// Renders `source` with `context` on a rendering thread; gives the context back beside
-/// the HTML.
-pub async fn render(source: String, context: Context) -> Result<(String, Context), WriteError> {
+/// the HTML. Measuring the nesting is itself a parse, so it happens there too.
+pub async fn render(
+    source: String,
+    context: Context,
+    nesting: Nesting,
+) -> Result<(String, Context), WriteError> {
     let permit = tokio::time::timeout(QUEUE_WAIT, Arc::clone(&CORES).acquire_owned())
         .await
         .map_err(|_| AppError::Unavailable("every rendering thread is busy".into()))?
@@ -34,12 +47,26 @@ pub async fn render(source: String, context: Context) -> Result<(String, Context
     // The permit travels with the work: a render that outlives the wait below still counts
     // against the bound until it ends.
     let work = tokio::task::spawn_blocking(move || {
-        let html = markup::render(&source, &context);
-        drop(permit);
-        (html, context)
+        let _permit = permit;
+        let depth = markup::nesting(&source);
+        if nesting == Nesting::Refuse && depth > markup::NESTING_MAX {
+            return Err(depth);
+        }
+        Ok((markup::render(&source, &context), context))
     });
     match tokio::time::timeout(RENDER_WAIT, work).await {
-        Ok(Ok(done)) => Ok(done),
+        Ok(Ok(Ok(done))) => Ok(done),
+        Ok(Ok(Err(depth))) => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "body",
+                format!(
+                    "This post nests quotes, block quotes or lists {depth} levels deep; at most {} are allowed. Please flatten it.",
+                    markup::NESTING_MAX
+                ),
+            );
+            Err(WriteError::Invalid(errors))
+        }
         Ok(Err(e)) => Err(AppError::internal(format!("a render failed: {e}")).into()),
         Err(_) => {
             let mut errors = FieldErrors::new();

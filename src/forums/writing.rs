@@ -5,6 +5,7 @@ use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use crate::forums::markup;
+use crate::forums::render_pool::Nesting;
 use crate::forums::store::{self, NewPost, NewThread};
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
 use crate::notify::store as notify_store;
@@ -71,18 +72,8 @@ pub fn check_body(raw: &str, errors: &mut FieldErrors) -> String {
             "body",
             format!("A post may be at most {BODY_MAX} characters long (this one has {length})."),
         );
-    } else {
-        let depth = markup::nesting(&body);
-        if depth > markup::NESTING_MAX {
-            errors.add(
-                "body",
-                format!(
-                    "This post nests quotes, block quotes or lists {depth} levels deep; at most {} are allowed. Please flatten it.",
-                    markup::NESTING_MAX
-                ),
-            );
-        }
     }
+    // How deeply it nests is measured where it is rendered (see `render_pool`).
     body
 }
 
@@ -108,18 +99,27 @@ pub fn slugify(title: &str) -> String {
     }
 }
 
-/// Renders a body, knowing the authors and visibility of the posts it quotes and which
-/// mentioned names are members.
+/// Renders a body someone is writing, knowing the authors and visibility of the posts it
+/// quotes and which mentioned names are members; refuses one that nests too deeply.
 pub async fn render(
     conn: &mut AsyncPgConnection,
     source: &str,
+) -> Result<(String, Vec<PostId>), WriteError> {
+    render_as(conn, source, Nesting::Refuse).await
+}
+
+async fn render_as(
+    conn: &mut AsyncPgConnection,
+    source: &str,
+    nesting: Nesting,
 ) -> Result<(String, Vec<PostId>), WriteError> {
     let ids = markup::quoted_ids(source);
     let quoted = store::quoted_posts(conn, &ids).await?;
     let names = markup::mentioned_names(source, MENTIONS_MAX);
     let members = store::existing_members(conn, &names).await?;
     let context = markup::Context { quoted, members };
-    let (html, context) = crate::forums::render_pool::render(source.to_string(), context).await?;
+    let (html, context) =
+        crate::forums::render_pool::render(source.to_string(), context, nesting).await?;
     let quoted = context.quoted;
     // Only posts that exist are recorded as quoted.
     let recorded = ids
@@ -429,7 +429,8 @@ pub async fn rerender_quoting(
     posts: &[PostId],
 ) -> Result<(), WriteError> {
     for (id, source) in store::quoting_posts(conn, posts).await? {
-        let (html, _) = render(conn, &source).await?;
+        // What is stored is rendered whatever its nesting (flattened past the limit).
+        let (html, _) = render_as(conn, &source, Nesting::Flatten).await?;
         store::set_post_html(conn, id, &html).await?;
     }
     Ok(())

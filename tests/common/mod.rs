@@ -478,6 +478,26 @@ impl Browser {
         }
     }
 
+    /// A fresh browser whose requests reach the site through a proxy that names `address`
+    /// as the client (in `X-Forwarded-For`).
+    pub fn from_address(base: &str, address: &str) -> Browser {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            address.parse().expect("an address header"),
+        );
+        Browser {
+            base: base.to_string(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .default_headers(headers)
+                .build()
+                .expect("client"),
+            csrf: Mutex::new(None),
+        }
+    }
+
     /// The underlying HTTP client (with this browser's cookies), for hand-made requests.
     pub fn client(&self) -> &reqwest::Client {
         &self.client
@@ -497,7 +517,8 @@ impl Browser {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    /// The absolute address of `path` on this browser's site.
+    pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
 

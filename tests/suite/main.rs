@@ -10,6 +10,7 @@ mod discussions;
 mod email;
 mod faq;
 mod feeds;
+mod hardening;
 mod hostile;
 mod load;
 mod moderation;

@@ -121,7 +121,7 @@ pub async fn forgot(
     }
     let settings = &ctx.state.settings;
     let mut conn = ctx.state.conn().await?;
-    let ip = client::ip(&req, settings.trust_proxy);
+    let ip = client::ip(&req, settings);
     limits::take(&mut conn, settings, None, Limit::ResetFromAddress(&ip)).await?;
     let found = store::account_by_email(&mut conn, email).await?;
     if let Some((user, username, address)) = found {

@@ -111,7 +111,7 @@ pub async fn submit(
 ) -> AppResult<HttpResponse> {
     let identifier = input.identifier.trim().to_string();
     let settings = &ctx.state.settings;
-    let ip = client::ip(&req, settings.trust_proxy);
+    let ip = client::ip(&req, settings);
     let mut conn = ctx.state.conn().await?;
     let candidate = store::login_candidate(&mut conn, &identifier).await?;
     // Failures count per account however it was named, and per unknown name otherwise.
@@ -142,6 +142,7 @@ pub async fn submit(
     }
     drop(conn);
     let verification = match password::verify(
+        &ctx.state.hashing,
         candidate.as_ref().map(|c| c.password_hash.clone()),
         input.password.clone(),
     )
@@ -221,7 +222,7 @@ pub async fn request_link(
     CsrfForm(form): CsrfForm<LinkRequest>,
 ) -> AppResult<HttpResponse> {
     let settings = &ctx.state.settings;
-    let ip = client::ip(&req, settings.trust_proxy);
+    let ip = client::ip(&req, settings);
     let mut conn = ctx.state.conn().await?;
     limits::take(&mut conn, settings, None, Limit::ResetFromAddress(&ip)).await?;
     let found = store::login_candidate(&mut conn, form.identifier.trim()).await?;

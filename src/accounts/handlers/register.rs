@@ -52,7 +52,7 @@ pub async fn submit(
     let input = form.account.normalized();
     let mut conn = ctx.state.conn().await?;
     let settings = &ctx.state.settings;
-    let ip = client::ip(&req, settings.trust_proxy);
+    let ip = client::ip(&req, settings);
     let limit = Limit::Register { ip: &ip };
     limits::take(&mut conn, settings, None, limit).await?;
     // The account and its confirmation mail are one write: neither exists without the other.

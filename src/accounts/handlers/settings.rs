@@ -55,7 +55,12 @@ async fn current_password_ok(
     limits::take(&mut conn, &member.state.settings, Some(user), limit).await?;
     let account = store::own_account(&mut conn, user.id).await?;
     drop(conn);
-    let check = password::verify(Some(account.password_hash), given.to_string()).await?;
+    let check = password::verify(
+        &member.state.hashing,
+        Some(account.password_hash),
+        given.to_string(),
+    )
+    .await?;
     if check.ok {
         let mut conn = member.state.conn().await?;
         limits::clear(&mut conn, limit).await?;

@@ -156,7 +156,7 @@ pub async fn new_thread(
         action: format!("/f/{}/new", forum.slug),
         form: &form,
         submission: form.submission(),
-        ip: client::ip(&req, member.state.settings.trust_proxy),
+        ip: client::ip(&req, &member.state.settings),
     };
     let show = |status, errors: &FieldErrors, preview: Option<&str>| {
         html(
@@ -368,7 +368,7 @@ pub async fn reply(
         action: format!("/t/{}/reply", thread.id),
         form: &form,
         submission: form.submission(),
-        ip: client::ip(&req, member.state.settings.trust_proxy),
+        ip: client::ip(&req, &member.state.settings),
     };
     let show = |status, errors: &FieldErrors, preview: Option<&str>| {
         html(
