@@ -155,21 +155,37 @@ async fn purge_periodically(pool: DbPool) {
     let mut tick = tokio::time::interval(PURGE_EVERY);
     loop {
         tick.tick().await;
-        let Ok(mut conn) = pool.get().await else {
-            continue;
-        };
-        let now = Utc::now();
-        if let Err(e) =
-            crate::moderation::store::purge_rate_limits(&mut conn, now - chrono::Duration::days(1))
-                .await
-        {
-            tracing::warn!("purging rate events failed: {e}");
-        }
-        match accounts_store::purge_expired(&mut conn, now).await {
-            Ok(sessions) if sessions > 0 => tracing::info!(sessions, "purged expired sessions"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!("purging expired rows failed: {e}"),
-        }
+        maintenance_round(&pool).await;
+    }
+}
+
+/// How long moderators see the address a post came from.
+pub const ADDRESS_DAYS: i64 = 90;
+
+/// One round of every node's upkeep: forgets unused rate-limit rows and expired sessions,
+/// and erases the addresses of posts older than [`ADDRESS_DAYS`]. Failures are logged and
+/// tried again next round.
+pub async fn maintenance_round(pool: &DbPool) {
+    let Ok(mut conn) = pool.get().await else {
+        return;
+    };
+    let now = Utc::now();
+    if let Err(e) =
+        crate::moderation::store::purge_rate_limits(&mut conn, now - chrono::Duration::days(1))
+            .await
+    {
+        tracing::warn!("purging rate limits failed: {e}");
+    }
+    match accounts_store::purge_expired(&mut conn, now).await {
+        Ok(sessions) if sessions > 0 => tracing::info!(sessions, "purged expired sessions"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("purging expired sessions failed: {e}"),
+    }
+    let before = now - chrono::Duration::days(ADDRESS_DAYS);
+    match crate::forums::store::erase_old_addresses(&mut conn, before).await {
+        Ok(erased) if erased > 0 => tracing::info!(erased, "erased old post addresses"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("erasing old post addresses failed: {e}"),
     }
 }
 

@@ -23,7 +23,7 @@ fuzz_target!(|input: (&str, u32, &str)| {
         "a direct quote is a quote"
     );
 
-    let block = markup::quote_block(&author, post_id, &source);
+    let block = markup::quote_block(&author, post_id, &source, &Default::default());
     let reply = format!("{block}My answer.");
     let quoted = markup::quoted_ids(&reply);
     assert_eq!(

@@ -366,6 +366,11 @@ async fn with_quote(
         .ok_or_else(|| failed(text))?;
     Ok(format!(
         "{}{said}",
-        markup::quote_block(&post.author, post.id.0, &post.body_source)
+        markup::quote_block(
+            &post.author,
+            post.id.0,
+            &post.body_source,
+            &Default::default()
+        )
     ))
 }

@@ -125,15 +125,32 @@ pub fn direct_quotes(source: &str) -> Vec<i64> {
         .collect()
 }
 
-/// The text a reply form starts with to quote `source` by `author`.
-pub fn quote_block(author: &str, post_id: i64, source: &str) -> String {
+/// The text a reply form starts with to quote `source` by `author`. Quotes inside it of
+/// posts in `withheld` (posts not everyone may see) keep their tag but lose their words,
+/// so quoting a post never repeats what a moderator removed.
+pub fn quote_block(author: &str, post_id: i64, source: &str, withheld: &HashSet<i64>) -> String {
     let author: String = author
         .chars()
         .filter(|c| !matches!(c, ']' | '\n'))
         .collect();
+    let mut nodes = parse(source.trim());
+    withhold(&mut nodes, withheld);
     let mut body = String::new();
-    write_source(&parse(source.trim()), &mut body);
+    write_source(&nodes, &mut body);
     format!("[quote={author} post={post_id}]\n{body}\n[/quote]\n\n")
+}
+
+/// Empties the quotes of `withheld` posts, at any depth.
+fn withhold(nodes: &mut [Node], withheld: &HashSet<i64>) {
+    for node in nodes {
+        if let Node::Quote { post, children, .. } = node {
+            if post.is_some_and(|id| withheld.contains(&id)) {
+                children.clear();
+            } else {
+                withhold(children, withheld);
+            }
+        }
+    }
 }
 
 /// An invisible character that keeps a `[` from starting a quote tag.
@@ -764,7 +781,7 @@ mod tests {
             "A closing [/QUOTE] tag",
             "[quote=a]open",
         ] {
-            let reply = format!("{}Answer", quote_block("karen", 7, source));
+            let reply = format!("{}Answer", quote_block("karen", 7, source, &HashSet::new()));
             assert_eq!(direct_quotes(&reply), vec![7], "{reply:?}");
             let html = render(&reply, &Context::default());
             assert!(
@@ -773,13 +790,18 @@ mod tests {
             );
         }
         // Real nested quotes stay quotes.
-        let nested = quote_block("bob", 9, "[quote=karen post=7]Hi[/quote]Hello");
+        let nested = quote_block(
+            "bob",
+            9,
+            "[quote=karen post=7]Hi[/quote]Hello",
+            &HashSet::new(),
+        );
         assert_eq!(quoted_ids(&nested), vec![9, 7]);
     }
 
     #[test]
     fn quote_blocks_round_trip() {
-        let block = quote_block("karen", 12, "  Hello there \n");
+        let block = quote_block("karen", 12, "  Hello there \n", &HashSet::new());
         assert_eq!(block, "[quote=karen post=12]\nHello there\n[/quote]\n\n");
         assert_eq!(quoted_ids(&block), vec![12]);
     }

@@ -12,6 +12,7 @@ pub mod store;
 pub mod types;
 pub mod view_counter;
 pub mod views;
+pub mod visibility;
 pub mod writing;
 
 use actix_web::web;

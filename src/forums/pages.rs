@@ -75,24 +75,7 @@ pub struct ThreadData {
     pub pages: Pages,
 }
 
-/// Who reads a page, as far as visibility goes.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Reader {
-    /// The logged-in member, if any.
-    pub user: Option<UserId>,
-    /// Moderators see hidden and unapproved content.
-    pub moderator: bool,
-}
-
-impl Reader {
-    /// The reader behind a request.
-    pub fn of(ctx: &crate::web::ctx::Ctx) -> Reader {
-        Reader {
-            user: ctx.user().map(|u| u.id),
-            moderator: ctx.is_moderator(),
-        }
-    }
-}
+pub use crate::forums::visibility::Reader;
 
 /// A thread anyone may see: neither hidden nor waiting for approval.
 pub async fn visible_thread(conn: &mut AsyncPgConnection, id: ThreadId) -> AppResult<ThreadHeader> {
@@ -118,9 +101,7 @@ fn readable(thread: Option<ThreadHeader>, reader: Reader) -> AppResult<ThreadHea
 /// Whether `reader` may see `thread`.
 fn may_read(thread: &ThreadRow, reader: Reader) -> bool {
     // A merged thread is found so that its address can lead to where it went.
-    thread.merged_into.is_some()
-        || reader.moderator
-        || (!thread.hidden && (thread.approved || reader.user == Some(thread.author_id)))
+    thread.merged_into.is_some() || reader.sees_thread(thread.facts())
 }
 
 /// Page `page` of thread `id` as `reader` may see it. The thread and its posts are read

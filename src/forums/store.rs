@@ -14,10 +14,12 @@ use crate::db::schema::{
     thread_reads, threads, users,
 };
 use crate::forums::markup::QuotedPost;
+use crate::forums::types::post_facts_columns;
 use crate::forums::types::{
     Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PlacedForum, PostForEdit,
     PostLocation, PostRow, ThreadHeader, ThreadListRow, ThreadRow,
 };
+use crate::forums::visibility::{public_post, public_thread};
 use crate::ids::{CategoryId, ForumId, PostId, ThreadId, UserId};
 
 /// Categories in display order.
@@ -389,13 +391,17 @@ pub async fn notifiable_author(
 /// Shown posts quoting posts `first..=last` of a thread, found by the place each quote
 /// keeps of the post it quotes (kept right by triggers).
 fn backlinks_sql(thread: ThreadId, first: i32, last: i32) -> db::PreparedSql<'static> {
-    db::sql(
+    db::sql(concat!(
         "SELECT q.quoted_post_id, p.id AS post_id, p.position, p.thread_id
-           FROM post_quotes q
-           JOIN posts p ON p.id = q.post_id
-          WHERE q.quoted_thread_id = $1 AND q.quoted_position BETWEEN $2 AND $3
-            AND NOT p.hidden AND p.approved",
-    )
+               FROM post_quotes q
+               JOIN posts p ON p.id = q.post_id
+              WHERE q.quoted_thread_id = $1 AND q.quoted_position BETWEEN $2 AND $3
+                AND ",
+        public_post!("p"),
+        " AND (p.thread_id = $1 OR EXISTS (SELECT 1 FROM threads t WHERE t.id = p.thread_id AND ",
+        public_thread!("t"),
+        "))"
+    ))
     .bind::<BigInt, _>(thread)
     .bind::<Integer, _>(first)
     .bind::<Integer, _>(last)
@@ -406,11 +412,12 @@ pub async fn post_location(
     conn: &mut AsyncPgConnection,
     id: PostId,
 ) -> QueryResult<Option<PostLocation>> {
-    db::sql(
-        "SELECT p.thread_id, t.slug, p.position
-           FROM posts p JOIN threads t ON t.id = p.thread_id
-          WHERE p.id = $1",
-    )
+    db::sql(concat!(
+        "SELECT p.thread_id, t.slug, p.position, ",
+        post_facts_columns!(),
+        " FROM posts p JOIN threads t ON t.id = p.thread_id
+          WHERE p.id = $1"
+    ))
     .bind::<BigInt, _>(id)
     .get_result(conn)
     .await
@@ -510,12 +517,13 @@ pub async fn post_for_edit(
     conn: &mut AsyncPgConnection,
     id: PostId,
 ) -> QueryResult<Option<PostForEdit>> {
-    db::sql(
+    db::sql(concat!(
         "SELECT p.id, p.thread_id, p.author_id, u.username AS author, p.position,
-                p.body_source, p.hidden
-           FROM posts p JOIN users u ON u.id = p.author_id
-          WHERE p.id = $1",
-    )
+                    p.body_source, p.hidden, ",
+        post_facts_columns!(),
+        " FROM posts p JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
+             WHERE p.id = $1"
+    ))
     .bind::<BigInt, _>(id)
     .get_result(conn)
     .await
@@ -528,12 +536,13 @@ pub async fn posts_for_quoting(
     ids: &[PostId],
 ) -> QueryResult<Vec<PostForEdit>> {
     let raw: Vec<i64> = ids.iter().map(|id| id.0).collect();
-    let mut rows: Vec<PostForEdit> = db::sql(
+    let mut rows: Vec<PostForEdit> = db::sql(concat!(
         "SELECT p.id, p.thread_id, p.author_id, u.username AS author, p.position,
-                p.body_source, p.hidden
-           FROM posts p JOIN users u ON u.id = p.author_id
-          WHERE p.id = ANY($1)",
-    )
+                    p.body_source, p.hidden, ",
+        post_facts_columns!(),
+        " FROM posts p JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
+             WHERE p.id = ANY($1)"
+    ))
     .bind::<Array<BigInt>, _>(raw)
     .load(conn)
     .await?;
@@ -541,23 +550,45 @@ pub async fn posts_for_quoting(
     Ok(rows)
 }
 
-/// Authors and visibility of the posts a body quotes.
+/// Authors of the posts a body quotes, and whether each is public: a quote of a post
+/// nobody else may see shows "the quoted post was removed" instead of its words.
 pub async fn quoted_posts(
     conn: &mut AsyncPgConnection,
     ids: &[i64],
 ) -> QueryResult<HashMap<i64, QuotedPost>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = Text)]
+        author: String,
+        #[diesel(sql_type = Bool)]
+        public: bool,
+    }
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(PostId, String, bool)> = posts::table
-        .inner_join(users::table.on(users::id.eq(posts::author_id)))
-        .filter(posts::id.eq_any(ids))
-        .select((posts::id, users::username, posts::hidden))
-        .load(conn)
-        .await?;
+    let rows: Vec<Row> = db::sql(concat!(
+        "SELECT p.id, u.username AS author, ",
+        public_post!("p"),
+        " AND ",
+        public_thread!("t"),
+        " AS public
+           FROM posts p JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
+          WHERE p.id = ANY($1)"
+    ))
+    .bind::<Array<BigInt>, _>(ids)
+    .load(conn)
+    .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, author, hidden)| (id.0, QuotedPost { author, hidden }))
+        .map(|r| {
+            let quoted = QuotedPost {
+                author: r.author,
+                hidden: !r.public,
+            };
+            (r.id, quoted)
+        })
         .collect())
 }
 
@@ -1078,6 +1109,19 @@ pub async fn quoting_posts(
         .filter(post_quotes::quoted_post_id.eq_any(quoted))
         .select((posts::id, posts::body_source))
         .distinct()
+        .load(conn)
+        .await
+}
+
+/// Every post of a thread, for re-rendering what quotes them when the thread's visibility
+/// changes.
+pub async fn thread_post_ids(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+) -> QueryResult<Vec<PostId>> {
+    posts::table
+        .filter(posts::thread_id.eq(thread))
+        .select(posts::id)
         .load(conn)
         .await
 }

@@ -175,6 +175,17 @@ impl ThreadListRow {
     }
 }
 
+impl ThreadRow {
+    /// What the visibility rule needs of it.
+    pub fn facts(&self) -> crate::forums::visibility::ThreadFacts {
+        crate::forums::visibility::ThreadFacts {
+            hidden: self.hidden,
+            approved: self.approved,
+            author: self.author_id,
+        }
+    }
+}
+
 /// A thread's own columns, as its pages read them.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ThreadRow {
@@ -361,6 +372,57 @@ pub struct PostLocation {
     /// Its `#N`.
     #[diesel(sql_type = Integer)]
     pub position: i32,
+    /// What visibility depends on.
+    #[diesel(embed)]
+    pub facts: PostFactsRow,
+}
+
+/// The columns the visibility rule reads for a post and its thread (`p`, `t`).
+#[derive(Debug, Clone, Copy, QueryableByName)]
+pub struct PostFactsRow {
+    /// The post is hidden.
+    #[diesel(sql_type = Bool)]
+    pub post_hidden: bool,
+    /// The post is out of the approval queue.
+    #[diesel(sql_type = Bool)]
+    pub post_approved: bool,
+    /// Its author.
+    #[diesel(sql_type = BigInt)]
+    pub post_author_id: UserId,
+    /// Its thread is hidden.
+    #[diesel(sql_type = Bool)]
+    pub thread_hidden: bool,
+    /// Its thread is out of the approval queue.
+    #[diesel(sql_type = Bool)]
+    pub thread_approved: bool,
+    /// Who started its thread.
+    #[diesel(sql_type = BigInt)]
+    pub thread_author_id: UserId,
+}
+
+/// The select list of [`PostFactsRow`] (`p` is `posts`, `t` is `threads`).
+macro_rules! post_facts_columns {
+    () => {
+        "p.hidden AS post_hidden, p.approved AS post_approved, p.author_id AS post_author_id,
+         t.hidden AS thread_hidden, t.approved AS thread_approved, t.author_id AS thread_author_id"
+    };
+}
+pub(crate) use post_facts_columns;
+
+impl PostFactsRow {
+    /// As the visibility rule takes them.
+    pub fn facts(self) -> crate::forums::visibility::PostFacts {
+        crate::forums::visibility::PostFacts {
+            hidden: self.post_hidden,
+            approved: self.post_approved,
+            author: self.post_author_id,
+            thread: crate::forums::visibility::ThreadFacts {
+                hidden: self.thread_hidden,
+                approved: self.thread_approved,
+                author: self.thread_author_id,
+            },
+        }
+    }
 }
 
 /// A post as the edit, delete and quote actions need it.
@@ -387,4 +449,7 @@ pub struct PostForEdit {
     /// Removed.
     #[diesel(sql_type = Bool)]
     pub hidden: bool,
+    /// What visibility depends on.
+    #[diesel(embed)]
+    pub facts: PostFactsRow,
 }

@@ -423,6 +423,34 @@ pub async fn keep_draft(
     }
 }
 
+/// The quote blocks a reply form starts with for `posts`: only posts `reader` may see,
+/// and inside them no words of posts that not everyone may see.
+pub async fn quotes_for(
+    conn: &mut AsyncPgConnection,
+    reader: crate::forums::visibility::Reader,
+    posts: &[PostId],
+) -> Result<String, AppError> {
+    let mut blocks = String::new();
+    for post in store::posts_for_quoting(conn, posts).await? {
+        if !reader.sees_post(post.facts.facts()) {
+            continue;
+        }
+        let nested = markup::quoted_ids(&post.body_source);
+        let withheld = store::quoted_posts(conn, &nested)
+            .await?
+            .into_iter()
+            .filter_map(|(id, quoted)| quoted.hidden.then_some(id))
+            .collect();
+        blocks.push_str(&markup::quote_block(
+            &post.author,
+            post.id.0,
+            &post.body_source,
+            &withheld,
+        ));
+    }
+    Ok(blocks)
+}
+
 /// Re-renders every post that quotes any of `posts`, after their visibility changed.
 pub async fn rerender_quoting(
     conn: &mut AsyncPgConnection,

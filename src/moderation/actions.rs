@@ -79,6 +79,7 @@ pub async fn on_thread(
                 if !hidden {
                     store::set_thread_hidden(conn, thread, true, Some(reason)).await?;
                     crate::forums::store::adjust_forum(conn, forum, -1, -posts).await?;
+                    rerender_thread_quotes(conn, thread).await?;
                 }
                 ("hide thread", reason.clone())
             }
@@ -86,6 +87,7 @@ pub async fn on_thread(
                 if hidden {
                     store::set_thread_hidden(conn, thread, false, None).await?;
                     crate::forums::store::adjust_forum(conn, forum, 1, posts).await?;
+                    rerender_thread_quotes(conn, thread).await?;
                 }
                 ("restore thread", String::new())
             }
@@ -163,6 +165,15 @@ async fn rerender_all(conn: &mut AsyncPgConnection, posts: &[PostId]) -> Result<
             writing::WriteError::Failed(e) => e,
             writing::WriteError::Invalid(_) => AppError::internal("re-rendering quotes"),
         })
+}
+
+/// Re-renders the posts quoting any post of `thread`, after the thread's visibility changed.
+async fn rerender_thread_quotes(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+) -> Result<(), AppError> {
+    let posts = crate::forums::store::thread_post_ids(conn, thread).await?;
+    rerender_all(conn, &posts).await
 }
 
 /// Records a moderator's edit of someone else's post (the edit itself is the forum's).
@@ -341,6 +352,8 @@ pub async fn approve(
             ));
         }
         crate::forums::store::count_approved_post(conn, post).await?;
+        // Whatever quoted it while it waited now shows its words.
+        rerender(conn, post).await?;
         let kind = if facts.position == 1 {
             "thread"
         } else {

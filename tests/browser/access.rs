@@ -222,7 +222,7 @@ async fn everything_works_with_javascript_off() {
             bob.press("Post").await;
             bob.expect_text("Agreed.").await;
             bob.follow("Search").await;
-            bob.type_into("Words", "refund policy").await;
+            bob.type_into("Words", "store credit policy").await;
             bob.enter().await;
             bob.expect_text("Refund requests after ninety days").await;
             assert!(bob.url().await.contains("/search"));

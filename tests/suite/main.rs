@@ -21,3 +21,4 @@ mod search;
 mod soak;
 mod stats;
 mod supervisor;
+mod visibility;

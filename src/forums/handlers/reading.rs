@@ -156,6 +156,7 @@ pub async fn permalink(ctx: Ctx, id: web::Path<i64>) -> AppResult<HttpResponse> 
     let post = PostId(*id);
     let location = store::post_location(&mut conn, post)
         .await?
+        .filter(|l| Reader::of(&ctx).sees_place_of(l.facts.facts()))
         .ok_or(AppError::NotFound)?;
     Ok(redirect::found(&post_url(
         post,

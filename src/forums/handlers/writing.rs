@@ -6,7 +6,6 @@ use serde::Deserialize;
 
 use crate::accounts::types::Role;
 use crate::forums::handlers::reading::visible_thread;
-use crate::forums::markup;
 use crate::forums::policy;
 use crate::forums::store;
 use crate::forums::views::{self, Composer};
@@ -328,15 +327,8 @@ pub async fn reply_form(
     let mut body = store::draft(&mut conn, member.user().id, thread.id)
         .await?
         .unwrap_or_default();
-    for post in store::posts_for_quoting(&mut conn, &quote_ids(&req)).await? {
-        if !post.hidden {
-            body.push_str(&markup::quote_block(
-                &post.author,
-                post.id.0,
-                &post.body_source,
-            ));
-        }
-    }
+    let reader = crate::forums::visibility::Reader::of(&member);
+    body.push_str(&writing::quotes_for(&mut conn, reader, &quote_ids(&req)).await?);
     let mut errors = FieldErrors::new();
     check_may_post(&member, &mut errors);
     let action = format!("/t/{}/reply", thread.id);
