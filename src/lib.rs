@@ -92,7 +92,9 @@ pub fn build_app(
         .wrap(from_fn(web::middleware::etag))
         .wrap(actix_web::middleware::Compress::default())
         .wrap(web::middleware::security_headers())
+        .wrap(from_fn(web::middleware::private_by_default))
         .wrap(TracingLogger::<telemetry::RequestSpan>::new())
+        .wrap(from_fn(web::middleware::head_as_get))
 }
 
 async fn not_found(_ctx: web::ctx::Ctx) -> Result<actix_web::HttpResponse, AppError> {

@@ -17,7 +17,7 @@ use crate::web::ctx::{Admin, CurrentUser, Moderator};
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::{CsrfForm, FieldErrors, is_checked};
 use crate::web::html;
-use crate::web::pagination::{PageQuery, Pages};
+use crate::web::pagination::{PageQuery, Pages, items_before};
 
 /// A moderation form: an action and what it needs.
 #[derive(Deserialize, Default)]
@@ -315,14 +315,14 @@ pub async fn log(moderator: Moderator, filter: web::Query<LogFilter>) -> AppResu
         blank(&filter.member).as_deref(),
         blank(&filter.action).as_deref(),
         LOG_PER_PAGE + 1,
-        (page - 1) * LOG_PER_PAGE,
+        items_before(page, LOG_PER_PAGE),
     )
     .await?;
     // One extra row says whether a next page exists, without counting the whole log.
     let more = entries.len() as i64 > LOG_PER_PAGE;
     let pages = Pages {
         current: page,
-        total: page + i64::from(more),
+        total: page.saturating_add(i64::from(more)),
     };
     let shown = &entries[..entries.len().min(LOG_PER_PAGE as usize)];
     Ok(html(
@@ -352,7 +352,7 @@ pub async fn users(admin: Admin, query: web::Query<UserQuery>) -> AppResult<Http
         &mut conn,
         query.q.trim(),
         USERS_PER_PAGE,
-        (page - 1) * USERS_PER_PAGE,
+        items_before(page, USERS_PER_PAGE),
     )
     .await?;
     let pages = Pages::new(total, USERS_PER_PAGE, page);

@@ -209,6 +209,42 @@ pub fn if_none_match(req: &actix_web::HttpRequest, tag: &str) -> bool {
         .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
 }
 
+/// Answers `HEAD` as `GET` would, on every page: the request is routed as a `GET`, and
+/// the HTTP codec, which read the method as `HEAD`, sends the headers without the body.
+pub async fn head_as_get(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// Marks every response that does not say otherwise as for this browser alone: pages,
+/// error pages and redirects can carry a member's name, a session cookie or a form's
+/// text, and a shared cache must never hand them to someone else. A response that sets a
+/// cookie is private whatever it said.
+pub async fn private_by_default(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let headers = res.headers_mut();
+    let sets_cookie = headers.contains_key(header::SET_COOKIE);
+    let public = headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("public"));
+    if !headers.contains_key(header::CACHE_CONTROL) || (sets_cookie && public) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+    }
+    Ok(res)
+}
+
 /// Refuses a path or query string carrying a NUL character, which no page needs and
 /// PostgreSQL cannot store, with a 400 page.
 pub async fn refuse_nul(
@@ -224,6 +260,9 @@ pub async fn refuse_nul(
     }
     Ok(next.call(req).await?.map_into_boxed_body())
 }
+
+/// How long a posted form may take to arrive, from its first byte to its last.
+pub const BODY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The body of a posted form, kept so that a page about a failure can offer it again
 /// (read into fields only then).
@@ -246,13 +285,26 @@ pub async fn keep_submitted_form(
         let mut body = web::BytesMut::new();
         let mut payload = req.take_payload();
         let mut too_large = false;
-        while let Some(chunk) = futures_util::StreamExt::next(&mut payload).await {
-            let chunk = chunk?;
-            if body.len() + chunk.len() > crate::web::form::MAX_FORM_BYTES {
-                too_large = true;
-                break;
+        // A client that sends its form slowly holds a connection and a worker's attention:
+        // the whole body has to arrive within the deadline.
+        let read = async {
+            while let Some(chunk) = futures_util::StreamExt::next(&mut payload).await {
+                let chunk = chunk?;
+                if body.len() + chunk.len() > crate::web::form::MAX_FORM_BYTES {
+                    too_large = true;
+                    break;
+                }
+                body.extend_from_slice(&chunk);
             }
-            body.extend_from_slice(&chunk);
+            Ok::<(), actix_web::error::PayloadError>(())
+        };
+        match tokio::time::timeout(BODY_DEADLINE, read).await {
+            Ok(read) => read?,
+            Err(_) => {
+                let mut slow = HttpResponse::RequestTimeout();
+                slow.insert_header((header::CONNECTION, "close"));
+                return Ok(req.into_response(slow.body("The form took too long to arrive.\n")));
+            }
         }
         if too_large {
             let refused = crate::web::error::AppError::PayloadTooLarge;

@@ -64,11 +64,25 @@ pub fn page_url(path: &str, n: i64) -> String {
     }
 }
 
+/// The page numbers a navigation shows: the first two, the last two and two either side
+/// of the current one, in order. Built from those few, never by walking every page, so a
+/// page number of ten digits costs no more than page 2.
+fn shown_pages(pages: Pages) -> Vec<i64> {
+    let (current, total) = (pages.current, pages.total);
+    let near = (-2..=2).filter_map(|d| current.checked_add(d));
+    let mut shown: Vec<i64> = [1, 2, total.saturating_sub(1), total]
+        .into_iter()
+        .chain(near)
+        .filter(|n| (1..=total).contains(n))
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    shown
+}
+
 /// "Pages: 1 … 4 [5] 6 … 20" with previous/next links; nothing for a single page.
 pub fn nav(path: &str, pages: Pages) -> Markup {
-    let shown: Vec<i64> = (1..=pages.total)
-        .filter(|n| *n <= 2 || *n > pages.total - 2 || (n - pages.current).abs() <= 2)
-        .collect();
+    let shown = shown_pages(pages);
     html! {
         @if pages.total > 1 {
             nav.pagination aria-label="Pages" {
@@ -104,6 +118,35 @@ mod tests {
         assert_eq!(page_of(20, 20), 1);
         assert_eq!(page_of(21, 20), 2);
         assert!(!Pages::new(40, 20, 3).in_range());
+    }
+
+    #[test]
+    fn the_navigation_of_a_huge_listing_costs_what_a_small_one_does() {
+        let started = std::time::Instant::now();
+        let huge = Pages {
+            current: 10_000_000_000,
+            total: 10_000_000_001,
+        };
+        assert_eq!(
+            shown_pages(huge),
+            vec![
+                1,
+                2,
+                9_999_999_998,
+                9_999_999_999,
+                10_000_000_000,
+                10_000_000_001
+            ]
+        );
+        let edge = Pages {
+            current: i64::MAX,
+            total: i64::MAX,
+        };
+        assert_eq!(shown_pages(edge).len(), 5);
+        assert_eq!(shown_pages(Pages::new(60, 20, 2)), vec![1, 2, 3]);
+        assert!(started.elapsed() < std::time::Duration::from_millis(50));
+        let html = nav("/mod/log", huge).into_string();
+        assert!(html.contains("?page=9999999999"));
     }
 
     #[test]

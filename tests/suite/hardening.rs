@@ -603,3 +603,112 @@ async fn suspended_authors_and_locked_threads_change_no_posts() {
         .await;
     assert_eq!(page.status, 303, "{}", page.text());
 }
+
+#[actix_web::test]
+async fn a_page_number_of_any_size_costs_no_more_than_page_two() {
+    let app = TestApp::spawn().await;
+    let moderator = app.admin("maria").await;
+    for path in [
+        "/mod/log?page=10000000000",
+        "/mod/log?page=9223372036854775807",
+        "/members?page=9223372036854775807",
+        "/admin/users?page=9223372036854775807",
+    ] {
+        let started = Instant::now();
+        let page = moderator.get(path).await;
+        assert!(started.elapsed() < Duration::from_secs(1), "{path}");
+        assert_eq!(page.status, 200, "{path}: {}", page.text());
+    }
+}
+
+#[actix_web::test]
+async fn head_answers_as_get_without_a_body() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app.account("karen", Role::Member).await;
+    let (thread, _) = app.thread(forum, karen, "A question", "Hello").await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for (path, status) in [
+        ("/".to_string(), 200),
+        ("/healthz".to_string(), 200),
+        ("/f/angry-customers".to_string(), 200),
+        (format!("/t/{thread}"), 302),
+        ("/search?q=hello".to_string(), 200),
+        ("/no/such/page".to_string(), 404),
+    ] {
+        let answer = client
+            .head(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), status, "HEAD {path}");
+        assert!(answer.bytes().await.unwrap().is_empty(), "HEAD {path}");
+    }
+}
+
+#[actix_web::test]
+async fn answers_with_personal_content_are_private() {
+    let app = TestApp::spawn().await;
+    app.forum("angry-customers").await;
+    app.account("karen", Role::Member).await;
+    let karen = app.browser();
+    karen.get("/login").await;
+    let logged_in = karen
+        .post("/login", &[("identifier", "karen"), ("password", PASSWORD)])
+        .await;
+    let mut answers = vec![("the log-in redirect", logged_in)];
+    answers.push(("settings", karen.get("/settings").await));
+    answers.push(("a missing page", karen.get("/no/such/page").await));
+    answers.push(("a forbidden page", karen.get("/mod/queue").await));
+    answers.push((
+        "a refused form",
+        karen
+            .fill(
+                "/settings",
+                "/settings/email",
+                &[("email", "not an address")],
+            )
+            .await,
+    ));
+    for (what, page) in answers {
+        let cache = page
+            .headers
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        assert!(
+            cache.contains("private") || cache.contains("no-store"),
+            "{what}: {cache:?}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn a_form_sent_slowly_is_cut_off_at_the_deadline() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn().await;
+    let address = app.base.trim_start_matches("http://").to_string();
+    let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let started = Instant::now();
+    socket
+        .write_all(
+            b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nidentifier=",
+        )
+        .await
+        .unwrap();
+    // ...and then nothing more.
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(20), socket.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the server still waits after 20 s");
+    let took = started.elapsed();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(took >= parley::web::middleware::BODY_DEADLINE, "{took:?}");
+    assert!(
+        took < parley::web::middleware::BODY_DEADLINE + Duration::from_secs(3),
+        "{took:?}"
+    );
+}

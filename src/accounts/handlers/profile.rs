@@ -47,7 +47,7 @@ pub async fn list(ctx: Ctx, query: web::Query<views::MemberQuery>) -> AppResult<
         order,
         query.dir == "desc",
         MEMBERS_PER_PAGE,
-        (page - 1) * MEMBERS_PER_PAGE,
+        crate::web::pagination::items_before(page, MEMBERS_PER_PAGE),
     )
     .await?;
     let pages = crate::web::pagination::Pages::new(total, MEMBERS_PER_PAGE, page);
