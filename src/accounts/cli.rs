@@ -6,6 +6,7 @@ use crate::accounts::registration::{NewAccount, RegisterError, create_account};
 use crate::accounts::types::Role;
 use crate::config::Settings;
 use crate::server::{CommandError, with_database};
+use crate::web::error::AppError;
 
 /// Reads the password (from stdin when piped, otherwise prompted twice) and creates the
 /// account with a confirmed address.
@@ -38,7 +39,7 @@ pub fn create_user(
                 let messages: Vec<String> = errors.iter().map(|(_, m)| m.to_string()).collect();
                 Err(messages.join("\n").into())
             }
-            Err(RegisterError::Failed(e)) => Err(e.to_string().into()),
+            Err(e) => Err(AppError::from(e).to_string().into()),
         }
     })
 }

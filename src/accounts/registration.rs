@@ -49,8 +49,26 @@ impl NewAccount {
 pub enum RegisterError {
     /// Rule violations, per field.
     Invalid(FieldErrors),
+    /// Another account has the address; nothing was created.
+    AddressInUse,
     /// Something other than the input went wrong.
     Failed(AppError),
+}
+
+impl From<RegisterError> for AppError {
+    fn from(e: RegisterError) -> AppError {
+        match e {
+            RegisterError::Invalid(errors) => AppError::Unprocessable(
+                errors
+                    .iter()
+                    .map(|(_, m)| m.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            RegisterError::AddressInUse => AppError::Conflict(EMAIL_TAKEN.into()),
+            RegisterError::Failed(e) => e,
+        }
+    }
 }
 
 impl From<diesel::result::Error> for RegisterError {
@@ -71,9 +89,26 @@ pub const NAME_TAKEN: &str = "This user name is already taken; please choose ano
 pub const EMAIL_TAKEN: &str =
     "An account with this e-mail address already exists. Log in, or choose another address.";
 
-/// Validates `input` and creates the account with `role`. Addresses of accounts made by
-/// an operator (`confirmed`) need no confirmation mail.
+/// Validates `input` and creates the account with `role`, refusing an address in use with
+/// a field error (for operators, who may know which addresses exist). Addresses of accounts
+/// made by an operator (`confirmed`) need no confirmation mail.
 pub async fn create_account(
+    conn: &mut AsyncPgConnection,
+    input: &NewAccount,
+    role: Role,
+    confirmed: bool,
+) -> Result<UserId, RegisterError> {
+    match register(conn, input, role, confirmed).await {
+        Err(RegisterError::AddressInUse) => Err(unique_error("email", EMAIL_TAKEN)),
+        other => other,
+    }
+}
+
+/// Validates `input` and creates the account with `role`. An address in use is not a field
+/// error here: the register page answers it like a new account, so that it does not tell
+/// strangers which addresses have accounts. The password is hashed either way, so the
+/// answer takes as long.
+pub async fn register(
     conn: &mut AsyncPgConnection,
     input: &NewAccount,
     role: Role,
@@ -91,13 +126,14 @@ pub async fn create_account(
     if errors.get("username").is_none() && store::username_taken(conn, &input.username).await? {
         errors.add("username", NAME_TAKEN);
     }
-    if errors.get("email").is_none() && store::email_taken(conn, &input.email).await? {
-        errors.add("email", EMAIL_TAKEN);
-    }
     if !errors.is_empty() {
         return Err(RegisterError::Invalid(errors));
     }
+    let in_use = store::email_taken(conn, &input.email).await?;
     let hash = password::hash(input.password.clone()).await?;
+    if in_use {
+        return Err(RegisterError::AddressInUse);
+    }
     let new = NewUser {
         username: &input.username,
         email: &input.email,
@@ -108,11 +144,11 @@ pub async fn create_account(
     match store::insert_user(conn, &new).await {
         Ok(id) => Ok(id),
         // Someone else took the name or address between the check and the insert.
-        Err(e) => Err(match violated_unique(&e) {
-            Some("users_username_key") => unique_error("username", NAME_TAKEN),
-            Some("users_email_key") => unique_error("email", EMAIL_TAKEN),
-            _ => e.into(),
-        }),
+        Err(e) => match violated_unique(&e) {
+            Some("users_username_key") => Err(unique_error("username", NAME_TAKEN)),
+            Some("users_email_key") => Err(RegisterError::AddressInUse),
+            _ => Err(e.into()),
+        },
     }
 }
 

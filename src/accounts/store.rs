@@ -125,6 +125,22 @@ pub async fn set_email(conn: &mut AsyncPgConnection, id: UserId, email: &str) ->
         .map(|_| ())
 }
 
+/// True while an account that is not banned has never confirmed an address: it was just
+/// registered.
+pub async fn awaits_first_confirmation(
+    conn: &mut AsyncPgConnection,
+    id: UserId,
+) -> QueryResult<bool> {
+    users::table
+        .find(id)
+        .filter(users::email_confirmed_at.is_null())
+        .filter(users::banned_at.is_null())
+        .count()
+        .get_result::<i64>(conn)
+        .await
+        .map(|n| n > 0)
+}
+
 /// Confirms `email` as the member's address (replacing the old one when it changed).
 pub async fn confirm_email(
     conn: &mut AsyncPgConnection,

@@ -3,7 +3,7 @@
 
 use diesel_async::AsyncPgConnection;
 
-use crate::accounts::registration::{NewAccount, RegisterError, create_account};
+use crate::accounts::registration::{NewAccount, create_account};
 use crate::accounts::types::Role;
 use crate::forums::markup;
 use crate::forums::store::{self, NewForum};
@@ -283,8 +283,7 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<(), DemoError> {
         };
         match create_account(conn, &input, *role, true).await {
             Ok(id) => members.push(id),
-            Err(RegisterError::Invalid(e)) => return Err(failed(e)),
-            Err(RegisterError::Failed(e)) => return Err(failed(e)),
+            Err(e) => return Err(failed(e)),
         }
     }
     let mut forums: Vec<(&str, ForumId)> = Vec::new();

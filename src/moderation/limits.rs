@@ -54,6 +54,9 @@ pub enum Limit<'a> {
     LogInFrom(&'a str),
     /// Five wrong current passwords per member in 15 minutes (settings).
     CurrentPassword(UserId),
+    /// One mail per account and hour telling the owner that someone registered with
+    /// their address, so a stranger cannot fill their inbox.
+    AddressInUse(UserId),
 }
 
 impl Limit<'_> {
@@ -78,6 +81,7 @@ impl Limit<'_> {
             Limit::LogInAnywhere(_) => (30, HOUR),
             Limit::LogInFrom(_) => (30, 15.0 * MINUTE),
             Limit::CurrentPassword(_) => (5, 15.0 * MINUTE),
+            Limit::AddressInUse(_) => (1, HOUR),
         }
     }
 
@@ -95,6 +99,7 @@ impl Limit<'_> {
             Limit::LogInAnywhere(account) => format!("login:{account}"),
             Limit::LogInFrom(ip) => format!("login-ip:{ip}"),
             Limit::CurrentPassword(user) => format!("password:{user}"),
+            Limit::AddressInUse(user) => format!("address-in-use:{user}"),
         }
     }
 
@@ -111,22 +116,24 @@ impl Limit<'_> {
                 "failed log-in attempts"
             }
             Limit::CurrentPassword(_) => "wrong passwords",
+            Limit::AddressInUse(_) => "registrations with this address",
         }
     }
 
-    /// Throttles that guard passwords hold for everyone, whatever the settings.
-    fn guards_passwords(self) -> bool {
+    /// Throttles that guard passwords and inboxes hold for everyone, whatever the settings.
+    fn always_on(self) -> bool {
         matches!(
             self,
             Limit::LogIn { .. }
                 | Limit::LogInAnywhere(_)
                 | Limit::LogInFrom(_)
                 | Limit::CurrentPassword(_)
+                | Limit::AddressInUse(_)
         )
     }
 
     fn applies(self, settings: &Settings, actor: Option<&SessionUser>) -> bool {
-        self.guards_passwords()
+        self.always_on()
             || (settings.rate_limits_on() && actor.is_none_or(|u| u.role < Role::Moderator))
     }
 }
@@ -152,6 +159,20 @@ pub async fn take(
         .ceil()
         .max(1.0) as u64;
     Err(refusal(limit, wait))
+}
+
+/// Counts one use of `limit` and says whether it was allowed, for limits that are kept
+/// quietly (a mail not sent) rather than refused.
+pub async fn allowed(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    limit: Limit<'_>,
+) -> AppResult<bool> {
+    match take(conn, settings, None, limit).await {
+        Ok(()) => Ok(true),
+        Err(AppError::TooManyRequests { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Forgets the uses of `limit` (a log-in that succeeded forgets its failures).
@@ -181,7 +202,7 @@ fn refusal(limit: Limit<'_>, wait: u64) -> AppError {
         format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" })
     };
     let what = limit.what();
-    let message = if limit.guards_passwords() {
+    let message = if limit.always_on() {
         format!("Too many {what}. Try again in {when}.")
     } else {
         format!("Too many {what} in a short time. Please try again in {when}.")

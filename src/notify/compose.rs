@@ -110,6 +110,28 @@ pub fn login_link(site: &Site, to: &str, username: &str, link: &str) -> NewMail 
     new_mail("login", to, subject, text, page(site, body, footer))
 }
 
+/// "Someone tried to register with your address".
+pub fn address_in_use(site: &Site, to: &str, username: &str, login: &str, forgot: &str) -> NewMail {
+    let subject = format!("[{}] Your address was used to register", site.name);
+    let text = format!(
+        "Hello {username},\n\nsomeone tried to register a new account at {site} with this e-mail address. It already belongs to your account, so no new account was made.\n\nIf it was you, log in as {username}:\n\n{login}\n\nor choose a new password if you forgot it:\n\n{forgot}\n\nIf it was not you, ignore this mail; your account is unchanged.\n",
+        site = site.name
+    );
+    let body = html! {
+        p { "Hello " (username) "," }
+        p { "someone tried to register a new account at " (site.name) " with this e-mail address. It already belongs to your account, so no new account was made." }
+        p { "If it was you: " a href=(login) { "log in as " (username) } ", or " a href=(forgot) { "choose a new password" } " if you forgot it." }
+    };
+    let footer = html! { p { "If it was not you, ignore this mail; your account is unchanged." } };
+    new_mail(
+        "address-in-use",
+        to,
+        subject,
+        text,
+        page(site, body, footer),
+    )
+}
+
 /// Why someone gets a mail about a post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reason {

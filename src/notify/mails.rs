@@ -101,3 +101,22 @@ pub async fn send_login_link(
 ) -> QueryResult<()> {
     send_link(conn, settings, Purpose::LogIn, user, username, email).await
 }
+
+/// Queues the mail telling the owner of `email` that someone tried to register a new
+/// account with it; the register page itself does not say so.
+pub async fn send_address_in_use(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    username: &str,
+    email: &str,
+) -> QueryResult<()> {
+    let site = site(settings);
+    let mail = compose::address_in_use(
+        &site,
+        email,
+        username,
+        &site.link("/login"),
+        &site.link("/password/forgot"),
+    );
+    store::enqueue(conn, &mail).await
+}

@@ -239,8 +239,21 @@ impl TestApp {
         self.state.pool.get().await.expect("connection")
     }
 
-    /// Registers `name` through the register page and returns their logged-in browser.
+    /// Registers `name` through the register page, opens the mailed confirmation link
+    /// (which logs them in) and returns their browser.
     pub async fn member(&self, name: &str) -> Browser {
+        let browser = self.registered(name).await;
+        let link = self
+            .mailed_link(&format!("{name}@example.com"), "/confirm/")
+            .await;
+        let confirmed = browser.get(&link).await;
+        assert_eq!(confirmed.status, 303, "confirming {name}");
+        browser
+    }
+
+    /// Registers `name` through the register page and returns the browser that did, still
+    /// logged out (registering logs nobody in; the confirmation link does).
+    pub async fn registered(&self, name: &str) -> Browser {
         let browser = self.browser();
         browser.get("/register").await;
         let page = browser
@@ -255,11 +268,17 @@ impl TestApp {
             )
             .await;
         assert_eq!(page.status, 303, "registering {name}: {}", page.text());
-        let link = self
-            .mailed_link(&format!("{name}@example.com"), "/confirm/")
-            .await;
-        let confirmed = browser.get(&link).await;
-        assert_eq!(confirmed.status, 303, "confirming {name}");
+        browser
+    }
+
+    /// Registers `name` and logs them in with the password, the address still unconfirmed.
+    pub async fn unconfirmed(&self, name: &str) -> Browser {
+        let browser = self.registered(name).await;
+        assert_eq!(
+            browser.log_in(name, PASSWORD).await.status,
+            303,
+            "{name} logs in"
+        );
         browser
     }
 

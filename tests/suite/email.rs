@@ -75,12 +75,21 @@ async fn registration_is_confirmed_through_the_link_in_the_mail() {
     assert_eq!(page.status, 303);
     let home = browser.follow(&page).await;
     assert!(
+        home.text().contains("We sent a link to karen@example.com"),
+        "{}",
+        home.text()
+    );
+    assert!(home.text().contains("Log in"), "registering logs nobody in");
+
+    // Logged in with the password before confirming: reading yes, posting no (and the
+    // text is kept).
+    assert_eq!(browser.log_in("karen", PASSWORD).await.status, 303);
+    let home = browser.get("/").await;
+    assert!(
         home.text().contains("Please confirm your e-mail address"),
         "{}",
         home.text()
     );
-
-    // Until confirmed: reading yes, posting no (and the text is kept).
     let refused = browser
         .fill(
             "/f/angry-customers/new",
@@ -156,6 +165,7 @@ async fn a_confirmation_link_expires_and_resending_is_rate_limited() {
             ],
         )
         .await;
+    assert_eq!(browser.log_in("karen", PASSWORD).await.status, 303);
     let link = app.mailed_link("karen@example.com", "/confirm/").await;
     let mut conn = app.conn().await;
     diesel::update(email_tokens::table)

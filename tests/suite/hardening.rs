@@ -112,20 +112,7 @@ async fn previews_need_a_confirmed_address_and_count_against_a_limit() {
     let reply = format!("/t/{thread}/reply");
 
     // An unconfirmed member gets no preview: the text is kept with the reason.
-    let unconfirmed = app.browser();
-    unconfirmed.get("/register").await;
-    let registered = unconfirmed
-        .post(
-            "/register",
-            &[
-                ("username", "newbie"),
-                ("email", "newbie@example.com"),
-                ("password", PASSWORD),
-                ("confirmation", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(registered.status, 303);
+    let unconfirmed = app.unconfirmed("newbie").await;
     let refused = unconfirmed
         .fill(
             &reply,
@@ -711,4 +698,94 @@ async fn a_form_sent_slowly_is_cut_off_at_the_deadline() {
         took < parley::web::middleware::BODY_DEADLINE + Duration::from_secs(3),
         "{took:?}"
     );
+}
+
+/// The kinds of mail queued for `address`, oldest first.
+async fn mail_kinds(app: &TestApp, address: &str) -> Vec<String> {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use parley::db::schema::outbox;
+    let mut conn = app.conn().await;
+    outbox::table
+        .filter(outbox::recipient.eq(address))
+        .order(outbox::id)
+        .select(outbox::kind)
+        .load(&mut conn)
+        .await
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn register_answers_alike_whether_the_address_has_an_account() {
+    let app = TestApp::spawn().await;
+    app.account("karen", Role::Member).await;
+    let register = async |name: &str, email: &str| {
+        let browser = app.browser();
+        browser.get("/register").await;
+        let page = browser
+            .post(
+                "/register",
+                &[
+                    ("username", name),
+                    ("email", email),
+                    ("password", PASSWORD),
+                    ("confirmation", PASSWORD),
+                ],
+            )
+            .await;
+        let cookies = page.set_cookies();
+        let home = browser.follow(&page).await;
+        (page.status, page.location(), cookies.len(), home)
+    };
+    let (new_status, new_location, new_cookies, new_home) =
+        register("newbie", "newbie@example.com").await;
+    let (taken_status, taken_location, taken_cookies, taken_home) =
+        register("intruder", "KAREN@example.com").await;
+    assert_eq!((new_status, &new_location), (303, &Some("/".into())));
+    assert_eq!(
+        (taken_status, taken_location, taken_cookies),
+        (new_status, new_location, new_cookies)
+    );
+    let flash = |page: &crate::common::Page| page.texts(".flash").join(" ");
+    assert_eq!(
+        flash(&taken_home)
+            .replace("KAREN@example.com", "Y")
+            .replace("intruder", "X"),
+        flash(&new_home)
+            .replace("newbie@example.com", "Y")
+            .replace("newbie", "X"),
+    );
+    assert!(
+        !taken_home.text().contains("already"),
+        "{}",
+        taken_home.text()
+    );
+
+    // No account was made; the owner is told, once an hour however often it is tried.
+    let mut conn = app.conn().await;
+    {
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        use parley::db::schema::users;
+        let names: Vec<String> = users::table
+            .select(users::username)
+            .order(users::username)
+            .load(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(names, vec!["karen", "newbie"]);
+    }
+    register("intruder2", "karen@example.com").await;
+    assert_eq!(
+        mail_kinds(&app, "karen@example.com").await,
+        vec!["address-in-use"]
+    );
+    assert_eq!(
+        mail_kinds(&app, "newbie@example.com").await,
+        vec!["confirm"]
+    );
+    let link = app
+        .mailed_link("karen@example.com", "/password/forgot")
+        .await;
+    assert_eq!(link, "/password/forgot");
 }

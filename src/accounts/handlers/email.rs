@@ -22,7 +22,11 @@ const RESEND_SECONDS: i64 = 120;
 
 /// `GET /confirm/{token}`: confirms the address the token was sent to (a new member's,
 /// or a changed one, which only now replaces the old).
-pub async fn confirm(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn confirm(
+    req: HttpRequest,
+    ctx: Ctx,
+    token: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
     let hash = hash_token(&token);
     let outcome = conn
@@ -31,14 +35,22 @@ pub async fn confirm(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRespon
                 return Ok(None);
             };
             notify_store::void_tokens(conn, user, "confirm").await?;
-            store::confirm_email(conn, user, &email, Utc::now())
-                .await
-                .map(Some)
+            let new_account = store::awaits_first_confirmation(conn, user).await?;
+            store::confirm_email(conn, user, &email, Utc::now()).await?;
+            Ok(Some((user, new_account)))
         })
         .await;
     match outcome {
-        Ok(Some(())) => {
-            Ok(ctx.redirect_with_flash("/", "Your e-mail address is confirmed. Welcome!"))
+        Ok(Some((user, new_account))) => {
+            let response =
+                ctx.redirect_with_flash("/", "Your e-mail address is confirmed. Welcome!");
+            // A new member's first link is how they log in: registering does not, so that
+            // the register page answers alike whether the address has an account or not.
+            if new_account && ctx.user().is_none() {
+                super::login::with_session(&ctx, &mut conn, &req, user, false, response).await
+            } else {
+                Ok(response)
+            }
         }
         Ok(None) => Ok(html(
             StatusCode::NOT_FOUND,
@@ -126,12 +138,8 @@ pub async fn forgot(
     let found = store::account_by_email(&mut conn, email).await?;
     if let Some((user, username, address)) = found {
         // Past the account's own limit nothing more is sent, and the answer stays the same.
-        let limit = Limit::ResetOfAccount(user);
-        match limits::take(&mut conn, settings, None, limit).await {
-            Err(AppError::TooManyRequests { .. }) => {
-                return Ok(ctx.redirect_with_flash("/login", FORGOT_ANSWER));
-            }
-            other => other?,
+        if !limits::allowed(&mut conn, settings, Limit::ResetOfAccount(user)).await? {
+            return Ok(ctx.redirect_with_flash("/login", FORGOT_ANSWER));
         }
         mails::send_password_reset(&mut conn, &ctx.state.settings, user, &username, &address)
             .await?;

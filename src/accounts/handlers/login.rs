@@ -193,9 +193,21 @@ async fn start_session(
     remember: bool,
     next: Option<&str>,
 ) -> AppResult<HttpResponse> {
+    let response = redirect::see_other(redirect::safe_next(next));
+    with_session(ctx, conn, req, user, remember, response).await
+}
+
+/// `response`, with the cookie of a new session for `user`.
+pub(super) async fn with_session(
+    ctx: &Ctx,
+    conn: &mut diesel_async::AsyncPgConnection,
+    req: &HttpRequest,
+    user: crate::ids::UserId,
+    remember: bool,
+    mut response: HttpResponse,
+) -> AppResult<HttpResponse> {
     let token = sessions::create(conn, user, remember, client::user_agent(req)).await?;
     tracing::info!(user = %user, "logged in");
-    let mut response = redirect::see_other(redirect::safe_next(next));
     sessions::set_cookie(
         &mut response,
         &token,

@@ -5,9 +5,9 @@ use actix_web::{HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
-use crate::accounts::registration::{NewAccount, RegisterError, create_account};
+use crate::accounts::registration::{NewAccount, RegisterError, register};
 use crate::accounts::types::Role;
-use crate::accounts::{sessions, views};
+use crate::accounts::{store, views};
 use crate::moderation::limits::{self, Limit};
 use crate::notify::mails;
 use crate::web::client;
@@ -37,7 +37,8 @@ pub async fn show(ctx: Ctx) -> AppResult<HttpResponse> {
     ))
 }
 
-/// Creates the account and logs the new member in; a rejected form comes back filled in.
+/// Creates the account and mails the link that confirms it; a rejected form comes back
+/// filled in. An address that has an account gets the same answer.
 pub async fn submit(
     req: HttpRequest,
     ctx: Ctx,
@@ -58,13 +59,15 @@ pub async fn submit(
     // The account and its confirmation mail are one write: neither exists without the other.
     let created = conn
         .transaction::<_, RegisterError, _>(async |conn| {
-            let id = create_account(conn, &input, Role::Member, false).await?;
+            let id = register(conn, &input, Role::Member, false).await?;
             mails::send_confirmation(conn, settings, id, &input.username, &input.email).await?;
             Ok(id)
         })
         .await;
-    let user_id = match created {
-        Ok(id) => id,
+    match created {
+        Ok(id) => tracing::info!(user = %id, "account registered"),
+        // The page answers as for a new account, and the owner hears of it by mail.
+        Err(RegisterError::AddressInUse) => tell_owner(&mut conn, settings, &input.email).await?,
         Err(RegisterError::Invalid(errors)) => {
             // A form refused for what it says is not a registration.
             limits::refund(&mut conn, settings, None, limit).await?;
@@ -74,22 +77,29 @@ pub async fn submit(
             ));
         }
         Err(RegisterError::Failed(e)) => return Err(e),
-    };
-    tracing::info!(user = %user_id, "account registered");
+    }
     ctx.state.mail_wake.notify_one();
-    let token = sessions::create(&mut conn, user_id, false, client::user_agent(&req)).await?;
-    let mut response = ctx.redirect_with_flash(
+    Ok(ctx.redirect_with_flash(
         "/",
         &format!(
-            "Welcome, {}! We sent a confirmation link to {}: open it to start posting.",
+            "Thank you, {}! We sent a link to {}: open it to confirm the address and log in.",
             input.username, input.email
         ),
-    );
-    sessions::set_cookie(
-        &mut response,
-        &token,
-        false,
-        ctx.state.settings.secure_cookies,
-    );
-    Ok(response)
+    ))
+}
+
+/// Mails the owner of `email` that someone tried to register with it (at most once an
+/// hour, and never to a banned account).
+async fn tell_owner(
+    conn: &mut diesel_async::AsyncPgConnection,
+    settings: &crate::config::Settings,
+    email: &str,
+) -> AppResult<()> {
+    let Some((owner, username, address)) = store::account_by_email(conn, email).await? else {
+        return Ok(());
+    };
+    if limits::allowed(conn, settings, Limit::AddressInUse(owner)).await? {
+        mails::send_address_in_use(conn, settings, &username, &address).await?;
+    }
+    Ok(())
 }

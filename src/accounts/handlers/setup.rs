@@ -6,8 +6,7 @@ use diesel_async::AsyncConnection;
 
 use crate::accounts::registration::{NewAccount, RegisterError, create_account};
 use crate::accounts::types::Role;
-use crate::accounts::{sessions, store, views};
-use crate::web::client;
+use crate::accounts::{store, views};
 use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::{CsrfForm, FieldErrors};
@@ -63,17 +62,10 @@ pub async fn submit(
                 views::setup(&ctx, &token, &input.without_passwords(), &errors),
             ));
         }
-        Err(RegisterError::Failed(e)) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     ctx.state.setup.close();
     tracing::info!(user = %user_id, "first administrator created");
-    let session = sessions::create(&mut conn, user_id, false, client::user_agent(&req)).await?;
-    let mut response = ctx.redirect_with_flash("/", "Your administrator account is ready.");
-    sessions::set_cookie(
-        &mut response,
-        &session,
-        false,
-        ctx.state.settings.secure_cookies,
-    );
-    Ok(response)
+    let response = ctx.redirect_with_flash("/", "Your administrator account is ready.");
+    super::login::with_session(&ctx, &mut conn, &req, user_id, false, response).await
 }
