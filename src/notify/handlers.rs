@@ -77,7 +77,13 @@ pub async fn watch_forum(
 async fn target(ctx: &Ctx, token: &str) -> AppResult<Target> {
     let mut conn = ctx.state.conn().await?;
     let key = store::signing_key(&mut conn).await?;
-    signing::verify(&key, token).ok_or(AppError::NotFound)
+    signing::verify(&key, token).map_err(|refused| match refused {
+        signing::Refused::Invalid => AppError::NotFound,
+        signing::Refused::Expired => AppError::Gone(format!(
+            "This unsubscribe link is older than {} days and no longer works. Log in and choose what you get by mail under Settings, or use the link in a newer mail.",
+            signing::MEMBER_TOKEN_DAYS
+        )),
+    })
 }
 
 fn describe(target: Target) -> &'static str {

@@ -1,5 +1,8 @@
 //! Signed unsubscribe tokens: specific to one subscription (or one member's notifications),
-//! unforgeable without the site's key, and usable without logging in.
+//! unforgeable without the site's key, and usable without logging in. A member-wide token
+//! silences everything, so it carries the day it was issued and dies after
+//! [`MEMBER_TOKEN_DAYS`]; a subscription's token ends only that one subscription and lives
+//! as long as the mail that carries it.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,11 +20,28 @@ pub enum Target {
     Member(UserId),
 }
 
+/// How many days a member-wide unsubscribe link works.
+pub const MEMBER_TOKEN_DAYS: i64 = 60;
+
+/// Why a token is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Not a token this site signed.
+    Invalid,
+    /// A member-wide token older than [`MEMBER_TOKEN_DAYS`].
+    Expired,
+}
+
+/// Days since the Unix epoch, in UTC.
+fn today() -> i64 {
+    chrono::Utc::now().timestamp().div_euclid(86_400)
+}
+
 impl Target {
-    fn label(self) -> String {
+    fn label(self, day: i64) -> String {
         match self {
             Target::Subscription(id) => format!("s{id}"),
-            Target::Member(id) => format!("u{id}"),
+            Target::Member(id) => format!("u{id}-{day}"),
         }
     }
 }
@@ -35,15 +55,25 @@ fn signature(key: &[u8], label: &str) -> String {
     URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..16])
 }
 
-/// The token of an unsubscribe link for `target`.
+/// The token of an unsubscribe link for `target`, issued today.
 pub fn token(key: &[u8], target: Target) -> String {
-    let label = target.label();
+    token_issued(key, target, today())
+}
+
+/// The token of an unsubscribe link for `target` issued on `day` (days since the epoch).
+pub fn token_issued(key: &[u8], target: Target, day: i64) -> String {
+    let label = target.label(day);
     format!("{label}.{}", signature(key, &label))
 }
 
-/// The target of a token, if its signature is right.
-pub fn verify(key: &[u8], token: &str) -> Option<Target> {
-    let (label, given) = token.split_once('.')?;
+/// The target of a token, if its signature is right and it has not expired.
+pub fn verify(key: &[u8], token: &str) -> Result<Target, Refused> {
+    verify_on(key, token, today())
+}
+
+/// [`verify`] as of `day`.
+pub fn verify_on(key: &[u8], token: &str, day: i64) -> Result<Target, Refused> {
+    let (label, given) = token.split_once('.').ok_or(Refused::Invalid)?;
     let expected = signature(key, label);
     let same = expected.len() == given.len()
         && expected
@@ -52,14 +82,19 @@ pub fn verify(key: &[u8], token: &str) -> Option<Target> {
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0;
     if !same {
-        return None;
+        return Err(Refused::Invalid);
     }
-    let (kind, id) = label.split_at(1);
-    let id: i64 = id.parse().ok()?;
-    match kind {
-        "s" => Some(Target::Subscription(id)),
-        "u" => Some(Target::Member(UserId(id))),
-        _ => None,
+    let number = |text: &str| text.parse::<i64>().map_err(|_| Refused::Invalid);
+    match label.split_at(1) {
+        ("s", id) => Ok(Target::Subscription(number(id)?)),
+        ("u", rest) => {
+            let (id, issued) = rest.split_once('-').ok_or(Refused::Invalid)?;
+            if day - number(issued)? > MEMBER_TOKEN_DAYS {
+                return Err(Refused::Expired);
+            }
+            Ok(Target::Member(UserId(number(id)?)))
+        }
+        _ => Err(Refused::Invalid),
     }
 }
 
@@ -71,12 +106,30 @@ mod tests {
     fn tokens_verify_only_with_the_key_and_for_their_target() {
         let key = b"0123456789abcdef0123456789abcdef";
         let t = token(key, Target::Subscription(42));
-        assert_eq!(verify(key, &t), Some(Target::Subscription(42)));
-        assert_eq!(verify(b"another key", &t), None);
+        assert_eq!(verify(key, &t), Ok(Target::Subscription(42)));
+        assert_eq!(verify(b"another key", &t), Err(Refused::Invalid));
         let forged = t.replacen("s42", "s43", 1);
-        assert_eq!(verify(key, &forged), None);
+        assert_eq!(verify(key, &forged), Err(Refused::Invalid));
         let member = token(key, Target::Member(UserId(7)));
-        assert_eq!(verify(key, &member), Some(Target::Member(UserId(7))));
-        assert_eq!(verify(key, "garbage"), None);
+        assert_eq!(verify(key, &member), Ok(Target::Member(UserId(7))));
+        assert_eq!(verify(key, "garbage"), Err(Refused::Invalid));
+    }
+
+    #[test]
+    fn member_tokens_expire_and_their_day_cannot_be_moved() {
+        let key = b"0123456789abcdef0123456789abcdef";
+        let day = 20_000;
+        let member = token_issued(key, Target::Member(UserId(7)), day);
+        let last = day + MEMBER_TOKEN_DAYS;
+        assert_eq!(verify_on(key, &member, last), Ok(Target::Member(UserId(7))));
+        assert_eq!(verify_on(key, &member, last + 1), Err(Refused::Expired));
+        let moved = member.replacen(&format!("-{day}"), &format!("-{}", last + 1), 1);
+        assert_eq!(verify_on(key, &moved, last + 1), Err(Refused::Invalid));
+        // A subscription's token ends only that subscription and does not expire.
+        let one = token_issued(key, Target::Subscription(3), day);
+        assert_eq!(
+            verify_on(key, &one, day + 10 * MEMBER_TOKEN_DAYS),
+            Ok(Target::Subscription(3))
+        );
     }
 }

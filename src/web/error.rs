@@ -22,6 +22,9 @@ pub enum AppError {
     /// 404.
     #[error("not found")]
     NotFound,
+    /// 410: a link that worked once and no longer does.
+    #[error("gone: {0}")]
+    Gone(String),
     /// 409: the request clashes with the current state.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -86,6 +89,7 @@ impl AppError {
                 "There is nothing here. The link may be old, or the page was removed.".into(),
             ),
             AppError::Conflict(m) => ("Conflict", m.clone()),
+            AppError::Gone(m) => ("Link expired", m.clone()),
             AppError::PayloadTooLarge => (
                 "Too large",
                 "What you sent is too large for this forum (256 KiB at most). Go back and shorten it."
@@ -115,6 +119,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

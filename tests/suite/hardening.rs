@@ -789,3 +789,25 @@ async fn register_answers_alike_whether_the_address_has_an_account() {
         .await;
     assert_eq!(link, "/password/forgot");
 }
+
+#[actix_web::test]
+async fn a_member_wide_unsubscribe_link_expires() {
+    use parley::notify::signing::{self, Target};
+    let app = TestApp::spawn().await;
+    let karen = app.account("karen", Role::Member).await;
+    let mut conn = app.conn().await;
+    let key = parley::notify::store::signing_key(&mut conn).await.unwrap();
+    let today = chrono::Utc::now().timestamp() / 86_400;
+    let old = signing::token_issued(&key, Target::Member(karen), today - 61);
+    let visitor = app.browser();
+    for page in [
+        visitor.get(&format!("/unsubscribe/{old}")).await,
+        visitor.post(&format!("/unsubscribe/{old}"), &[]).await,
+    ] {
+        assert_eq!(page.status, 410);
+        assert!(page.text().contains("no longer works"), "{}", page.text());
+    }
+    let recent = signing::token_issued(&key, Target::Member(karen), today - 59);
+    let done = visitor.post(&format!("/unsubscribe/{recent}"), &[]).await;
+    assert_eq!(done.status, 200);
+}
