@@ -85,7 +85,19 @@ pub async fn prepare(database: &Database, size: usize) -> Result<DbPool, StartEr
     // Bounded: a database that stays away gives a clear error, not a hang.
     drop(db::connect_with_retries(&database.url, 10).await?);
     db::migrate(&database.url).await?;
-    db::build_pool(&database.url, size)
+    let pool = db::build_pool(&database.url, size)?;
+    let mut conn = pool
+        .get()
+        .await
+        .map_err(|e| StartError::Migrations(e.to_string()))?;
+    let filled = crate::accounts::registration::fill_name_skeletons(&mut conn)
+        .await
+        .map_err(|e| StartError::Migrations(e.to_string()))?;
+    if filled > 0 {
+        tracing::info!(filled, "user name skeletons filled in");
+    }
+    drop(conn);
+    Ok(pool)
 }
 
 async fn announce_setup_link(state: &AppState) -> Result<(), CommandError> {

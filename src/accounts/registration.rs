@@ -85,6 +85,13 @@ impl From<AppError> for RegisterError {
 
 /// Message for a name that is taken.
 pub const NAME_TAKEN: &str = "This user name is already taken; please choose another.";
+/// Message for a name that looks like an existing one.
+fn look_alike(existing: &str) -> String {
+    format!(
+        "This user name looks too much like the existing member \"{existing}\" and could be mistaken for them; please choose another."
+    )
+}
+
 /// Message for an address that is registered.
 pub const EMAIL_TAKEN: &str =
     "An account with this e-mail address already exists. Log in, or choose another address.";
@@ -123,8 +130,13 @@ pub async fn register(
         &input.username,
         &mut errors,
     );
-    if errors.get("username").is_none() && store::username_taken(conn, &input.username).await? {
-        errors.add("username", NAME_TAKEN);
+    let skeleton = validate::name_skeleton(&input.username);
+    if errors.get("username").is_none() {
+        if store::username_taken(conn, &input.username).await? {
+            errors.add("username", NAME_TAKEN);
+        } else if let Some(existing) = store::name_with_skeleton(conn, &skeleton).await? {
+            errors.add("username", look_alike(&existing));
+        }
     }
     if !errors.is_empty() {
         return Err(RegisterError::Invalid(errors));
@@ -140,12 +152,17 @@ pub async fn register(
         password_hash: &hash,
         role,
         email_confirmed_at: confirmed.then(Utc::now),
+        name_skeleton: &skeleton,
     };
     match store::insert_user(conn, &new).await {
         Ok(id) => Ok(id),
         // Someone else took the name or address between the check and the insert.
         Err(e) => match violated_unique(&e) {
             Some("users_username_key") => Err(unique_error("username", NAME_TAKEN)),
+            Some("users_name_skeleton_key") => Err(unique_error(
+                "username",
+                "This user name looks too much like another member's; please choose another.",
+            )),
             Some("users_email_key") => Err(RegisterError::AddressInUse),
             _ => Err(e.into()),
         },
@@ -156,4 +173,28 @@ fn unique_error(field: &'static str, message: &str) -> RegisterError {
     let mut errors = FieldErrors::new();
     errors.add(field, message);
     RegisterError::Invalid(errors)
+}
+
+/// Gives the accounts from before skeletons were kept theirs (run at start-up; a no-op once
+/// done). Of older look-alikes, the oldest account holds the skeleton.
+pub async fn fill_name_skeletons(conn: &mut AsyncPgConnection) -> Result<usize, AppError> {
+    const BATCH: i64 = 500;
+    let mut filled = 0;
+    let mut after = UserId(0);
+    loop {
+        let batch = store::names_without_skeleton(conn, after, BATCH).await?;
+        let Some(&(last, _)) = batch.last() else {
+            return Ok(filled);
+        };
+        for (id, name) in &batch {
+            match store::set_name_skeleton(conn, *id, &validate::name_skeleton(name)).await {
+                Ok(true) => filled += 1,
+                Ok(false) => {}
+                // A registration took the skeleton meanwhile: the older name keeps none.
+                Err(e) if violated_unique(&e).is_some() => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        after = last;
+    }
 }

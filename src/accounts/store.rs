@@ -28,6 +28,8 @@ pub struct NewUser<'a> {
     pub role: Role,
     /// Set for accounts whose address needs no confirmation (admin-created).
     pub email_confirmed_at: Option<DateTime<Utc>>,
+    /// [`crate::accounts::validate::name_skeleton`] of the name.
+    pub name_skeleton: &'a str,
 }
 
 /// Inserts a user; unique violations come back as diesel errors naming the index.
@@ -46,6 +48,53 @@ pub async fn username_taken(conn: &mut AsyncPgConnection, name: &str) -> QueryRe
     ))
     .get_result(conn)
     .await
+}
+
+/// The name of the account whose name has `skeleton`, if any.
+pub async fn name_with_skeleton(
+    conn: &mut AsyncPgConnection,
+    skeleton: &str,
+) -> QueryResult<Option<String>> {
+    users::table
+        .filter(users::name_skeleton.eq(skeleton))
+        .select(users::username)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Accounts from before names had skeletons: (id, name), at most `limit` after `after`.
+pub async fn names_without_skeleton(
+    conn: &mut AsyncPgConnection,
+    after: UserId,
+    limit: i64,
+) -> QueryResult<Vec<(UserId, String)>> {
+    users::table
+        .filter(users::name_skeleton.is_null())
+        .filter(users::id.gt(after))
+        .order(users::id)
+        .limit(limit)
+        .select((users::id, users::username))
+        .load(conn)
+        .await
+}
+
+/// Stores the skeleton of an older account's name, unless an older look-alike holds it
+/// (then the account keeps none; both names stay as they are). True when stored.
+pub async fn set_name_skeleton(
+    conn: &mut AsyncPgConnection,
+    id: UserId,
+    skeleton: &str,
+) -> QueryResult<bool> {
+    diesel::sql_query(
+        "UPDATE users SET name_skeleton = $2 WHERE id = $1 \
+         AND NOT EXISTS (SELECT 1 FROM users WHERE name_skeleton = $2)",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(id.0)
+    .bind::<diesel::sql_types::Text, _>(skeleton)
+    .execute(conn)
+    .await
+    .map(|n| n > 0)
 }
 
 /// True when an e-mail address is registered, ignoring case.

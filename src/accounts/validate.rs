@@ -37,6 +37,16 @@ pub fn username(name: &str, errors: &mut FieldErrors) {
     }
 }
 
+/// The look of a user name, for telling look-alikes apart: the confusable skeleton of
+/// Unicode TR 39, taken twice around lowercasing (so `biII`, `bi11` and `bill`, or `mаria`
+/// with a Cyrillic "а" and `maria`, come out the same). Two names with the same skeleton
+/// cannot both exist.
+pub fn name_skeleton(name: &str) -> String {
+    use unicode_security::confusable_detection::skeleton;
+    let once = skeleton(name).collect::<String>().to_lowercase();
+    skeleton(&once).collect::<String>().to_lowercase()
+}
+
 /// Checks an e-mail address for syntax and length.
 pub fn email(address: &str, errors: &mut FieldErrors) {
     if address.is_empty() {
@@ -71,6 +81,22 @@ fn is_plain_address(address: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn look_alike_names_share_a_skeleton_and_different_names_do_not() {
+        for (a, b) in [
+            ("maria", "m\u{0430}ria"),
+            ("bill", "biII"),
+            ("bill", "bi11"),
+            ("maria", "rnaria"),
+            ("karen", "\u{ff4b}aren"),
+        ] {
+            assert_eq!(name_skeleton(a), name_skeleton(b), "{a} / {b}");
+        }
+        for (a, b) in [("maria", "mario"), ("anna_k", "anna-k"), ("bob", "rob")] {
+            assert_ne!(name_skeleton(a), name_skeleton(b), "{a} / {b}");
+        }
+    }
 
     fn username_error(name: &str) -> Option<String> {
         let mut e = FieldErrors::new();

@@ -299,6 +299,7 @@ diesel::table! {
         confirmation_sent_at -> Nullable<Timestamptz>,
         suspension_reason -> Nullable<Text>,
         ban_reason -> Nullable<Text>,
+        name_skeleton -> Nullable<Text>,
     }
 }
 

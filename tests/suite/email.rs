@@ -844,6 +844,7 @@ async fn fan_out_happens_in_the_worker_not_in_the_request() {
             password_hash: "not-a-login",
             role: Role::Member,
             email_confirmed_at: Some(chrono::Utc::now()),
+            name_skeleton: &parley::accounts::validate::name_skeleton(&name),
         };
         let user = parley::accounts::store::insert_user(&mut conn, &new)
             .await

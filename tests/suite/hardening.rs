@@ -811,3 +811,76 @@ async fn a_member_wide_unsubscribe_link_expires() {
     let done = visitor.post(&format!("/unsubscribe/{recent}"), &[]).await;
     assert_eq!(done.status, 200);
 }
+
+#[actix_web::test]
+async fn look_alike_user_names_are_refused() {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use parley::db::schema::users;
+    let app = TestApp::spawn().await;
+    app.account("maria", Role::Moderator).await;
+    for look_alike in ["m\u{0430}ria", "rnaria", "\u{ff4d}aria"] {
+        let browser = app.browser();
+        browser.get("/register").await;
+        let page = browser
+            .post(
+                "/register",
+                &[
+                    ("username", look_alike),
+                    ("email", "impostor@example.com"),
+                    ("password", PASSWORD),
+                    ("confirmation", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 422, "{look_alike}");
+        let error = page.field_error("username").unwrap_or_default();
+        assert!(error.contains("looks too much like"), "{error}");
+        assert!(error.contains("\"maria\""), "{error}");
+        assert_eq!(
+            page.attr("#f-username", "value").as_deref(),
+            Some(look_alike)
+        );
+    }
+    // A name that only differs is welcome.
+    app.member("mario").await;
+
+    // Accounts from before skeletons were kept get theirs at start-up; of two older
+    // look-alikes the older keeps it, and neither account is touched otherwise.
+    let mut conn = app.conn().await;
+    diesel::update(users::table)
+        .set(users::name_skeleton.eq(None::<String>))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let old = app.account("bi11", Role::Member).await;
+    diesel::update(users::table.find(old))
+        .set(users::name_skeleton.eq(None::<String>))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let filled = parley::accounts::registration::fill_name_skeletons(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(filled, 3, "maria, mario and bi11");
+    assert_eq!(
+        parley::accounts::registration::fill_name_skeletons(&mut conn)
+            .await
+            .unwrap(),
+        0
+    );
+    let refused = app.browser();
+    refused.get("/register").await;
+    let page = refused
+        .post(
+            "/register",
+            &[
+                ("username", "biII"),
+                ("email", "bill@example.com"),
+                ("password", PASSWORD),
+                ("confirmation", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+}
