@@ -29,6 +29,84 @@ pub struct QuotedPost {
     pub author: String,
     /// The quoted post was removed since.
     pub hidden: bool,
+    /// Every word of the quoted post's source, quotes in it included, with whitespace
+    /// collapsed: a quote naming the post is shown as its author's only if its lines
+    /// are found here.
+    words: String,
+}
+
+impl QuotedPost {
+    /// A quoted post by `author` whose source is `source`.
+    pub fn new(author: String, hidden: bool, source: &str) -> Self {
+        let mut text = String::new();
+        all_text(&parse(source), &mut text);
+        QuotedPost {
+            author,
+            hidden,
+            words: collapsed(&text),
+        }
+    }
+
+    /// Whether every line of `children` (a quote of this post) is the post's own, in the
+    /// order the post has them: lines may be left out, not made up or moved. Quotes
+    /// inside naming another known post are checked against that post instead. Each
+    /// search starts where the last match ended, so the check is linear in both texts.
+    fn holds(&self, children: &[Node], known: &HashMap<i64, QuotedPost>) -> bool {
+        let mut text = String::new();
+        quote_text(children, known, &mut text);
+        let mut from = 0;
+        for line in text.lines().map(collapsed).filter(|l| !l.is_empty()) {
+            match self.words[from..].find(&line) {
+                Some(at) => from += at + line.len(),
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// All text of `nodes`, at any depth, one node per line.
+fn all_text(nodes: &[Node], out: &mut String) {
+    for node in nodes {
+        match node {
+            Node::Text(text) => {
+                out.push_str(text);
+                out.push('\n');
+            }
+            Node::Quote { children, .. } => all_text(children, out),
+        }
+    }
+}
+
+/// The text of a quote's `nodes` that the quoted post must hold: everything but quotes
+/// of other posts the forum knows, which answer for themselves.
+fn quote_text(nodes: &[Node], known: &HashMap<i64, QuotedPost>, out: &mut String) {
+    for node in nodes {
+        match node {
+            Node::Text(text) => {
+                out.push_str(text);
+                out.push('\n');
+            }
+            Node::Quote { post, children, .. } => {
+                if !post.is_some_and(|id| known.contains_key(&id)) {
+                    quote_text(children, known, out);
+                }
+            }
+        }
+    }
+}
+
+/// `text` with tag breaks dropped and every run of whitespace made one space.
+fn collapsed(text: &str) -> String {
+    let text = text.replace(TAG_BREAK, "");
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 #[derive(Debug, PartialEq)]
@@ -223,7 +301,11 @@ fn render_nodes(nodes: &[Node], depth: usize, context: &Context, out: &mut Strin
                 post,
                 children,
             } => {
-                let known = post.and_then(|id| quoted.get(&id).map(|q| (id, q)));
+                // A quote of a visible post whose words are not that post's is shown as a
+                // plain quote under the name it claims: no link, no borrowed author.
+                let known = post
+                    .and_then(|id| quoted.get(&id).map(|q| (id, q)))
+                    .filter(|(_, q)| q.hidden || q.holds(children, quoted));
                 let name = known
                     .map(|(_, q)| q.author.clone())
                     .or_else(|| author.clone());
@@ -663,18 +745,13 @@ mod tests {
         let quoted = HashMap::from([
             (
                 7,
-                QuotedPost {
-                    author: "karen".into(),
-                    hidden: false,
-                },
+                QuotedPost::new(
+                    "karen".into(),
+                    false,
+                    "[quote=bob post=3]first[/quote]\nsecond",
+                ),
             ),
-            (
-                3,
-                QuotedPost {
-                    author: "bob".into(),
-                    hidden: false,
-                },
-            ),
+            (3, QuotedPost::new("bob".into(), false, "first")),
         ]);
         let source = "[quote=someone post=7]\n[quote=bob post=3]\nfirst\n[/quote]\nsecond\n[/quote]\n\nMy answer";
         let html = with_quoted(source, quoted);
@@ -699,13 +776,7 @@ mod tests {
         let source = "[quote=a]\n[quote=b]\n[quote=c]\ndeep\n[/quote]\n[/quote]\n[/quote]";
         let html = plain(source);
         assert_eq!(html.matches("<details>").count(), 1, "{html}");
-        let quoted = HashMap::from([(
-            5,
-            QuotedPost {
-                author: "karen".into(),
-                hidden: true,
-            },
-        )]);
+        let quoted = HashMap::from([(5, QuotedPost::new("karen".into(), true, "secret words"))]);
         let html = with_quoted(
             "[quote=karen post=5]\nsecret words\n[/quote]\nreply",
             quoted,
@@ -714,6 +785,43 @@ mod tests {
             html.contains("The quoted post was removed.") && !html.contains("secret words"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn a_quote_holding_words_the_post_lacks_loses_its_author_link() {
+        let quoted = HashMap::from([(
+            4,
+            QuotedPost::new(
+                "karen".into(),
+                false,
+                "Refunds take a week.\n\nAsk   the desk\nfor  [quote]help.",
+            ),
+        )]);
+        let quote =
+            |body: &str| with_quoted(&format!("[quote=x post=4]{body}[/quote]"), quoted.clone());
+        let linked = "<a href=\"/p/4\" rel=\"nofollow ugc noopener\">karen wrote:</a>";
+        // Whole, shortened, re-wrapped or emptied, it is still Karen's.
+        for body in [
+            "Refunds take a week.\n\nAsk the desk\nfor [\u{2060}quote]help.",
+            "Ask the desk",
+            "take a\n\nweek.",
+            "",
+        ] {
+            assert!(quote(body).contains(linked), "{body:?}: {}", quote(body));
+        }
+        // Made up, reordered, or hidden in a nested plain quote, it is not.
+        for body in [
+            "Refunds take a month.",
+            "Ask the desk\nRefunds take a week.",
+            "Refunds take a week.\n[quote=karen]I was wrong.[/quote]",
+        ] {
+            let html = quote(body);
+            assert!(!html.contains("/p/4"), "{body:?}: {html}");
+            assert!(
+                html.contains("x wrote:"),
+                "shown under the name it claims: {html}"
+            );
+        }
     }
 
     #[test]
@@ -862,8 +970,8 @@ mod tests {
         fn any_input_renders_to_safe_stable_html(source in hostile_source()) {
             // Quoted posts and mentions known, so those paths render too.
             let quoted = HashMap::from([
-                (1, QuotedPost { author: "eve".into(), hidden: false }),
-                (2, QuotedPost { author: "<b>mallory</b>".into(), hidden: true }),
+                (1, QuotedPost::new("eve".into(), false, "a quote")),
+                (2, QuotedPost::new("<b>mallory</b>".into(), true, "")),
             ]);
             let members = HashMap::from([("eve".to_string(), "eve".to_string())]);
             let context = Context { quoted, members };

@@ -564,12 +564,14 @@ pub async fn quoted_posts(
         author: String,
         #[diesel(sql_type = Bool)]
         public: bool,
+        #[diesel(sql_type = Text)]
+        body_source: String,
     }
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
     let rows: Vec<Row> = db::sql(concat!(
-        "SELECT p.id, u.username AS author, ",
+        "SELECT p.id, u.username AS author, p.body_source, ",
         public_post!("p"),
         " AND ",
         public_thread!("t"),
@@ -582,13 +584,7 @@ pub async fn quoted_posts(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| {
-            let quoted = QuotedPost {
-                author: r.author,
-                hidden: !r.public,
-            };
-            (r.id, quoted)
-        })
+        .map(|r| (r.id, QuotedPost::new(r.author, !r.public, &r.body_source)))
         .collect())
 }
 

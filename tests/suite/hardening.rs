@@ -884,3 +884,38 @@ async fn look_alike_user_names_are_refused() {
         .await;
     assert_eq!(page.status, 422);
 }
+
+#[actix_web::test]
+async fn a_quote_with_words_its_post_lacks_is_not_shown_as_that_post() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app.account("karen", Role::Moderator).await;
+    let mallory = app.account("mallory", Role::Member).await;
+    let (thread, opening) = app
+        .thread(forum, karen, "Refunds", "Refunds take a week.\n\nBe kind.")
+        .await;
+    app.reply(
+        thread,
+        mallory,
+        &format!("[quote=karen post={opening}]\nRefunds are never given.\n[/quote]\nSee?"),
+    )
+    .await;
+    app.reply(
+        thread,
+        mallory,
+        &format!("[quote=karen post={opening}]\nBe kind.\n[/quote]\nAgreed."),
+    )
+    .await;
+    let browser = app.browser();
+    let page = browser.follow(&browser.get(&format!("/t/{thread}")).await).await;
+    let heads = page.texts("article.post blockquote.quote .quote-head");
+    assert_eq!(heads, vec!["karen wrote:", "karen wrote:"], "{}", page.text());
+    let links = page.texts("article.post blockquote.quote .quote-head a");
+    assert_eq!(links, vec!["karen wrote:"], "only the true quote links");
+    assert_eq!(
+        page.attr("article.post blockquote.quote .quote-head a", "href"),
+        Some(format!("/p/{opening}"))
+    );
+    let forged = page.texts("article.post:nth-of-type(2) blockquote.quote .quote-head a");
+    assert!(forged.is_empty(), "the made-up quote carries no link");
+}
