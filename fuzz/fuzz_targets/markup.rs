@@ -17,10 +17,10 @@ fuzz_target!(|source: &str| {
         quoted: markup::quoted_ids(&source)
             .into_iter()
             .map(|id| {
-                let quoted = QuotedPost {
-                    author: format!("<b>member {id}</b>"),
-                    hidden: id % 2 == 0,
-                };
+                // Half the quoted posts hidden; the visible ones hold the whole source, so
+                // their quotes are found genuine and render as theirs.
+                let quoted =
+                    QuotedPost::new(format!("<b>member {id}</b>"), id % 2 == 0, &source);
                 (id, quoted)
             })
             .collect(),
