@@ -129,6 +129,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    pending_edits (post_id) {
+        post_id -> Int8,
+        body_source -> Text,
+        body_html -> Text,
+        created_at -> Timestamptz,
+        rejected_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     post_quotes (post_id, quoted_post_id) {
         post_id -> Int8,
         quoted_post_id -> Int8,
@@ -312,6 +322,7 @@ diesel::joinable!(faq_links -> threads (target_thread));
 diesel::joinable!(forums -> categories (category_id));
 diesel::joinable!(forums -> posts (last_post_id));
 diesel::joinable!(notification_events -> posts (post_id));
+diesel::joinable!(pending_edits -> posts (post_id));
 diesel::joinable!(post_revisions -> posts (post_id));
 diesel::joinable!(post_revisions -> users (edited_by));
 diesel::joinable!(post_submissions -> posts (post_id));
@@ -339,6 +350,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     moderation_log,
     notification_events,
     outbox,
+    pending_edits,
     post_quotes,
     post_revisions,
     post_submissions,

@@ -10,8 +10,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::prepared as db;
 use crate::db::schema::{
-    categories, forums, post_quotes, post_revisions, post_submissions, posts, reply_drafts,
-    thread_reads, threads, users,
+    categories, forums, pending_edits, post_quotes, post_revisions, post_submissions, posts,
+    reply_drafts, thread_reads, threads, users,
 };
 use crate::forums::markup::QuotedPost;
 use crate::forums::types::post_facts_columns;
@@ -1014,6 +1014,140 @@ pub async fn update_post_body(
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// Keeps an author's edit of a published post for a moderator, replacing an earlier one.
+pub async fn hold_edit(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+    source: &str,
+    html: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(pending_edits::table)
+        .values((
+            pending_edits::post_id.eq(post),
+            pending_edits::body_source.eq(source),
+            pending_edits::body_html.eq(html),
+        ))
+        .on_conflict(pending_edits::post_id)
+        .do_update()
+        .set((
+            pending_edits::body_source.eq(source),
+            pending_edits::body_html.eq(html),
+            pending_edits::created_at.eq(Utc::now()),
+            pending_edits::rejected_reason.eq(None::<String>),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Forgets the edit of `post` kept for a moderator, waiting or rejected.
+pub async fn drop_pending_edit(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<()> {
+    diesel::delete(pending_edits::table.find(post))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The edit of `post` kept for a moderator, if any.
+#[derive(Debug, Clone, Queryable)]
+pub struct PendingEdit {
+    /// The edited text.
+    pub body_source: String,
+    /// When it was sent.
+    pub created_at: DateTime<Utc>,
+    /// Why a moderator turned it down; none while it waits.
+    pub rejected_reason: Option<String>,
+}
+
+/// The edit of `post` kept for a moderator, waiting or rejected.
+pub async fn pending_edit(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+) -> QueryResult<Option<PendingEdit>> {
+    pending_edits::table
+        .find(post)
+        .select((
+            pending_edits::body_source,
+            pending_edits::created_at,
+            pending_edits::rejected_reason,
+        ))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Takes the waiting edit of `post` out of the queue: its text, if one waited.
+pub async fn take_pending_edit(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+) -> QueryResult<Option<String>> {
+    diesel::delete(
+        pending_edits::table
+            .find(post)
+            .filter(pending_edits::rejected_reason.is_null()),
+    )
+    .returning(pending_edits::body_source)
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// Turns down the waiting edit of `post` with `reason`: how many waited (0 or 1).
+pub async fn reject_pending_edit(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+    reason: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        pending_edits::table
+            .find(post)
+            .filter(pending_edits::rejected_reason.is_null()),
+    )
+    .set(pending_edits::rejected_reason.eq(Some(reason)))
+    .execute(conn)
+    .await
+}
+
+/// An edit waiting in the approval queue, beside the text it would replace.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct HeldEdit {
+    /// Post.
+    #[diesel(sql_type = BigInt)]
+    pub id: PostId,
+    /// `#N`.
+    #[diesel(sql_type = Integer)]
+    pub position: i32,
+    /// Author.
+    #[diesel(sql_type = Text)]
+    pub author: String,
+    /// Thread title.
+    #[diesel(sql_type = Text)]
+    pub thread_title: String,
+    /// The published text, rendered.
+    #[diesel(sql_type = Text)]
+    pub current_html: String,
+    /// The edited text, rendered.
+    #[diesel(sql_type = Text)]
+    pub edited_html: String,
+    /// When the edit was sent.
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+}
+
+/// Every edit waiting for approval, oldest first.
+pub async fn held_edits(conn: &mut AsyncPgConnection) -> QueryResult<Vec<HeldEdit>> {
+    db::sql(
+        "SELECT p.id, p.position, u.username AS author, t.title AS thread_title,
+                p.body_html AS current_html, e.body_html AS edited_html, e.created_at
+           FROM pending_edits e JOIN posts p ON p.id = e.post_id
+           JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
+          WHERE e.rejected_reason IS NULL AND NOT p.hidden
+          ORDER BY e.created_at",
+    )
+    .load(conn)
+    .await
 }
 
 /// Hides a post, naming who did it and (for moderators) why.

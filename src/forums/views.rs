@@ -474,25 +474,32 @@ pub fn new_thread_page(
 /// someone else's post.
 pub fn edit_page(
     ctx: &Ctx,
-    post_id: PostId,
     thread: &ThreadHeader,
-    body: &str,
+    editing: &Editing<'_>,
     errors: &FieldErrors,
     preview: Option<&str>,
-    reason: Option<&str>,
 ) -> Markup {
+    let post_id = editing.post_id;
     page(
         ctx,
         "Edit post",
         html! {
             (breadcrumbs(&[(&thread.place.forum_title, Some(format!("/f/{}", thread.place.forum_slug))), (&thread.title, Some(thread.path()))]))
             h1 { "Edit post" }
+            @if let Some(edit) = editing.pending {
+                p.card.notice {
+                    @match &edit.rejected_reason {
+                        None => { "Your edit of " (time::relative(edit.created_at, ctx.time_zone())) " waits for a moderator's approval; the post shows its earlier text until then. Saving again replaces it." },
+                        Some(reason) => { "A moderator did not approve your edit of " (time::relative(edit.created_at, ctx.time_zone())) ": " (reason) ". The post shows its earlier text." },
+                    }
+                }
+            }
             (preview_block(preview))
             (error_summary(errors))
             form.composer method="post" action=(format!("/p/{post_id}/edit")) {
                 (csrf_input(ctx))
-                (body_field(body, errors))
-                @if let Some(reason) = reason {
+                (body_field(editing.body, errors))
+                @if let Some(reason) = editing.reason {
                     (Field::new("reason", "Reason for the edit (kept in the log)").value(reason).maxlength(300).render(errors))
                 }
                 div.buttons {
@@ -504,6 +511,18 @@ pub fn edit_page(
             }
         },
     )
+}
+
+/// What an edit form holds besides the thread.
+pub struct Editing<'a> {
+    /// The post edited.
+    pub post_id: PostId,
+    /// The text in the box.
+    pub body: &'a str,
+    /// The reason field, shown when a moderator edits someone else's post.
+    pub reason: Option<&'a str>,
+    /// The author's last edit, when it waits for approval or was turned down.
+    pub pending: Option<&'a crate::forums::store::PendingEdit>,
 }
 
 fn preview_block(preview: Option<&str>) -> Markup {

@@ -7,6 +7,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use crate::forums::markup;
 use crate::forums::render_pool::Nesting;
 use crate::forums::store::{self, NewPost, NewThread};
+use crate::forums::types::PostForEdit;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
 use crate::notify::store as notify_store;
 use crate::web::error::AppError;
@@ -318,36 +319,68 @@ async fn insert(
     Ok(post)
 }
 
-/// Replaces a post's text, keeping the previous version as a revision.
+/// What an edit did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Edited {
+    /// The post shows the new text.
+    Applied,
+    /// The post keeps its published text until a moderator approves the edit.
+    Held,
+}
+
+/// Edits a post. With `hold` (the approval policy applies to this text) an edit of a
+/// published post waits for a moderator instead, as a new post would: this is what keeps a
+/// new member from posting without a link and editing one in.
 pub async fn edit(
     conn: &mut AsyncPgConnection,
     post: PostId,
     editor: UserId,
     body: &str,
     reason: Option<&str>,
-) -> Result<(), WriteError> {
+    hold: bool,
+) -> Result<Edited, WriteError> {
     conn.transaction::<_, WriteError, _>(async |conn| {
         let current = store::post_for_edit(conn, post)
             .await?
             .ok_or(AppError::NotFound)?;
-        if current.body_source == body {
-            return Ok(());
+        let published = current.facts.post_approved && current.facts.thread_approved;
+        if !hold || !published || current.body_source == body {
+            apply_edit(conn, &current, editor, body, reason).await?;
+            return Ok(Edited::Applied);
         }
-        let (html, quoted) = render(conn, body).await?;
-        store::update_post_body(
-            conn,
-            post,
-            editor,
-            &current.body_source,
-            body,
-            &html,
-            reason,
-        )
-        .await?;
-        store::set_quotes(conn, post, &quoted).await?;
-        Ok(())
+        let (html, _) = render(conn, body).await?;
+        store::hold_edit(conn, post, body, &html).await?;
+        Ok(Edited::Held)
     })
     .await
+}
+
+/// Replaces the text of `current`, keeping the previous version as a revision; an edit
+/// that waited for a moderator is forgotten, as it was made against the older text.
+pub async fn apply_edit(
+    conn: &mut AsyncPgConnection,
+    current: &PostForEdit,
+    editor: UserId,
+    body: &str,
+    reason: Option<&str>,
+) -> Result<(), WriteError> {
+    store::drop_pending_edit(conn, current.id).await?;
+    if current.body_source == body {
+        return Ok(());
+    }
+    let (html, quoted) = render(conn, body).await?;
+    store::update_post_body(
+        conn,
+        current.id,
+        editor,
+        &current.body_source,
+        body,
+        &html,
+        reason,
+    )
+    .await?;
+    store::set_quotes(conn, current.id, &quoted).await?;
+    Ok(())
 }
 
 /// What deleting a post did.

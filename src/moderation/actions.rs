@@ -402,6 +402,78 @@ pub async fn reject(
     .await
 }
 
+/// Publishes an author's edit that waited: the post shows it now, the text it replaces
+/// kept as a revision by its author.
+pub async fn approve_edit(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    post: PostId,
+) -> Result<(), AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let source = crate::forums::store::take_pending_edit(conn, post)
+            .await?
+            .ok_or_else(|| AppError::Conflict("This edit is not waiting for approval.".into()))?;
+        let current = crate::forums::store::post_for_edit(conn, post)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        writing::apply_edit(conn, &current, current.author_id, &source, None)
+            .await
+            .map_err(|e| match e {
+                writing::WriteError::Failed(e) => e,
+                writing::WriteError::Invalid(_) => {
+                    AppError::Conflict("This edit can no longer be applied.".into())
+                }
+            })?;
+        let target = format!(
+            "post #{} in thread #{}",
+            current.position, current.thread_id
+        );
+        store::log(
+            conn,
+            actor,
+            "approve edit",
+            Some(current.author_id),
+            &target,
+            "",
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Turns down an author's edit that waited: the post keeps its text, and the author finds
+/// the reason on the edit form.
+pub async fn reject_edit(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    post: PostId,
+    reason: &str,
+) -> Result<(), AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        if crate::forums::store::reject_pending_edit(conn, post, reason).await? == 0 {
+            return Err(AppError::Conflict(
+                "This edit is not waiting for approval.".into(),
+            ));
+        }
+        let facts = store::post_facts(conn, post)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let target = format!("post #{} in thread #{}", facts.position, facts.thread_id);
+        store::log(
+            conn,
+            actor,
+            "reject edit",
+            Some(facts.author_id),
+            &target,
+            reason,
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
 /// Splits `posts` (of `thread`) into a new thread titled `title` in `forum`; positions are
 /// renumbered in both, while permalinks and quotes (by post id) keep working. Returns the
 /// new thread.

@@ -386,11 +386,15 @@ pub async fn set_role(
     Ok(admin.redirect_with_flash("/admin/users", "Role changed."))
 }
 
-/// `GET /mod/queue`: posts waiting for approval.
+/// `GET /mod/queue`: posts and edits waiting for approval.
 pub async fn queue(moderator: Moderator) -> AppResult<HttpResponse> {
     let mut conn = moderator.state.conn().await?;
     let held = forums_store::held_posts(&mut conn).await?;
-    Ok(html(StatusCode::OK, views::queue_page(&moderator, &held)))
+    let edits = forums_store::held_edits(&mut conn).await?;
+    Ok(html(
+        StatusCode::OK,
+        views::queue_page(&moderator, &held, &edits),
+    ))
 }
 
 /// `POST /mod/queue/{post}`: approve, or reject with a reason.
@@ -407,6 +411,24 @@ pub async fn decide(
             moderator.state.mail_wake.notify_one();
         }
         "reject" => actions::reject(&mut conn, moderator.user().id, post, &reason(&form)?).await?,
+        _ => return Err(AppError::BadRequest("Unknown action.".into())),
+    }
+    Ok(moderator.redirect_with_flash("/mod/queue", "Done."))
+}
+
+/// `POST /mod/queue/edit/{post}`: approve an author's edit, or turn it down with a reason.
+pub async fn decide_edit(
+    moderator: Moderator,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ToolForm>,
+) -> AppResult<HttpResponse> {
+    let post = PostId(*id);
+    let mut conn = moderator.state.conn().await?;
+    match form.action.as_str() {
+        "approve" => actions::approve_edit(&mut conn, moderator.user().id, post).await?,
+        "reject" => {
+            actions::reject_edit(&mut conn, moderator.user().id, post, &reason(&form)?).await?
+        }
         _ => return Err(AppError::BadRequest("Unknown action.".into())),
     }
     Ok(moderator.redirect_with_flash("/mod/queue", "Done."))

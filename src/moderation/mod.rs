@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/mod/p/{id}/revisions").route(web::get().to(handlers::revisions)))
         .service(web::resource("/mod/queue").route(web::get().to(handlers::queue)))
         .service(web::resource("/mod/queue/{id}").route(web::post().to(handlers::decide)))
+        .service(web::resource("/mod/queue/edit/{id}").route(web::post().to(handlers::decide_edit)))
         .service(web::resource("/mod/reports").route(web::get().to(handlers::reports)))
         .service(web::resource("/mod/reports/{id}").route(web::post().to(handlers::resolve)))
         .service(web::resource("/mod/u/{name}").route(web::post().to(handlers::sanction)))

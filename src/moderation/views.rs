@@ -375,29 +375,52 @@ pub fn users_page(ctx: &Ctx, query: &str, members: &[MemberRow], pages: Pages) -
 }
 
 /// `/mod/queue`: held posts with Approve and Reject.
-pub fn queue_page(ctx: &Ctx, held: &[crate::forums::store::HeldPost]) -> Markup {
+pub fn queue_page(
+    ctx: &Ctx,
+    held: &[crate::forums::store::HeldPost],
+    edits: &[crate::forums::store::HeldEdit],
+) -> Markup {
     let tz = ctx.time_zone();
+    let decide = |action: String, id: String| {
+        html! {
+            form.row method="post" action=(action) {
+                (csrf_input(ctx))
+                button.small type="submit" name="action" value="approve" { "Approve" }
+            }
+            form.row method="post" action=(action) {
+                (csrf_input(ctx))
+                input type="hidden" name="action" value="reject";
+                (reason_input(&id, true))
+                button.small.danger type="submit" { "Reject" }
+            }
+        }
+    };
     page(
         ctx,
         "Approval queue",
         html! {
             h1 { "Approval queue" }
             (mod_nav())
-            @if held.is_empty() { p.card { "Nothing waits for approval." } }
+            @if held.is_empty() && edits.is_empty() { p.card { "Nothing waits for approval." } }
             @for post in held {
                 section.card {
                     h2 { a href=(format!("/p/{}", post.id)) { "#" (post.position) " by " (post.author) " in \u{201c}" (post.thread_title) "\u{201d}" } }
                     p.meta { (time::relative(post.created_at, tz)) }
                     div.body { (PreEscaped(&post.body_html)) }
-                    form.row method="post" action=(format!("/mod/queue/{}", post.id)) {
-                        (csrf_input(ctx))
-                        button.small type="submit" name="action" value="approve" { "Approve" }
-                    }
-                    form.row method="post" action=(format!("/mod/queue/{}", post.id)) {
-                        (csrf_input(ctx))
-                        input type="hidden" name="action" value="reject";
-                        (reason_input(&format!("reject-{}", post.id), true))
-                        button.small.danger type="submit" { "Reject" }
+                    (decide(format!("/mod/queue/{}", post.id), format!("reject-{}", post.id)))
+                }
+            }
+            @if !edits.is_empty() {
+                h2 { "Edits" }
+                @for edit in edits {
+                    section.card.held-edit {
+                        h3 { "Edit of " a href=(format!("/p/{}", edit.id)) { "#" (edit.position) " by " (edit.author) " in \u{201c}" (edit.thread_title) "\u{201d}" } }
+                        p.meta { (time::relative(edit.created_at, tz)) }
+                        h4 { "Published text" }
+                        div.body.published { (PreEscaped(&edit.current_html)) }
+                        h4 { "Edited text" }
+                        div.body.edited { (PreEscaped(&edit.edited_html)) }
+                        (decide(format!("/mod/queue/edit/{}", edit.id), format!("reject-edit-{}", edit.id)))
                     }
                 }
             }

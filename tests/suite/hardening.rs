@@ -907,9 +907,16 @@ async fn a_quote_with_words_its_post_lacks_is_not_shown_as_that_post() {
     )
     .await;
     let browser = app.browser();
-    let page = browser.follow(&browser.get(&format!("/t/{thread}")).await).await;
+    let page = browser
+        .follow(&browser.get(&format!("/t/{thread}")).await)
+        .await;
     let heads = page.texts("article.post blockquote.quote .quote-head");
-    assert_eq!(heads, vec!["karen wrote:", "karen wrote:"], "{}", page.text());
+    assert_eq!(
+        heads,
+        vec!["karen wrote:", "karen wrote:"],
+        "{}",
+        page.text()
+    );
     let links = page.texts("article.post blockquote.quote .quote-head a");
     assert_eq!(links, vec!["karen wrote:"], "only the true quote links");
     assert_eq!(
@@ -918,4 +925,112 @@ async fn a_quote_with_words_its_post_lacks_is_not_shown_as_that_post() {
     );
     let forged = page.texts("article.post:nth-of-type(2) blockquote.quote .quote-head a");
     assert!(forged.is_empty(), "the made-up quote carries no link");
+}
+
+#[actix_web::test]
+async fn a_new_members_edit_with_a_link_waits_for_approval_like_a_post() {
+    let app = TestApp::spawn_with(|s| s.approval = "links".into()).await;
+    let forum = app.forum("angry-customers").await;
+    let owner = app.account("owner", Role::Member).await;
+    let (thread, _) = app.thread(forum, owner, "Refunds", "How long?").await;
+    let newbie = app.member("newbie").await;
+    let reply = newbie
+        .fill(
+            &format!("/t/{thread}/reply"),
+            &format!("/t/{thread}/reply"),
+            &[("body", "A week, in my experience."), ("action", "post")],
+        )
+        .await;
+    assert_eq!(reply.status, 303, "a post without a link is published");
+    let post: i64 = {
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        use parley::db::schema::posts;
+        posts::table
+            .filter(posts::position.eq(2))
+            .select(posts::id)
+            .first(&mut app.conn().await)
+            .await
+            .unwrap()
+    };
+    let edit = format!("/p/{post}/edit");
+    let public = || async {
+        let browser = app.browser();
+        let page = browser.get(&format!("/t/{thread}")).await;
+        browser.follow(&page).await.text()
+    };
+
+    // The link edited in waits; everyone else still reads the published text.
+    let spam = "A week. Cheap refunds at https://spam.example";
+    let saved = newbie
+        .fill(&edit, &edit, &[("body", spam), ("action", "post")])
+        .await;
+    assert_eq!(saved.status, 303);
+    let permalink = newbie.follow(&saved).await;
+    let shown = newbie.follow(&permalink).await.text();
+    assert!(shown.contains("waits for a moderator"), "{shown}");
+    let text = public().await;
+    assert!(text.contains("A week, in my experience.") && !text.contains("spam.example"));
+    let form = newbie.get(&edit).await;
+    assert_eq!(
+        form.texts("#f-body"),
+        vec![spam],
+        "the author finds the waiting text"
+    );
+    assert!(form.text().contains("waits for a moderator's approval"));
+
+    // The moderator sees both texts and approves: the post shows the edit now.
+    app.account("mod", Role::Moderator).await;
+    let staff = app.logged_in("mod").await;
+    let queue = staff.get("/mod/queue").await;
+    assert_eq!(
+        queue.texts(".held-edit .published"),
+        vec!["A week, in my experience."]
+    );
+    assert_eq!(queue.texts(".held-edit .edited").len(), 1);
+    let decided = staff
+        .post(&format!("/mod/queue/edit/{post}"), &[("action", "approve")])
+        .await;
+    assert_eq!(decided.status, 303);
+    assert!(public().await.contains("spam.example"));
+    assert!(staff.get("/mod/queue").await.texts(".held-edit").is_empty());
+
+    // A second such edit turned down: the post keeps its text, the author learns why.
+    let again = "Now at https://other.example";
+    newbie
+        .fill(&edit, &edit, &[("body", again), ("action", "post")])
+        .await;
+    staff.get("/mod/queue").await;
+    let decided = staff
+        .post(
+            &format!("/mod/queue/edit/{post}"),
+            &[("action", "reject"), ("reason", "No advertising")],
+        )
+        .await;
+    assert_eq!(decided.status, 303);
+    assert!(!public().await.contains("other.example"));
+    let form = newbie.get(&edit).await;
+    assert!(
+        form.text().contains("did not approve your edit"),
+        "{}",
+        form.text()
+    );
+    assert!(form.text().contains("No advertising"));
+    // Approving what was turned down is refused.
+    let late = staff
+        .post(&format!("/mod/queue/edit/{post}"), &[("action", "approve")])
+        .await;
+    assert_eq!(late.status, 409);
+
+    // An edit without a link is applied at once, and the turned-down one is forgotten.
+    let plain = newbie
+        .fill(
+            &edit,
+            &edit,
+            &[("body", "About a week."), ("action", "post")],
+        )
+        .await;
+    assert_eq!(plain.status, 303);
+    assert!(public().await.contains("About a week."));
+    assert!(!newbie.get(&edit).await.text().contains("did not approve"));
 }

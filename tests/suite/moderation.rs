@@ -102,6 +102,14 @@ async fn every_mod_and_admin_route_checks_the_role() {
         ("GET", "/mod/queue".into(), 303, 403, 200, 200),
         ("GET", format!("/mod/t/{thread}/split"), 303, 403, 200, 200),
         ("POST", format!("/mod/queue/{post}"), 303, 403, 400, 400),
+        (
+            "POST",
+            format!("/mod/queue/edit/{post}"),
+            303,
+            403,
+            400,
+            400,
+        ),
         ("POST", format!("/mod/t/{thread}/split"), 303, 403, 422, 422),
         ("GET", "/mod/log".into(), 303, 403, 200, 200),
         (

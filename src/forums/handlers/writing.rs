@@ -410,20 +410,28 @@ async fn own_post(
     Ok((post, thread))
 }
 
-/// `GET /p/{id}/edit`.
+/// `GET /p/{id}/edit`. An author whose edit waits for approval, or was turned down,
+/// finds that text in the box and is told so.
 pub async fn edit_form(member: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
     let (post, thread) = own_post(&member, PostId(*id)).await?;
+    let own = post.author_id == member.user().id;
+    let pending = if own {
+        let mut conn = member.state.conn().await?;
+        store::pending_edit(&mut conn, post.id).await?
+    } else {
+        None
+    };
+    let editing = views::Editing {
+        post_id: post.id,
+        body: pending
+            .as_ref()
+            .map_or(&post.body_source, |e| &e.body_source),
+        reason: (!own).then_some(""),
+        pending: pending.as_ref(),
+    };
     Ok(html(
         StatusCode::OK,
-        views::edit_page(
-            &member,
-            post.id,
-            &thread,
-            &post.body_source,
-            &FieldErrors::new(),
-            None,
-            (post.author_id != member.user().id).then_some(""),
-        ),
+        views::edit_page(&member, &thread, &editing, &FieldErrors::new(), None),
     ))
 }
 
@@ -447,17 +455,15 @@ pub async fn edit(
     }
     let shown_reason = needs_reason.then_some(form.reason.as_str());
     let page = |status, errors: &FieldErrors, preview: Option<&str>| {
+        let editing = views::Editing {
+            post_id: post.id,
+            body: &form.body,
+            reason: shown_reason,
+            pending: None,
+        };
         html(
             status,
-            views::edit_page(
-                &member,
-                post.id,
-                &thread,
-                &form.body,
-                errors,
-                preview,
-                shown_reason,
-            ),
+            views::edit_page(&member, &thread, &editing, errors, preview),
         )
     };
     if let Err(message) = policy::may_change(member.user(), &thread) {
@@ -473,8 +479,14 @@ pub async fn edit(
         return Ok(refused);
     }
     let reason = needs_reason.then_some(reason.as_str());
-    match writing::edit(&mut conn, post.id, editor, &body, reason).await {
-        Ok(()) => {
+    // An author's edit meets the approval rule a new post would; a moderator's never does.
+    let hold = !needs_reason && policy::held(member.user(), &member.state.settings, &body);
+    match writing::edit(&mut conn, post.id, editor, &body, reason, hold).await {
+        Ok(writing::Edited::Held) => Ok(member.redirect_with_flash(
+            &format!("/p/{}", post.id),
+            "Thank you! Your edit waits for a moderator's approval; until then the post shows its earlier text.",
+        )),
+        Ok(writing::Edited::Applied) => {
             if let Some(reason) = reason {
                 crate::moderation::actions::log_edit(
                     &mut conn,
