@@ -39,6 +39,7 @@ async fn run(database: &Database, settings: Settings, load_demo: bool) -> Result
     }
     announce_setup_link(&state).await?;
     crate::page_cache::listener::spawn(&state.pages, database.url.clone());
+    db::watch::spawn(&state.db_watch, database.url.clone());
     actix_web::rt::spawn(purge_periodically(state.pool.clone()));
     actix_web::rt::spawn(flush_views_periodically(state.clone()));
     let mailer = Arc::new(Mailer::from_settings(&state.settings)?);
@@ -60,7 +61,10 @@ async fn run(database: &Database, settings: Settings, load_demo: bool) -> Result
         ))
     })
     .workers(workers)
-    .shutdown_timeout(10)
+    // Requests are bounded well below this (database patience, form deadline aside), so
+    // a request still running at SIGTERM is stuck: it is dropped after five seconds, and
+    // with the final writes `serve` ends within ten.
+    .shutdown_timeout(5)
     .bind(&bind)
     .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let addresses: Vec<String> = server.addrs().iter().map(|a| a.to_string()).collect();
@@ -71,7 +75,13 @@ async fn run(database: &Database, settings: Settings, load_demo: bool) -> Result
     );
     server.run().await?;
     tracing::info!("stopped serving");
-    flush_views(&state).await;
+    // A database that does not answer must not keep the process from ending.
+    if tokio::time::timeout(Duration::from_secs(3), flush_views(&state))
+        .await
+        .is_err()
+    {
+        tracing::warn!("view counts not written: the database did not answer");
+    }
     Ok(())
 }
 
@@ -85,7 +95,7 @@ pub async fn prepare(database: &Database, size: usize) -> Result<DbPool, StartEr
     // Bounded: a database that stays away gives a clear error, not a hang.
     drop(db::connect_with_retries(&database.url, 10).await?);
     db::migrate(&database.url).await?;
-    let pool = db::build_pool(&database.url, size)?;
+    let pool = db::build_background_pool(&database.url, size)?;
     let mut conn = pool
         .get()
         .await

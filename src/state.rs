@@ -7,6 +7,7 @@ use tokio::sync::Notify;
 use crate::accounts::cards::MemberCards;
 use crate::accounts::setup::SetupGate;
 use crate::config::Settings;
+use crate::db::watch::DbWatch;
 use crate::db::{DbConn, DbPool};
 use crate::faq::FaqCache;
 use crate::forums::places::ForumPlaces;
@@ -14,7 +15,7 @@ use crate::forums::view_counter::ViewCounter;
 use crate::page_cache::PageCache;
 use crate::search::strategy::LexemeCache;
 use crate::stats::StatsCache;
-use crate::web::error::AppResult;
+use crate::web::error::{AppError, AppResult};
 
 /// Shared application state, cheap to clone.
 #[derive(Clone)]
@@ -43,6 +44,8 @@ pub struct AppState {
     pub lexemes: Arc<LexemeCache>,
     /// This node's places in the password-hashing queue.
     pub hashing: crate::accounts::password::Admission,
+    /// Whether the database answers (see [`crate::db::watch`]).
+    pub db_watch: Arc<DbWatch>,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
             places: Arc::new(ForumPlaces::new(pages.clone())),
             lexemes: Arc::new(LexemeCache::new(crate::search::strategy::MAX_AGE)),
             hashing: Default::default(),
+            db_watch: Default::default(),
             pages,
             settings: Arc::new(settings),
         }
@@ -73,8 +77,12 @@ impl AppState {
         }
     }
 
-    /// A pooled connection; a pool time-out becomes a 503 page.
+    /// A pooled connection; a pool time-out becomes a 503 page, and so does a database
+    /// the watch finds away, at once.
     pub async fn conn(&self) -> AppResult<DbConn> {
+        if self.db_watch.away() {
+            return Err(AppError::Unavailable("the database does not answer".into()));
+        }
         Ok(self.pool.get().await?)
     }
 }

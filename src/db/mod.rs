@@ -1,9 +1,11 @@
 //! Database access: the connection pool, start-up (embedded cluster or `DATABASE_URL`) and migrations.
 
+pub mod connect;
 pub mod embedded;
 pub mod prepared;
 pub mod schema;
 pub mod store;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -178,14 +180,32 @@ fn run_migrations_blocking(url: &str) -> Result<(), String> {
     result
 }
 
-/// Builds the pool; every connection gets a statement timeout so one slow query cannot
-/// hold a connection forever.
+/// How long a request's connection waits for a server that owes it an answer: with the
+/// pool's own waits below it, every request answers within five seconds however the
+/// database fails.
+pub const REQUEST_PATIENCE: Duration = Duration::from_secs(3);
+/// The same for work outside requests, whose statements may run longer.
+pub const BACKGROUND_PATIENCE: Duration = Duration::from_secs(60);
+
+/// Builds a pool for requests (see [`REQUEST_PATIENCE`]).
 pub fn build_pool(url: &str, size: usize) -> Result<DbPool, StartError> {
+    pool_with(url, size, REQUEST_PATIENCE)
+}
+
+/// Builds a pool for work outside requests (see [`BACKGROUND_PATIENCE`]).
+pub fn build_background_pool(url: &str, size: usize) -> Result<DbPool, StartError> {
+    pool_with(url, size, BACKGROUND_PATIENCE)
+}
+
+/// Every connection gets a statement timeout, so one slow query cannot hold it for ever
+/// while the server answers, and a bound on the server's silence (see [`connect`]) for
+/// when it does not.
+fn pool_with(url: &str, size: usize, patience: Duration) -> Result<DbPool, StartError> {
     let mut config = ManagerConfig::default();
     config.recycling_method = RecyclingMethod::Fast;
-    config.custom_setup = Box::new(|url| {
+    config.custom_setup = Box::new(move |url| {
         async move {
-            let mut conn = AsyncPgConnection::establish(url).await?;
+            let mut conn = connect::open(url, patience).await?;
             store::configure_session(&mut conn)
                 .await
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
@@ -194,11 +214,12 @@ pub fn build_pool(url: &str, size: usize) -> Result<DbPool, StartError> {
         .boxed()
     });
     let manager = AsyncDieselConnectionManager::new_with_config(url, config);
+    let wait = patience.min(Duration::from_secs(2));
     Pool::builder(manager)
         .max_size(size.max(2))
-        .wait_timeout(Some(Duration::from_secs(5)))
-        .create_timeout(Some(Duration::from_secs(5)))
-        .recycle_timeout(Some(Duration::from_secs(5)))
+        .wait_timeout(Some(wait))
+        .create_timeout(Some(patience))
+        .recycle_timeout(Some(patience))
         .runtime(deadpool::Runtime::Tokio1)
         .build()
         .map_err(|e| StartError::Pool(e.to_string()))

@@ -15,10 +15,18 @@ use crate::notify::types::OutboxMail;
 /// Where mail goes.
 pub enum Mailer {
     /// A real SMTP server.
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp {
+        /// The connection to it.
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        /// The longest one mail may take.
+        deadline: Duration,
+    },
     /// `.eml` files in a directory, for development without a mail server.
     Files(PathBuf),
 }
+
+/// How long an SMTP server may take to answer each command.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Headers the outbox may carry; anything else is dropped rather than sent.
 const KNOWN_HEADERS: &[&str] = &[
@@ -32,22 +40,36 @@ impl Mailer {
     /// The SMTP server of `PARLEY_SMTP_URL`, or `.eml` files in `data/mail/`.
     pub fn from_settings(settings: &Settings) -> Result<Mailer, String> {
         match &settings.smtp_url {
-            Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                .map(|b| Mailer::Smtp(b.timeout(Some(Duration::from_secs(15))).build()))
-                .map_err(|e| format!("invalid PARLEY_SMTP_URL: {e}")),
+            Some(url) => Mailer::smtp(url, SMTP_TIMEOUT),
             None => Ok(Mailer::Files(settings.data_dir.join("mail"))),
         }
+    }
+
+    /// The SMTP server at `url`, waited for at most `timeout` for each answer, and twice
+    /// that for a whole mail: a server that takes the connection and then says nothing
+    /// costs one failed try (retried later), not a worker stuck for good.
+    pub fn smtp(url: &str, timeout: Duration) -> Result<Mailer, String> {
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map(|b| Mailer::Smtp {
+                transport: b.timeout(Some(timeout)).build(),
+                deadline: timeout * 2,
+            })
+            .map_err(|e| format!("invalid PARLEY_SMTP_URL: {e}"))
     }
 
     /// Sends `mail` from `from`; the error text is what the outbox records.
     pub async fn send(&self, mail: &OutboxMail, from: &str) -> Result<(), String> {
         let message = build(mail, from)?;
         match self {
-            Mailer::Smtp(transport) => transport
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+            Mailer::Smtp {
+                transport,
+                deadline,
+            } => match tokio::time::timeout(*deadline, transport.send(message)).await {
+                Ok(sent) => sent.map(|_| ()).map_err(|e| e.to_string()),
+                Err(_) => Err(format!(
+                    "the SMTP server did not finish within {deadline:?}"
+                )),
+            },
             Mailer::Files(dir) => {
                 tokio::fs::create_dir_all(dir)
                     .await

@@ -38,10 +38,7 @@ pub async fn serve_cached(
         }
         return Ok(res.map_into_boxed_body());
     }
-    if !cache.active() {
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    }
-    if !anonymous_read(req.request()) {
+    if !cache.enabled() || !anonymous_read(req.request()) {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let key = match req.query_string() {
@@ -49,7 +46,14 @@ pub async fn serve_cached(
         query => format!("{}?{query}", req.path()),
     };
     let token = visitor_token(req.request());
-    if let Some(page) = cache.get(&key) {
+    let kept = cache.get(&key).or_else(|| {
+        state
+            .db_watch
+            .away()
+            .then(|| cache.get_while_away(&key))
+            .flatten()
+    });
+    if let Some(page) = kept {
         if let Some(thread) = page.counts_view_of {
             state.views.record(thread);
         }
@@ -61,6 +65,9 @@ pub async fn serve_cached(
             header::HeaderValue::from_static("hit"),
         );
         return Ok(req.into_response(response));
+    }
+    if !cache.active() {
+        return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let seq = cache.begin();
     let res = next.call(req).await?;

@@ -5,7 +5,8 @@
 //! it shows (`thread:7`, `forum:2`, `user:42`, `forums`). PostgreSQL triggers announce every
 //! change as such a tag with `NOTIFY parley_pages` at commit, and each node's [`listener`]
 //! turns those into [`PageCache::invalidate`], so every `parley serve` on one database drops
-//! the same pages. While the listener is not connected, nothing is served from the cache.
+//! the same pages. While the listener is not connected, nothing is served from the cache,
+//! unless the database is away (see [`crate::db::watch`]): then what is kept is served.
 //! The same announcements keep other in-memory copies honest (see
 //! [`PageCache::unchanged_since`]); the listener runs even with the page cache off.
 //!
@@ -186,6 +187,17 @@ impl PageCache {
         fresh.then_some(page)
     }
 
+    /// A kept page for a reader while the database is away, however old, unless a change
+    /// to it was heard: an old page is better than none when no page can be made.
+    pub fn get_while_away(&self, key: &str) -> Option<std::sync::Arc<CachedPage>> {
+        let page = self.pages.as_ref()?.get(key)?;
+        let seen = self.seen.lock().ok()?;
+        page.tags
+            .iter()
+            .all(|tag| seen.unchanged(page.seq, tag))
+            .then_some(page.clone())
+    }
+
     /// Keeps a page rendered from sequence number `seq` on.
     pub fn put(&self, key: String, seq: u64, parts: Vec<Bytes>, tags: PageTags) {
         let Some(pages) = self.pages.as_ref().filter(|_| self.active()) else {
@@ -275,7 +287,12 @@ impl PageCache {
     /// Called by the listener: on connecting (after `LISTEN`, every earlier page is
     /// suspect) and on losing the connection (serve nothing until it is back).
     pub fn set_listening(&self, listening: bool) {
-        self.invalidate("all");
+        // Whatever was announced while not listening went unheard: the pages kept from
+        // before are stale once the listener is back. Until then they stay, for
+        // [`PageCache::get_while_away`].
+        if listening {
+            self.invalidate("all");
+        }
         self.listening.store(listening, Ordering::Release);
     }
 }

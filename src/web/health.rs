@@ -8,9 +8,13 @@ use crate::db::store;
 use crate::state::AppState;
 use crate::web::middleware::RawResponse;
 
-/// 200 `ok` when a database round trip succeeds within two seconds, 503 otherwise.
+/// 200 `ok` when a database round trip succeeds within two seconds, 503 otherwise (at
+/// once while the database watch finds it away).
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let check = async {
+        if state.db_watch.away() {
+            return Err("the database watch finds it away".to_string());
+        }
         let mut conn = state.pool.get().await.map_err(|e| e.to_string())?;
         store::ping(&mut conn).await.map_err(|e| e.to_string())
     };

@@ -152,6 +152,12 @@ pub async fn fresh_database() -> String {
     socket_url(&shared.socket_dir, &name)
 }
 
+/// The directory of the shared cluster's socket (for tests that stand between it and
+/// the app).
+pub fn cluster_socket_dir() -> PathBuf {
+    shared().socket_dir.clone()
+}
+
 /// URL of a database in the shared cluster by name (for tests that manage their own).
 pub fn cluster_url(database: &str) -> String {
     socket_url(&shared().socket_dir, database)
@@ -201,9 +207,13 @@ impl TestApp {
         let mut settings = test_settings(&database_url);
         settings.base_url = Some(base.clone());
         adjust(&mut settings);
-        let pool = db::build_pool(&database_url, settings.pool_size).expect("pool");
+        // As in `parley serve`: requests on a pool of their own; the tests' direct work
+        // (seeding, assertions) on one with the background patience.
+        let pool = db::build_background_pool(&database_url, settings.pool_size).expect("pool");
         let state = AppState::new(pool, settings);
-        let server_state = state.clone();
+        let server_state = state.with_pool(
+            db::build_pool(&database_url, state.settings.pool_size).expect("request pool"),
+        );
         let server = actix_web::HttpServer::new(move || build_app(server_state.clone()))
             .workers(1)
             .disable_signals()
@@ -215,6 +225,7 @@ impl TestApp {
         // Like `parley serve`: the page cache listens for changes, and serves once it does
         // (never, on a database that cannot be reached).
         parley::page_cache::listener::spawn(&state.pages, database_url.clone());
+        parley::db::watch::spawn(&state.db_watch, database_url.clone());
         for _ in 0..100 {
             if !state.pages.enabled() || state.pages.active() {
                 break;

@@ -777,6 +777,7 @@ async fn failed_mail_is_given_up_after_the_last_retry_and_listed_for_admins() {
     let member = app.member("mia").await;
     assert_eq!(member.get("/admin/mail").await.status, 403);
     let id: i64 = outbox::table
+        .filter(outbox::failed_at.is_not_null())
         .select(outbox::id)
         .first(&mut conn)
         .await
@@ -906,4 +907,61 @@ async fn without_smtp_mail_is_written_as_eml_files() {
         Some("[Parley] Confirm your e-mail address")
     );
     assert!(parsed.body_text(0).unwrap().contains("/confirm/"));
+}
+
+#[actix_web::test]
+async fn an_smtp_server_that_never_answers_costs_one_try_and_the_mail_comes_later() {
+    let app = TestApp::spawn().await;
+    // A server that takes every connection and then says nothing at all.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+    let silent = std::thread::spawn(move || {
+        listener.set_nonblocking(true).unwrap();
+        let mut held = Vec::new();
+        while stop_rx.try_recv().is_err() {
+            if let Ok((stream, _)) = listener.accept() {
+                held.push(stream);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    });
+    let mailer = Mailer::smtp(
+        &format!("smtp://127.0.0.1:{port}"),
+        std::time::Duration::from_secs(1),
+    )
+    .unwrap();
+    for name in ["amy", "ben"] {
+        app.registered(name).await;
+    }
+    let started = std::time::Instant::now();
+    let round = app.deliver(&mailer).await;
+    let took = started.elapsed();
+    assert_eq!((round.sent, round.failed), (0, 2));
+    assert!(took < std::time::Duration::from_secs(6), "{took:?}");
+    let mut conn = app.conn().await;
+    let rows: Vec<(i32, Option<String>)> = outbox::table
+        .select((outbox::attempts, outbox::last_error))
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    for (attempts, error) in &rows {
+        assert_eq!(*attempts, 1, "one try, kept for a retry");
+        assert!(error.is_some());
+    }
+
+    // A server that answers, once the retry is due: both mails arrive, once each.
+    stop_tx.send(()).unwrap();
+    silent.join().unwrap();
+    let smtp = SmtpSink::start_on(port);
+    diesel::update(outbox::table)
+        .set(outbox::next_attempt_at.eq(chrono::Utc::now()))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(app.deliver(&mailer).await.sent, 2);
+    for name in ["amy", "ben"] {
+        assert_eq!(smtp.to(&format!("{name}@example.com")).len(), 1);
+    }
 }

@@ -176,3 +176,35 @@ async fn an_unreachable_database_url_is_a_clear_error_not_a_hang() {
     );
     assert!(started.elapsed() < Duration::from_secs(60));
 }
+
+#[actix_web::test]
+async fn sigterm_stops_serve_within_ten_seconds_even_with_a_stuck_request() {
+    use std::io::Write;
+    let dir = data_dir();
+    let data = dir.path().join("data");
+    let port = free_port();
+    let mut child = serve(&data, port);
+    wait_healthy(port, &mut child).await;
+    let pg = postmaster_pid(&data);
+    // A form that never finishes arriving holds its request open.
+    let mut stuck = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stuck
+        .write_all(
+            b"POST /login HTTP/1.1\r\nHost: localhost\r\n\
+              Content-Type: application/x-www-form-urlencoded\r\n\
+              Content-Length: 100000\r\n\r\nusername=",
+        )
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let asked = Instant::now();
+    kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
+    let status = child.wait().unwrap();
+    let took = asked.elapsed();
+    assert!(status.success(), "{status}");
+    assert!(
+        took < Duration::from_secs(10),
+        "serve took {took:?} to stop"
+    );
+    wait_gone(pg).await;
+    drop(stuck);
+}
