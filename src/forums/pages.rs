@@ -45,14 +45,11 @@ pub async fn forum(
     viewer: Option<UserId>,
 ) -> AppResult<ForumPage> {
     // The listing is read together with the forum, so its offset comes from the page
-    // asked for; a page out of range finds no threads and is refused below.
+    // asked for; a page past the end finds no threads and is shown empty.
     let offset = items_before(page, THREADS_PER_PAGE);
     let (forum, threads) = store::forum_with_threads(conn, slug, viewer, offset).await?;
     let forum = forum.ok_or(AppError::NotFound)?;
     let pages = Pages::new(i64::from(forum.thread_count), THREADS_PER_PAGE, page);
-    if !pages.in_range() {
-        return Err(AppError::NotFound);
-    }
     let threads = with_members(conn, members, threads).await?;
     Ok(ForumPage {
         forum,
@@ -105,8 +102,7 @@ fn may_read(thread: &ThreadRow, reader: Reader) -> bool {
 }
 
 /// Page `page` of thread `id` as `reader` may see it. The thread and its posts are read
-/// together, before the thread is checked; the caller checks `pages.in_range()` after
-/// following a merge or a changed slug.
+/// together, before the thread is checked; a page past the end has no posts.
 pub async fn thread(
     conn: &mut AsyncPgConnection,
     members: &MemberCards,

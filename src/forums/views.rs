@@ -122,7 +122,9 @@ pub fn forum(
             }
             @if !forum.description.is_empty() { p.lead { (forum.description) } }
             (pagination::nav(&path, pages))
-            @if threads.is_empty() {
+            @if threads.is_empty() && pages.current > 1 {
+                (past_the_end(&path, pages))
+            } @else if threads.is_empty() {
                 p.card { "No threads yet. Start the first one!" }
             } @else {
                 table.listing.threads {
@@ -222,6 +224,7 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
             }
             @if ctx.is_moderator() { (crate::moderation::views::thread_panel(ctx, thread, view.forums)) }
             (pagination::nav(&path, view.pages))
+            @if view.posts.is_empty() { (past_the_end(&path, view.pages)) }
             @for post in view.posts {
                 (post_article(ctx, thread, post, quoted_in.get(&post.id).map(Vec::as_slice).unwrap_or(&[])))
                 @if post.position == 1 {
@@ -523,6 +526,16 @@ pub struct Editing<'a> {
     pub reason: Option<&'a str>,
     /// The author's last edit, when it waits for approval or was turned down.
     pub pending: Option<&'a crate::forums::store::PendingEdit>,
+}
+
+/// What a page number past the last page shows: nothing of the list, and the way back.
+fn past_the_end(path: &str, pages: Pages) -> Markup {
+    html! {
+        p.card {
+            "There is nothing on page " (pages.current) ": the last page is "
+            a href=(pagination::page_url(path, pages.total)) { "page " (pages.total) } "."
+        }
+    }
 }
 
 fn preview_block(preview: Option<&str>) -> Markup {

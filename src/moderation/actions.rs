@@ -111,16 +111,7 @@ pub async fn hide_post(
             .ok_or(AppError::NotFound)?;
         crate::forums::store::hide_post(conn, post, actor, Some(reason)).await?;
         rerender(conn, post).await?;
-        let target = format!("post #{} in thread #{}", facts.position, facts.thread_id);
-        store::log(
-            conn,
-            actor,
-            "hide post",
-            Some(facts.author_id),
-            &target,
-            reason,
-        )
-        .await?;
+        log_post(conn, actor, "hide post", (&facts).into(), reason).await?;
         Ok(())
     })
     .await
@@ -138,16 +129,7 @@ pub async fn restore_post(
             .ok_or(AppError::NotFound)?;
         store::restore_post(conn, post).await?;
         rerender(conn, post).await?;
-        let target = format!("post #{} in thread #{}", facts.position, facts.thread_id);
-        store::log(
-            conn,
-            actor,
-            "restore post",
-            Some(facts.author_id),
-            &target,
-            "",
-        )
-        .await?;
+        log_post(conn, actor, "restore post", (&facts).into(), "").await?;
         Ok(())
     })
     .await
@@ -336,6 +318,46 @@ pub async fn resolve_reports(
     .await
 }
 
+/// Which post a log entry is about, and whose it is.
+struct LoggedPost {
+    thread_id: ThreadId,
+    author_id: UserId,
+    position: i32,
+}
+
+impl From<&store::PostFacts> for LoggedPost {
+    fn from(f: &store::PostFacts) -> Self {
+        LoggedPost {
+            thread_id: f.thread_id,
+            author_id: f.author_id,
+            position: f.position,
+        }
+    }
+}
+
+impl From<&crate::forums::types::PostForEdit> for LoggedPost {
+    fn from(p: &crate::forums::types::PostForEdit) -> Self {
+        LoggedPost {
+            thread_id: p.thread_id,
+            author_id: p.author_id,
+            position: p.position,
+        }
+    }
+}
+
+/// Logs `action` on a post, naming it by its place and its author as the target.
+async fn log_post(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    action: &str,
+    post: LoggedPost,
+    reason: &str,
+) -> Result<(), AppError> {
+    let target = format!("post #{} in thread #{}", post.position, post.thread_id);
+    store::log(conn, actor, action, Some(post.author_id), &target, reason).await?;
+    Ok(())
+}
+
 /// Publishes a held post: it is counted, becomes visible and notifies watchers now.
 pub async fn approve(
     conn: &mut AsyncPgConnection,
@@ -360,16 +382,7 @@ pub async fn approve(
             "reply"
         };
         crate::notify::store::add_event(conn, kind, post).await?;
-        let target = format!("post #{} in thread #{}", facts.position, facts.thread_id);
-        store::log(
-            conn,
-            actor,
-            "approve post",
-            Some(facts.author_id),
-            &target,
-            "",
-        )
-        .await?;
+        log_post(conn, actor, "approve post", (&facts).into(), "").await?;
         Ok(())
     })
     .await
@@ -387,16 +400,7 @@ pub async fn reject(
             .await?
             .ok_or(AppError::NotFound)?;
         crate::forums::store::hide_post(conn, post, actor, Some(reason)).await?;
-        let target = format!("post #{} in thread #{}", facts.position, facts.thread_id);
-        store::log(
-            conn,
-            actor,
-            "reject post",
-            Some(facts.author_id),
-            &target,
-            reason,
-        )
-        .await?;
+        log_post(conn, actor, "reject post", (&facts).into(), reason).await?;
         Ok(())
     })
     .await
@@ -424,19 +428,7 @@ pub async fn approve_edit(
                     AppError::Conflict("This edit can no longer be applied.".into())
                 }
             })?;
-        let target = format!(
-            "post #{} in thread #{}",
-            current.position, current.thread_id
-        );
-        store::log(
-            conn,
-            actor,
-            "approve edit",
-            Some(current.author_id),
-            &target,
-            "",
-        )
-        .await?;
+        log_post(conn, actor, "approve edit", (&current).into(), "").await?;
         Ok(())
     })
     .await
@@ -459,16 +451,7 @@ pub async fn reject_edit(
         let facts = store::post_facts(conn, post)
             .await?
             .ok_or(AppError::NotFound)?;
-        let target = format!("post #{} in thread #{}", facts.position, facts.thread_id);
-        store::log(
-            conn,
-            actor,
-            "reject edit",
-            Some(facts.author_id),
-            &target,
-            reason,
-        )
-        .await?;
+        log_post(conn, actor, "reject edit", (&facts).into(), reason).await?;
         Ok(())
     })
     .await

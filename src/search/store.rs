@@ -13,6 +13,7 @@ use crate::db::prepared as db;
 use crate::forums::markup;
 use crate::forums::store as forums_store;
 use crate::forums::types::ForumChoice;
+use crate::forums::visibility::{public_post, public_thread};
 use crate::ids::{PostId, ThreadId};
 use crate::search::snippet;
 use crate::search::strategy::{self, LexemeStats, Way};
@@ -207,8 +208,12 @@ fn posts_sql(plan: Plan, narrow: &str) -> String {
            THEN (SELECT ts_rank(t.title_tsv, {q}) FROM threads t WHERE t.id = c.thread_id)
            ELSE 0 END AS rank"
     );
-    let visible = "NOT p.hidden AND p.approved
-                   AND p.thread_id NOT IN (SELECT id FROM threads WHERE hidden OR NOT approved)";
+    let visible = concat!(
+        public_post!("p"),
+        " AND p.thread_id NOT IN (SELECT t.id FROM threads t WHERE NOT ",
+        public_thread!("t"),
+        ")"
+    );
     match plan {
         // OFFSET 0 keeps the match outside the walk, so no plan can turn to the index.
         Plan::Fixed(Way::Newest) => format!(
@@ -237,8 +242,11 @@ fn posts_sql(plan: Plan, narrow: &str) -> String {
 fn titles_sql(plan: Plan, narrow: &str) -> String {
     let q = plan.tsquery();
     let rank = format!("ts_rank(p.body_tsv, {q}) + ts_rank(t.title_tsv, {q}) AS rank");
-    let first_post = "p.thread_id = t.id AND p.position = 1 AND NOT p.hidden AND p.approved";
-    let listed = "NOT t.hidden AND t.approved";
+    let first_post = concat!(
+        "p.thread_id = t.id AND p.position = 1 AND ",
+        public_post!("p")
+    );
+    let listed = public_thread!("t");
     match plan {
         // Filters are conditions on the post, so they are joined before the LIMIT.
         Plan::Planned => format!(

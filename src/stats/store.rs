@@ -1,6 +1,7 @@
 //! The statistics queries (run at most once a minute; see the cache in `mod.rs`).
 
 use crate::db::prepared as db;
+use crate::forums::visibility::{public_post, public_thread};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::QueryResult;
 use diesel::QueryableByName;
@@ -78,12 +79,15 @@ pub async fn totals(conn: &mut AsyncPgConnection) -> QueryResult<Totals> {
 
 /// Members with the most visible posts since the start of this month.
 pub async fn active_members(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Ranked>> {
-    db::sql(
+    db::sql(concat!(
         "SELECT u.username AS label, '/u/' || u.username AS path, count(*) AS count
-           FROM posts p JOIN users u ON u.id = p.author_id
-          WHERE p.created_at >= date_trunc('month', now()) AND NOT p.hidden AND p.approved
-          GROUP BY u.id ORDER BY count DESC, u.username LIMIT $1",
-    )
+           FROM posts p JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
+          WHERE p.created_at >= date_trunc('month', now()) AND ",
+        public_post!("p"),
+        " AND ",
+        public_thread!("t"),
+        " GROUP BY u.id ORDER BY count DESC, u.username LIMIT $1"
+    ))
     .bind::<BigInt, _>(limit)
     .load(conn)
     .await
@@ -91,13 +95,15 @@ pub async fn active_members(conn: &mut AsyncPgConnection, limit: i64) -> QueryRe
 
 /// Threads with the most posts since the start of this month.
 pub async fn active_threads(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Ranked>> {
-    db::sql(
+    db::sql(concat!(
         "SELECT t.title AS label, '/t/' || t.id || '/' || t.slug AS path, count(*) AS count
            FROM posts p JOIN threads t ON t.id = p.thread_id
-          WHERE p.created_at >= date_trunc('month', now()) AND NOT p.hidden AND p.approved
-            AND NOT t.hidden AND t.approved
-          GROUP BY t.id ORDER BY count DESC, t.id LIMIT $1",
-    )
+          WHERE p.created_at >= date_trunc('month', now()) AND ",
+        public_post!("p"),
+        " AND ",
+        public_thread!("t"),
+        " GROUP BY t.id ORDER BY count DESC, t.id LIMIT $1"
+    ))
     .bind::<BigInt, _>(limit)
     .load(conn)
     .await
@@ -105,11 +111,12 @@ pub async fn active_threads(conn: &mut AsyncPgConnection, limit: i64) -> QueryRe
 
 /// Threads with the most views.
 pub async fn most_viewed(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Ranked>> {
-    db::sql(
-        "SELECT title AS label, '/t/' || id || '/' || slug AS path, view_count AS count
-           FROM threads WHERE NOT hidden AND approved
-          ORDER BY view_count DESC, id LIMIT $1",
-    )
+    db::sql(concat!(
+        "SELECT t.title AS label, '/t/' || t.id || '/' || t.slug AS path, t.view_count AS count
+           FROM threads t WHERE ",
+        public_thread!("t"),
+        " ORDER BY t.view_count DESC, t.id LIMIT $1"
+    ))
     .bind::<BigInt, _>(limit)
     .load(conn)
     .await
@@ -129,14 +136,16 @@ pub async fn busiest_forums(conn: &mut AsyncPgConnection, limit: i64) -> QueryRe
 
 /// Visible posts per day over the last `days` days (days without posts included).
 pub async fn posts_per_day(conn: &mut AsyncPgConnection, days: i64) -> QueryResult<Vec<Day>> {
-    db::sql(
+    db::sql(concat!(
         "SELECT d.day::date AS day, count(p.id) AS posts
            FROM generate_series((now() AT TIME ZONE 'UTC')::date - ($1 - 1) * interval '1 day',
                                 (now() AT TIME ZONE 'UTC')::date, interval '1 day') AS d(day)
-           LEFT JOIN posts p ON (p.created_at AT TIME ZONE 'UTC')::date = d.day::date
-                            AND NOT p.hidden AND p.approved
-          GROUP BY d.day ORDER BY d.day",
-    )
+           LEFT JOIN posts p ON (p.created_at AT TIME ZONE 'UTC')::date = d.day::date AND ",
+        public_post!("p"),
+        " AND EXISTS (SELECT 1 FROM threads t WHERE t.id = p.thread_id AND ",
+        public_thread!("t"),
+        ") GROUP BY d.day ORDER BY d.day"
+    ))
     .bind::<BigInt, _>(days)
     .load(conn)
     .await

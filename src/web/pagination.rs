@@ -38,11 +38,6 @@ impl Pages {
             total: ((items + per_page - 1) / per_page).max(1),
         }
     }
-
-    /// True when the current page exists.
-    pub fn in_range(&self) -> bool {
-        (1..=self.total).contains(&self.current)
-    }
 }
 
 /// The page of the `position`-th item (1-based).
@@ -117,7 +112,6 @@ mod tests {
         assert_eq!(page_of(45, 20), 3);
         assert_eq!(page_of(20, 20), 1);
         assert_eq!(page_of(21, 20), 2);
-        assert!(!Pages::new(40, 20, 3).in_range());
     }
 
     #[test]

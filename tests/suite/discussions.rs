@@ -332,13 +332,15 @@ async fn a_thread_is_started_listed_counted_and_replied_to() {
     );
     assert_eq!(app.browser().get("/t/999999").await.status, 404);
     assert_eq!(app.browser().get("/f/no-such-forum").await.status, 404);
-    // Pages are read together with their thread or forum, and checked after; a page that
-    // is not a number from 1 up is page 1.
-    for (page, status) in [("2", 404), ("99999999999", 404), ("0", 200), ("-3", 200)] {
+    // Pages are read together with their thread or forum; a page past the end is an
+    // empty page, and one that is not a number from 1 up is page 1.
+    for (page, posts) in [("2", 0), ("99999999999", 0), ("0", 2), ("-3", 2)] {
         let thread = format!("/t/{id}/how-do-you-calm-a-shouting-caller?page={page}");
-        assert_eq!(app.browser().get(&thread).await.status, status, "{thread}");
+        let shown = app.browser().get(&thread).await;
+        assert_eq!(shown.status, 200, "{thread}");
+        assert_eq!(shown.texts("article.post").len(), posts, "{thread}");
         let forum = format!("/f/angry-customers?page={page}");
-        assert_eq!(app.browser().get(&forum).await.status, status, "{forum}");
+        assert_eq!(app.browser().get(&forum).await.status, 200, "{forum}");
     }
 }
 
@@ -558,13 +560,12 @@ async fn the_permalink_of_post_45_of_60_is_on_page_3() {
         page.texts("nav.pagination .current")
             .contains(&"3".to_string())
     );
-    assert_eq!(
-        app.browser()
-            .get(&format!("/t/{id}/sixty-posts?page=4"))
-            .await
-            .status,
-        404
-    );
+    let past = app
+        .browser()
+        .get(&format!("/t/{id}/sixty-posts?page=4"))
+        .await;
+    assert_eq!(past.status, 200);
+    assert!(past.texts("article.post").is_empty(), "past the end: empty");
     assert_eq!(app.browser().get("/p/99999999").await.status, 404);
 }
 

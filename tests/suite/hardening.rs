@@ -595,17 +595,44 @@ async fn suspended_authors_and_locked_threads_change_no_posts() {
 async fn a_page_number_of_any_size_costs_no_more_than_page_two() {
     let app = TestApp::spawn().await;
     let moderator = app.admin("maria").await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app.account("karen", Role::Member).await;
+    let (thread, _) = app.thread(forum, karen, "Paging", "Page one only").await;
+    let slug = format!("/t/{thread}/paging");
+    let forum_page = "/f/angry-customers?page=9223372036854775807".to_string();
+    let thread_page = format!("{slug}?page=9223372036854775807");
     for path in [
         "/mod/log?page=10000000000",
         "/mod/log?page=9223372036854775807",
         "/members?page=9223372036854775807",
         "/admin/users?page=9223372036854775807",
+        "/search?q=page&page=9223372036854775807",
+        &forum_page,
+        &thread_page,
+        &format!("{slug}?page=2"),
     ] {
         let started = Instant::now();
         let page = moderator.get(path).await;
         assert!(started.elapsed() < Duration::from_secs(1), "{path}");
         assert_eq!(page.status, 200, "{path}: {}", page.text());
     }
+    // Past the end: an empty page with the way back, not the posts of another page.
+    let past = app.browser().get(&format!("{slug}?page=5")).await;
+    assert_eq!(past.status, 200);
+    assert!(past.texts("article.post").is_empty());
+    assert!(
+        past.text().contains("the last page is page 1"),
+        "{}",
+        past.text()
+    );
+    let past = app.browser().get("/f/angry-customers?page=3").await;
+    assert_eq!(past.status, 200);
+    assert!(!past.text().contains("Paging"));
+    assert!(
+        past.text().contains("the last page is page 1"),
+        "{}",
+        past.text()
+    );
 }
 
 #[actix_web::test]

@@ -108,9 +108,6 @@ pub async fn thread(
             query.number(),
         )));
     }
-    if !data.pages.in_range() {
-        return Err(AppError::NotFound);
-    }
     let watching = pages::visit(&mut conn, &data, reader).await?;
     ctx.state.views.record(data.thread.id);
     let forums = if ctx.is_moderator() {
