@@ -310,6 +310,12 @@ async fn failures_from_one_address_never_lock_the_owner_out_and_a_mailed_link_le
     let owner = Browser::from_address(&app.base, "203.0.113.21");
     let locked = owner.log_in("maria", PASSWORD).await;
     assert_eq!(locked.status, 429);
+    let wait: u64 = locked
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .expect("Retry-After says when");
+    assert!(wait >= 1);
     assert!(
         locked.text().contains("E-mail me a log-in link"),
         "{}",

@@ -58,23 +58,23 @@ impl<'a> Throttles<'a> {
         }
     }
 
-    /// Counts the attempt; `Ok(false)` when the account-wide throttle refused it (the
-    /// mailed link is the way in).
+    /// Counts the attempt; `Ok(Some(wait))` when the account-wide throttle refused it
+    /// for `wait` (the mailed link is the way in meanwhile).
     async fn take(
         &self,
         conn: &mut diesel_async::AsyncPgConnection,
         settings: &crate::config::Settings,
-    ) -> AppResult<bool> {
+    ) -> AppResult<Option<std::time::Duration>> {
         for limit in [self.pair, self.address] {
             limits::take(conn, settings, None, limit).await?;
         }
         match limits::take(conn, settings, None, self.account).await {
-            Err(AppError::TooManyRequests { .. }) => {
+            Err(AppError::TooManyRequests { retry_after, .. }) => {
                 // This attempt tested no password, so it does not count elsewhere either.
                 self.refund(conn, settings).await?;
-                Ok(false)
+                Ok(Some(retry_after))
             }
-            other => other.map(|()| true),
+            other => other.map(|()| None),
         }
     }
 
@@ -125,11 +125,17 @@ pub async fn submit(
         ..input.clone()
     };
     let throttles = Throttles::new(&account_key, &ip);
-    if !throttles.take(&mut conn, settings).await? {
-        return Ok(html(
+    if let Some(wait) = throttles.take(&mut conn, settings).await? {
+        let mut locked = html(
             StatusCode::TOO_MANY_REQUESTS,
             views::login_locked(&ctx, &shown),
-        ));
+        );
+        if let Ok(value) = wait.as_secs().max(1).to_string().parse() {
+            locked
+                .headers_mut()
+                .insert(actix_web::http::header::RETRY_AFTER, value);
+        }
+        return Ok(locked);
     }
     // A banned account's password is never tested, so a ban does not tell whether a
     // guess was right.
