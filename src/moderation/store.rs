@@ -89,6 +89,17 @@ pub async fn log_entries(
 
 // ---- rate limits ----
 
+/// SQL: the uses in `$events` still inside the window of `$3` seconds, oldest first.
+macro_rules! in_window {
+    ($events:literal) => {
+        concat!(
+            "ARRAY(SELECT e FROM unnest(",
+            $events,
+            ") e WHERE e > now() - make_interval(secs => $3) ORDER BY e)"
+        )
+    };
+}
+
 /// Counts one use of `key` if fewer than `max` happened within the last `window_secs`, in
 /// one statement on the key's locked row; returns whether it was counted.
 pub async fn take_rate(
@@ -105,15 +116,14 @@ pub async fn take_rate(
     }
     // ON CONFLICT DO UPDATE reads the newest version of the row under its lock, so a use
     // counted by a parallel request is always seen.
-    let taken: Option<Taken> = db::sql(
+    let taken: Option<Taken> = db::sql(concat!(
         "INSERT INTO rate_limits AS r (key, events) VALUES ($1, ARRAY[now()])
-         ON CONFLICT (key) DO UPDATE
-            SET events = ARRAY(SELECT e FROM unnest(r.events) e
-                                WHERE e > now() - make_interval(secs => $3) ORDER BY e) || now()
-          WHERE (SELECT count(*) FROM unnest(r.events) e
-                  WHERE e > now() - make_interval(secs => $3)) < $2
-         RETURNING true AS taken",
-    )
+         ON CONFLICT (key) DO UPDATE SET events = ",
+        in_window!("r.events"),
+        " || now() WHERE cardinality(",
+        in_window!("r.events"),
+        ") < $2 RETURNING true AS taken"
+    ))
     .bind::<Text, _>(key)
     .bind::<BigInt, _>(max)
     .bind::<diesel::sql_types::Double, _>(window_secs)
@@ -136,13 +146,13 @@ pub async fn rate_wait(
         wait: f64,
     }
     // With n uses in the window, the (n - max + 1)-th oldest has to leave it.
-    let wait: Option<Wait> = db::sql(
+    let wait: Option<Wait> = db::sql(concat!(
         "SELECT coalesce(extract(epoch FROM w.events[cardinality(w.events) - $2 + 1]
                                  + make_interval(secs => $3) - now())::float8, 0) AS wait
-           FROM (SELECT ARRAY(SELECT e FROM unnest(events) e
-                               WHERE e > now() - make_interval(secs => $3) ORDER BY e) AS events
-                   FROM rate_limits WHERE key = $1) w",
-    )
+           FROM (SELECT ",
+        in_window!("events"),
+        " AS events FROM rate_limits WHERE key = $1) w"
+    ))
     .bind::<Text, _>(key)
     .bind::<BigInt, _>(max)
     .bind::<diesel::sql_types::Double, _>(window_secs)

@@ -59,55 +59,91 @@ fn new_mail(kind: &str, to: &str, subject: String, text: String, html: String) -
     .with_header("X-Parley-Kind", kind)
 }
 
-/// "Confirm your e-mail address".
-pub fn confirm_address(site: &Site, to: &str, username: &str, link: &str) -> NewMail {
-    let subject = format!("[{}] Confirm your e-mail address", site.name);
+/// A mail whose point is one link: what it is for, said the same way in text and HTML.
+struct LinkMail<'a> {
+    kind: &'static str,
+    subject: &'a str,
+    /// What happened, as the sentence after the greeting (ends before the link).
+    why: String,
+    /// The link's words in HTML, and the lead-in to it in text.
+    action: &'a str,
+    /// How long and how often the link works.
+    validity: &'a str,
+    /// What to do if the mail was not expected.
+    unexpected: String,
+}
+
+fn link_mail(site: &Site, to: &str, username: &str, link: &str, mail: LinkMail<'_>) -> NewMail {
+    let subject = format!("[{}] {}", site.name, mail.subject);
     let text = format!(
-        "Hello {username},\n\nplease confirm that this is your e-mail address for {site} by opening this link:\n\n{link}\n\nThe link works once, within 48 hours. If you did not register at {site}, ignore this mail; nothing else will happen.\n",
-        site = site.name
+        "Hello {username},\n\n{why}\n\n{action}:\n\n{link}\n\n{validity} {unexpected}\n",
+        why = mail.why,
+        action = mail.action,
+        validity = mail.validity,
+        unexpected = mail.unexpected,
     );
     let body = html! {
         p { "Hello " (username) "," }
-        p { "please confirm that this is your e-mail address for " (site.name) ":" }
-        p { a href=(link) { "Confirm my e-mail address" } }
-        p { "The link works once, within 48 hours." }
+        p { (mail.why) }
+        p { a href=(link) { (mail.action) } }
+        p { (mail.validity) }
     };
-    let footer = html! { p { "If you did not register at " (site.name) ", ignore this mail; nothing else will happen." } };
-    new_mail("confirm", to, subject, text, page(site, body, footer))
+    let footer = html! { p { (mail.unexpected) } };
+    new_mail(mail.kind, to, subject, text, page(site, body, footer))
+}
+
+/// "Confirm your e-mail address".
+pub fn confirm_address(site: &Site, to: &str, username: &str, link: &str) -> NewMail {
+    let mail = LinkMail {
+        kind: "confirm",
+        subject: "Confirm your e-mail address",
+        why: format!(
+            "please confirm that this is your e-mail address for {}.",
+            site.name
+        ),
+        action: "Confirm my e-mail address",
+        validity: "The link works once, within 48 hours.",
+        unexpected: format!(
+            "If you did not register at {}, ignore this mail; nothing else will happen.",
+            site.name
+        ),
+    };
+    link_mail(site, to, username, link, mail)
 }
 
 /// "Reset your password".
 pub fn password_reset(site: &Site, to: &str, username: &str, link: &str) -> NewMail {
-    let subject = format!("[{}] Reset your password", site.name);
-    let text = format!(
-        "Hello {username},\n\nsomeone (hopefully you) asked to reset the password of your account at {site}. Choose a new password here:\n\n{link}\n\nThe link works once, within one hour, and logs you out everywhere. If you did not ask for this, ignore this mail: your password stays as it is.\n",
-        site = site.name
-    );
-    let body = html! {
-        p { "Hello " (username) "," }
-        p { "someone (hopefully you) asked to reset the password of your account at " (site.name) "." }
-        p { a href=(link) { "Choose a new password" } }
-        p { "The link works once, within one hour, and logs you out everywhere." }
+    let mail = LinkMail {
+        kind: "reset",
+        subject: "Reset your password",
+        why: format!(
+            "someone (hopefully you) asked to reset the password of your account at {}.",
+            site.name
+        ),
+        action: "Choose a new password",
+        validity: "The link works once, within one hour, and logs you out everywhere.",
+        unexpected: "If you did not ask for this, ignore this mail: your password stays as it is."
+            .into(),
     };
-    let footer = html! { p { "If you did not ask for this, ignore this mail: your password stays as it is." } };
-    new_mail("reset", to, subject, text, page(site, body, footer))
+    link_mail(site, to, username, link, mail)
 }
 
 /// "Your log-in link".
 pub fn login_link(site: &Site, to: &str, username: &str, link: &str) -> NewMail {
-    let subject = format!("[{}] Your log-in link", site.name);
-    let text = format!(
-        "Hello {username},\n\nsomeone (hopefully you) asked for a log-in link for your account at {site}, which had many failed log-in attempts. Log in here:\n\n{link}\n\nThe link works once, within 15 minutes. If you did not ask for it, ignore this mail; consider choosing a longer password.\n",
-        site = site.name
-    );
-    let body = html! {
-        p { "Hello " (username) "," }
-        p { "someone (hopefully you) asked for a log-in link for your account at " (site.name) ", which had many failed log-in attempts." }
-        p { a href=(link) { "Log in" } }
-        p { "The link works once, within 15 minutes." }
+    let mail = LinkMail {
+        kind: "login",
+        subject: "Your log-in link",
+        why: format!(
+            "someone (hopefully you) asked for a log-in link for your account at {}, which had many failed log-in attempts.",
+            site.name
+        ),
+        action: "Log in",
+        validity: "The link works once, within 15 minutes.",
+        unexpected:
+            "If you did not ask for it, ignore this mail; consider choosing a longer password."
+                .into(),
     };
-    let footer = html! { p { "If you did not ask for it, ignore this mail; consider choosing a longer password." } };
-    new_mail("login", to, subject, text, page(site, body, footer))
+    link_mail(site, to, username, link, mail)
 }
 
 /// "Someone tried to register with your address".
