@@ -23,6 +23,29 @@ use futures_util::FutureExt;
 use crate::config::Settings;
 use embedded::{Cluster, ClusterOptions, DataDirLock, SupervisorError};
 
+/// Runs `work` on a thread of its own named `name`, with a runtime of its own, so that it
+/// keeps its pace however busy the HTTP workers are (the page-cache listener, the
+/// database watch).
+pub fn run_on_own_thread<F>(name: &str, work: F)
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    let started = std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(move || {
+            match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime.block_on(work),
+                Err(e) => tracing::error!("starting a runtime: {e}"),
+            }
+        });
+    if let Err(e) = started {
+        tracing::error!("starting {name}: {e}");
+    }
+}
+
 /// The application's connection pool.
 pub type DbPool = Pool<AsyncPgConnection>;
 /// A connection checked out of the pool.

@@ -44,21 +44,7 @@ impl DbWatch {
 
 /// Starts probing `database_url` for `watch`, until the watch itself is dropped.
 pub fn spawn(watch: &Arc<DbWatch>, database_url: String) {
-    let watch = Arc::downgrade(watch);
-    let started = std::thread::Builder::new()
-        .name("database-watch".into())
-        .spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
-            match runtime {
-                Ok(runtime) => runtime.block_on(run(watch, database_url)),
-                Err(e) => tracing::error!("database watch: {e}"),
-            }
-        });
-    if let Err(e) = started {
-        tracing::error!("database watch: {e}");
-    }
+    crate::db::run_on_own_thread("database-watch", run(Arc::downgrade(watch), database_url));
 }
 
 async fn run(watch: Weak<DbWatch>, database_url: String) {

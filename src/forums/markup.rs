@@ -29,40 +29,46 @@ pub struct QuotedPost {
     pub author: String,
     /// The quoted post was removed since.
     pub hidden: bool,
-    /// Every word of the quoted post's source, quotes in it included, with whitespace
-    /// collapsed: a quote naming the post is shown as its author's only if its lines
-    /// are found here.
-    words: String,
+    /// Its source: a quote naming the post is shown as its author's only if its lines
+    /// are the post's own (see [`holds`]).
+    source: String,
 }
 
 impl QuotedPost {
-    /// A quoted post by `author` whose source is `source`.
-    pub fn new(author: String, hidden: bool, source: &str) -> Self {
-        let mut text = String::new();
-        all_text(&parse(source), &mut text);
+    /// A quoted post by `author` whose source is `source`. Nothing is parsed here: that
+    /// happens with the rendering, off the async workers.
+    pub fn new(author: String, hidden: bool, source: impl Into<String>) -> Self {
         QuotedPost {
             author,
             hidden,
-            words: collapsed(&text),
+            source: source.into(),
         }
     }
 
-    /// Whether every line of `children` (a quote of this post) is the post's own, in the
-    /// order the post has them: lines may be left out, not made up or moved. Quotes
-    /// inside naming another known post are checked against that post instead. Each
-    /// search starts where the last match ended, so the check is linear in both texts.
-    fn holds(&self, children: &[Node], known: &HashMap<i64, QuotedPost>) -> bool {
+    /// Every word of the post's source, quotes in it included, whitespace collapsed.
+    fn words(&self) -> String {
         let mut text = String::new();
-        quote_text(children, known, &mut text);
-        let mut from = 0;
-        for line in text.lines().map(collapsed).filter(|l| !l.is_empty()) {
-            match self.words[from..].find(&line) {
-                Some(at) => from += at + line.len(),
-                None => return false,
-            }
-        }
-        true
+        all_text(&parse(&self.source), &mut text);
+        collapsed(&text)
     }
+}
+
+/// Whether every line of `children` (a quote of a post whose [`QuotedPost::words`] are
+/// `words`) is the post's own, in the order the post has them: lines may be left out, not
+/// made up or moved. Quotes inside naming another known post are checked against that
+/// post instead. Each search starts where the last match ended, so the check is linear in
+/// both texts.
+fn holds(words: &str, children: &[Node], known: &HashMap<i64, QuotedPost>) -> bool {
+    let mut text = String::new();
+    quote_text(children, known, &mut text);
+    let mut from = 0;
+    for line in text.lines().map(collapsed).filter(|l| !l.is_empty()) {
+        match words[from..].find(&line) {
+            Some(at) => from += at + line.len(),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// All text of `nodes`, at any depth, one node per line.
@@ -287,11 +293,24 @@ pub struct Context {
 /// Renders `source` to safe HTML.
 pub fn render(source: &str, context: &Context) -> String {
     let mut html = String::new();
-    render_nodes(&parse(source), 1, context, &mut html);
+    // Each visible quoted post's words, worked out once however often it is quoted.
+    let words: HashMap<i64, String> = context
+        .quoted
+        .iter()
+        .filter(|(_, q)| !q.hidden)
+        .map(|(id, q)| (*id, q.words()))
+        .collect();
+    render_nodes(&parse(source), 1, context, &words, &mut html);
     sanitizer().clean(&html).to_string()
 }
 
-fn render_nodes(nodes: &[Node], depth: usize, context: &Context, out: &mut String) {
+fn render_nodes(
+    nodes: &[Node],
+    depth: usize,
+    context: &Context,
+    words: &HashMap<i64, String>,
+    out: &mut String,
+) {
     let quoted = &context.quoted;
     for node in nodes {
         match node {
@@ -303,9 +322,11 @@ fn render_nodes(nodes: &[Node], depth: usize, context: &Context, out: &mut Strin
             } => {
                 // A quote of a visible post whose words are not that post's is shown as a
                 // plain quote under the name it claims: no link, no borrowed author.
-                let known = post
-                    .and_then(|id| quoted.get(&id).map(|q| (id, q)))
-                    .filter(|(_, q)| q.hidden || q.holds(children, quoted));
+                let known =
+                    post.and_then(|id| quoted.get(&id).map(|q| (id, q)))
+                        .filter(|(id, q)| {
+                            q.hidden || words.get(id).is_some_and(|w| holds(w, children, quoted))
+                        });
                 let name = known
                     .map(|(_, q)| q.author.clone())
                     .or_else(|| author.clone());
@@ -324,10 +345,10 @@ fn render_nodes(nodes: &[Node], depth: usize, context: &Context, out: &mut Strin
                     out.push_str("<p class=\"quote-removed\">The quoted post was removed.</p>");
                 } else if depth > OPEN_QUOTE_DEPTH {
                     out.push_str("<details><summary>Earlier quote</summary>");
-                    render_nodes(children, depth + 1, context, out);
+                    render_nodes(children, depth + 1, context, words, out);
                     out.push_str("</details>");
                 } else {
-                    render_nodes(children, depth + 1, context, out);
+                    render_nodes(children, depth + 1, context, words, out);
                 }
                 out.push_str("</blockquote>");
             }

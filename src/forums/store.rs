@@ -584,7 +584,7 @@ pub async fn quoted_posts(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| (r.id, QuotedPost::new(r.author, !r.public, &r.body_source)))
+        .map(|r| (r.id, QuotedPost::new(r.author, !r.public, r.body_source)))
         .collect())
 }
 
@@ -890,9 +890,9 @@ pub async fn approve_post(conn: &mut AsyncPgConnection, post: PostId) -> QueryRe
         .await
 }
 
-/// A post waiting in the approval queue.
+/// Which post an entry of the approval queue is about.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct HeldPost {
+pub struct QueuedPost {
     /// Post.
     #[diesel(sql_type = BigInt)]
     pub id: PostId,
@@ -905,12 +905,20 @@ pub struct HeldPost {
     /// Thread title.
     #[diesel(sql_type = Text)]
     pub thread_title: String,
+    /// When it (or its edit) was sent.
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+}
+
+/// A post waiting in the approval queue.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct HeldPost {
+    /// Which post.
+    #[diesel(embed)]
+    pub post: QueuedPost,
     /// Rendered body.
     #[diesel(sql_type = Text)]
     pub body_html: String,
-    /// When.
-    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
-    pub created_at: DateTime<Utc>,
 }
 
 /// Every post waiting for approval (not rejected), oldest first.
@@ -1113,27 +1121,15 @@ pub async fn reject_pending_edit(
 /// An edit waiting in the approval queue, beside the text it would replace.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct HeldEdit {
-    /// Post.
-    #[diesel(sql_type = BigInt)]
-    pub id: PostId,
-    /// `#N`.
-    #[diesel(sql_type = Integer)]
-    pub position: i32,
-    /// Author.
-    #[diesel(sql_type = Text)]
-    pub author: String,
-    /// Thread title.
-    #[diesel(sql_type = Text)]
-    pub thread_title: String,
+    /// Which post.
+    #[diesel(embed)]
+    pub post: QueuedPost,
     /// The published text, rendered.
     #[diesel(sql_type = Text)]
     pub current_html: String,
     /// The edited text, rendered.
     #[diesel(sql_type = Text)]
     pub edited_html: String,
-    /// When the edit was sent.
-    #[diesel(sql_type = Timestamptz)]
-    pub created_at: DateTime<Utc>,
 }
 
 /// Every edit waiting for approval, oldest first.

@@ -402,30 +402,39 @@ pub fn queue_page(
             h1 { "Approval queue" }
             (mod_nav())
             @if held.is_empty() && edits.is_empty() { p.card { "Nothing waits for approval." } }
-            @for post in held {
+            @for held in held {
+                @let post = &held.post;
                 section.card {
-                    h2 { a href=(format!("/p/{}", post.id)) { "#" (post.position) " by " (post.author) " in \u{201c}" (post.thread_title) "\u{201d}" } }
+                    h2 { (queued_link(post)) }
                     p.meta { (time::relative(post.created_at, tz)) }
-                    div.body { (PreEscaped(&post.body_html)) }
+                    div.body { (PreEscaped(&held.body_html)) }
                     (decide(format!("/mod/queue/{}", post.id), format!("reject-{}", post.id)))
                 }
             }
             @if !edits.is_empty() {
                 h2 { "Edits" }
                 @for edit in edits {
+                    @let post = &edit.post;
                     section.card.held-edit {
-                        h3 { "Edit of " a href=(format!("/p/{}", edit.id)) { "#" (edit.position) " by " (edit.author) " in \u{201c}" (edit.thread_title) "\u{201d}" } }
-                        p.meta { (time::relative(edit.created_at, tz)) }
+                        h3 { "Edit of " (queued_link(post)) }
+                        p.meta { (time::relative(post.created_at, tz)) }
                         h4 { "Published text" }
                         div.body.published { (PreEscaped(&edit.current_html)) }
                         h4 { "Edited text" }
                         div.body.edited { (PreEscaped(&edit.edited_html)) }
-                        (decide(format!("/mod/queue/edit/{}", edit.id), format!("reject-edit-{}", edit.id)))
+                        (decide(format!("/mod/queue/edit/{}", post.id), format!("reject-edit-{}", post.id)))
                     }
                 }
             }
         },
     )
+}
+
+/// The link to a post in the approval queue: "#N by NAME in “TITLE”".
+fn queued_link(post: &crate::forums::store::QueuedPost) -> Markup {
+    html! {
+        a href=(format!("/p/{}", post.id)) { "#" (post.position) " by " (post.author) " in \u{201c}" (post.thread_title) "\u{201d}" }
+    }
 }
 
 /// `/mod/t/{id}/split`: choose posts, a title and a forum for the new thread.

@@ -15,21 +15,10 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// Starts listening for `cache` on `database_url`, reconnecting after every loss, until
 /// the cache itself is dropped. It runs with the page cache off too: member cards rely on it.
 pub fn spawn(cache: &Arc<PageCache>, database_url: String) {
-    let cache = Arc::downgrade(cache);
-    let started = std::thread::Builder::new()
-        .name("page-cache-listener".into())
-        .spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
-            match runtime {
-                Ok(runtime) => runtime.block_on(run(cache, database_url)),
-                Err(e) => tracing::error!("page cache listener: {e}"),
-            }
-        });
-    if let Err(e) = started {
-        tracing::error!("page cache listener: {e}");
-    }
+    crate::db::run_on_own_thread(
+        "page-cache-listener",
+        run(Arc::downgrade(cache), database_url),
+    );
 }
 
 /// How often a quiet listener checks that its cache still exists.
