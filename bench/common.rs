@@ -9,7 +9,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use parley::config::Settings;
 use parley::db::DbPool;
 use parley::db::embedded::{Cluster, ClusterOptions};
-use parley::{AppState, build_app, db};
+use parley::{Site, build_app, db};
 
 /// Starts a private cluster (`durable`: fsync on), creates and migrates a database, runs
 /// `scenario` with its URL on an actix system, stops the cluster and returns the report.
@@ -57,7 +57,7 @@ pub fn serve(pool: DbPool, url: &str) -> (String, ServerHandle) {
         rate_limits: "off".into(),
         ..Settings::default()
     };
-    let state = AppState::new(pool, settings);
+    let state = Site::new(pool, settings);
     let server = actix_web::HttpServer::new(move || build_app(state.clone()))
         .workers(2)
         .disable_signals()

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
-use parley::forums::markup;
+use parley::markup;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 

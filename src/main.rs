@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use parley::accounts::cli::create_user;
 use parley::accounts::types::Role;
 use parley::config::Settings;
+use parley::user_cli::create_user;
 use parley::{server, telemetry};
 
 /// mimalloc instead of the system allocator: the thread page's many short-lived strings

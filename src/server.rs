@@ -6,13 +6,13 @@ use std::time::Duration;
 use actix_web::HttpServer;
 use chrono::Utc;
 
+use crate::Site;
 use crate::accounts::store as accounts_store;
 use crate::build_app;
 use crate::config::Settings;
 use crate::db::{self, Database, DbPool, StartError};
-use crate::notify::mailer::Mailer;
+use crate::mail::mailer::Mailer;
 use crate::notify::worker;
-use crate::state::AppState;
 
 /// How often expired sessions and old log-in failures are deleted.
 const PURGE_EVERY: Duration = Duration::from_secs(600);
@@ -33,17 +33,21 @@ pub fn serve(settings: Settings, load_demo: bool) -> Result<(), CommandError> {
 
 async fn run(database: &Database, settings: Settings, load_demo: bool) -> Result<(), CommandError> {
     let pool = prepare(database, BACKGROUND_CONNECTIONS).await?;
-    let state = AppState::new(pool, settings);
+    let state = Site::new(pool, settings);
     if load_demo {
         load_demo_if_empty(&state.pool).await?;
     }
     announce_setup_link(&state).await?;
-    crate::page_cache::listener::spawn(&state.pages, database.url.clone());
+    crate::changes::listener::spawn(&state.changes, database.url.clone());
     db::watch::spawn(&state.db_watch, database.url.clone());
     actix_web::rt::spawn(purge_periodically(state.pool.clone()));
     actix_web::rt::spawn(flush_views_periodically(state.clone()));
     let mailer = Arc::new(Mailer::from_settings(&state.settings)?);
-    actix_web::rt::spawn(worker::run(state.clone(), mailer, state.mail_wake.clone()));
+    actix_web::rt::spawn(worker::run(
+        state.state.clone(),
+        mailer,
+        state.mail_wake.clone(),
+    ));
 
     let bind = state.settings.bind.clone();
     let workers = match state.settings.workers {
@@ -110,7 +114,7 @@ pub async fn prepare(database: &Database, size: usize) -> Result<DbPool, StartEr
     Ok(pool)
 }
 
-async fn announce_setup_link(state: &AppState) -> Result<(), CommandError> {
+async fn announce_setup_link(state: &Site) -> Result<(), CommandError> {
     let mut conn = state.pool.get().await?;
     if accounts_store::admin_exists(&mut conn).await? {
         return Ok(());
@@ -128,7 +132,7 @@ async fn announce_setup_link(state: &AppState) -> Result<(), CommandError> {
 /// How often buffered thread views are written.
 const FLUSH_VIEWS_EVERY: Duration = Duration::from_secs(5);
 
-async fn flush_views_periodically(state: AppState) {
+async fn flush_views_periodically(state: Site) {
     let mut tick = tokio::time::interval(FLUSH_VIEWS_EVERY);
     loop {
         tick.tick().await;
@@ -136,7 +140,7 @@ async fn flush_views_periodically(state: AppState) {
     }
 }
 
-async fn flush_views(state: &AppState) {
+async fn flush_views(state: &Site) {
     let Ok(mut conn) = state.pool.get().await else {
         return;
     };
@@ -193,8 +197,7 @@ pub async fn maintenance_round(pool: &DbPool) {
     };
     let now = Utc::now();
     if let Err(e) =
-        crate::moderation::store::purge_rate_limits(&mut conn, now - chrono::Duration::days(1))
-            .await
+        crate::shell::store::purge_rate_limits(&mut conn, now - chrono::Duration::days(1)).await
     {
         tracing::warn!("purging rate limits failed: {e}");
     }

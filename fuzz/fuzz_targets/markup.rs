@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use libfuzzer_sys::fuzz_target;
-use parley::forums::markup::{self, Context, QuotedPost};
+use parley::markup::{self, Context, QuotedPost};
 
 #[path = "../../tests/common/html_safety.rs"]
 mod html_safety;

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use parley::forums::markup;
+use parley::markup;
 
 fuzz_target!(|input: (&str, u32, &str)| {
     let (author, post_id, source) = input;

@@ -1,7 +1,7 @@
 //! Member cards (name, role, joined, post count) kept in memory: every post on a thread
 //! page shows its author's, and looking twenty members up cost a page about a fifth of its
 //! database time. A card is dropped by the same `user:ID` announcements that drop pages
-//! (see [`crate::page_cache`]), on every node, so a card is never staler than a cached page.
+//! (see [`crate::changes`]), on every node, so a card is never staler than a cached page.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -12,8 +12,8 @@ use diesel_async::AsyncPgConnection;
 
 use crate::accounts::store;
 use crate::accounts::types::MemberCard;
+use crate::changes::Changes;
 use crate::ids::UserId;
-use crate::page_cache::PageCache;
 
 /// Members whose cards are kept; beyond it the least used make room.
 const CAPACITY: usize = 50_000;
@@ -31,12 +31,12 @@ struct Kept {
 /// This node's member cards.
 pub struct MemberCards {
     cards: quick_cache::sync::Cache<UserId, Kept>,
-    changes: Arc<PageCache>,
+    changes: Arc<Changes>,
 }
 
 impl MemberCards {
     /// An empty set whose freshness is judged by the announcements `changes` hears.
-    pub fn new(changes: Arc<PageCache>) -> MemberCards {
+    pub fn new(changes: Arc<Changes>) -> MemberCards {
         MemberCards {
             cards: quick_cache::sync::Cache::new(CAPACITY),
             changes,

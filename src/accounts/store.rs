@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::types::{LoginCandidate, MemberCard, OwnAccount, Profile, Role};
-use crate::db::schema::{sessions, users};
+use crate::db::schema::{email_tokens, sessions, users};
 use crate::ids::UserId;
 
 diesel::define_sql_function! {
@@ -610,4 +610,83 @@ pub async fn member_list(
         )
         .collect();
     Ok((members, total))
+}
+
+// ---- e-mail tokens: confirmation, password reset and log-in links ----
+
+/// Stores a single-use token for `purpose`, valid until `expires_at`.
+pub async fn insert_token(
+    conn: &mut AsyncPgConnection,
+    hash: &[u8],
+    user: UserId,
+    purpose: &str,
+    email: &str,
+    expires_at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::insert_into(email_tokens::table)
+        .values((
+            email_tokens::token_hash.eq(hash),
+            email_tokens::user_id.eq(user),
+            email_tokens::purpose.eq(purpose),
+            email_tokens::email.eq(email),
+            email_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Uses up a valid token: returns its member and address, once.
+pub async fn use_token(
+    conn: &mut AsyncPgConnection,
+    hash: &[u8],
+    purpose: &str,
+) -> QueryResult<Option<(UserId, String)>> {
+    diesel::update(
+        email_tokens::table
+            .find(hash)
+            .filter(email_tokens::purpose.eq(purpose))
+            .filter(email_tokens::used_at.is_null())
+            .filter(email_tokens::expires_at.gt(Utc::now())),
+    )
+    .set(email_tokens::used_at.eq(Some(Utc::now())))
+    .returning((email_tokens::user_id, email_tokens::email))
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// Uses up every unused `purpose` token of `user`: a newer link, or the change it was
+/// for, makes the older ones worthless.
+pub async fn void_tokens(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    purpose: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        email_tokens::table
+            .filter(email_tokens::user_id.eq(user))
+            .filter(email_tokens::purpose.eq(purpose))
+            .filter(email_tokens::used_at.is_null()),
+    )
+    .set(email_tokens::used_at.eq(Some(Utc::now())))
+    .execute(conn)
+    .await
+}
+
+/// True when a token is valid (without using it).
+pub async fn token_valid(
+    conn: &mut AsyncPgConnection,
+    hash: &[u8],
+    purpose: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        email_tokens::table
+            .find(hash)
+            .filter(email_tokens::purpose.eq(purpose))
+            .filter(email_tokens::used_at.is_null())
+            .filter(email_tokens::expires_at.gt(Utc::now())),
+    ))
+    .get_result(conn)
+    .await
 }

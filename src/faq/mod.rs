@@ -10,11 +10,13 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::faq::views::ArticleForm;
+use crate::forums::view_counter::ViewCounter;
 use crate::forums::{markup, writing};
 use crate::ids::ThreadId;
-use crate::web::ctx::{Ctx, Moderator};
+use crate::shell::ctx::{Ctx, Moderator};
+use crate::shell::form::CsrfForm;
 use crate::web::error::{AppError, AppResult};
-use crate::web::form::{CsrfForm, FieldErrors, NoFields, is_checked};
+use crate::web::form::{FieldErrors, NoFields, is_checked};
 use crate::web::{html, redirect};
 
 /// Articles in the "most popular" and "latest" lists.
@@ -56,22 +58,24 @@ pub struct Lists {
     latest: Vec<store::ArticleSummary>,
 }
 
-async fn lists(ctx: &Ctx) -> AppResult<Arc<Lists>> {
-    ctx.state
-        .faq
-        .get_or_compute(|| async {
-            let mut conn = ctx.state.conn().await?;
-            Ok(Lists {
-                sticky: store::sticky(&mut conn).await?,
-                popular: store::popular(&mut conn, LISTED).await?,
-                latest: store::latest(&mut conn, LISTED).await?,
-            })
+async fn lists(ctx: &Ctx, faq: &FaqCache) -> AppResult<Arc<Lists>> {
+    faq.get_or_compute(|| async {
+        let mut conn = ctx.state.conn().await?;
+        Ok(Lists {
+            sticky: store::sticky(&mut conn).await?,
+            popular: store::popular(&mut conn, LISTED).await?,
+            latest: store::latest(&mut conn, LISTED).await?,
         })
-        .await
+    })
+    .await
 }
 
 /// `GET /faq`: the lists come from memory; only a search asks the database.
-async fn index(ctx: Ctx, query: web::Query<FaqQuery>) -> AppResult<HttpResponse> {
+async fn index(
+    ctx: Ctx,
+    faq: web::Data<FaqCache>,
+    query: web::Query<FaqQuery>,
+) -> AppResult<HttpResponse> {
     let q = markup::clean_text(query.q.trim());
     let found = if q.is_empty() || q.chars().count() > 200 {
         None
@@ -79,7 +83,7 @@ async fn index(ctx: Ctx, query: web::Query<FaqQuery>) -> AppResult<HttpResponse>
         let mut conn = ctx.state.conn().await?;
         Some(store::search(&mut conn, &q, 20).await?)
     };
-    let lists = lists(&ctx).await?;
+    let lists = lists(&ctx, &faq).await?;
     Ok(html(
         StatusCode::OK,
         views::index(
@@ -94,7 +98,11 @@ async fn index(ctx: Ctx, query: web::Query<FaqQuery>) -> AppResult<HttpResponse>
 }
 
 /// `GET /faq/{id}-{slug}`: the article; other slugs lead to the right one.
-async fn show(ctx: Ctx, key: web::Path<String>) -> AppResult<HttpResponse> {
+async fn show(
+    ctx: Ctx,
+    views: web::Data<ViewCounter>,
+    key: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let (id, slug) = key.split_once('-').unwrap_or((key.as_str(), ""));
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let mut conn = ctx.state.conn().await?;
@@ -110,7 +118,7 @@ async fn show(ctx: Ctx, key: web::Path<String>) -> AppResult<HttpResponse> {
     }
     let see_also = store::see_also(&mut conn, id).await?;
     let related = store::related(&mut conn, id, 5).await?;
-    ctx.state.views.record_article(id);
+    views.record_article(id);
     Ok(html(
         StatusCode::OK,
         views::article(&ctx, &article, &see_also, &related),
@@ -161,6 +169,7 @@ async fn prepare(
 
 async fn write_article(
     moderator: &Moderator,
+    faq: &FaqCache,
     id: Option<i64>,
     form: &ArticleForm,
     source: Option<ThreadId>,
@@ -190,7 +199,7 @@ async fn write_article(
         None => store::insert(&mut conn, &input, moderator.user().id, source).await?,
     };
     store::set_see_also(&mut conn, id, &articles, &threads).await?;
-    moderator.state.faq.clear();
+    faq.clear();
     Ok(Ok(id))
 }
 
@@ -209,9 +218,10 @@ async fn new_form(moderator: Moderator) -> AppResult<HttpResponse> {
 /// `POST /faq/new`.
 async fn create(
     moderator: Moderator,
+    faq: web::Data<FaqCache>,
     CsrfForm(form): CsrfForm<ArticleForm>,
 ) -> AppResult<HttpResponse> {
-    match write_article(&moderator, None, &form, None).await? {
+    match write_article(&moderator, &faq, None, &form, None).await? {
         Ok(id) => Ok(moderator.redirect_with_flash(&format!("/faq/{id}"), "Article saved.")),
         Err(errors) => Ok(html(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -249,10 +259,11 @@ async fn edit_form(moderator: Moderator, id: web::Path<i64>) -> AppResult<HttpRe
 /// `POST /faq/{id}/edit`.
 async fn save(
     moderator: Moderator,
+    faq: web::Data<FaqCache>,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<ArticleForm>,
 ) -> AppResult<HttpResponse> {
-    match write_article(&moderator, Some(*id), &form, None).await? {
+    match write_article(&moderator, &faq, Some(*id), &form, None).await? {
         Ok(id) => Ok(moderator.redirect_with_flash(&format!("/faq/{id}"), "Article saved.")),
         Err(errors) => {
             let action = format!("/faq/{}/edit", *id);
@@ -268,6 +279,7 @@ async fn save(
 /// accepted answer) that the moderator then edits and publishes.
 async fn promote(
     moderator: Moderator,
+    faq: web::Data<FaqCache>,
     id: web::Path<i64>,
     _form: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
@@ -302,7 +314,7 @@ async fn promote(
         published: None,
         see_also: format!("t:{}", thread.id),
     };
-    match write_article(&moderator, None, &form, Some(thread.id)).await? {
+    match write_article(&moderator, &faq, None, &form, Some(thread.id)).await? {
         Ok(id) => Ok(moderator.redirect_with_flash(
             &format!("/faq/{id}/edit"),
             "Draft article created from the thread: edit it, then publish.",

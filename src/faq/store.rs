@@ -290,21 +290,6 @@ pub async fn set_see_also(
     .map(|_| ())
 }
 
-/// Adds buffered view counts in one statement.
-pub async fn add_views(conn: &mut AsyncPgConnection, counts: &[(i64, i64)]) -> QueryResult<()> {
-    let ids: Vec<i64> = counts.iter().map(|(id, _)| *id).collect();
-    let views: Vec<i64> = counts.iter().map(|(_, n)| *n).collect();
-    db::sql(
-        "UPDATE faq_articles SET view_count = faq_articles.view_count + v.n
-           FROM unnest($1::bigint[], $2::bigint[]) AS v(id, n) WHERE faq_articles.id = v.id",
-    )
-    .bind::<Array<BigInt>, _>(ids)
-    .bind::<Array<BigInt>, _>(views)
-    .execute(conn)
-    .await
-    .map(|_| ())
-}
-
 /// Published articles.
 pub async fn count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
     faq_articles::table

@@ -3,9 +3,10 @@
 use maud::{Markup, PreEscaped, html};
 
 use crate::faq::store::{Article, ArticleSummary, SeeAlso};
-use crate::web::ctx::Ctx;
-use crate::web::form::{Field, FieldErrors, checkbox, csrf_input, error_summary};
-use crate::web::layout::{page, page_with_feed};
+use crate::shell::ctx::Ctx;
+use crate::shell::form::csrf_input;
+use crate::shell::layout::{page, page_with_feed};
+use crate::web::form::{Field, FieldErrors, checkbox, error_summary};
 use crate::web::time;
 
 fn list(title: &str, articles: &[ArticleSummary], views: bool) -> Markup {

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::forums::pages::visible_thread;
 use crate::forums::store::{self, FeedPost};
 use crate::ids::ThreadId;
-use crate::web::ctx::Ctx;
+use crate::shell::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 
 /// Entries a feed carries.

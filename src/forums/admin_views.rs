@@ -3,9 +3,10 @@
 use maud::{Markup, html};
 
 use crate::forums::types::{Category, ForumSummary};
-use crate::web::ctx::Ctx;
-use crate::web::form::{Field, FieldErrors, csrf_input, error_summary};
-use crate::web::layout::page;
+use crate::shell::ctx::Ctx;
+use crate::shell::form::csrf_input;
+use crate::shell::layout::page;
+use crate::web::form::{Field, FieldErrors, error_summary};
 
 /// What the create forms show again after a rejected submission.
 #[derive(Debug, Default)]

@@ -5,10 +5,10 @@ use diesel_async::AsyncPgConnection;
 
 use crate::accounts::registration::{NewAccount, create_account};
 use crate::accounts::types::Role;
-use crate::forums::markup;
 use crate::forums::store::{self, NewForum};
 use crate::forums::writing::{self, Draft, WriteError};
 use crate::ids::{ForumId, PostId, UserId};
+use crate::markup;
 use crate::web::cookies::random_token;
 
 /// The password every demo member gets (printed by the command).
@@ -341,7 +341,7 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<(), DemoError> {
         }
     }
     // The seeded history is not news: nobody gets mail about it.
-    crate::notify::store::discard_pending_events(conn)
+    crate::forums::store::discard_pending_events(conn)
         .await
         .map_err(failed)?;
     Ok(())

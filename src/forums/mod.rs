@@ -1,14 +1,15 @@
 //! Categories, forums, threads and posts: reading, writing, quoting and administration.
 
+pub use crate::markup;
+
 pub mod admin_views;
 pub mod demo;
 pub mod handlers;
-pub mod markup;
 pub mod pages;
 pub mod places;
 pub mod policy;
-pub mod render_pool;
 pub mod store;
+pub mod tool_views;
 pub mod types;
 pub mod view_counter;
 pub mod views;

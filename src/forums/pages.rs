@@ -11,12 +11,10 @@ use crate::forums::types::{
     ThreadListItem, ThreadListRow, ThreadRow,
 };
 use crate::ids::{PostId, ThreadId, UserId};
-use crate::notify::store as notify_store;
 use crate::web::error::{AppError, AppResult};
 use crate::web::pagination::{Pages, items_before};
 
-/// Threads on a forum page.
-pub const THREADS_PER_PAGE: i64 = 25;
+pub use crate::forums::types::THREADS_PER_PAGE;
 /// Posts on a thread page.
 pub const POSTS_PER_PAGE: i64 = 20;
 
@@ -222,7 +220,7 @@ pub async fn visit(
     };
     let watching = match data.posts.last() {
         Some(seen) => store::visit_thread(conn, user, data.thread.id, seen.position).await?,
-        None => notify_store::subscription_mode(conn, user, Some(data.thread.id), None)
+        None => store::subscription_mode(conn, user, Some(data.thread.id), None)
             .await?
             .is_some(),
     };

@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
 
+use crate::changes::Changes;
 use crate::forums::store;
 use crate::forums::types::ForumPlace;
 use crate::ids::ForumId;
-use crate::page_cache::PageCache;
 
 /// What a change to a forum's name or place, or to a category's heading, announces.
 pub const TAG: &str = "forum-places";
@@ -31,12 +31,12 @@ struct Kept {
 /// This node's copy of the forums' places.
 pub struct ForumPlaces {
     kept: RwLock<Option<Kept>>,
-    changes: Arc<PageCache>,
+    changes: Arc<Changes>,
 }
 
 impl ForumPlaces {
     /// An empty copy whose freshness is judged by the announcements `changes` hears.
-    pub fn new(changes: Arc<PageCache>) -> ForumPlaces {
+    pub fn new(changes: Arc<Changes>) -> ForumPlaces {
         ForumPlaces {
             kept: RwLock::new(None),
             changes,

@@ -10,10 +10,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::prepared as db;
 use crate::db::schema::{
-    categories, forums, pending_edits, post_quotes, post_revisions, post_submissions, posts,
-    reply_drafts, thread_reads, threads, users,
+    categories, forums, moderation_log, notification_events, pending_edits, post_quotes,
+    post_revisions, post_submissions, posts, reply_drafts, subscriptions, thread_reads, threads,
+    users,
 };
-use crate::forums::markup::QuotedPost;
 use crate::forums::types::post_facts_columns;
 use crate::forums::types::{
     Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PlacedForum, PostForEdit,
@@ -21,6 +21,7 @@ use crate::forums::types::{
 };
 use crate::forums::visibility::{public_post, public_thread};
 use crate::ids::{CategoryId, ForumId, PostId, ThreadId, UserId};
+use crate::markup::QuotedPost;
 
 /// Categories in display order.
 pub async fn categories(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Category>> {
@@ -188,7 +189,7 @@ fn thread_list_sql(slug: &str, viewer: Option<UserId>, offset: i64) -> db::Prepa
         };
     }
     const _: () = assert!(
-        crate::forums::pages::THREADS_PER_PAGE == 25,
+        crate::forums::types::THREADS_PER_PAGE == 25,
         "the listing's LIMIT is written as 25"
     );
     let text = match (viewer.is_some(), offset > 0) {
@@ -249,7 +250,7 @@ pub async fn thread_with_posts(
     id: ThreadId,
     first: i32,
     last: i32,
-    reader: crate::forums::pages::Reader,
+    reader: crate::forums::visibility::Reader,
 ) -> QueryResult<(Option<ThreadRow>, Vec<PostRow>, Vec<Backlink>)> {
     // Shared references to the connection are what let diesel-async pipeline statements.
     let (mut a, mut b, mut c) = (&*conn, &*conn, &*conn);
@@ -290,7 +291,7 @@ pub async fn posts_in_range(
     thread: ThreadId,
     first: i32,
     last: i32,
-    reader: crate::forums::pages::Reader,
+    reader: crate::forums::visibility::Reader,
 ) -> QueryResult<Vec<PostRow>> {
     posts_in_range_sql(thread, first, last, reader)
         .load(conn)
@@ -301,7 +302,7 @@ fn posts_in_range_sql(
     thread: ThreadId,
     first: i32,
     last: i32,
-    reader: crate::forums::pages::Reader,
+    reader: crate::forums::visibility::Reader,
 ) -> db::PreparedSql<'static> {
     // The hiding moderator is looked up only for hidden posts: a join for it cost every
     // page a tenth of this statement, for a name that almost no post has.
@@ -491,6 +492,24 @@ pub async fn visit_thread(
 struct Watching {
     #[diesel(sql_type = Bool)]
     watching: bool,
+}
+
+/// Adds buffered view counts of FAQ articles in one statement.
+pub async fn add_article_views(
+    conn: &mut AsyncPgConnection,
+    counts: &[(i64, i64)],
+) -> QueryResult<()> {
+    let ids: Vec<i64> = counts.iter().map(|(id, _)| *id).collect();
+    let views: Vec<i64> = counts.iter().map(|(_, n)| *n).collect();
+    db::sql(
+        "UPDATE faq_articles SET view_count = faq_articles.view_count + v.n
+           FROM unnest($1::bigint[], $2::bigint[]) AS v(id, n) WHERE faq_articles.id = v.id",
+    )
+    .bind::<Array<BigInt>, _>(ids)
+    .bind::<Array<BigInt>, _>(views)
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// Adds buffered view counts in one statement.
@@ -1606,4 +1625,118 @@ pub async fn is_empty(conn: &mut AsyncPgConnection) -> QueryResult<bool> {
     )))
     .get_result(conn)
     .await
+}
+
+// ---- watching: who follows a thread or forum, and the events the notifier expands ----
+
+/// Records that a post was written, for the worker to fan out.
+pub async fn add_event(conn: &mut AsyncPgConnection, kind: &str, post: PostId) -> QueryResult<()> {
+    diesel::insert_into(notification_events::table)
+        .values((
+            notification_events::kind.eq(kind),
+            notification_events::post_id.eq(post),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Marks every pending event handled without sending anything (seeded demo content).
+pub async fn discard_pending_events(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    diesel::update(notification_events::table.filter(notification_events::processed_at.is_null()))
+        .set(notification_events::processed_at.eq(Some(Utc::now())))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Subscribes `user` to a thread or forum with `mode` (changing the mode if subscribed).
+pub async fn subscribe(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    thread: Option<ThreadId>,
+    forum: Option<ForumId>,
+    mode: &str,
+) -> QueryResult<()> {
+    let conflict = if thread.is_some() {
+        "(user_id, thread_id) WHERE thread_id IS NOT NULL"
+    } else {
+        "(user_id, forum_id) WHERE forum_id IS NOT NULL"
+    };
+    diesel::sql_query(format!(
+        "INSERT INTO subscriptions (user_id, thread_id, forum_id, mode) VALUES ($1, $2, $3, $4)
+         ON CONFLICT {conflict} DO UPDATE SET mode = EXCLUDED.mode"
+    ))
+    .bind::<BigInt, _>(user)
+    .bind::<Nullable<BigInt>, _>(thread)
+    .bind::<Nullable<BigInt>, _>(forum)
+    .bind::<Text, _>(mode)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Subscribes the author of a post to its thread unless already subscribed.
+pub async fn subscribe_if_new(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    thread: ThreadId,
+    mode: &str,
+) -> QueryResult<()> {
+    db::sql(
+        "INSERT INTO subscriptions (user_id, thread_id, mode) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, thread_id) WHERE thread_id IS NOT NULL DO NOTHING",
+    )
+    .bind::<BigInt, _>(user)
+    .bind::<BigInt, _>(thread)
+    .bind::<Text, _>(mode)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Whether `user` watches the thread (or forum), and how.
+pub async fn subscription_mode(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    thread: Option<ThreadId>,
+    forum: Option<ForumId>,
+) -> QueryResult<Option<String>> {
+    let query = subscriptions::table
+        .filter(subscriptions::user_id.eq(user))
+        .into_boxed();
+    let query = match (thread, forum) {
+        (Some(t), _) => query.filter(subscriptions::thread_id.eq(t)),
+        (None, Some(f)) => query.filter(subscriptions::forum_id.eq(f)),
+        (None, None) => return Ok(None),
+    };
+    query
+        .select(subscriptions::mode)
+        .first(conn)
+        .await
+        .optional()
+}
+
+// ---- the moderation log ----
+
+/// Records a moderator action in the moderation log (forum edits with a reason write it too).
+pub async fn log_moderation(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    action: &str,
+    target_user: Option<UserId>,
+    target: &str,
+    reason: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(moderation_log::table)
+        .values((
+            moderation_log::actor_id.eq(actor),
+            moderation_log::action.eq(action),
+            moderation_log::target_user_id.eq(target_user),
+            moderation_log::target.eq(target),
+            moderation_log::reason.eq(reason),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
 }

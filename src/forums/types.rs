@@ -9,6 +9,9 @@ use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamptz};
 use crate::accounts::types::MemberCard;
 use crate::ids::{CategoryId, ForumId, PostId, ThreadId, UserId};
 
+/// Threads on a forum page.
+pub const THREADS_PER_PAGE: i64 = 25;
+
 /// A category on the forum start page.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Category {

@@ -83,7 +83,7 @@ async fn write(
         crate::forums::store::add_views(conn, threads).await?;
     }
     if !articles.is_empty() {
-        crate::faq::store::add_views(conn, articles).await?;
+        crate::forums::store::add_article_views(conn, articles).await?;
     }
     Ok(())
 }

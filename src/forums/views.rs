@@ -5,16 +5,18 @@ use std::collections::HashMap;
 use maud::{Markup, PreEscaped, html};
 
 use crate::accounts::types::Role;
-use crate::accounts::views::{LoginInput, login_form};
+use crate::forums::tool_views;
 use crate::forums::types::{
     Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PostView, ThreadHeader,
     ThreadListItem,
 };
 use crate::forums::writing::{BODY_MAX, TITLE_MAX};
 use crate::ids::PostId;
-use crate::web::ctx::Ctx;
-use crate::web::form::{Field, FieldErrors, csrf_input, error_summary};
-use crate::web::layout::{Reserve, page, page_with_feed};
+use crate::shell::ctx::Ctx;
+use crate::shell::form::csrf_input;
+use crate::shell::layout::{Reserve, page, page_with_feed};
+use crate::shell::login_form::{LoginInput, login_form};
+use crate::web::form::{Field, FieldErrors, error_summary};
 use crate::web::pagination::{self, Pages};
 use crate::web::redirect::UrlEncoded;
 use crate::web::time;
@@ -115,7 +117,7 @@ pub fn forum(
                 h1 { (forum.title) }
                 div.buttons {
                     @if let Some(watching) = watching {
-                        (crate::notify::views::watch_button(ctx, &format!("/f/{}/watch", forum.slug), watching, "forum"))
+                        (tool_views::watch_button(ctx, &format!("/f/{}/watch", forum.slug), watching, "forum"))
                     }
                     a.button href=(format!("/f/{}/new", forum.slug)) { "New thread" }
                 }
@@ -214,7 +216,7 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
             div.page-head {
                 h1 { bdi { (thread.title) } }
                 @if let Some(watching) = view.watching {
-                    (crate::notify::views::watch_button(ctx, &format!("/t/{}/watch", thread.id), watching, "thread"))
+                    (tool_views::watch_button(ctx, &format!("/t/{}/watch", thread.id), watching, "thread"))
                 }
             }
             @if thread.hidden { p.notice { "This thread is hidden from members." } }
@@ -222,7 +224,7 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
                 p.notice { "This thread is locked: it takes no new replies."
                     @if let Some(reason) = &thread.lock_reason { " Reason: " (reason) } }
             }
-            @if ctx.is_moderator() { (crate::moderation::views::thread_panel(ctx, thread, view.forums)) }
+            @if ctx.is_moderator() { (tool_views::thread_panel(ctx, thread, view.forums)) }
             (pagination::nav(&path, view.pages))
             @if view.posts.is_empty() { (past_the_end(&path, view.pages)) }
             @for post in view.posts {
@@ -231,7 +233,7 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
                     @if let Some(answer) = view.solution {
                         aside.card.solution aria-label="The answer" {
                             p { span.badge.answered { "Answered" } " " strong { (answer.author.name) } " gave the answer:" }
-                            p { (crate::forums::markup::excerpt(&answer.body_html, 300)) }
+                            p { (crate::markup::excerpt(&answer.body_html, 300)) }
                             p { a href=(format!("/p/{}", answer.id)) { "Jump to the answer" } }
                         }
                     }
@@ -273,7 +275,7 @@ fn post_article(
                     @if own && !post.hidden_by_author {
                         @if let Some(reason) = &post.hidden_reason { p.removed { "Reason: " (reason) } }
                     }
-                    @if ctx.is_moderator() { (crate::moderation::views::post_tools(ctx, post)) }
+                    @if ctx.is_moderator() { (tool_views::post_tools(ctx, post)) }
                 } @else {
                     div.body { (PreEscaped(&post.body_html)) }
                 }
@@ -321,7 +323,7 @@ fn post_article(
                                 }
                             }
                         }
-                        @if ctx.is_moderator() { (crate::moderation::views::post_tools(ctx, post)) }
+                        @if ctx.is_moderator() { (tool_views::post_tools(ctx, post)) }
                     }
                 }
             }
@@ -409,7 +411,7 @@ pub fn composer(ctx: &Ctx, c: &Composer<'_>) -> Markup {
                 (Field::new("title", "Title").value(title).maxlength(TITLE_MAX).render(errors))
             }
             (body_field(body, errors))
-            (crate::notify::views::notify_checkbox(c.notify))
+            (tool_views::notify_checkbox(c.notify))
             div.buttons {
                 button type="submit" name="action" value="post" { "Post" }
                 " "

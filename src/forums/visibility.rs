@@ -57,7 +57,7 @@ pub struct PostFacts {
 
 impl Reader {
     /// The reader behind a request.
-    pub fn of(ctx: &crate::web::ctx::Ctx) -> Reader {
+    pub fn of(ctx: &crate::shell::ctx::Ctx) -> Reader {
         Reader {
             user: ctx.user().map(|u| u.id),
             moderator: ctx.is_moderator(),

@@ -4,12 +4,11 @@
 use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
-use crate::forums::markup;
-use crate::forums::render_pool::Nesting;
 use crate::forums::store::{self, NewPost, NewThread};
 use crate::forums::types::PostForEdit;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
-use crate::notify::store as notify_store;
+use crate::markup;
+use crate::markup::render_pool::Nesting;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
 
@@ -22,26 +21,7 @@ pub const BODY_MAX: usize = 50_000;
 /// Mentions beyond this many in one post are neither linked nor notified.
 pub const MENTIONS_MAX: usize = 10;
 
-/// Why a write did not happen.
-#[derive(Debug)]
-pub enum WriteError {
-    /// The input breaks a rule; the form is shown again with these messages.
-    Invalid(FieldErrors),
-    /// Anything else.
-    Failed(AppError),
-}
-
-impl From<diesel::result::Error> for WriteError {
-    fn from(e: diesel::result::Error) -> WriteError {
-        WriteError::Failed(e.into())
-    }
-}
-
-impl From<AppError> for WriteError {
-    fn from(e: AppError) -> WriteError {
-        WriteError::Failed(e)
-    }
-}
+pub use crate::web::form::WriteError;
 
 /// A cleaned title, or the reason it is refused.
 pub fn check_title(raw: &str, errors: &mut FieldErrors) -> String {
@@ -120,7 +100,7 @@ async fn render_as(
     let members = store::existing_members(conn, &names).await?;
     let context = markup::Context { quoted, members };
     let (html, context) =
-        crate::forums::render_pool::render(source.to_string(), context, nesting).await?;
+        crate::markup::render_pool::render(source.to_string(), context, nesting).await?;
     let quoted = context.quoted;
     // Only posts that exist are recorded as quoted.
     let recorded = ids
@@ -190,7 +170,7 @@ pub struct Replied {
     pub post: PostId,
     /// Tags of the pages it changed that are still to be announced after the commit (the
     /// reply statement keeps its page-cache triggers quiet); see
-    /// [`crate::page_cache::AnnounceAfterCommit`].
+    /// [`crate::changes::AnnounceAfterCommit`].
     pub pages: Vec<String>,
 }
 
@@ -198,7 +178,7 @@ impl Replied {
     /// Announces the reply's pages now: for callers outside a request (in a request, the
     /// page-cache middleware announces them with its settle marker).
     pub async fn announce(&self, conn: &mut AsyncPgConnection) -> diesel::QueryResult<()> {
-        crate::page_cache::store::announce(conn, &self.pages).await
+        crate::changes::store::announce(conn, &self.pages).await
     }
 }
 
@@ -314,7 +294,7 @@ async fn insert(
         store::set_quotes(conn, post, quoted).await?;
     }
     if let Some(mode) = draft.subscribe {
-        notify_store::subscribe_if_new(conn, draft.author, thread, mode).await?;
+        store::subscribe_if_new(conn, draft.author, thread, mode).await?;
     }
     Ok(post)
 }
@@ -521,7 +501,7 @@ pub async fn mark_solution(
         if author == actor.id {
             return Ok(());
         }
-        let site = crate::notify::compose::Site {
+        let site = crate::mail::compose::Site {
             name: settings.site_name.clone(),
             base_url: settings.base_url(),
         };
@@ -529,7 +509,7 @@ pub async fn mark_solution(
             .await?
             .ok_or(AppError::NotFound)?;
         let excerpt = markup::excerpt(&view.body_html, 400);
-        let about = crate::notify::compose::PostMail {
+        let about = crate::mail::compose::PostMail {
             post_id: post.0,
             thread_id: thread.id.0,
             thread_title: &thread.title,
@@ -537,11 +517,10 @@ pub async fn mark_solution(
             author: &username,
             excerpt: &excerpt,
         };
-        let key = notify_store::signing_key(conn).await?;
-        let token =
-            crate::notify::signing::token(&key, crate::notify::signing::Target::Member(author));
+        let key = crate::mail::store::signing_key(conn).await?;
+        let token = crate::mail::signing::token(&key, crate::mail::signing::Target::Member(author));
         let unsubscribe = site.link(&format!("/unsubscribe/{token}"));
-        let mail = crate::notify::compose::solution(
+        let mail = crate::mail::compose::solution(
             &site,
             &email,
             &username,
@@ -549,10 +528,23 @@ pub async fn mark_solution(
             &actor.username,
             &unsubscribe,
         );
-        notify_store::enqueue(conn, &mail).await?;
+        crate::mail::store::enqueue(conn, &mail).await?;
         Ok(())
     })
     .await
+}
+
+/// Records a moderator's edit of someone else's post (the edit itself is the forum's).
+pub async fn log_edit(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    post: PostId,
+    author: UserId,
+    reason: &str,
+) -> Result<(), AppError> {
+    let target = format!("post {post}");
+    store::log_moderation(conn, actor, "edit post", Some(author), &target, reason).await?;
+    Ok(())
 }
 
 #[cfg(test)]

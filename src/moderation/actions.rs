@@ -158,19 +158,6 @@ async fn rerender_thread_quotes(
     rerender_all(conn, &posts).await
 }
 
-/// Records a moderator's edit of someone else's post (the edit itself is the forum's).
-pub async fn log_edit(
-    conn: &mut AsyncPgConnection,
-    actor: UserId,
-    post: PostId,
-    author: UserId,
-    reason: &str,
-) -> Result<(), AppError> {
-    let target = format!("post {post}");
-    store::log(conn, actor, "edit post", Some(author), &target, reason).await?;
-    Ok(())
-}
-
 /// What a moderator does to an account.
 #[derive(Debug, Clone)]
 pub enum Sanction {
@@ -381,7 +368,7 @@ pub async fn approve(
         } else {
             "reply"
         };
-        crate::notify::store::add_event(conn, kind, post).await?;
+        crate::forums::store::add_event(conn, kind, post).await?;
         log_post(conn, actor, "approve post", (&facts).into(), "").await?;
         Ok(())
     })

@@ -5,17 +5,19 @@ use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use serde::Deserialize;
 
+use crate::accounts::cards::MemberCards;
 use crate::accounts::types::Role;
 use crate::forums::pages::visible_thread;
 use crate::forums::store as forums_store;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
 use crate::moderation::actions::{self, Sanction, ThreadAction};
-use crate::moderation::limits::{self, Limit};
 use crate::moderation::store;
 use crate::moderation::views::{self, LogFilter};
-use crate::web::ctx::{Admin, CurrentUser, Moderator};
+use crate::shell::ctx::{Admin, CurrentUser, Moderator};
+use crate::shell::form::CsrfForm;
+use crate::shell::limits::{self, Limit};
 use crate::web::error::{AppError, AppResult};
-use crate::web::form::{CsrfForm, FieldErrors, is_checked};
+use crate::web::form::{FieldErrors, is_checked};
 use crate::web::html;
 use crate::web::pagination::{PageQuery, Pages, items_before};
 
@@ -33,7 +35,7 @@ pub struct ToolForm {
 }
 
 fn reason(form: &ToolForm) -> AppResult<String> {
-    let reason = crate::forums::markup::clean_text(&form.reason)
+    let reason = crate::markup::clean_text(&form.reason)
         .trim()
         .replace('\n', " ");
     if reason.is_empty() {
@@ -138,6 +140,7 @@ pub struct ReportForm {
 
 async fn reportable(
     member: &CurrentUser,
+    members: &MemberCards,
     post: PostId,
 ) -> AppResult<crate::forums::types::PostView> {
     let mut conn = member.state.conn().await?;
@@ -148,7 +151,7 @@ async fn reportable(
     visible_thread(&mut conn, facts.thread_id).await?;
     let mut posts = crate::forums::pages::posts(
         &mut conn,
-        &member.state.members,
+        members,
         facts.thread_id,
         (facts.position, facts.position),
         Default::default(),
@@ -158,8 +161,12 @@ async fn reportable(
 }
 
 /// `GET /p/{id}/report`.
-pub async fn report_form(member: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let post = reportable(&member, PostId(*id)).await?;
+pub async fn report_form(
+    member: CurrentUser,
+    members: web::Data<MemberCards>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let post = reportable(&member, &members, PostId(*id)).await?;
     Ok(html(
         StatusCode::OK,
         views::report_page(&member, &post, &FieldErrors::new(), "", ""),
@@ -169,19 +176,18 @@ pub async fn report_form(member: CurrentUser, id: web::Path<i64>) -> AppResult<H
 /// `POST /p/{id}/report`: one open report per member per post; suspended members cannot report.
 pub async fn report(
     member: CurrentUser,
+    members: web::Data<MemberCards>,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<ReportForm>,
 ) -> AppResult<HttpResponse> {
-    let post = reportable(&member, PostId(*id)).await?;
+    let post = reportable(&member, &members, PostId(*id)).await?;
     let user = member.user();
     if user.suspended().is_some() {
         return Err(AppError::Forbidden(
             "Your account is suspended: you cannot report posts until the suspension ends.".into(),
         ));
     }
-    let details = crate::forums::markup::clean_text(&form.details)
-        .trim()
-        .to_string();
+    let details = crate::markup::clean_text(&form.details).trim().to_string();
     let mut errors = FieldErrors::new();
     if !views::REPORT_REASONS.iter().any(|(r, _)| *r == form.reason) {
         errors.add("reason", "Please choose why you report this post.");
@@ -281,7 +287,7 @@ pub async fn sanction(
 
 /// The moderator panel of `/u/{name}` (for moderators only; `None` for everyone else).
 pub async fn member_panel(
-    ctx: &crate::web::ctx::Ctx,
+    ctx: &crate::shell::ctx::Ctx,
     user: UserId,
 ) -> AppResult<Option<maud::Markup>> {
     if !ctx.is_moderator() {
@@ -438,7 +444,11 @@ pub async fn decide_edit(
 const SPLIT_LIST: i32 = 500;
 
 /// `GET /mod/t/{id}/split`.
-pub async fn split_form(moderator: Moderator, id: web::Path<i64>) -> AppResult<HttpResponse> {
+pub async fn split_form(
+    moderator: Moderator,
+    members: web::Data<MemberCards>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
     let mut conn = moderator.state.conn().await?;
     let thread = forums_store::thread_header(&mut conn, ThreadId(*id))
         .await?
@@ -447,14 +457,9 @@ pub async fn split_form(moderator: Moderator, id: web::Path<i64>) -> AppResult<H
         user: Some(moderator.user().id),
         moderator: true,
     };
-    let posts = crate::forums::pages::posts(
-        &mut conn,
-        &moderator.state.members,
-        thread.id,
-        (1, SPLIT_LIST),
-        reader,
-    )
-    .await?;
+    let posts =
+        crate::forums::pages::posts(&mut conn, &members, thread.id, (1, SPLIT_LIST), reader)
+            .await?;
     let forums = forums_store::forum_choices(&mut conn).await?;
     Ok(html(
         StatusCode::OK,

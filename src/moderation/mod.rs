@@ -2,7 +2,6 @@
 
 pub mod actions;
 pub mod handlers;
-pub mod limits;
 pub mod store;
 pub mod views;
 

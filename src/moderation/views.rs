@@ -1,14 +1,17 @@
-//! Markup of the moderation pages and of the tools shown on thread, post and profile pages.
+//! Markup of the moderation pages and of the panel on member profiles (the tools on thread
+//! and post pages are forum views: [`crate::forums::tool_views`]).
 
 use chrono_tz::Tz;
 use maud::{Markup, PreEscaped, html};
 use similar::{ChangeTag, TextDiff};
 
+use crate::forums::tool_views::reason_input;
 use crate::forums::types::{ForumChoice, PostView, ThreadHeader};
 use crate::moderation::store::{LogEntry, MemberRow, OpenReport, Revision};
-use crate::web::ctx::Ctx;
-use crate::web::form::{Field, FieldErrors, csrf_input, error_summary};
-use crate::web::layout::page;
+use crate::shell::ctx::Ctx;
+use crate::shell::form::csrf_input;
+use crate::shell::layout::page;
+use crate::web::form::{Field, FieldErrors, error_summary};
 use crate::web::pagination::{self, Pages};
 use crate::web::time;
 
@@ -19,96 +22,6 @@ pub const REPORT_REASONS: [(&str, &str); 4] = [
     ("off-topic", "Off-topic"),
     ("other", "Something else (please explain)"),
 ];
-
-fn reason_input(id: &str, required: bool) -> Markup {
-    html! {
-        label.visually-hidden for=(id) { "Reason" }
-        input id=(id) type="text" name="reason" placeholder="Reason" maxlength="300" required[required];
-    }
-}
-
-/// The moderator panel under a thread's title.
-pub fn thread_panel(ctx: &Ctx, thread: &ThreadHeader, forums: &[ForumChoice]) -> Markup {
-    let action = format!("/mod/t/{}", thread.id);
-    let form = |name: &str, label: &str, extra: Markup| {
-        html! {
-            form.row method="post" action=(action) {
-                (csrf_input(ctx))
-                input type="hidden" name="action" value=(name);
-                (extra)
-                button.small.secondary type="submit" { (label) }
-            }
-        }
-    };
-    html! {
-        details.card.mod-panel {
-            summary { "Moderate this thread" }
-            @if thread.locked {
-                (form("unlock", "Unlock", html! {}))
-            } @else {
-                (form("lock", "Lock", reason_input(&format!("lock-{}", thread.id), true)))
-            }
-            @if thread.pinned { (form("unpin", "Unpin", html! {})) } @else { (form("pin", "Pin", html! {})) }
-            (form("rename", "Rename", html! {
-                label.visually-hidden for="mod-title" { "New title" }
-                input #mod-title type="text" name="title" value=(thread.title) maxlength="150" required;
-            }))
-            (form("move", "Move", html! {
-                label.visually-hidden for="mod-forum" { "Forum" }
-                select #mod-forum name="forum_id" {
-                    @for f in forums { option value=(f.id) selected[f.id == thread.forum_id] { (f.title) } }
-                }
-            }))
-            (form("merge", "Merge into thread", html! {
-                label.visually-hidden for="mod-into" { "Number of the thread to merge into" }
-                input #mod-into type="number" name="into" min="1" placeholder="Thread number" required;
-            }))
-            p { a href=(format!("/mod/t/{}/split", thread.id)) { "Split posts into a new thread…" } }
-            @if thread.solution_post_id.is_some() {
-                form.row method="post" action=(format!("/mod/t/{}/promote", thread.id)) {
-                    (csrf_input(ctx))
-                    button.small.secondary type="submit" { "Promote to an FAQ article" }
-                }
-            }
-            @if thread.hidden {
-                (form("restore", "Restore thread", html! {}))
-            } @else {
-                (form("hide", "Hide thread", reason_input(&format!("hide-{}", thread.id), true)))
-            }
-        }
-    }
-}
-
-/// What moderators see of a removed post, and the hide/restore tools of every post.
-pub fn post_tools(ctx: &Ctx, post: &PostView) -> Markup {
-    let action = format!("/mod/p/{}", post.id);
-    html! {
-        @if post.hidden {
-            div.mod-note {
-                p { strong { "Hidden" } @if let Some(by) = &post.hidden_by_name { " by " (by) } @if let Some(reason) = &post.hidden_reason { ": " (reason) } }
-                div.body { (PreEscaped(&post.body_html)) }
-            }
-            form.inline method="post" action=(action) {
-                (csrf_input(ctx))
-                input type="hidden" name="action" value="restore";
-                button.link type="submit" { "Restore" }
-            }
-        } @else {
-            form.row.mod-hide method="post" action=(action) {
-                (csrf_input(ctx))
-                input type="hidden" name="action" value="hide";
-                (reason_input(&format!("hide-p{}", post.id), true))
-                button.small.secondary type="submit" { "Hide post" }
-            }
-        }
-        @if post.edited_at.is_some() {
-            " " a href=(format!("/mod/p/{}/revisions", post.id)) { "Edit history" }
-        }
-        @if let Some(ip) = &post.ip_address {
-            " " span.ip title="Address the post came from (kept 90 days)" { "IP " (ip) }
-        }
-    }
-}
 
 /// `/p/{id}/report`.
 pub fn report_page(
@@ -124,7 +37,7 @@ pub fn report_page(
         html! {
             h1 { "Report a post" }
             p { "Post #" (post.position) " by " (post.author.name) ":" }
-            blockquote { (crate::forums::markup::excerpt(&post.body_html, 400)) }
+            blockquote { (crate::markup::excerpt(&post.body_html, 400)) }
             (error_summary(errors))
             form.card method="post" action=(format!("/p/{}/report", post.id)) {
                 (csrf_input(ctx))
@@ -169,7 +82,7 @@ pub fn reports_page(ctx: &Ctx, reports: &[OpenReport]) -> Markup {
                 section.card.report {
                     h2 { a href=(format!("/p/{}", post.post_id)) { "Post by " (post.author) " in \u{201c}" (post.thread_title) "\u{201d}" } }
                     @if post.hidden { p.notice { "Already hidden." } }
-                    blockquote { (crate::forums::markup::excerpt(&post.body_html, 500)) }
+                    blockquote { (crate::markup::excerpt(&post.body_html, 500)) }
                     ul {
                         @for r in list {
                             li { strong { (r.reason) } " — " (r.reporter) ", " (time::relative(r.created_at, tz))
@@ -463,7 +376,7 @@ pub fn split_page(
                     @for post in posts {
                         div.field.checkbox {
                             input id=(format!("split-{}", post.id)) type="checkbox" name=(format!("post_{}", post.id)) value="on";
-                            label for=(format!("split-{}", post.id)) { "#" (post.position) " by " (post.author.name) ": " (crate::forums::markup::excerpt(&post.body_html, 120)) }
+                            label for=(format!("split-{}", post.id)) { "#" (post.position) " by " (post.author.name) ": " (crate::markup::excerpt(&post.body_html, 120)) }
                         }
                     }
                 }

@@ -8,11 +8,12 @@ use serde::Deserialize;
 use crate::forums::pages::visible_thread;
 use crate::forums::store as forums_store;
 use crate::ids::ThreadId;
-use crate::notify::signing::{self, Target};
+use crate::mail::signing::{self, Target};
 use crate::notify::{store, views};
-use crate::web::ctx::{Admin, Ctx, CurrentUser};
+use crate::shell::ctx::{Admin, Ctx, CurrentUser};
+use crate::shell::form::CsrfForm;
 use crate::web::error::{AppError, AppResult};
-use crate::web::form::{CsrfForm, NoFields, is_checked};
+use crate::web::form::{NoFields, is_checked};
 use crate::web::html;
 
 /// A Watch / Stop watching button.

@@ -1,15 +1,12 @@
-//! E-mail: the outbox and its worker, account mail, subscriptions, notifications,
-//! digests and one-click unsubscribe.
+//! Notifications: the worker that turns post events into mail for watchers, quoted and
+//! mentioned members, digests, the notification settings and one-click unsubscribe.
 
-pub mod compose;
 pub mod handlers;
-pub mod mailer;
-pub mod mails;
-pub mod signing;
 pub mod store;
-pub mod types;
 pub mod views;
 pub mod worker;
+
+pub use crate::mail::{compose, mailer, signing, types};
 
 use actix_web::web;
 

@@ -1,189 +1,22 @@
 //! Every query of the notification feature: outbox, events, tokens, subscriptions, digests.
 
 use crate::db::prepared as db;
-use chrono::{DateTime, Duration, Utc};
+pub use crate::forums::store::{
+    add_event, discard_pending_events, subscribe, subscribe_if_new, subscription_mode,
+};
+pub use crate::mail::store::{
+    claim_next, enqueue, enqueue_all, failed_mails, mark_failed_try, mark_sent, pending_count,
+    retry_mail, signing_key,
+};
+use chrono::{Duration, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamptz};
+use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::db::schema::{
-    digest_items, email_tokens, notification_events, outbox, site_secrets, subscriptions, users,
-};
+use crate::db::schema::{digest_items, notification_events, subscriptions, users};
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
-use crate::notify::types::{NewMail, OutboxMail};
-
-// ---- outbox ----
-
-/// Queues a mail (call inside the transaction of what caused it).
-pub async fn enqueue(conn: &mut AsyncPgConnection, mail: &NewMail) -> QueryResult<()> {
-    enqueue_all(conn, std::slice::from_ref(mail)).await
-}
-
-/// Queues several mails in one statement.
-pub async fn enqueue_all(conn: &mut AsyncPgConnection, mails: &[NewMail]) -> QueryResult<()> {
-    if mails.is_empty() {
-        return Ok(());
-    }
-    diesel::insert_into(outbox::table)
-        .values(mails)
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-/// Takes the next due mail, locked for this transaction: other workers skip it while it is
-/// being sent, and if this worker dies the lock goes with its connection, so the mail is
-/// due again at once. `attempts` counts the try being made.
-pub async fn claim_next(conn: &mut AsyncPgConnection) -> QueryResult<Option<OutboxMail>> {
-    db::sql(
-        "SELECT id, kind, recipient, subject, body_text, body_html, headers, attempts + 1 AS attempts,
-                next_attempt_at, sent_at, failed_at, last_error, created_at
-           FROM outbox
-          WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
-    )
-    .get_result::<OutboxRow>(conn)
-    .await
-    .optional()
-    .map(|row| row.map(OutboxRow::into_mail))
-}
-
-#[derive(QueryableByName)]
-struct OutboxRow {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = Text)]
-    kind: String,
-    #[diesel(sql_type = Text)]
-    recipient: String,
-    #[diesel(sql_type = Text)]
-    subject: String,
-    #[diesel(sql_type = Text)]
-    body_text: String,
-    #[diesel(sql_type = Text)]
-    body_html: String,
-    #[diesel(sql_type = Text)]
-    headers: String,
-    #[diesel(sql_type = Integer)]
-    attempts: i32,
-    #[diesel(sql_type = Timestamptz)]
-    next_attempt_at: DateTime<Utc>,
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    sent_at: Option<DateTime<Utc>>,
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    failed_at: Option<DateTime<Utc>>,
-    #[diesel(sql_type = Nullable<Text>)]
-    last_error: Option<String>,
-    #[diesel(sql_type = Timestamptz)]
-    created_at: DateTime<Utc>,
-}
-
-impl OutboxRow {
-    fn into_mail(self) -> OutboxMail {
-        OutboxMail {
-            id: self.id,
-            kind: self.kind,
-            recipient: self.recipient,
-            subject: self.subject,
-            body_text: self.body_text,
-            body_html: self.body_html,
-            headers: self.headers,
-            attempts: self.attempts,
-            next_attempt_at: self.next_attempt_at,
-            sent_at: self.sent_at,
-            failed_at: self.failed_at,
-            last_error: self.last_error,
-            created_at: self.created_at,
-        }
-    }
-}
-
-/// Marks a mail delivered.
-pub async fn mark_sent(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::sent_at.eq(Some(Utc::now())),
-            outbox::attempts.eq(outbox::attempts + 1),
-            outbox::last_error.eq(None::<String>),
-        ))
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-/// Records a failed try: retry at `retry_at`, or give up when it is `None`.
-pub async fn mark_failed_try(
-    conn: &mut AsyncPgConnection,
-    id: i64,
-    error: &str,
-    retry_at: Option<DateTime<Utc>>,
-) -> QueryResult<()> {
-    let now = Utc::now();
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::last_error.eq(Some(error)),
-            outbox::attempts.eq(outbox::attempts + 1),
-            outbox::next_attempt_at.eq(retry_at.unwrap_or(now)),
-            outbox::failed_at.eq(retry_at.is_none().then_some(now)),
-        ))
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-/// Mails given up on, newest first.
-pub async fn failed_mails(
-    conn: &mut AsyncPgConnection,
-    limit: i64,
-) -> QueryResult<Vec<OutboxMail>> {
-    outbox::table
-        .filter(outbox::failed_at.is_not_null())
-        .order(outbox::failed_at.desc())
-        .limit(limit)
-        .select(OutboxMail::as_select())
-        .load(conn)
-        .await
-}
-
-/// Puts a failed mail back into the queue for an immediate try.
-pub async fn retry_mail(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<usize> {
-    diesel::update(
-        outbox::table
-            .find(id)
-            .filter(outbox::failed_at.is_not_null()),
-    )
-    .set((
-        outbox::failed_at.eq(None::<DateTime<Utc>>),
-        outbox::attempts.eq(0),
-        outbox::next_attempt_at.eq(Utc::now()),
-    ))
-    .execute(conn)
-    .await
-}
-
-/// How many mails wait to be sent.
-pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
-    outbox::table
-        .filter(outbox::sent_at.is_null())
-        .filter(outbox::failed_at.is_null())
-        .count()
-        .get_result(conn)
-        .await
-}
 
 // ---- events ----
-
-/// Records that a post was written, for the worker to fan out.
-pub async fn add_event(conn: &mut AsyncPgConnection, kind: &str, post: PostId) -> QueryResult<()> {
-    diesel::insert_into(notification_events::table)
-        .values((
-            notification_events::kind.eq(kind),
-            notification_events::post_id.eq(post),
-        ))
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
 
 /// Claims pending events (call inside a transaction; they stay locked until it ends).
 pub async fn claim_events(
@@ -203,15 +36,6 @@ pub async fn claim_events(
         .skip_locked()
         .load(conn)
         .await
-}
-
-/// Marks every pending event handled without sending anything (seeded demo content).
-pub async fn discard_pending_events(conn: &mut AsyncPgConnection) -> QueryResult<()> {
-    diesel::update(notification_events::table.filter(notification_events::processed_at.is_null()))
-        .set(notification_events::processed_at.eq(Some(Utc::now())))
-        .execute(conn)
-        .await
-        .map(|_| ())
 }
 
 /// Marks events handled.
@@ -490,51 +314,6 @@ pub async fn digests_sent(conn: &mut AsyncPgConnection, users: &[UserId]) -> Que
 
 // ---- subscriptions ----
 
-/// Subscribes `user` to a thread or forum with `mode` (changing the mode if subscribed).
-pub async fn subscribe(
-    conn: &mut AsyncPgConnection,
-    user: UserId,
-    thread: Option<ThreadId>,
-    forum: Option<ForumId>,
-    mode: &str,
-) -> QueryResult<()> {
-    let conflict = if thread.is_some() {
-        "(user_id, thread_id) WHERE thread_id IS NOT NULL"
-    } else {
-        "(user_id, forum_id) WHERE forum_id IS NOT NULL"
-    };
-    diesel::sql_query(format!(
-        "INSERT INTO subscriptions (user_id, thread_id, forum_id, mode) VALUES ($1, $2, $3, $4)
-         ON CONFLICT {conflict} DO UPDATE SET mode = EXCLUDED.mode"
-    ))
-    .bind::<BigInt, _>(user)
-    .bind::<Nullable<BigInt>, _>(thread)
-    .bind::<Nullable<BigInt>, _>(forum)
-    .bind::<Text, _>(mode)
-    .execute(conn)
-    .await
-    .map(|_| ())
-}
-
-/// Subscribes the author of a post to its thread unless already subscribed.
-pub async fn subscribe_if_new(
-    conn: &mut AsyncPgConnection,
-    user: UserId,
-    thread: ThreadId,
-    mode: &str,
-) -> QueryResult<()> {
-    db::sql(
-        "INSERT INTO subscriptions (user_id, thread_id, mode) VALUES ($1, $2, $3)
-         ON CONFLICT (user_id, thread_id) WHERE thread_id IS NOT NULL DO NOTHING",
-    )
-    .bind::<BigInt, _>(user)
-    .bind::<BigInt, _>(thread)
-    .bind::<Text, _>(mode)
-    .execute(conn)
-    .await
-    .map(|_| ())
-}
-
 /// Ends a member's subscription to a thread or forum.
 pub async fn unsubscribe(
     conn: &mut AsyncPgConnection,
@@ -563,28 +342,6 @@ pub async fn delete_subscription(conn: &mut AsyncPgConnection, id: i64) -> Query
         .execute(conn)
         .await
         .map(|n| n == 1)
-}
-
-/// Whether `user` watches the thread (or forum), and how.
-pub async fn subscription_mode(
-    conn: &mut AsyncPgConnection,
-    user: UserId,
-    thread: Option<ThreadId>,
-    forum: Option<ForumId>,
-) -> QueryResult<Option<String>> {
-    let query = subscriptions::table
-        .filter(subscriptions::user_id.eq(user))
-        .into_boxed();
-    let query = match (thread, forum) {
-        (Some(t), _) => query.filter(subscriptions::thread_id.eq(t)),
-        (None, Some(f)) => query.filter(subscriptions::forum_id.eq(f)),
-        (None, None) => return Ok(None),
-    };
-    query
-        .select(subscriptions::mode)
-        .first(conn)
-        .await
-        .optional()
 }
 
 /// A subscription as the settings page lists it.
@@ -699,101 +456,4 @@ pub async fn silence_member(conn: &mut AsyncPgConnection, user: UserId) -> Query
 
 // ---- tokens ----
 
-/// Stores a single-use token for `purpose`, valid until `expires_at`.
-pub async fn insert_token(
-    conn: &mut AsyncPgConnection,
-    hash: &[u8],
-    user: UserId,
-    purpose: &str,
-    email: &str,
-    expires_at: DateTime<Utc>,
-) -> QueryResult<()> {
-    diesel::insert_into(email_tokens::table)
-        .values((
-            email_tokens::token_hash.eq(hash),
-            email_tokens::user_id.eq(user),
-            email_tokens::purpose.eq(purpose),
-            email_tokens::email.eq(email),
-            email_tokens::expires_at.eq(expires_at),
-        ))
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-/// Uses up a valid token: returns its member and address, once.
-pub async fn use_token(
-    conn: &mut AsyncPgConnection,
-    hash: &[u8],
-    purpose: &str,
-) -> QueryResult<Option<(UserId, String)>> {
-    diesel::update(
-        email_tokens::table
-            .find(hash)
-            .filter(email_tokens::purpose.eq(purpose))
-            .filter(email_tokens::used_at.is_null())
-            .filter(email_tokens::expires_at.gt(Utc::now())),
-    )
-    .set(email_tokens::used_at.eq(Some(Utc::now())))
-    .returning((email_tokens::user_id, email_tokens::email))
-    .get_result(conn)
-    .await
-    .optional()
-}
-
-/// Uses up every unused `purpose` token of `user`: a newer link, or the change it was
-/// for, makes the older ones worthless.
-pub async fn void_tokens(
-    conn: &mut AsyncPgConnection,
-    user: UserId,
-    purpose: &str,
-) -> QueryResult<usize> {
-    diesel::update(
-        email_tokens::table
-            .filter(email_tokens::user_id.eq(user))
-            .filter(email_tokens::purpose.eq(purpose))
-            .filter(email_tokens::used_at.is_null()),
-    )
-    .set(email_tokens::used_at.eq(Some(Utc::now())))
-    .execute(conn)
-    .await
-}
-
-/// True when a token is valid (without using it).
-pub async fn token_valid(
-    conn: &mut AsyncPgConnection,
-    hash: &[u8],
-    purpose: &str,
-) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        email_tokens::table
-            .find(hash)
-            .filter(email_tokens::purpose.eq(purpose))
-            .filter(email_tokens::used_at.is_null())
-            .filter(email_tokens::expires_at.gt(Utc::now())),
-    ))
-    .get_result(conn)
-    .await
-}
-
 // ---- secrets ----
-
-/// The key that signs unsubscribe links, created by the first node that asks.
-pub async fn signing_key(conn: &mut AsyncPgConnection) -> QueryResult<Vec<u8>> {
-    use rand::RngCore;
-    let mut fresh = [0u8; 32];
-    rand::rng().fill_bytes(&mut fresh);
-    diesel::insert_into(site_secrets::table)
-        .values((
-            site_secrets::name.eq("signing_key"),
-            site_secrets::value.eq(fresh.to_vec()),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
-    site_secrets::table
-        .find("signing_key")
-        .select(site_secrets::value)
-        .first(conn)
-        .await
-}

@@ -2,11 +2,12 @@
 
 use maud::{Markup, html};
 
+use crate::mail::types::OutboxMail;
 use crate::notify::store::SubscriptionRow;
-use crate::notify::types::OutboxMail;
-use crate::web::ctx::Ctx;
-use crate::web::form::{checkbox, csrf_input};
-use crate::web::layout::page;
+use crate::shell::ctx::Ctx;
+use crate::shell::form::csrf_input;
+use crate::shell::layout::page;
+use crate::web::form::checkbox;
 use crate::web::time;
 
 /// The modes a member can choose, with their labels.
@@ -24,31 +25,6 @@ fn mode_select(id: &str, selected: &str) -> Markup {
             }
         }
     }
-}
-
-/// The Watch / Stop watching button of a thread or forum page.
-pub fn watch_button(ctx: &Ctx, action: &str, watching: bool, what: &str) -> Markup {
-    html! {
-        form.inline.watch method="post" action=(action) {
-            (csrf_input(ctx))
-            @if watching {
-                input type="hidden" name="action" value="unwatch";
-                button.secondary.small type="submit" { "Stop watching this " (what) }
-            } @else {
-                input type="hidden" name="action" value="watch";
-                button.secondary.small type="submit" { "Watch this " (what) }
-            }
-        }
-    }
-}
-
-/// The "notify me" checkbox of the composer.
-pub fn notify_checkbox(checked: bool) -> Markup {
-    checkbox(
-        "notify",
-        "Notify me of follow-up replies by e-mail",
-        checked,
-    )
 }
 
 /// The notifications section of `/settings`.

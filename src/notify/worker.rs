@@ -11,15 +11,15 @@ use chrono::{Duration, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use tokio::sync::Notify;
 
-use crate::forums::markup;
 use crate::forums::writing::MENTIONS_MAX;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
-use crate::notify::compose::{self, DigestLine, PostMail, Reason, Site};
-use crate::notify::mailer::Mailer;
-use crate::notify::signing::{self, Target};
+use crate::mail::compose::{self, DigestLine, PostMail, Reason, Site};
+use crate::mail::mailer::Mailer;
+use crate::mail::signing::{self, Target};
+use crate::mail::types::NewMail;
+use crate::markup;
 use crate::notify::store::{self, PostContext, Recipient};
-use crate::notify::types::NewMail;
-use crate::state::AppState;
+use crate::shell::state::AppState;
 use crate::web::error::AppError;
 
 /// Waits before each retry: 1 min, 5 min, 30 min, 2 h, 12 h; then the mail is given up.

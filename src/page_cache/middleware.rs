@@ -11,10 +11,11 @@ use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes, BytesMut};
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::page_cache::{AnnounceAfterCommit, PageCache, PageTags, hash_parts};
-use crate::state::AppState;
+use crate::changes::AnnounceAfterCommit;
+use crate::page_cache::{PageCache, PageTags, hash_parts};
+use crate::shell::ctx::{anonymous_csrf_secret, csrf_token_for};
+use crate::shell::state::AppState;
 use crate::web::cookies;
-use crate::web::ctx::{anonymous_csrf_secret, csrf_token_for};
 use crate::web::middleware::{if_none_match, weak_etag};
 
 /// Answers from the cache when it can; keeps cacheable pages on the way out.
@@ -22,10 +23,12 @@ pub async fn serve_cached(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+    let (Some(state), Some(cache)) = (
+        req.app_data::<web::Data<AppState>>().cloned(),
+        req.app_data::<web::Data<PageCache>>().cloned(),
+    ) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let cache: &PageCache = &state.pages;
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let mut res = next.call(req).await?;
         if res.status().is_success() || res.status().is_redirection() {
@@ -34,7 +37,7 @@ pub async fn serve_cached(
                 .extensions_mut()
                 .remove::<AnnounceAfterCommit>()
                 .unwrap_or_default();
-            cache.settle(&state.pool, pending.0).await;
+            cache.changes().settle(&state.pool, pending.0).await;
         }
         return Ok(res.map_into_boxed_body());
     }
@@ -55,7 +58,7 @@ pub async fn serve_cached(
     });
     if let Some(page) = kept {
         if let Some(thread) = page.counts_view_of {
-            state.views.record(thread);
+            cache.count_view(thread);
         }
         let mut response = respond(req.request(), page.hash, &token, || {
             join(&page.parts, &token)

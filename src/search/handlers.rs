@@ -5,8 +5,9 @@ use actix_web::{HttpResponse, web};
 
 use crate::forums::store as forums_store;
 use crate::search::store;
+use crate::search::strategy::LexemeCache;
 use crate::search::views::{self, SearchForm};
-use crate::web::ctx::Ctx;
+use crate::shell::ctx::Ctx;
 use crate::web::error::AppResult;
 use crate::web::html;
 use crate::web::pagination::{PageQuery, Pages, items_before};
@@ -17,10 +18,14 @@ const PER_PAGE: usize = 20;
 const QUERY_MAX: usize = 200;
 
 /// Searches; empty, overlong or word-less queries get a clear message, never an error.
-pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpResponse> {
+pub async fn search(
+    ctx: Ctx,
+    lexemes: web::Data<LexemeCache>,
+    form: web::Query<SearchForm>,
+) -> AppResult<HttpResponse> {
     let form = form.into_inner();
     let mut conn = ctx.state.conn().await?;
-    let query = crate::forums::markup::clean_text(form.q.trim());
+    let query = crate::markup::clean_text(form.q.trim());
     let page = PageQuery {
         page: form.page.clone(),
     }
@@ -48,9 +53,7 @@ pub async fn search(ctx: Ctx, form: web::Query<SearchForm>) -> AppResult<HttpRes
             to: day(&form.to),
             by_thread: form.group == "thread",
         };
-        let lexemes = ctx
-            .state
-            .lexemes
+        let lexemes = lexemes
             .get_or_compute(|| store::lexeme_stats(&mut conn))
             .await?;
         let found = store::find(

@@ -10,11 +10,11 @@ use diesel::sql_types::{Array, BigInt, Date, Double, Float, Integer, Nullable, T
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::prepared as db;
-use crate::forums::markup;
 use crate::forums::store as forums_store;
 use crate::forums::types::ForumChoice;
 use crate::forums::visibility::{public_post, public_thread};
 use crate::ids::{PostId, ThreadId};
+use crate::markup;
 use crate::search::snippet;
 use crate::search::strategy::{self, LexemeStats, Way};
 

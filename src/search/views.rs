@@ -4,8 +4,8 @@ use maud::{Markup, html};
 
 use crate::forums::types::ForumChoice;
 use crate::search::store::{Hit, MARK_END, MARK_START};
-use crate::web::ctx::Ctx;
-use crate::web::layout::page;
+use crate::shell::ctx::Ctx;
+use crate::shell::layout::page;
 use crate::web::pagination::{self, Pages};
 use crate::web::time;
 

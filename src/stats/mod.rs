@@ -9,7 +9,7 @@ use std::time::Duration;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use crate::web::ctx::Ctx;
+use crate::shell::ctx::Ctx;
 use crate::web::error::AppResult;
 use crate::web::html;
 
@@ -58,7 +58,7 @@ async fn compute(ctx: &Ctx) -> AppResult<Stats> {
 }
 
 /// `GET /stats`.
-async fn show(ctx: Ctx) -> AppResult<HttpResponse> {
-    let stats = ctx.state.stats.get_or_compute(|| compute(&ctx)).await?;
+async fn show(ctx: Ctx, cache: web::Data<StatsCache>) -> AppResult<HttpResponse> {
+    let stats = cache.get_or_compute(|| compute(&ctx)).await?;
     Ok(html(StatusCode::OK, views::stats_page(&ctx, &stats)))
 }

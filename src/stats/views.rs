@@ -2,10 +2,10 @@
 
 use maud::{Markup, html};
 
+use crate::shell::ctx::Ctx;
+use crate::shell::layout::page;
 use crate::stats::Stats;
 use crate::stats::store::{Day, Ranked};
-use crate::web::ctx::Ctx;
-use crate::web::layout::page;
 use crate::web::time;
 
 fn ranked(title: &str, unit: &str, rows: &[Ranked]) -> Markup {

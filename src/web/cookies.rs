@@ -10,8 +10,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::state::AppState;
-use crate::web::ctx::PreSession;
+use crate::config::Settings;
 
 /// Holds the session token.
 pub const SESSION: &str = "parley_session";
@@ -73,6 +72,10 @@ pub fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A fresh pre-session secret minted by the cookie middleware for a first-time visitor.
+#[derive(Clone)]
+pub struct PreSession(pub String);
+
 /// Gives first-time visitors a pre-session secret (so anonymous forms have a CSRF token)
 /// and forgets a flash message once a page has shown it.
 pub async fn visitor_cookies(
@@ -80,8 +83,8 @@ pub async fn visitor_cookies(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let secure = req
-        .app_data::<web::Data<AppState>>()
-        .is_some_and(|s| s.settings.secure_cookies);
+        .app_data::<web::Data<Settings>>()
+        .is_some_and(|s| s.secure_cookies);
     let minted = if pre_session(req.request()).is_none() {
         let secret = random_token();
         req.extensions_mut().insert(PreSession(secret.clone()));

@@ -1,21 +1,34 @@
-//! Form handling shared by every feature: per-field errors, the CSRF-checked form extractor
-//! and the markup of labelled fields.
+//! Form handling shared by every feature: per-field errors and the markup of labelled
+//! fields.
 
-use std::future::Future;
-use std::pin::Pin;
-
-use actix_web::dev::Payload;
+use crate::web::error::AppError;
 use actix_web::web::Bytes;
-use actix_web::{FromRequest, HttpRequest};
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
-
-use crate::web::ctx::Ctx;
-use crate::web::error::AppError;
 
 /// Largest form body accepted (bigger ones get 413).
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// Why a write did not happen.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The input breaks a rule; the form is shown again with these messages.
+    Invalid(FieldErrors),
+    /// Anything else.
+    Failed(AppError),
+}
+
+impl From<diesel::result::Error> for WriteError {
+    fn from(e: diesel::result::Error) -> WriteError {
+        WriteError::Failed(e.into())
+    }
+}
+
+impl From<AppError> for WriteError {
+    fn from(e: AppError) -> WriteError {
+        WriteError::Failed(e)
+    }
+}
 
 /// Messages for the fields of a form that failed validation, in the order found.
 #[derive(Debug, Default, Clone)]
@@ -53,51 +66,13 @@ impl FieldErrors {
     }
 }
 
-#[derive(Deserialize)]
-struct TokenField {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// A form that carries nothing but its CSRF token (e.g. log out).
 #[derive(Deserialize)]
 pub struct NoFields {}
 
-/// A urlencoded form whose CSRF token has been checked against the visitor's session.
-pub struct CsrfForm<T>(pub T);
-
-impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        let body = Bytes::from_request(&req, payload);
-        Box::pin(async move {
-            let body = body.await.map_err(|e| {
-                if e.as_response_error().status_code() == 413 {
-                    AppError::PayloadTooLarge
-                } else {
-                    AppError::BadRequest("The form could not be read.".into())
-                }
-            })?;
-            let body = without_nul(body);
-            let ctx = Ctx::extract(&req).await?;
-            let token: TokenField =
-                serde_urlencoded::from_bytes(&body).map_err(|_| AppError::Csrf)?;
-            if !ctx.csrf_matches(&token.csrf) {
-                return Err(AppError::Csrf);
-            }
-            serde_urlencoded::from_bytes(&body)
-                .map(CsrfForm)
-                .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))
-        })
-    }
-}
-
 /// The form body with every NUL character (`%00` or a raw zero byte) left out: no field
 /// can hold one in PostgreSQL, and dropping it keeps the rest of what the person wrote.
-fn without_nul(body: Bytes) -> Bytes {
+pub fn without_nul(body: Bytes) -> Bytes {
     if !crate::text::carries_nul(&body) {
         return body;
     }
@@ -114,11 +89,6 @@ fn without_nul(body: Bytes) -> Bytes {
         }
     }
     Bytes::from(kept)
-}
-
-/// The hidden CSRF input every POST form carries.
-pub fn csrf_input(ctx: &Ctx) -> Markup {
-    html! { input type="hidden" name="csrf" value=(ctx.csrf_token()); }
 }
 
 /// How one input is drawn.

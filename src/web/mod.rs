@@ -3,11 +3,8 @@
 pub mod assets;
 pub mod client;
 pub mod cookies;
-pub mod ctx;
 pub mod error;
 pub mod form;
-pub mod health;
-pub mod layout;
 pub mod middleware;
 pub mod pagination;
 pub mod redirect;

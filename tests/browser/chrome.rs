@@ -47,6 +47,14 @@ fn browser_programs() -> &'static (PathBuf, PathBuf) {
             return found;
         }
         let root = nix::unistd::Uid::effective().is_root();
+        // Test runners that start a process per test would run apt-get side by side, and
+        // all but one would find its lock taken: one installs, the others wait and look again.
+        let lock = std::fs::File::create(std::env::temp_dir().join("parley-browser-install.lock"))
+            .ok()
+            .and_then(|file| nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive).ok());
+        if let Some(found) = found() {
+            return found;
+        }
         if root && find_program("apt-get").is_some() {
             eprintln!("browser tests: installing Debian's chromium and chromium-driver");
             let apt = |args: &[&str]| {
@@ -61,6 +69,7 @@ fn browser_programs() -> &'static (PathBuf, PathBuf) {
             apt(&["update"]);
             apt(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]);
         }
+        drop(lock);
         found().expect(
             "the browser tests need Chromium and ChromeDriver: apt-get install chromium chromium-driver",
         )

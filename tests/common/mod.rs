@@ -13,7 +13,7 @@ use actix_web::dev::ServerHandle;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use parley::config::Settings;
 use parley::db::embedded::{Cluster, ClusterOptions, socket_url};
-use parley::{AppState, build_app, db};
+use parley::{Site, build_app, db};
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 use scraper::{Html, Selector};
 
@@ -181,8 +181,8 @@ pub fn test_settings(database_url: &str) -> Settings {
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`
     pub base: String,
-    /// The app's state, for direct database access in assertions.
-    pub state: AppState,
+    /// The app: its state for direct database access in assertions, and its caches.
+    pub state: Site,
     /// The database URL.
     pub database_url: String,
     handle: ServerHandle,
@@ -210,7 +210,7 @@ impl TestApp {
         // As in `parley serve`: requests on a pool of their own; the tests' direct work
         // (seeding, assertions) on one with the background patience.
         let pool = db::build_background_pool(&database_url, settings.pool_size).expect("pool");
-        let state = AppState::new(pool, settings);
+        let state = Site::new(pool, settings);
         let server_state = state.with_pool(
             db::build_pool(&database_url, state.settings.pool_size).expect("request pool"),
         );
@@ -224,7 +224,7 @@ impl TestApp {
         actix_web::rt::spawn(server);
         // Like `parley serve`: the page cache listens for changes, and serves once it does
         // (never, on a database that cannot be reached).
-        parley::page_cache::listener::spawn(&state.pages, database_url.clone());
+        parley::changes::listener::spawn(&state.changes, database_url.clone());
         parley::db::watch::spawn(&state.db_watch, database_url.clone());
         for _ in 0..100 {
             if !state.pages.enabled() || state.pages.active() {
@@ -339,7 +339,7 @@ impl TestApp {
     pub fn send_mail_to(&self, smtp: &smtp::SmtpSink) -> MailWorker {
         let mailer = std::sync::Arc::new(self.mailer_for(smtp));
         MailWorker(actix_web::rt::spawn(parley::notify::worker::run(
-            self.state.clone(),
+            self.state.state.clone(),
             mailer,
             self.state.mail_wake.clone(),
         )))

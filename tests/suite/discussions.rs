@@ -1033,8 +1033,8 @@ async fn pages_run_a_fixed_number_of_statements_whatever_their_size() {
         }
     });
     // Cards of its own, so that none is kept from the readings while the threads were written.
-    let members = MemberCards::new(app.state.pages.clone());
-    let places = ForumPlaces::new(app.state.pages.clone());
+    let members = MemberCards::new(app.state.changes.clone());
+    let places = ForumPlaces::new(app.state.changes.clone());
     let count = async |conn: &mut AsyncPgConnection, thread: i64| {
         *statements.lock().unwrap() = 0;
         let data = pages::thread(
@@ -1079,7 +1079,7 @@ async fn pages_run_a_fixed_number_of_statements_whatever_their_size() {
     };
     let (names, counted) = forum_statements(&mut conn, &members).await;
     assert_eq!(counted, 2);
-    let fresh = MemberCards::new(app.state.pages.clone());
+    let fresh = MemberCards::new(app.state.changes.clone());
     assert_eq!(
         forum_statements(&mut conn, &fresh).await,
         (names.clone(), 3)

@@ -7,9 +7,10 @@ use serde::Deserialize;
 use crate::forums::admin_views::{self, AdminForms};
 use crate::forums::store::{self, NewForum};
 use crate::ids::{CategoryId, ForumId};
-use crate::web::ctx::Admin;
+use crate::shell::ctx::Admin;
+use crate::shell::form::CsrfForm;
 use crate::web::error::{AppError, AppResult, violated_unique};
-use crate::web::form::{CsrfForm, FieldErrors};
+use crate::web::form::FieldErrors;
 use crate::web::html;
 
 async fn render(admin: &Admin, status: StatusCode, forms: &AdminForms) -> AppResult<HttpResponse> {
@@ -23,9 +24,7 @@ async fn render(admin: &Admin, status: StatusCode, forms: &AdminForms) -> AppRes
 }
 
 fn check_title(raw: &str, field: &'static str, errors: &mut FieldErrors) -> String {
-    let title = crate::forums::markup::clean_text(raw)
-        .trim()
-        .replace('\n', " ");
+    let title = crate::markup::clean_text(raw).trim().replace('\n', " ");
     if title.is_empty() || title.chars().count() > 100 {
         errors.add(field, "The title must be 1 to 100 characters long.");
     }
@@ -138,7 +137,7 @@ pub async fn create_forum(
     if !valid_slug {
         errors.add("slug", "The address may hold lower-case letters, digits and single hyphens between them (at most 60).");
     }
-    let description = crate::forums::markup::clean_text(&form.description)
+    let description = crate::markup::clean_text(&form.description)
         .trim()
         .replace('\n', " ");
     if description.chars().count() > 500 {
@@ -190,7 +189,7 @@ pub async fn forum_action(
         "save" => {
             let mut errors = FieldErrors::new();
             let title = check_title(&form.title, "title", &mut errors);
-            let description = crate::forums::markup::clean_text(&form.description)
+            let description = crate::markup::clean_text(&form.description)
                 .trim()
                 .replace('\n', " ");
             if let Some(problem) = errors.get("title") {

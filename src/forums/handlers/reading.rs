@@ -4,13 +4,15 @@ use crate::page_cache::{PageTags, tagged};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
+use crate::accounts::cards::MemberCards;
 use crate::forums::pages::{self, POSTS_PER_PAGE, Reader};
+use crate::forums::places::ForumPlaces;
 use crate::forums::store;
 use crate::forums::types::ThreadHeader;
+use crate::forums::view_counter::ViewCounter;
 use crate::forums::views::{self, ThreadPage};
 use crate::ids::{PostId, ThreadId};
-use crate::notify::store as notify_store;
-use crate::web::ctx::Ctx;
+use crate::shell::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 use crate::web::pagination::{PageQuery, page_of, page_url};
 use crate::web::{html, redirect};
@@ -32,13 +34,14 @@ pub async fn start(ctx: Ctx) -> AppResult<HttpResponse> {
 /// `GET /f/{slug}`.
 pub async fn forum(
     ctx: Ctx,
+    members: web::Data<MemberCards>,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
     let page = pages::forum(
         &mut conn,
-        &ctx.state.members,
+        &members,
         &slug,
         query.number(),
         ctx.user().map(|u| u.id),
@@ -46,7 +49,7 @@ pub async fn forum(
     .await?;
     let watching = match ctx.user() {
         Some(user) => Some(
-            notify_store::subscription_mode(&mut conn, user.id, None, Some(page.forum.id))
+            store::subscription_mode(&mut conn, user.id, None, Some(page.forum.id))
                 .await?
                 .is_some(),
         ),
@@ -84,6 +87,9 @@ pub async fn thread_short(
 /// `GET /t/{id}/{slug}`.
 pub async fn thread(
     ctx: Ctx,
+    members: web::Data<MemberCards>,
+    places: web::Data<ForumPlaces>,
+    views: web::Data<ViewCounter>,
     path: web::Path<(i64, String)>,
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
@@ -92,8 +98,8 @@ pub async fn thread(
     let reader = Reader::of(&ctx);
     let data = pages::thread(
         &mut conn,
-        &ctx.state.members,
-        &ctx.state.places,
+        &members,
+        &places,
         ThreadId(id),
         query.number(),
         reader,
@@ -109,7 +115,7 @@ pub async fn thread(
         )));
     }
     let watching = pages::visit(&mut conn, &data, reader).await?;
-    ctx.state.views.record(data.thread.id);
+    views.record(data.thread.id);
     let forums = if ctx.is_moderator() {
         store::forum_choices(&mut conn).await?
     } else {
@@ -117,7 +123,7 @@ pub async fn thread(
     };
     let solution = match data.thread.solution_post_id {
         Some(post) if data.pages.current == 1 => {
-            pages::post_view(&mut conn, &ctx.state.members, data.thread.id, post).await?
+            pages::post_view(&mut conn, &members, data.thread.id, post).await?
         }
         _ => None,
     };

@@ -11,12 +11,13 @@ use crate::forums::store;
 use crate::forums::views::{self, Composer};
 use crate::forums::writing::{self, Deleted, Draft, WriteError};
 use crate::ids::{ForumId, PostId, ThreadId};
-use crate::moderation::limits::{self, Limit};
+use crate::shell::ctx::CurrentUser;
+use crate::shell::form::CsrfForm;
+use crate::shell::limits::{self, Limit};
 use crate::web::client;
 use crate::web::cookies::random_token;
-use crate::web::ctx::CurrentUser;
 use crate::web::error::{AppError, AppResult};
-use crate::web::form::{CsrfForm, FieldErrors, NoFields, is_checked};
+use crate::web::form::{FieldErrors, NoFields, is_checked};
 use crate::web::{html, redirect};
 
 /// A composer form as posted.
@@ -236,7 +237,7 @@ async fn publish(
             let mut response = redirect::see_other(&format!("/p/{post}"));
             response
                 .extensions_mut()
-                .insert(crate::page_cache::AnnounceAfterCommit(pages));
+                .insert(crate::changes::AnnounceAfterCommit(pages));
             Ok(response)
         }
         Err(e) => {
@@ -447,7 +448,7 @@ pub async fn edit(
     let needs_reason = post.author_id != editor;
     let mut errors = FieldErrors::new();
     let body = writing::check_body(&form.body, &mut errors);
-    let reason = crate::forums::markup::clean_text(&form.reason)
+    let reason = crate::markup::clean_text(&form.reason)
         .trim()
         .replace('\n', " ");
     if needs_reason && reason.is_empty() && form.action != "preview" {
@@ -488,7 +489,7 @@ pub async fn edit(
         )),
         Ok(writing::Edited::Applied) => {
             if let Some(reason) = reason {
-                crate::moderation::actions::log_edit(
+                writing::log_edit(
                     &mut conn,
                     editor,
                     post.id,

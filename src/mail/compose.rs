@@ -3,7 +3,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
-use crate::notify::types::NewMail;
+use crate::mail::types::NewMail;
 
 /// Facts every mail needs about the site.
 #[derive(Debug, Clone)]

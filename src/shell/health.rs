@@ -5,7 +5,7 @@ use std::time::Duration;
 use actix_web::{HttpResponse, web};
 
 use crate::db::store;
-use crate::state::AppState;
+use crate::shell::state::AppState;
 use crate::web::middleware::RawResponse;
 
 /// 200 `ok` when a database round trip succeeds within two seconds, 503 otherwise (at

@@ -5,6 +5,8 @@
 //! post is removed: the quoting post then shows "the quoted post was removed" instead of
 //! the text, without anything being decided at read time.
 
+pub mod render_pool;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 

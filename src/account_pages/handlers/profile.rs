@@ -3,8 +3,9 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use crate::accounts::{store, views};
-use crate::web::ctx::Ctx;
+use crate::account_pages::views;
+use crate::accounts::store;
+use crate::shell::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 use crate::web::html;
 

@@ -11,7 +11,7 @@ use diesel_async::AsyncPgConnection;
 use crate::accounts::types::{Role, SessionUser};
 use crate::config::Settings;
 use crate::ids::UserId;
-use crate::moderation::store;
+use crate::shell::store;
 use crate::web::error::{AppError, AppResult};
 
 /// A limited action, with whose use it counts.

@@ -7,24 +7,24 @@ use std::time::Duration;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use futures_util::StreamExt;
 
-use crate::page_cache::{PageCache, store};
+use crate::changes::{Changes, store};
 
 /// The longest pause between attempts to reconnect.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
-/// Starts listening for `cache` on `database_url`, reconnecting after every loss, until
-/// the cache itself is dropped. It runs with the page cache off too: member cards rely on it.
-pub fn spawn(cache: &Arc<PageCache>, database_url: String) {
+/// Starts listening for `changes` on `database_url`, reconnecting after every loss, until
+/// the bus itself is dropped. It runs with the page cache off too: member cards rely on it.
+pub fn spawn(changes: &Arc<Changes>, database_url: String) {
     crate::db::run_on_own_thread(
-        "page-cache-listener",
-        run(Arc::downgrade(cache), database_url),
+        "change-listener",
+        run(Arc::downgrade(changes), database_url),
     );
 }
 
 /// How often a quiet listener checks that its cache still exists.
 const CHECK_EVERY: Duration = Duration::from_secs(1);
 
-async fn run(cache: Weak<PageCache>, database_url: String) {
+async fn run(cache: Weak<Changes>, database_url: String) {
     let mut backoff = Duration::from_millis(100);
     loop {
         match AsyncPgConnection::establish(&database_url).await {
@@ -33,7 +33,7 @@ async fn run(cache: Weak<PageCache>, database_url: String) {
                     let Some(live) = cache.upgrade() else { return };
                     live.set_listening(true);
                     drop(live);
-                    tracing::debug!("page cache: listening for changes");
+                    tracing::debug!("changes: listening");
                     backoff = Duration::from_millis(100);
                     let mut announcements = std::pin::pin!(conn.notifications_stream());
                     loop {
@@ -43,7 +43,7 @@ async fn run(cache: Weak<PageCache>, database_url: String) {
                             Err(_quiet) => continue,
                             Ok(Some(Ok(note))) => live.announced(&note.payload),
                             Ok(Some(Err(e))) => {
-                                tracing::warn!("page cache listener: {e}");
+                                tracing::warn!("change listener: {e}");
                                 live.set_listening(false);
                                 break;
                             }
@@ -55,12 +55,12 @@ async fn run(cache: Weak<PageCache>, database_url: String) {
                         }
                     }
                     tracing::warn!(
-                        "page cache: lost the database; serving uncached until it is back"
+                        "changes: lost the database; kept copies unused until it is back"
                     );
                 }
-                Err(e) => tracing::warn!("page cache listener: {e}"),
+                Err(e) => tracing::warn!("change listener: {e}"),
             },
-            Err(e) => tracing::debug!("page cache listener: {e}"),
+            Err(e) => tracing::debug!("change listener: {e}"),
         }
         if cache.strong_count() == 0 {
             return;

@@ -3,8 +3,8 @@
 use maud::{DOCTYPE, Markup, html};
 
 use crate::accounts::types::Role;
+use crate::shell::ctx::Ctx;
 use crate::web::assets;
-use crate::web::ctx::Ctx;
 use crate::web::redirect::login_url;
 
 /// What the header's account area shows.

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
-use crate::forums::markup::{self, Context};
-use crate::forums::writing::WriteError;
+use crate::markup::{self, Context};
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
+use crate::web::form::WriteError;
 
 /// How long a render may wait for a free core before the request gives up with 503.
 const QUEUE_WAIT: Duration = Duration::from_secs(3);

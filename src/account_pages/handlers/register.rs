@@ -5,15 +5,17 @@ use actix_web::{HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
+use crate::account_pages::views;
+use crate::accounts::mails;
 use crate::accounts::registration::{NewAccount, RegisterError, register};
+use crate::accounts::store;
 use crate::accounts::types::Role;
-use crate::accounts::{store, views};
-use crate::moderation::limits::{self, Limit};
-use crate::notify::mails;
+use crate::shell::ctx::Ctx;
+use crate::shell::form::CsrfForm;
+use crate::shell::limits::{self, Limit};
 use crate::web::client;
-use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
-use crate::web::form::{CsrfForm, FieldErrors};
+use crate::web::form::FieldErrors;
 use crate::web::{html, redirect};
 
 /// The register form as posted.

@@ -7,14 +7,16 @@ use chrono::Utc;
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
+use crate::account_pages::views;
+use crate::accounts::mails;
 use crate::accounts::sessions::hash_token;
-use crate::accounts::{password, store, views};
-use crate::moderation::limits::{self, Limit};
-use crate::notify::{mails, store as notify_store};
+use crate::accounts::{password, store};
+use crate::shell::ctx::{Ctx, CurrentUser};
+use crate::shell::form::CsrfForm;
+use crate::shell::limits::{self, Limit};
 use crate::web::client;
-use crate::web::ctx::{Ctx, CurrentUser};
 use crate::web::error::{AppError, AppResult, violated_unique};
-use crate::web::form::{CsrfForm, FieldErrors, NoFields};
+use crate::web::form::{FieldErrors, NoFields};
 use crate::web::html;
 
 /// A member may ask for a new confirmation mail this often.
@@ -31,10 +33,10 @@ pub async fn confirm(
     let hash = hash_token(&token);
     let outcome = conn
         .transaction::<_, diesel::result::Error, _>(async |conn| {
-            let Some((user, email)) = notify_store::use_token(conn, &hash, "confirm").await? else {
+            let Some((user, email)) = store::use_token(conn, &hash, "confirm").await? else {
                 return Ok(None);
             };
-            notify_store::void_tokens(conn, user, "confirm").await?;
+            store::void_tokens(conn, user, "confirm").await?;
             let new_account = store::awaits_first_confirmation(conn, user).await?;
             store::confirm_email(conn, user, &email, Utc::now()).await?;
             Ok(Some((user, new_account)))
@@ -159,7 +161,7 @@ pub struct ResetForm {
 /// `GET /password/reset/{token}`.
 pub async fn reset_form(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
-    if !notify_store::token_valid(&mut conn, &hash_token(&token), "reset").await? {
+    if !store::token_valid(&mut conn, &hash_token(&token), "reset").await? {
         return Ok(invalid_reset(&ctx));
     }
     Ok(html(
@@ -187,7 +189,7 @@ pub async fn reset(
 ) -> AppResult<HttpResponse> {
     let hash = hash_token(&token);
     let mut conn = ctx.state.conn().await?;
-    if !notify_store::token_valid(&mut conn, &hash, "reset").await? {
+    if !store::token_valid(&mut conn, &hash, "reset").await? {
         return Ok(invalid_reset(&ctx));
     }
     let mut errors = FieldErrors::new();
@@ -201,12 +203,12 @@ pub async fn reset(
     let new_hash = password::hash(form.password).await?;
     let done = conn
         .transaction::<_, diesel::result::Error, _>(async |conn| {
-            let Some((user, _)) = notify_store::use_token(conn, &hash, "reset").await? else {
+            let Some((user, _)) = store::use_token(conn, &hash, "reset").await? else {
                 return Ok(false);
             };
             store::set_password_hash(conn, user, &new_hash).await?;
             // Every other reset link mailed before dies with this one.
-            notify_store::void_tokens(conn, user, "reset").await?;
+            store::void_tokens(conn, user, "reset").await?;
             store::delete_all_sessions(conn, user).await?;
             Ok(true)
         })

@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 
 use crate::accounts::sessions;
 use crate::accounts::types::{Role, SessionUser};
-use crate::state::AppState;
-use crate::web::cookies;
+use crate::shell::state::AppState;
+use crate::web::cookies::{self, PreSession};
 use crate::web::error::{AppError, AppResult};
 
 /// Who is behind a request, resolved once and cached in the request's extensions.
@@ -28,10 +28,6 @@ pub struct Viewer {
     /// visitor's pre-session cookie.
     csrf_secret: String,
 }
-
-/// A fresh pre-session secret minted by the cookie middleware for a first-time visitor.
-#[derive(Clone)]
-pub struct PreSession(pub String);
 
 /// Page context: state, viewer, flash message and the path that was asked for.
 pub struct Ctx {

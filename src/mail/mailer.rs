@@ -10,7 +10,7 @@ use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Settings;
-use crate::notify::types::OutboxMail;
+use crate::mail::types::OutboxMail;
 
 /// Where mail goes.
 pub enum Mailer {

@@ -4,14 +4,16 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use crate::accounts::views::{self, LoginInput};
+use crate::account_pages::views;
+use crate::accounts::mails;
 use crate::accounts::{password, sessions, store};
-use crate::moderation::limits::{self, Limit};
-use crate::notify::{mails, store as notify_store};
+use crate::shell::ctx::{Ctx, CurrentUser};
+use crate::shell::form::CsrfForm;
+use crate::shell::limits::{self, Limit};
+use crate::shell::login_form::LoginInput;
 use crate::web::client;
-use crate::web::ctx::{Ctx, CurrentUser};
 use crate::web::error::{AppError, AppResult};
-use crate::web::form::{CsrfForm, NoFields, is_checked};
+use crate::web::form::{NoFields, is_checked};
 use crate::web::{html, redirect};
 
 const WRONG: &str = "Wrong user name, e-mail address or password.";
@@ -266,7 +268,7 @@ pub async fn request_link(
 /// not use the token up).
 pub async fn link_page(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
-    if !notify_store::token_valid(&mut conn, &sessions::hash_token(&token), "login").await? {
+    if !store::token_valid(&mut conn, &sessions::hash_token(&token), "login").await? {
         return Ok(invalid_link(&ctx));
     }
     Ok(html(StatusCode::OK, views::login_link(&ctx, &token)))
@@ -281,7 +283,7 @@ pub async fn use_link(
 ) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
     let Some((user, _)) =
-        notify_store::use_token(&mut conn, &sessions::hash_token(&token), "login").await?
+        store::use_token(&mut conn, &sessions::hash_token(&token), "login").await?
     else {
         return Ok(invalid_link(&ctx));
     };

@@ -4,30 +4,37 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use diesel_async::AsyncConnection;
 
+use crate::account_pages::views;
 use crate::accounts::registration::{NewAccount, RegisterError, create_account};
+use crate::accounts::setup::SetupGate;
+use crate::accounts::store;
 use crate::accounts::types::Role;
-use crate::accounts::{store, views};
-use crate::web::ctx::Ctx;
+use crate::shell::ctx::Ctx;
+use crate::shell::form::CsrfForm;
 use crate::web::error::{AppError, AppResult};
-use crate::web::form::{CsrfForm, FieldErrors};
+use crate::web::form::FieldErrors;
 use crate::web::html;
 
 /// Refuses unless the link is the valid one and no admin exists yet.
-async fn check_gate(ctx: &Ctx, token: &str) -> AppResult<()> {
-    if !ctx.state.setup.admits(token) {
+async fn check_gate(ctx: &Ctx, gate: &SetupGate, token: &str) -> AppResult<()> {
+    if !gate.admits(token) {
         return Err(AppError::NotFound);
     }
     let mut conn = ctx.state.conn().await?;
     if store::admin_exists(&mut conn).await? {
-        ctx.state.setup.close();
+        gate.close();
         return Err(AppError::NotFound);
     }
     Ok(())
 }
 
 /// Shows the form.
-pub async fn show(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
-    check_gate(&ctx, &token).await?;
+pub async fn show(
+    ctx: Ctx,
+    gate: web::Data<SetupGate>,
+    token: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    check_gate(&ctx, &gate, &token).await?;
     Ok(html(
         StatusCode::OK,
         views::setup(&ctx, &token, &NewAccount::default(), &FieldErrors::new()),
@@ -38,10 +45,11 @@ pub async fn show(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse>
 pub async fn submit(
     req: HttpRequest,
     ctx: Ctx,
+    gate: web::Data<SetupGate>,
     token: web::Path<String>,
     CsrfForm(input): CsrfForm<NewAccount>,
 ) -> AppResult<HttpResponse> {
-    check_gate(&ctx, &token).await?;
+    check_gate(&ctx, &gate, &token).await?;
     let input = input.normalized();
     let mut conn = ctx.state.conn().await?;
     let created = conn
@@ -64,7 +72,7 @@ pub async fn submit(
         }
         Err(e) => return Err(e.into()),
     };
-    ctx.state.setup.close();
+    gate.close();
     tracing::info!(user = %user_id, "first administrator created");
     let response = ctx.redirect_with_flash("/", "Your administrator account is ready.");
     super::login::with_session(&ctx, &mut conn, &req, user_id, false, response).await

@@ -6,10 +6,11 @@ use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
 
 use crate::accounts::sessions::hash_token;
+use crate::accounts::store;
 use crate::config::Settings;
 use crate::ids::UserId;
-use crate::notify::compose::{self, Site};
-use crate::notify::store;
+use crate::mail::compose::{self, Site};
+use crate::mail::store::enqueue;
 use crate::web::cookies::random_token;
 
 /// How long a confirmation link works.
@@ -65,7 +66,7 @@ async fn send_link(
         Purpose::Reset => compose::password_reset(&site, email, username, &link),
         Purpose::LogIn => compose::login_link(&site, email, username, &link),
     };
-    store::enqueue(conn, &mail).await
+    enqueue(conn, &mail).await
 }
 
 /// Queues the mail that confirms `email` (a new member's, or a changed address).
@@ -118,5 +119,5 @@ pub async fn send_address_in_use(
         &site.link("/login"),
         &site.link("/password/forgot"),
     );
-    store::enqueue(conn, &mail).await
+    enqueue(conn, &mail).await
 }

@@ -6,14 +6,16 @@ use chrono_tz::Tz;
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
+use crate::account_pages::views::{self, SettingsForms};
+use crate::accounts::mails;
 use crate::accounts::registration::EMAIL_TAKEN;
-use crate::accounts::views::{self, SettingsForms};
 use crate::accounts::{password, sessions, store, validate};
-use crate::moderation::limits::{self, Limit};
-use crate::notify::{mails, store as notify_store, views as notify_views};
-use crate::web::ctx::CurrentUser;
+use crate::notify::{store as notify_store, views as notify_views};
+use crate::shell::ctx::CurrentUser;
+use crate::shell::form::CsrfForm;
+use crate::shell::limits::{self, Limit};
 use crate::web::error::AppResult;
-use crate::web::form::{CsrfForm, FieldErrors, is_checked};
+use crate::web::form::{FieldErrors, is_checked};
 use crate::web::html;
 
 /// Shows the settings page.
@@ -156,7 +158,7 @@ pub async fn change_password(
     let revoked = conn
         .transaction::<_, diesel::result::Error, _>(async |conn| {
             store::set_password_hash(conn, user.id, &hash).await?;
-            notify_store::void_tokens(conn, user.id, "reset").await?;
+            store::void_tokens(conn, user.id, "reset").await?;
             store::delete_other_sessions(conn, user.id, &user.token_hash).await
         })
         .await?;

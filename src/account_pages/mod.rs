@@ -1,0 +1,55 @@
+//! The account pages: register, log in, confirm and reset, settings, profiles, the member
+//! list and the first admin.
+
+pub mod handlers;
+pub mod views;
+
+use actix_web::web;
+
+use handlers::{email, login, profile, register, settings, setup as first_admin};
+
+/// Registers the accounts routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/register")
+            .route(web::get().to(register::show))
+            .route(web::post().to(register::submit)),
+    )
+    .service(
+        web::resource("/login")
+            .route(web::get().to(login::show))
+            .route(web::post().to(login::submit)),
+    )
+    .service(web::resource("/login/link").route(web::post().to(login::request_link)))
+    .service(
+        web::resource("/login/link/{token}")
+            .route(web::get().to(login::link_page))
+            .route(web::post().to(login::use_link)),
+    )
+    .service(web::resource("/logout").route(web::post().to(login::logout)))
+    .service(web::resource("/u/{username}").route(web::get().to(profile::show)))
+    .service(web::resource("/members").route(web::get().to(profile::list)))
+    .service(web::resource("/settings").route(web::get().to(settings::show)))
+    .service(web::resource("/settings/email").route(web::post().to(settings::change_email)))
+    .service(web::resource("/settings/password").route(web::post().to(settings::change_password)))
+    .service(
+        web::resource("/settings/preferences").route(web::post().to(settings::change_preferences)),
+    )
+    .service(web::resource("/confirm/resend").route(web::post().to(email::resend)))
+    .service(web::resource("/confirm/{token}").route(web::get().to(email::confirm)))
+    .service(
+        web::resource("/password/forgot")
+            .route(web::get().to(email::forgot_form))
+            .route(web::post().to(email::forgot)),
+    )
+    .service(
+        web::resource("/password/reset/{token}")
+            .route(web::get().to(email::reset_form))
+            .route(web::post().to(email::reset)),
+    )
+    .service(
+        web::resource("/setup/{token}")
+            .route(web::get().to(first_admin::show))
+            .route(web::post().to(first_admin::submit)),
+    );
+}

@@ -1,0 +1,12 @@
+//! The shell every page stands in: the state with infrastructure only, the request context
+//! and role extractors, the CSRF-checked form, the layout, error pages, health and limits.
+
+pub mod ctx;
+pub mod error_pages;
+pub mod form;
+pub mod health;
+pub mod layout;
+pub mod limits;
+pub mod login_form;
+pub mod state;
+pub mod store;
