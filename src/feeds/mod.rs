@@ -8,11 +8,13 @@ use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use self::store::FeedPost;
 use crate::forums::pages::visible_thread;
-use crate::forums::store::{self, FeedPost};
 use crate::ids::ThreadId;
 use crate::shell::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
+
+pub mod store;
 
 /// Entries a feed carries.
 const ENTRIES: i64 = 30;
@@ -52,7 +54,7 @@ async fn latest(req: HttpRequest, ctx: Ctx) -> AppResult<HttpResponse> {
 /// `GET /f/{slug}/feed.atom`.
 async fn forum(req: HttpRequest, ctx: Ctx, slug: web::Path<String>) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
-    let forum = store::forum_by_slug(&mut conn, &slug)
+    let forum = crate::forums::store::forum_by_slug(&mut conn, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let posts = store::latest_threads(&mut conn, Some(forum.id), ENTRIES).await?;

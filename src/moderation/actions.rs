@@ -154,7 +154,7 @@ async fn rerender_thread_quotes(
     conn: &mut AsyncPgConnection,
     thread: ThreadId,
 ) -> Result<(), AppError> {
-    let posts = crate::forums::store::thread_post_ids(conn, thread).await?;
+    let posts = store::thread_post_ids(conn, thread).await?;
     rerender_all(conn, &posts).await
 }
 
@@ -205,8 +205,7 @@ pub async fn sanction(
                 store::set_ban(conn, member, Some(Utc::now()), Some(reason)).await?;
                 crate::accounts::store::delete_all_sessions(conn, member).await?;
                 if *hide_posts {
-                    let hidden =
-                        crate::forums::store::hide_posts_of(conn, member, actor, reason).await?;
+                    let hidden = store::hide_posts_of(conn, member, actor, reason).await?;
                     rerender_all(conn, &hidden).await?;
                 }
                 ("ban", reason.clone())
@@ -355,12 +354,12 @@ pub async fn approve(
         let facts = store::post_facts(conn, post)
             .await?
             .ok_or(AppError::NotFound)?;
-        if crate::forums::store::approve_post(conn, post).await? == 0 {
+        if store::approve_post(conn, post).await? == 0 {
             return Err(AppError::Conflict(
                 "This post is not waiting for approval.".into(),
             ));
         }
-        crate::forums::store::count_approved_post(conn, post).await?;
+        store::count_approved_post(conn, post).await?;
         // Whatever quoted it while it waited now shows its words.
         rerender(conn, post).await?;
         let kind = if facts.position == 1 {
@@ -401,7 +400,7 @@ pub async fn approve_edit(
     post: PostId,
 ) -> Result<(), AppError> {
     conn.transaction::<_, AppError, _>(async |conn| {
-        let source = crate::forums::store::take_pending_edit(conn, post)
+        let source = store::take_pending_edit(conn, post)
             .await?
             .ok_or_else(|| AppError::Conflict("This edit is not waiting for approval.".into()))?;
         let current = crate::forums::store::post_for_edit(conn, post)
@@ -430,7 +429,7 @@ pub async fn reject_edit(
     reason: &str,
 ) -> Result<(), AppError> {
     conn.transaction::<_, AppError, _>(async |conn| {
-        if crate::forums::store::reject_pending_edit(conn, post, reason).await? == 0 {
+        if store::reject_pending_edit(conn, post, reason).await? == 0 {
             return Err(AppError::Conflict(
                 "This edit is not waiting for approval.".into(),
             ));

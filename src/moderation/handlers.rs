@@ -395,8 +395,8 @@ pub async fn set_role(
 /// `GET /mod/queue`: posts and edits waiting for approval.
 pub async fn queue(moderator: Moderator) -> AppResult<HttpResponse> {
     let mut conn = moderator.state.conn().await?;
-    let held = forums_store::held_posts(&mut conn).await?;
-    let edits = forums_store::held_edits(&mut conn).await?;
+    let held = store::held_posts(&mut conn).await?;
+    let edits = store::held_edits(&mut conn).await?;
     Ok(html(
         StatusCode::OK,
         views::queue_page(&moderator, &held, &edits),

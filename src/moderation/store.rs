@@ -3,11 +3,11 @@
 use crate::db::prepared as db;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
+use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::types::Role;
-use crate::db::schema::{posts, reports, threads, users};
+use crate::db::schema::{pending_edits, posts, reports, threads, users};
 use crate::forums::store as forums_store;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
 
@@ -568,4 +568,178 @@ pub async fn resolve_reports(
     ))
     .execute(conn)
     .await
+}
+
+// ---- the approval queue, held edits and hiding ----
+
+/// Counts an approved post in its forum and author, and makes it its thread's (and
+/// forum's) last post if it is the newest; a first post also counts its thread.
+pub async fn count_approved_post(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<()> {
+    db::sql(
+        "WITH p AS (SELECT id, thread_id, author_id, position, created_at FROM posts WHERE id = $1),
+              t AS (UPDATE threads SET approved = TRUE,
+                           last_post_id = CASE WHEN threads.last_post_at <= p.created_at OR threads.last_post_id IS NULL
+                                               THEN p.id ELSE threads.last_post_id END,
+                           last_post_author_id = CASE WHEN threads.last_post_at <= p.created_at OR threads.last_post_id IS NULL
+                                                      THEN p.author_id ELSE threads.last_post_author_id END,
+                           last_post_at = GREATEST(threads.last_post_at, p.created_at)
+                      FROM p WHERE threads.id = p.thread_id
+                    RETURNING threads.forum_id, (p.position = 1) AS opens),
+              u AS (UPDATE users SET post_count = post_count + 1 FROM p WHERE users.id = p.author_id)
+         UPDATE forums SET post_count = forums.post_count + 1,
+                           thread_count = forums.thread_count + CASE WHEN t.opens THEN 1 ELSE 0 END,
+                           last_post_id = $1
+           FROM t WHERE forums.id = t.forum_id",
+    )
+    .bind::<BigInt, _>(post)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Marks a held post approved.
+pub async fn approve_post(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<usize> {
+    diesel::update(posts::table.find(post).filter(posts::approved.eq(false)))
+        .set(posts::approved.eq(true))
+        .execute(conn)
+        .await
+}
+
+/// Which post an entry of the approval queue is about.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct QueuedPost {
+    /// Post.
+    #[diesel(sql_type = BigInt)]
+    pub id: PostId,
+    /// `#N`.
+    #[diesel(sql_type = Integer)]
+    pub position: i32,
+    /// Author.
+    #[diesel(sql_type = Text)]
+    pub author: String,
+    /// Thread title.
+    #[diesel(sql_type = Text)]
+    pub thread_title: String,
+    /// When it (or its edit) was sent.
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+}
+
+/// A post waiting in the approval queue.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct HeldPost {
+    /// Which post.
+    #[diesel(embed)]
+    pub post: QueuedPost,
+    /// Rendered body.
+    #[diesel(sql_type = Text)]
+    pub body_html: String,
+}
+
+/// Every post waiting for approval (not rejected), oldest first.
+pub async fn held_posts(conn: &mut AsyncPgConnection) -> QueryResult<Vec<HeldPost>> {
+    db::sql(
+        "SELECT p.id, p.position, u.username AS author, t.title AS thread_title, p.body_html, p.created_at
+           FROM posts p JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
+          WHERE NOT p.approved AND NOT p.hidden
+          ORDER BY p.created_at",
+    )
+    .load(conn)
+    .await
+}
+
+/// Takes the waiting edit of `post` out of the queue: its text, if one waited.
+pub async fn take_pending_edit(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+) -> QueryResult<Option<String>> {
+    diesel::delete(
+        pending_edits::table
+            .find(post)
+            .filter(pending_edits::rejected_reason.is_null()),
+    )
+    .returning(pending_edits::body_source)
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// Turns down the waiting edit of `post` with `reason`: how many waited (0 or 1).
+pub async fn reject_pending_edit(
+    conn: &mut AsyncPgConnection,
+    post: PostId,
+    reason: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        pending_edits::table
+            .find(post)
+            .filter(pending_edits::rejected_reason.is_null()),
+    )
+    .set(pending_edits::rejected_reason.eq(Some(reason)))
+    .execute(conn)
+    .await
+}
+
+/// An edit waiting in the approval queue, beside the text it would replace.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct HeldEdit {
+    /// Which post.
+    #[diesel(embed)]
+    pub post: QueuedPost,
+    /// The published text, rendered.
+    #[diesel(sql_type = Text)]
+    pub current_html: String,
+    /// The edited text, rendered.
+    #[diesel(sql_type = Text)]
+    pub edited_html: String,
+}
+
+/// Every edit waiting for approval, oldest first.
+pub async fn held_edits(conn: &mut AsyncPgConnection) -> QueryResult<Vec<HeldEdit>> {
+    db::sql(
+        "SELECT p.id, p.position, u.username AS author, t.title AS thread_title,
+                p.body_html AS current_html, e.body_html AS edited_html, e.created_at
+           FROM pending_edits e JOIN posts p ON p.id = e.post_id
+           JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
+          WHERE e.rejected_reason IS NULL AND NOT p.hidden
+          ORDER BY e.created_at",
+    )
+    .load(conn)
+    .await
+}
+
+/// Hides every visible post of `author` in one statement; returns the posts hidden.
+pub async fn hide_posts_of(
+    conn: &mut AsyncPgConnection,
+    author: UserId,
+    by: UserId,
+    reason: &str,
+) -> QueryResult<Vec<PostId>> {
+    diesel::update(
+        posts::table
+            .filter(posts::author_id.eq(author))
+            .filter(posts::hidden.eq(false)),
+    )
+    .set((
+        posts::hidden.eq(true),
+        posts::hidden_by.eq(Some(by)),
+        posts::hidden_at.eq(Some(Utc::now())),
+        posts::hidden_reason.eq(Some(reason)),
+    ))
+    .returning(posts::id)
+    .get_results(conn)
+    .await
+}
+
+/// Every post of a thread, for re-rendering what quotes them when the thread's visibility
+/// changes.
+pub async fn thread_post_ids(
+    conn: &mut AsyncPgConnection,
+    thread: ThreadId,
+) -> QueryResult<Vec<PostId>> {
+    posts::table
+        .filter(posts::thread_id.eq(thread))
+        .select(posts::id)
+        .load(conn)
+        .await
 }

@@ -290,8 +290,8 @@ pub fn users_page(ctx: &Ctx, query: &str, members: &[MemberRow], pages: Pages) -
 /// `/mod/queue`: held posts with Approve and Reject.
 pub fn queue_page(
     ctx: &Ctx,
-    held: &[crate::forums::store::HeldPost],
-    edits: &[crate::forums::store::HeldEdit],
+    held: &[crate::moderation::store::HeldPost],
+    edits: &[crate::moderation::store::HeldEdit],
 ) -> Markup {
     let tz = ctx.time_zone();
     let decide = |action: String, id: String| {
@@ -344,7 +344,7 @@ pub fn queue_page(
 }
 
 /// The link to a post in the approval queue: "#N by NAME in “TITLE”".
-fn queued_link(post: &crate::forums::store::QueuedPost) -> Markup {
+fn queued_link(post: &crate::moderation::store::QueuedPost) -> Markup {
     html! {
         a href=(format!("/p/{}", post.id)) { "#" (post.position) " by " (post.author) " in \u{201c}" (post.thread_title) "\u{201d}" }
     }
