@@ -3,12 +3,14 @@
 use diesel_derive_newtype::DieselNewType;
 use serde::{Deserialize, Serialize};
 
-/// Declares a typed id newtype with `Display` and `maud::Render`.
+/// Declares a typed id newtype with `Display` and `maud::Render`. Its `Default` (0) names
+/// no row: what a form field left empty reads as.
 macro_rules! row_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, DieselNewType, Serialize, Deserialize,
+            Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, DieselNewType, Serialize,
+            Deserialize,
         )]
         pub struct $name(pub i64);
 
@@ -46,4 +48,20 @@ row_id!(
 row_id!(
     /// Id of a row in `posts`.
     PostId
+);
+row_id!(
+    /// Id of a row in `faq_articles`.
+    ArticleId
+);
+row_id!(
+    /// Id of a row in `subscriptions`.
+    SubscriptionId
+);
+row_id!(
+    /// Id of a row in `outbox`: one mail.
+    MailId
+);
+row_id!(
+    /// Id of a row in `reports`.
+    ReportId
 );

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::faq::views::ArticleForm;
 use crate::forums::view_counter::ViewCounter;
 use crate::forums::{markup, writing};
-use crate::ids::ThreadId;
+use crate::ids::{ArticleId, ThreadId};
 use crate::shell::ctx::{Ctx, Moderator};
 use crate::shell::form::CsrfForm;
 use crate::web::error::{AppError, AppResult};
@@ -104,7 +104,7 @@ async fn show(
     key: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let (id, slug) = key.split_once('-').unwrap_or((key.as_str(), ""));
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = ArticleId(id.parse().map_err(|_| AppError::NotFound)?);
     let mut conn = ctx.state.conn().await?;
     let article = store::article(&mut conn, id)
         .await?
@@ -129,7 +129,7 @@ async fn show(
 async fn prepare(
     ctx: &Ctx,
     form: &ArticleForm,
-) -> AppResult<Result<(String, String, Vec<i64>, Vec<i64>), FieldErrors>> {
+) -> AppResult<Result<(String, String, Vec<ArticleId>, Vec<ThreadId>), FieldErrors>> {
     let mut errors = FieldErrors::new();
     let title = writing::check_title(&form.title, &mut errors);
     let body = writing::check_body(&form.body, &mut errors);
@@ -159,8 +159,8 @@ async fn prepare(
         let tail = line.rsplit(['/', ':']).next().unwrap_or("");
         let id: Option<i64> = tail.split('-').next().and_then(|n| n.parse().ok());
         match (line.starts_with("faq") || line.contains("/faq/"), id) {
-            (true, Some(id)) => articles.push(id),
-            (false, Some(id)) => threads.push(id),
+            (true, Some(id)) => articles.push(ArticleId(id)),
+            (false, Some(id)) => threads.push(ThreadId(id)),
             _ => {}
         }
     }
@@ -170,10 +170,10 @@ async fn prepare(
 async fn write_article(
     moderator: &Moderator,
     faq: &FaqCache,
-    id: Option<i64>,
+    id: Option<ArticleId>,
     form: &ArticleForm,
     source: Option<ThreadId>,
-) -> AppResult<Result<i64, FieldErrors>> {
+) -> AppResult<Result<ArticleId, FieldErrors>> {
     let (title, html, articles, threads) = match prepare(moderator, form).await? {
         Ok(parts) => parts,
         Err(errors) => return Ok(Err(errors)),
@@ -231,7 +231,7 @@ async fn create(
 }
 
 /// `GET /faq/{id}/edit`.
-async fn edit_form(moderator: Moderator, id: web::Path<i64>) -> AppResult<HttpResponse> {
+async fn edit_form(moderator: Moderator, id: web::Path<ArticleId>) -> AppResult<HttpResponse> {
     let mut conn = moderator.state.conn().await?;
     let article = store::article(&mut conn, *id)
         .await?
@@ -260,7 +260,7 @@ async fn edit_form(moderator: Moderator, id: web::Path<i64>) -> AppResult<HttpRe
 async fn save(
     moderator: Moderator,
     faq: web::Data<FaqCache>,
-    id: web::Path<i64>,
+    id: web::Path<ArticleId>,
     CsrfForm(form): CsrfForm<ArticleForm>,
 ) -> AppResult<HttpResponse> {
     match write_article(&moderator, &faq, Some(*id), &form, None).await? {
@@ -280,11 +280,11 @@ async fn save(
 async fn promote(
     moderator: Moderator,
     faq: web::Data<FaqCache>,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
     _form: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
     let mut conn = moderator.state.conn().await?;
-    let thread = crate::forums::pages::visible_thread(&mut conn, ThreadId(*id)).await?;
+    let thread = crate::forums::pages::visible_thread(&mut conn, *id).await?;
     let answer_id = thread.solution_post_id.ok_or_else(|| {
         AppError::Unprocessable(
             "Only a thread with an accepted answer can become an FAQ article.".into(),

@@ -7,14 +7,14 @@ use diesel::sql_types::{Array, BigInt, Bool, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::schema::{faq_articles, faq_links};
-use crate::ids::{ThreadId, UserId};
+use crate::ids::{ArticleId, ThreadId, UserId};
 
 /// An article as lists show it.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ArticleSummary {
     /// Its stable number ("Solution #1001").
     #[diesel(sql_type = BigInt)]
-    pub id: i64,
+    pub id: ArticleId,
     /// Title.
     #[diesel(sql_type = Text)]
     pub title: String,
@@ -42,9 +42,9 @@ impl ArticleSummary {
 /// A whole article.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Article {
-    /// Number.
+    /// Its stable number.
     #[diesel(sql_type = BigInt)]
-    pub id: i64,
+    pub id: ArticleId,
     /// Title.
     #[diesel(sql_type = Text)]
     pub title: String,
@@ -127,7 +127,7 @@ pub async fn search(
 /// Articles whose text is most like `article`'s title (any of its words), itself excluded.
 pub async fn related(
     conn: &mut AsyncPgConnection,
-    article: i64,
+    article: ArticleId,
     limit: i64,
 ) -> QueryResult<Vec<ArticleSummary>> {
     db::sql(
@@ -159,7 +159,7 @@ pub async fn latest_full(conn: &mut AsyncPgConnection, limit: i64) -> QueryResul
 }
 
 /// One article.
-pub async fn article(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<Article>> {
+pub async fn article(conn: &mut AsyncPgConnection, id: ArticleId) -> QueryResult<Option<Article>> {
     db::sql(
         "SELECT a.id, a.title, a.slug, a.category, a.body_source, a.body_html, u.username AS author,
                 a.sticky, a.published, a.view_count, a.updated_at
@@ -196,7 +196,7 @@ pub async fn insert(
     input: &ArticleInput<'_>,
     author: UserId,
     source: Option<ThreadId>,
-) -> QueryResult<i64> {
+) -> QueryResult<ArticleId> {
     diesel::insert_into(faq_articles::table)
         .values((
             faq_articles::title.eq(input.title),
@@ -217,7 +217,7 @@ pub async fn insert(
 /// Saves an article.
 pub async fn update(
     conn: &mut AsyncPgConnection,
-    id: i64,
+    id: ArticleId,
     input: &ArticleInput<'_>,
 ) -> QueryResult<usize> {
     diesel::update(faq_articles::table.find(id))
@@ -250,7 +250,10 @@ pub struct SeeAlso {
 }
 
 /// An article's "see also" list, in order (only what readers may see).
-pub async fn see_also(conn: &mut AsyncPgConnection, article: i64) -> QueryResult<Vec<SeeAlso>> {
+pub async fn see_also(
+    conn: &mut AsyncPgConnection,
+    article: ArticleId,
+) -> QueryResult<Vec<SeeAlso>> {
     db::sql(
         "SELECT COALESCE(a.title, t.title) AS title,
                 CASE WHEN a.id IS NOT NULL THEN '/faq/' || a.id || '-' || a.slug ELSE '/t/' || t.id || '/' || t.slug END AS path,
@@ -269,9 +272,9 @@ pub async fn see_also(conn: &mut AsyncPgConnection, article: i64) -> QueryResult
 /// Replaces an article's "see also" list.
 pub async fn set_see_also(
     conn: &mut AsyncPgConnection,
-    article: i64,
-    articles: &[i64],
-    threads: &[i64],
+    article: ArticleId,
+    articles: &[ArticleId],
+    threads: &[ThreadId],
 ) -> QueryResult<()> {
     diesel::delete(faq_links::table.filter(faq_links::article_id.eq(article)))
         .execute(conn)

@@ -72,9 +72,9 @@ async fn forum(req: HttpRequest, ctx: Ctx, slug: web::Path<String>) -> AppResult
 }
 
 /// `GET /t/{id}/feed.atom`.
-async fn thread(req: HttpRequest, ctx: Ctx, id: web::Path<i64>) -> AppResult<HttpResponse> {
+async fn thread(req: HttpRequest, ctx: Ctx, id: web::Path<ThreadId>) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
-    let thread = visible_thread(&mut conn, ThreadId(*id)).await?;
+    let thread = visible_thread(&mut conn, *id).await?;
     let posts = store::latest_posts(&mut conn, thread.id, ENTRIES).await?;
     let title = format!("{}: {}", ctx.site_name(), thread.title);
     let page = thread.path();
@@ -96,7 +96,7 @@ async fn faq(req: HttpRequest, ctx: Ctx) -> AppResult<HttpResponse> {
         .await?
         .into_iter()
         .map(|article| FeedPost {
-            id: crate::ids::PostId(article.id),
+            id: crate::ids::PostId(article.id.0),
             position: 0,
             title: format!("Solution #{}: {}", article.id, article.title),
             author: article.author,

@@ -7,13 +7,13 @@ use std::sync::Mutex;
 
 use diesel_async::AsyncPgConnection;
 
-use crate::ids::ThreadId;
+use crate::ids::{ArticleId, ThreadId};
 
 /// What was viewed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Viewed {
     Thread(i64),
-    Article(i64),
+    Article(ArticleId),
 }
 
 /// Views counted since the last flush.
@@ -35,7 +35,7 @@ impl ViewCounter {
     }
 
     /// Counts one view of FAQ article `id`.
-    pub fn record_article(&self, id: i64) {
+    pub fn record_article(&self, id: ArticleId) {
         self.count(Viewed::Article(id));
     }
 
@@ -55,7 +55,7 @@ impl ViewCounter {
                 Viewed::Article(_) => None,
             })
             .collect();
-        let articles: Vec<(i64, i64)> = batch
+        let articles: Vec<(ArticleId, i64)> = batch
             .iter()
             .filter_map(|(w, n)| match w {
                 Viewed::Article(id) => Some((*id, *n)),
@@ -77,7 +77,7 @@ impl ViewCounter {
 async fn write(
     conn: &mut AsyncPgConnection,
     threads: &[(ThreadId, i64)],
-    articles: &[(i64, i64)],
+    articles: &[(ArticleId, i64)],
 ) -> diesel::QueryResult<()> {
     if !threads.is_empty() {
         crate::forums::store::add_views(conn, threads).await?;

@@ -9,13 +9,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::ids::UserId;
+use crate::ids::{SubscriptionId, UserId};
 
 /// What an unsubscribe link ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// One subscription.
-    Subscription(i64),
+    Subscription(SubscriptionId),
     /// Every notification mail of a member (quotes, mentions, digests).
     Member(UserId),
 }
@@ -86,7 +86,7 @@ pub fn verify_on(key: &[u8], token: &str, day: i64) -> Result<Target, Refused> {
     }
     let number = |text: &str| text.parse::<i64>().map_err(|_| Refused::Invalid);
     match label.split_at(1) {
-        ("s", id) => Ok(Target::Subscription(number(id)?)),
+        ("s", id) => Ok(Target::Subscription(SubscriptionId(number(id)?))),
         ("u", rest) => {
             let (id, issued) = rest.split_once('-').ok_or(Refused::Invalid)?;
             if day - number(issued)? > MEMBER_TOKEN_DAYS {
@@ -105,8 +105,11 @@ mod tests {
     #[test]
     fn tokens_verify_only_with_the_key_and_for_their_target() {
         let key = b"0123456789abcdef0123456789abcdef";
-        let t = token(key, Target::Subscription(42));
-        assert_eq!(verify(key, &t), Ok(Target::Subscription(42)));
+        let t = token(key, Target::Subscription(SubscriptionId(42)));
+        assert_eq!(
+            verify(key, &t),
+            Ok(Target::Subscription(SubscriptionId(42)))
+        );
         assert_eq!(verify(b"another key", &t), Err(Refused::Invalid));
         let forged = t.replacen("s42", "s43", 1);
         assert_eq!(verify(key, &forged), Err(Refused::Invalid));
@@ -126,10 +129,10 @@ mod tests {
         let moved = member.replacen(&format!("-{day}"), &format!("-{}", last + 1), 1);
         assert_eq!(verify_on(key, &moved, last + 1), Err(Refused::Invalid));
         // A subscription's token ends only that subscription and does not expire.
-        let one = token_issued(key, Target::Subscription(3), day);
+        let one = token_issued(key, Target::Subscription(SubscriptionId(3)), day);
         assert_eq!(
             verify_on(key, &one, day + 10 * MEMBER_TOKEN_DAYS),
-            Ok(Target::Subscription(3))
+            Ok(Target::Subscription(SubscriptionId(3)))
         );
     }
 }

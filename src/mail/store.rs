@@ -8,12 +8,13 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::prepared as db;
 use crate::db::schema::{outbox, site_secrets};
+use crate::ids::MailId;
 use crate::mail::types::{NewMail, OutboxMail};
 
 #[derive(QueryableByName)]
 struct OutboxRow {
     #[diesel(sql_type = BigInt)]
-    id: i64,
+    id: MailId,
     #[diesel(sql_type = Text)]
     kind: String,
     #[diesel(sql_type = Text)]
@@ -95,7 +96,7 @@ pub async fn claim_next(conn: &mut AsyncPgConnection) -> QueryResult<Option<Outb
 }
 
 /// Marks a mail delivered.
-pub async fn mark_sent(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
+pub async fn mark_sent(conn: &mut AsyncPgConnection, id: MailId) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
             outbox::sent_at.eq(Some(Utc::now())),
@@ -110,7 +111,7 @@ pub async fn mark_sent(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()>
 /// Records a failed try: retry at `retry_at`, or give up when it is `None`.
 pub async fn mark_failed_try(
     conn: &mut AsyncPgConnection,
-    id: i64,
+    id: MailId,
     error: &str,
     retry_at: Option<DateTime<Utc>>,
 ) -> QueryResult<()> {
@@ -142,7 +143,7 @@ pub async fn failed_mails(
 }
 
 /// Puts a failed mail back into the queue for an immediate try.
-pub async fn retry_mail(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<usize> {
+pub async fn retry_mail(conn: &mut AsyncPgConnection, id: MailId) -> QueryResult<usize> {
     diesel::update(
         outbox::table
             .find(id)

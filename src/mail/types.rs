@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::{Insertable, Queryable, Selectable};
 
 use crate::db::schema::outbox;
+use crate::ids::MailId;
 
 /// A mail to put into the outbox.
 #[derive(Debug, Clone, Insertable)]
@@ -27,8 +28,7 @@ pub struct NewMail {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outbox)]
 pub struct OutboxMail {
-    /// Id.
-    pub id: i64,
+    pub id: MailId,
     /// Kind.
     pub kind: String,
     /// Address.

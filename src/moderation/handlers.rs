@@ -28,7 +28,7 @@ pub struct ToolForm {
     action: String,
     reason: String,
     title: String,
-    forum_id: i64,
+    forum_id: ForumId,
     days: String,
     hide_posts: Option<String>,
     into: String,
@@ -49,10 +49,10 @@ fn reason(form: &ToolForm) -> AppResult<String> {
 /// `POST /mod/t/{id}`: lock, pin, rename, move, hide or restore a thread.
 pub async fn thread_tool(
     moderator: Moderator,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
     CsrfForm(form): CsrfForm<ToolForm>,
 ) -> AppResult<HttpResponse> {
-    let thread = ThreadId(*id);
+    let thread = *id;
     let action = match form.action.as_str() {
         "lock" => ThreadAction::Lock(reason(&form)?),
         "unlock" => ThreadAction::Unlock,
@@ -66,7 +66,7 @@ pub async fn thread_tool(
             }
             ThreadAction::Rename(title)
         }
-        "move" => ThreadAction::Move(ForumId(form.forum_id)),
+        "move" => ThreadAction::Move(form.forum_id),
         "hide" => ThreadAction::Hide(reason(&form)?),
         "restore" => ThreadAction::Restore,
         "merge" => {
@@ -97,10 +97,10 @@ pub async fn thread_tool(
 /// `POST /mod/p/{id}`: hide (with a reason) or restore a post.
 pub async fn post_tool(
     moderator: Moderator,
-    id: web::Path<i64>,
+    id: web::Path<PostId>,
     CsrfForm(form): CsrfForm<ToolForm>,
 ) -> AppResult<HttpResponse> {
-    let post = PostId(*id);
+    let post = *id;
     let mut conn = moderator.state.conn().await?;
     match form.action.as_str() {
         "hide" => actions::hide_post(&mut conn, moderator.user().id, post, &reason(&form)?).await?,
@@ -111,8 +111,8 @@ pub async fn post_tool(
 }
 
 /// `GET /mod/p/{id}/revisions`.
-pub async fn revisions(moderator: Moderator, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let post = PostId(*id);
+pub async fn revisions(moderator: Moderator, id: web::Path<PostId>) -> AppResult<HttpResponse> {
+    let post = *id;
     let mut conn = moderator.state.conn().await?;
     let current = forums_store::post_for_edit(&mut conn, post)
         .await?
@@ -164,9 +164,9 @@ async fn reportable(
 pub async fn report_form(
     member: CurrentUser,
     members: web::Data<MemberCards>,
-    id: web::Path<i64>,
+    id: web::Path<PostId>,
 ) -> AppResult<HttpResponse> {
-    let post = reportable(&member, &members, PostId(*id)).await?;
+    let post = reportable(&member, &members, *id).await?;
     Ok(html(
         StatusCode::OK,
         views::report_page(&member, &post, &FieldErrors::new(), "", ""),
@@ -177,10 +177,10 @@ pub async fn report_form(
 pub async fn report(
     member: CurrentUser,
     members: web::Data<MemberCards>,
-    id: web::Path<i64>,
+    id: web::Path<PostId>,
     CsrfForm(form): CsrfForm<ReportForm>,
 ) -> AppResult<HttpResponse> {
-    let post = reportable(&member, &members, PostId(*id)).await?;
+    let post = reportable(&member, &members, *id).await?;
     let user = member.user();
     if user.suspended().is_some() {
         return Err(AppError::Forbidden(
@@ -239,11 +239,11 @@ pub struct OutcomeForm {
 /// `POST /mod/reports/{post_id}`.
 pub async fn resolve(
     moderator: Moderator,
-    id: web::Path<i64>,
+    id: web::Path<PostId>,
     CsrfForm(form): CsrfForm<OutcomeForm>,
 ) -> AppResult<HttpResponse> {
     let mut conn = moderator.state.conn().await?;
-    actions::resolve_reports(&mut conn, moderator.user().id, PostId(*id), &form.outcome).await?;
+    actions::resolve_reports(&mut conn, moderator.user().id, *id, &form.outcome).await?;
     Ok(moderator.redirect_with_flash("/mod/reports", "Reports resolved."))
 }
 
@@ -378,7 +378,7 @@ pub struct RoleForm {
 /// `POST /admin/users/{id}/role`.
 pub async fn set_role(
     admin: Admin,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> AppResult<HttpResponse> {
     let role = match form.role.as_str() {
@@ -388,7 +388,7 @@ pub async fn set_role(
         _ => return Err(AppError::BadRequest("Unknown role.".into())),
     };
     let mut conn = admin.state.conn().await?;
-    actions::change_role(&mut conn, admin.user().id, UserId(*id), role).await?;
+    actions::change_role(&mut conn, admin.user().id, *id, role).await?;
     Ok(admin.redirect_with_flash("/admin/users", "Role changed."))
 }
 
@@ -406,10 +406,10 @@ pub async fn queue(moderator: Moderator) -> AppResult<HttpResponse> {
 /// `POST /mod/queue/{post}`: approve, or reject with a reason.
 pub async fn decide(
     moderator: Moderator,
-    id: web::Path<i64>,
+    id: web::Path<PostId>,
     CsrfForm(form): CsrfForm<ToolForm>,
 ) -> AppResult<HttpResponse> {
-    let post = PostId(*id);
+    let post = *id;
     let mut conn = moderator.state.conn().await?;
     match form.action.as_str() {
         "approve" => {
@@ -425,10 +425,10 @@ pub async fn decide(
 /// `POST /mod/queue/edit/{post}`: approve an author's edit, or turn it down with a reason.
 pub async fn decide_edit(
     moderator: Moderator,
-    id: web::Path<i64>,
+    id: web::Path<PostId>,
     CsrfForm(form): CsrfForm<ToolForm>,
 ) -> AppResult<HttpResponse> {
-    let post = PostId(*id);
+    let post = *id;
     let mut conn = moderator.state.conn().await?;
     match form.action.as_str() {
         "approve" => actions::approve_edit(&mut conn, moderator.user().id, post).await?,
@@ -447,10 +447,10 @@ const SPLIT_LIST: i32 = 500;
 pub async fn split_form(
     moderator: Moderator,
     members: web::Data<MemberCards>,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
 ) -> AppResult<HttpResponse> {
     let mut conn = moderator.state.conn().await?;
-    let thread = forums_store::thread_header(&mut conn, ThreadId(*id))
+    let thread = forums_store::thread_header(&mut conn, *id)
         .await?
         .ok_or(AppError::NotFound)?;
     let reader = crate::forums::pages::Reader {
@@ -470,7 +470,7 @@ pub async fn split_form(
 /// `POST /mod/t/{id}/split`: the ticked posts (`post_{id}=on`) become a new thread.
 pub async fn split(
     moderator: Moderator,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
     CsrfForm(form): CsrfForm<std::collections::HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
     let mut errors = FieldErrors::new();
@@ -494,14 +494,6 @@ pub async fn split(
         .collect();
     posts.sort();
     let mut conn = moderator.state.conn().await?;
-    let new = actions::split(
-        &mut conn,
-        moderator.user().id,
-        ThreadId(*id),
-        &posts,
-        &title,
-        forum,
-    )
-    .await?;
+    let new = actions::split(&mut conn, moderator.user().id, *id, &posts, &title, forum).await?;
     Ok(moderator.redirect_with_flash(&format!("/t/{new}"), "Posts split into a new thread."))
 }

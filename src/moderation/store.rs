@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use crate::accounts::types::Role;
 use crate::db::schema::{pending_edits, posts, reports, threads, users};
 use crate::forums::store as forums_store;
-use crate::ids::{ForumId, PostId, ThreadId, UserId};
+use crate::ids::{ForumId, PostId, ReportId, ThreadId, UserId};
 
 // ---- the log ----
 
@@ -497,9 +497,8 @@ pub async fn file_report(
 /// An open report with its post.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct OpenReport {
-    /// Report id.
     #[diesel(sql_type = BigInt)]
-    pub id: i64,
+    pub id: ReportId,
     /// The post.
     #[diesel(sql_type = BigInt)]
     pub post_id: PostId,

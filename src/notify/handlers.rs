@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::forums::pages::visible_thread;
 use crate::forums::store as forums_store;
-use crate::ids::ThreadId;
+use crate::ids::{MailId, SubscriptionId, ThreadId};
 use crate::mail::signing::{self, Target};
 use crate::notify::{store, views};
 use crate::shell::ctx::{Admin, Ctx, CurrentUser};
@@ -26,11 +26,11 @@ pub struct WatchForm {
 /// `POST /t/{id}/watch`.
 pub async fn watch_thread(
     member: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
     CsrfForm(form): CsrfForm<WatchForm>,
 ) -> AppResult<HttpResponse> {
     let mut conn = member.state.conn().await?;
-    let thread = visible_thread(&mut conn, ThreadId(*id)).await?;
+    let thread = visible_thread(&mut conn, *id).await?;
     let user = member.user().id;
     if form.action == "unwatch" {
         store::unsubscribe(&mut conn, user, Some(thread.id), None).await?;
@@ -167,7 +167,7 @@ pub struct SubscriptionForm {
 /// `POST /settings/subscriptions/{id}`: change the mode, or stop watching.
 pub async fn change_subscription(
     member: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<SubscriptionId>,
     CsrfForm(form): CsrfForm<SubscriptionForm>,
 ) -> AppResult<HttpResponse> {
     let mut conn = member.state.conn().await?;
@@ -202,7 +202,7 @@ pub async fn failed_mail(admin: Admin) -> AppResult<HttpResponse> {
 /// `POST /admin/mail/{id}/retry`.
 pub async fn retry(
     admin: Admin,
-    id: web::Path<i64>,
+    id: web::Path<MailId>,
     _form: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
     let mut conn = admin.state.conn().await?;

@@ -12,7 +12,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use tokio::sync::Notify;
 
 use crate::forums::writing::MENTIONS_MAX;
-use crate::ids::{ForumId, PostId, ThreadId, UserId};
+use crate::ids::{ForumId, PostId, SubscriptionId, ThreadId, UserId};
 use crate::mail::compose::{self, DigestLine, PostMail, Reason, Site};
 use crate::mail::mailer::Mailer;
 use crate::mail::signing::{self, Target};
@@ -191,7 +191,7 @@ async fn expand_events(
             }
         }
         store::enqueue_all(conn, &batch.mails).await?;
-        let notified: Vec<i64> = batch.notified.into_iter().collect();
+        let notified: Vec<SubscriptionId> = batch.notified.into_iter().collect();
         store::set_awaiting_visit(conn, &notified).await?;
         store::add_digest_items(conn, &batch.digest).await?;
         let ids: Vec<i64> = events.iter().map(|(id, _, _)| *id).collect();
@@ -217,7 +217,7 @@ struct Batch {
     mails: Vec<NewMail>,
     /// Thread subscriptions mailed in this round: their owners get no more until they
     /// visit, even for a later event of the same round.
-    notified: HashSet<i64>,
+    notified: HashSet<SubscriptionId>,
     /// (member, post) entries for daily digests.
     digest: Vec<(UserId, PostId)>,
 }
@@ -369,10 +369,10 @@ async fn deliver(
                     .map(|seconds| Utc::now() + Duration::seconds(*seconds));
                 match retry_at {
                     Some(at) => {
-                        tracing::warn!(id = mail.id, attempt = mail.attempts, retry = %at, "sending mail failed: {error}")
+                        tracing::warn!(id = mail.id.0, attempt = mail.attempts, retry = %at, "sending mail failed: {error}")
                     }
                     None => tracing::error!(
-                        id = mail.id,
+                        id = mail.id.0,
                         "giving up on a mail after {} tries: {error}",
                         mail.attempts
                     ),

@@ -70,16 +70,16 @@ pub struct RowAction {
     action: String,
     title: String,
     description: String,
-    category_id: i64,
+    category_id: CategoryId,
 }
 
 /// `POST /admin/categories/{id}`: rename, move or delete.
 pub async fn category_action(
     admin: Admin,
-    id: web::Path<i64>,
+    id: web::Path<CategoryId>,
     CsrfForm(form): CsrfForm<RowAction>,
 ) -> AppResult<HttpResponse> {
-    let id = CategoryId(*id);
+    let id = *id;
     let mut conn = admin.state.conn().await?;
     let message = match form.action.as_str() {
         "rename" => {
@@ -112,7 +112,7 @@ pub async fn category_action(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ForumForm {
-    category_id: i64,
+    category_id: CategoryId,
     forum_title: String,
     slug: String,
     description: String,
@@ -148,7 +148,7 @@ pub async fn create_forum(
     }
     if errors.is_empty() {
         let mut conn = admin.state.conn().await?;
-        let category = CategoryId(form.category_id);
+        let category = form.category_id;
         let position = store::next_forum_position(&mut conn, category).await?;
         let new = NewForum {
             category_id: category,
@@ -180,10 +180,10 @@ pub async fn create_forum(
 /// `POST /admin/forums/{id}`: save, move or delete.
 pub async fn forum_action(
     admin: Admin,
-    id: web::Path<i64>,
+    id: web::Path<ForumId>,
     CsrfForm(form): CsrfForm<RowAction>,
 ) -> AppResult<HttpResponse> {
-    let id = ForumId(*id);
+    let id = *id;
     let mut conn = admin.state.conn().await?;
     let message = match form.action.as_str() {
         "save" => {
@@ -200,14 +200,7 @@ pub async fn forum_action(
                     "The description may be at most 500 characters long.".into(),
                 ));
             }
-            store::update_forum(
-                &mut conn,
-                id,
-                CategoryId(form.category_id),
-                &title,
-                &description,
-            )
-            .await?;
+            store::update_forum(&mut conn, id, form.category_id, &title, &description).await?;
             "Forum saved."
         }
         "up" | "down" => {

@@ -74,10 +74,10 @@ pub async fn visible_thread(ctx: &Ctx, id: ThreadId) -> AppResult<ThreadHeader> 
 /// `GET /t/{id}`: to the canonical URL.
 pub async fn thread_short(
     ctx: Ctx,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    let thread = visible_thread(&ctx, ThreadId(*id)).await?;
+    let thread = visible_thread(&ctx, *id).await?;
     if let Some(into) = thread.merged_into {
         return Ok(redirect::found(&format!("/t/{into}")));
     }
@@ -90,21 +90,13 @@ pub async fn thread(
     members: web::Data<MemberCards>,
     places: web::Data<ForumPlaces>,
     views: web::Data<ViewCounter>,
-    path: web::Path<(i64, String)>,
+    path: web::Path<(ThreadId, String)>,
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let (id, slug) = path.into_inner();
     let mut conn = ctx.state.conn().await?;
     let reader = Reader::of(&ctx);
-    let data = pages::thread(
-        &mut conn,
-        &members,
-        &places,
-        ThreadId(id),
-        query.number(),
-        reader,
-    )
-    .await?;
+    let data = pages::thread(&mut conn, &members, &places, id, query.number(), reader).await?;
     if let Some(into) = data.thread.merged_into {
         return Ok(redirect::found(&format!("/t/{into}")));
     }
@@ -154,9 +146,9 @@ pub async fn thread(
 }
 
 /// `GET /p/{id}`: 302 to the page and anchor of a post, in one query.
-pub async fn permalink(ctx: Ctx, id: web::Path<i64>) -> AppResult<HttpResponse> {
+pub async fn permalink(ctx: Ctx, id: web::Path<PostId>) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
-    let post = PostId(*id);
+    let post = *id;
     let location = store::post_location(&mut conn, post)
         .await?
         .filter(|l| Reader::of(&ctx).sees_place_of(l.facts.facts()))
@@ -176,8 +168,8 @@ pub fn post_url(post: PostId, slug: &str, thread: ThreadId, position: i32) -> St
 }
 
 /// `GET /t/{id}/unread`: to the first post the member has not seen.
-pub async fn first_unread(ctx: Ctx, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let thread = visible_thread(&ctx, ThreadId(*id)).await?;
+pub async fn first_unread(ctx: Ctx, id: web::Path<ThreadId>) -> AppResult<HttpResponse> {
+    let thread = visible_thread(&ctx, *id).await?;
     let Some(user) = ctx.user() else {
         return Ok(redirect::found(&thread.path()));
     };

@@ -321,9 +321,9 @@ fn quote_ids(req: &HttpRequest) -> Vec<PostId> {
 pub async fn reply_form(
     req: HttpRequest,
     member: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
 ) -> AppResult<HttpResponse> {
-    let thread = visible_thread(&member, ThreadId(*id)).await?;
+    let thread = visible_thread(&member, *id).await?;
     let mut conn = member.state.conn().await?;
     let mut body = store::draft(&mut conn, member.user().id, thread.id)
         .await?
@@ -351,10 +351,10 @@ pub async fn reply_form(
 pub async fn reply(
     req: HttpRequest,
     member: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
     CsrfForm(form): CsrfForm<ComposeForm>,
 ) -> AppResult<HttpResponse> {
-    let thread = visible_thread(&member, ThreadId(*id)).await?;
+    let thread = visible_thread(&member, *id).await?;
     let mut errors = FieldErrors::new();
     let body = writing::check_body(&form.body, &mut errors);
     let again = Again {
@@ -413,8 +413,8 @@ async fn own_post(
 
 /// `GET /p/{id}/edit`. An author whose edit waits for approval, or was turned down,
 /// finds that text in the box and is told so.
-pub async fn edit_form(member: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let (post, thread) = own_post(&member, PostId(*id)).await?;
+pub async fn edit_form(member: CurrentUser, id: web::Path<PostId>) -> AppResult<HttpResponse> {
+    let (post, thread) = own_post(&member, *id).await?;
     let own = post.author_id == member.user().id;
     let pending = if own {
         let mut conn = member.state.conn().await?;
@@ -439,10 +439,10 @@ pub async fn edit_form(member: CurrentUser, id: web::Path<i64>) -> AppResult<Htt
 /// `POST /p/{id}/edit`: the previous text is kept as a revision.
 pub async fn edit(
     member: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<PostId>,
     CsrfForm(form): CsrfForm<EditForm>,
 ) -> AppResult<HttpResponse> {
-    let (post, thread) = own_post(&member, PostId(*id)).await?;
+    let (post, thread) = own_post(&member, *id).await?;
     let editor = member.user().id;
     // Editing someone else's post is moderation: it needs a reason, and it is logged.
     let needs_reason = post.author_id != editor;
@@ -510,10 +510,10 @@ pub async fn edit(
 /// `POST /p/{id}/delete`: the author removes their post.
 pub async fn delete(
     member: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<PostId>,
     _form: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
-    let post = PostId(*id);
+    let post = *id;
     let mut conn = member.state.conn().await?;
     let location = store::post_location(&mut conn, post)
         .await?
@@ -549,10 +549,10 @@ pub struct SolutionForm {
 /// clears it with an empty `post`.
 pub async fn solution(
     member: CurrentUser,
-    id: web::Path<i64>,
+    id: web::Path<ThreadId>,
     CsrfForm(form): CsrfForm<SolutionForm>,
 ) -> AppResult<HttpResponse> {
-    let thread = visible_thread(&member, ThreadId(*id)).await?;
+    let thread = visible_thread(&member, *id).await?;
     let user = member.user();
     if thread.author_id != user.id && user.role < Role::Moderator {
         return Err(AppError::Forbidden(

@@ -12,7 +12,7 @@ use crate::db::schema::{posts, thread_reads, users};
 use crate::forums::types::post_facts_columns;
 use crate::forums::types::{Backlink, PostForEdit, PostLocation, PostRow, ThreadHeader, ThreadRow};
 use crate::forums::visibility::{public_post, public_thread};
-use crate::ids::{PostId, ThreadId, UserId};
+use crate::ids::{ArticleId, PostId, ThreadId, UserId};
 use crate::markup::QuotedPost;
 
 /// A thread with its forum and category.
@@ -260,9 +260,9 @@ struct Watching {
 /// Adds buffered view counts of FAQ articles in one statement.
 pub async fn add_article_views(
     conn: &mut AsyncPgConnection,
-    counts: &[(i64, i64)],
+    counts: &[(ArticleId, i64)],
 ) -> QueryResult<()> {
-    let ids: Vec<i64> = counts.iter().map(|(id, _)| *id).collect();
+    let ids: Vec<i64> = counts.iter().map(|(id, _)| id.0).collect();
     let views: Vec<i64> = counts.iter().map(|(_, n)| *n).collect();
     db::sql(
         "UPDATE faq_articles SET view_count = faq_articles.view_count + v.n

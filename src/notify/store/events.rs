@@ -7,7 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::prepared as db;
 use crate::db::schema::{notification_events, subscriptions};
-use crate::ids::{ForumId, PostId, ThreadId, UserId};
+use crate::ids::{ForumId, PostId, SubscriptionId, ThreadId, UserId};
 
 /// Claims pending events (call inside a transaction; they stay locked until it ends).
 pub async fn claim_events(
@@ -121,7 +121,7 @@ pub struct Recipient {
     pub notify_mode: String,
     /// Their subscription, if they have one that matches.
     #[diesel(sql_type = Nullable<BigInt>)]
-    pub subscription_id: Option<i64>,
+    pub subscription_id: Option<SubscriptionId>,
     /// Its mode.
     #[diesel(sql_type = Nullable<Text>)]
     pub mode: Option<String>,
@@ -192,7 +192,7 @@ pub async fn members_for_thread(
 /// Notes that a mail went out for these subscriptions (no more until their owners visit).
 pub async fn set_awaiting_visit(
     conn: &mut AsyncPgConnection,
-    subscriptions: &[i64],
+    subscriptions: &[SubscriptionId],
 ) -> QueryResult<()> {
     if subscriptions.is_empty() {
         return Ok(());

@@ -6,7 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::prepared as db;
 use crate::db::schema::{subscriptions, users};
-use crate::ids::{ForumId, ThreadId, UserId};
+use crate::ids::{ForumId, SubscriptionId, ThreadId, UserId};
 
 /// Ends a member's subscription to a thread or forum.
 pub async fn unsubscribe(
@@ -23,7 +23,7 @@ pub async fn unsubscribe(
         (None, Some(f)) => query.filter(subscriptions::forum_id.eq(f)),
         (None, None) => return Ok(()),
     };
-    let ids: Vec<i64> = query.select(subscriptions::id).load(conn).await?;
+    let ids: Vec<SubscriptionId> = query.select(subscriptions::id).load(conn).await?;
     diesel::delete(subscriptions::table.filter(subscriptions::id.eq_any(ids)))
         .execute(conn)
         .await
@@ -31,7 +31,10 @@ pub async fn unsubscribe(
 }
 
 /// Deletes a subscription by id (from an unsubscribe link); true when one was deleted.
-pub async fn delete_subscription(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<bool> {
+pub async fn delete_subscription(
+    conn: &mut AsyncPgConnection,
+    id: SubscriptionId,
+) -> QueryResult<bool> {
     diesel::delete(subscriptions::table.find(id))
         .execute(conn)
         .await
@@ -41,9 +44,8 @@ pub async fn delete_subscription(conn: &mut AsyncPgConnection, id: i64) -> Query
 /// A subscription as the settings page lists it.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct SubscriptionRow {
-    /// Id.
     #[diesel(sql_type = BigInt)]
-    pub id: i64,
+    pub id: SubscriptionId,
     /// Mode.
     #[diesel(sql_type = Text)]
     pub mode: String,
@@ -82,7 +84,7 @@ pub async fn subscriptions_of(
 pub async fn set_subscription_mode(
     conn: &mut AsyncPgConnection,
     user: UserId,
-    id: i64,
+    id: SubscriptionId,
     mode: &str,
 ) -> QueryResult<usize> {
     diesel::update(
@@ -99,7 +101,7 @@ pub async fn set_subscription_mode(
 pub async fn delete_own_subscription(
     conn: &mut AsyncPgConnection,
     user: UserId,
-    id: i64,
+    id: SubscriptionId,
 ) -> QueryResult<usize> {
     diesel::delete(
         subscriptions::table
