@@ -13,6 +13,7 @@ use crate::shell::layout::page;
 use crate::shell::login_form::{LoginInput, login_form};
 use crate::web::form::{Field, FieldErrors, checkbox, error_summary};
 use crate::web::time;
+use crate::web::urls;
 
 fn username_hint() -> String {
     format!("3–{USERNAME_MAX} letters, digits and the characters _ . -")
@@ -105,7 +106,7 @@ pub fn login_link(ctx: &Ctx, token: &str) -> Markup {
         "Log in",
         html! {
             h1 { "Log in" }
-            form.card method="post" action=(format!("/login/link/{token}")) {
+            form.card method="post" action=(urls::login_link(token)) {
                 (csrf_input(ctx))
                 p { "This one-time link logs you in on this device." }
                 button type="submit" { "Log in" }
@@ -166,7 +167,7 @@ pub fn settings(
         html! {
             h1 { "Settings" }
             p { "Logged in as " strong { (account.username) } ". "
-                a href=(format!("/u/{}", crate::web::redirect::url_encode(&account.username))) { "Your public profile" } }
+                a href=(urls::profile(&account.username)) { "Your public profile" } }
 
             section.card aria-labelledby="email-heading" {
                 h2 #email-heading { "E-mail address" }
@@ -233,7 +234,7 @@ pub fn setup(ctx: &Ctx, token: &str, input: &NewAccount, errors: &FieldErrors) -
             h1 { "Welcome to Parley" }
             p { "Create the first administrator account. This link works once, and only until an administrator exists." }
             (error_summary(errors))
-            form.card method="post" action=(format!("/setup/{token}")) novalidate {
+            form.card method="post" action=(urls::setup(token)) novalidate {
                 (csrf_input(ctx))
                 (account_fields(input, errors))
                 button type="submit" { "Create administrator" }
@@ -285,7 +286,7 @@ pub fn reset(ctx: &Ctx, token: &str, errors: &FieldErrors) -> Markup {
             h1 { "Choose a new password" }
             p { "Saving it logs you out on every device." }
             (error_summary(errors))
-            form.card method="post" action=(format!("/password/reset/{token}")) {
+            form.card method="post" action=(urls::password_reset(token)) {
                 (csrf_input(ctx))
                 (Field::new("password", "New password").kind("password").hint(&password_hint())
                     .autocomplete("new-password").render(errors))
@@ -319,7 +320,6 @@ pub fn members(
     pages: crate::web::pagination::Pages,
 ) -> Markup {
     let tz = ctx.time_zone();
-    let q = crate::text::percent_encode(&query.q, b"");
     let header = |key: &str, label: &str| {
         let descending = query.sort == key && query.dir != "desc";
         let dir = if descending { "desc" } else { "asc" };
@@ -332,11 +332,11 @@ pub fn members(
         });
         html! {
             th scope="col" aria-sort=[current] {
-                a href=(format!("/members?q={q}&sort={key}&dir={dir}")) { (label) }
+                a href=(urls::members(&query.q, key, dir)) { (label) }
             }
         }
     };
-    let path = format!("/members?q={q}&sort={}&dir={}", query.sort, query.dir);
+    let path = urls::members(&query.q, &query.sort, &query.dir).to_string();
     page(
         ctx,
         "Members",
@@ -355,7 +355,7 @@ pub fn members(
                 tbody {
                     @for m in members {
                         tr {
-                            td { a href=(format!("/u/{}", crate::web::redirect::url_encode(&m.username))) { (m.username) } }
+                            td { a href=(urls::profile(&m.username)) { (m.username) } }
                             td data-label="Role" { (m.role.label()) }
                             td data-label="Joined" { (time::date(m.created_at, tz)) }
                             td.num data-label="Posts" { (m.post_count) }

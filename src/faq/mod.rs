@@ -17,6 +17,7 @@ use crate::shell::ctx::{Ctx, Moderator};
 use crate::shell::form::CsrfForm;
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::{FieldErrors, NoFields, is_checked};
+use crate::web::urls;
 use crate::web::{html, redirect};
 
 /// Articles in the "most popular" and "latest" lists.
@@ -222,7 +223,9 @@ async fn create(
     CsrfForm(form): CsrfForm<ArticleForm>,
 ) -> AppResult<HttpResponse> {
     match write_article(&moderator, &faq, None, &form, None).await? {
-        Ok(id) => Ok(moderator.redirect_with_flash(&format!("/faq/{id}"), "Article saved.")),
+        Ok(id) => {
+            Ok(moderator.redirect_with_flash(&urls::article(id).to_string(), "Article saved."))
+        }
         Err(errors) => Ok(html(
             StatusCode::UNPROCESSABLE_ENTITY,
             views::editor(&moderator, "/faq/new", &form, &errors),
@@ -249,7 +252,7 @@ async fn edit_form(moderator: Moderator, id: web::Path<ArticleId>) -> AppResult<
             .collect::<Vec<_>>()
             .join("\n"),
     };
-    let action = format!("/faq/{}/edit", *id);
+    let action = urls::article_edit(*id).to_string();
     Ok(html(
         StatusCode::OK,
         views::editor(&moderator, &action, &form, &FieldErrors::new()),
@@ -264,9 +267,11 @@ async fn save(
     CsrfForm(form): CsrfForm<ArticleForm>,
 ) -> AppResult<HttpResponse> {
     match write_article(&moderator, &faq, Some(*id), &form, None).await? {
-        Ok(id) => Ok(moderator.redirect_with_flash(&format!("/faq/{id}"), "Article saved.")),
+        Ok(id) => {
+            Ok(moderator.redirect_with_flash(&urls::article(id).to_string(), "Article saved."))
+        }
         Err(errors) => {
-            let action = format!("/faq/{}/edit", *id);
+            let action = urls::article_edit(*id).to_string();
             Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 views::editor(&moderator, &action, &form, &errors),
@@ -316,7 +321,7 @@ async fn promote(
     };
     match write_article(&moderator, &faq, None, &form, Some(thread.id)).await? {
         Ok(id) => Ok(moderator.redirect_with_flash(
-            &format!("/faq/{id}/edit"),
+            &urls::article_edit(id).to_string(),
             "Draft article created from the thread: edit it, then publish.",
         )),
         Err(_) => Err(AppError::Unprocessable(

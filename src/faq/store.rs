@@ -8,6 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::schema::{faq_articles, faq_links};
 use crate::ids::{ArticleId, ThreadId, UserId};
+use crate::web::urls;
 
 /// An article as lists show it.
 #[derive(Debug, Clone, QueryableByName)]
@@ -35,7 +36,7 @@ pub struct ArticleSummary {
 impl ArticleSummary {
     /// `/faq/{id}-{slug}`.
     pub fn path(&self) -> String {
-        format!("/faq/{}-{}", self.id, self.slug)
+        urls::article_slug(self.id, &self.slug).to_string()
     }
 }
 

@@ -8,6 +8,7 @@ use crate::shell::form::csrf_input;
 use crate::shell::layout::{page, page_with_feed};
 use crate::web::form::{Field, FieldErrors, checkbox, error_summary};
 use crate::web::time;
+use crate::web::urls;
 
 fn list(title: &str, articles: &[ArticleSummary], views: bool) -> Markup {
     html! {
@@ -88,7 +89,7 @@ pub fn article(
             h1 { "Solution #" (article.id) ": " bdi { (article.title) } }
             p.meta { "By " (article.author) " · updated " (time::datetime(article.updated_at, tz)) " · " (group_digits(article.view_count)) " views"
                 @if !article.published { " · " strong { "draft (not published)" } } }
-            @if ctx.is_moderator() { p { a href=(format!("/faq/{}/edit", article.id)) { "Edit this article" } } }
+            @if ctx.is_moderator() { p { a href=(urls::article_edit(article.id)) { "Edit this article" } } }
             article.card.body { (PreEscaped(&article.body_html)) }
             @if !see_also.is_empty() {
                 section.card { h2 { "See also" } ul { @for s in see_also { li { a href=(s.path) { (s.title) } } } } }

@@ -13,6 +13,7 @@ use crate::forums::pages::visible_thread;
 use crate::ids::ThreadId;
 use crate::shell::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
+use crate::web::urls;
 
 pub mod store;
 
@@ -59,7 +60,7 @@ async fn forum(req: HttpRequest, ctx: Ctx, slug: web::Path<String>) -> AppResult
         .ok_or(AppError::NotFound)?;
     let posts = store::latest_threads(&mut conn, Some(forum.id), ENTRIES).await?;
     let title = format!("{}: {}", ctx.site_name(), forum.title);
-    let page = format!("/f/{}", forum.slug);
+    let page = urls::forum(&forum.slug).to_string();
     respond(
         &req,
         &ctx,
@@ -81,7 +82,7 @@ async fn thread(req: HttpRequest, ctx: Ctx, id: web::Path<ThreadId>) -> AppResul
     respond(
         &req,
         &ctx,
-        &format!("/t/{}/feed.atom", thread.id),
+        &urls::thread_feed(thread.id).to_string(),
         &page,
         &title,
         &posts,
@@ -172,8 +173,11 @@ fn respond(
                 let mut entry = Entry::default();
                 // Stable for ever: a post's id never changes, whatever happens to its thread.
                 let (prefix, path) = match kind {
-                    Kind::Articles => ("faq", format!("/faq/{}", post.id)),
-                    _ => ("post", format!("/p/{}", post.id)),
+                    Kind::Articles => (
+                        "faq",
+                        urls::article(crate::ids::ArticleId(post.id.0)).to_string(),
+                    ),
+                    _ => ("post", urls::post(post.id).to_string()),
                 };
                 entry.set_id(format!("tag:{host},2026:{prefix}-{}", post.id));
                 let entry_title = match kind {

@@ -7,6 +7,7 @@ use crate::shell::ctx::Ctx;
 use crate::shell::form::csrf_input;
 use crate::shell::layout::page;
 use crate::web::form::{Field, FieldErrors, error_summary};
+use crate::web::urls;
 
 /// What the create forms show again after a rejected submission.
 #[derive(Debug, Default)]
@@ -60,7 +61,7 @@ pub fn forums_admin(
             p { "Forums can be deleted only while they hold no threads, categories only while they hold no forums. A forum's address (slug) never changes once created." }
             @for category in categories {
                 section.card {
-                    @let action = format!("/admin/categories/{}", category.id);
+                    @let action = urls::admin_category(category.id).to_string();
                     form.row method="post" action=(action) {
                         (csrf_input(ctx))
                         input type="hidden" name="action" value="rename";
@@ -72,11 +73,11 @@ pub fn forums_admin(
                     ul.admin-forums {
                         @for forum in forums.iter().filter(|f| f.category_id == category.id) {
                             li {
-                                @let action = format!("/admin/forums/{}", forum.id);
+                                @let action = urls::admin_forum(forum.id).to_string();
                                 form method="post" action=(action) {
                                     (csrf_input(ctx))
                                     input type="hidden" name="action" value="save";
-                                    p { strong { "/f/" (forum.slug) } " — " (forum.thread_count) " threads" }
+                                    p { strong { (urls::forum(&forum.slug)) } " — " (forum.thread_count) " threads" }
                                     div.field { label for=(format!("ft-{}", forum.id)) { "Title" }
                                         input id=(format!("ft-{}", forum.id)) type="text" name="title" value=(forum.title) maxlength="100" required; }
                                     div.field { label for=(format!("fd-{}", forum.id)) { "Description" }

@@ -8,6 +8,7 @@ use crate::forums::types::{ForumChoice, PostView, ThreadHeader};
 use crate::shell::ctx::Ctx;
 use crate::shell::form::csrf_input;
 use crate::web::form::checkbox;
+use crate::web::urls;
 
 /// The reason field every moderator action asks for.
 pub fn reason_input(id: &str, required: bool) -> Markup {
@@ -19,7 +20,7 @@ pub fn reason_input(id: &str, required: bool) -> Markup {
 
 /// The moderator panel under a thread's title.
 pub fn thread_panel(ctx: &Ctx, thread: &ThreadHeader, forums: &[ForumChoice]) -> Markup {
-    let action = format!("/mod/t/{}", thread.id);
+    let action = urls::mod_thread(thread.id).to_string();
     let form = |name: &str, label: &str, extra: Markup| {
         html! {
             form.row method="post" action=(action) {
@@ -53,9 +54,9 @@ pub fn thread_panel(ctx: &Ctx, thread: &ThreadHeader, forums: &[ForumChoice]) ->
                 label.visually-hidden for="mod-into" { "Number of the thread to merge into" }
                 input #mod-into type="number" name="into" min="1" placeholder="Thread number" required;
             }))
-            p { a href=(format!("/mod/t/{}/split", thread.id)) { "Split posts into a new thread…" } }
+            p { a href=(urls::mod_split(thread.id)) { "Split posts into a new thread…" } }
             @if thread.solution_post_id.is_some() {
-                form.row method="post" action=(format!("/mod/t/{}/promote", thread.id)) {
+                form.row method="post" action=(urls::mod_promote(thread.id)) {
                     (csrf_input(ctx))
                     button.small.secondary type="submit" { "Promote to an FAQ article" }
                 }
@@ -71,7 +72,7 @@ pub fn thread_panel(ctx: &Ctx, thread: &ThreadHeader, forums: &[ForumChoice]) ->
 
 /// What moderators see of a removed post, and the hide/restore tools of every post.
 pub fn post_tools(ctx: &Ctx, post: &PostView) -> Markup {
-    let action = format!("/mod/p/{}", post.id);
+    let action = urls::mod_post(post.id).to_string();
     html! {
         @if post.hidden {
             div.mod-note {
@@ -92,7 +93,7 @@ pub fn post_tools(ctx: &Ctx, post: &PostView) -> Markup {
             }
         }
         @if post.edited_at.is_some() {
-            " " a href=(format!("/mod/p/{}/revisions", post.id)) { "Edit history" }
+            " " a href=(urls::mod_revisions(post.id)) { "Edit history" }
         }
         @if let Some(ip) = &post.ip_address {
             " " span.ip title="Address the post came from (kept 90 days)" { "IP " (ip) }

@@ -8,6 +8,7 @@ use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamptz};
 
 use crate::accounts::types::MemberCard;
 use crate::ids::{CategoryId, ForumId, PostId, ThreadId, UserId};
+use crate::web::urls;
 
 /// Threads on a forum page.
 pub const THREADS_PER_PAGE: i64 = 25;
@@ -283,7 +284,7 @@ impl std::ops::Deref for ThreadHeader {
 impl ThreadHeader {
     /// The canonical path of page 1.
     pub fn path(&self) -> String {
-        format!("/t/{}/{}", self.id, self.slug)
+        urls::thread_slug(self.id, &self.slug).to_string()
     }
 }
 

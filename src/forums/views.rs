@@ -18,11 +18,11 @@ use crate::shell::layout::{Reserve, page, page_with_feed};
 use crate::shell::login_form::{LoginInput, login_form};
 use crate::web::form::{Field, FieldErrors, error_summary};
 use crate::web::pagination::{self, Pages};
-use crate::web::redirect::UrlEncoded;
 use crate::web::time;
+use crate::web::urls;
 
 fn profile_link(name: &str) -> Markup {
-    html! { a.user href={ "/u/" (UrlEncoded(name)) } { (name) } }
+    html! { a.user href=(urls::profile(name)) { (name) } }
 }
 
 /// `Forum start / Category / Forum` trail.
@@ -70,7 +70,7 @@ pub fn start(ctx: &Ctx, categories: &[Category], forums: &[ForumSummary]) -> Mar
                             @for forum in forums.iter().filter(|f| f.category_id == category.id) {
                                 tr {
                                     td {
-                                        a.title href=(format!("/f/{}", forum.slug)) { (forum.title) }
+                                        a.title href=(urls::forum(&forum.slug)) { (forum.title) }
                                         @if !forum.description.is_empty() { p.desc { (forum.description) } }
                                     }
                                     td.num data-label="Threads" { (forum.thread_count) }
@@ -78,7 +78,7 @@ pub fn start(ctx: &Ctx, categories: &[Category], forums: &[ForumSummary]) -> Mar
                                     td.last data-label="Last post" {
                                         @match (forum.last_post_id, forum.last_post_at) {
                                             (Some(id), Some(at)) => {
-                                                a href=(format!("/p/{id}")) { bdi { (forum.last_thread_title.as_deref().unwrap_or("")) } }
+                                                a href=(urls::post(id)) { bdi { (forum.last_thread_title.as_deref().unwrap_or("")) } }
                                                 br;
                                                 "by " (profile_link(forum.last_author.as_deref().unwrap_or("")))
                                                 ", " (time::relative(at, tz))
@@ -106,20 +106,20 @@ pub fn forum(
 ) -> Markup {
     let tz = ctx.time_zone();
     let logged_in = ctx.user().is_some();
-    let path = format!("/f/{}", forum.slug);
+    let path = urls::forum(&forum.slug).to_string();
     page_with_feed(
         ctx,
         &forum.title,
-        Some(&format!("/f/{}/feed.atom", forum.slug)),
+        Some(&urls::forum_feed(&forum.slug).to_string()),
         html! {
             (breadcrumbs(&[(&forum.category_title, None), (&forum.title, None)]))
             div.page-head {
                 h1 { (forum.title) }
                 div.buttons {
                     @if let Some(watching) = watching {
-                        (tool_views::watch_button(ctx, &format!("/f/{}/watch", forum.slug), watching, "forum"))
+                        (tool_views::watch_button(ctx, &urls::forum_watch(&forum.slug).to_string(), watching, "forum"))
                     }
-                    a.button href=(format!("/f/{}/new", forum.slug)) { "New thread" }
+                    a.button href=(urls::new_thread(&forum.slug)) { "New thread" }
                 }
             }
             @if !forum.description.is_empty() { p.lead { (forum.description) } }
@@ -145,12 +145,10 @@ pub fn forum(
                                     @if thread.locked { span.badge.locked { "Locked" } " " }
                                     @if thread.answered { span.badge.answered { "Answered" } " " }
                                     // A thread read before opens at its first unread post.
-                                    a.title href={
-                                        "/t/" (thread.id) "/"
-                                        @if unread && thread.read_position.is_some() { "unread" } @else { (thread.slug) }
-                                    } { bdi { (thread.title) } }
+                                    @let href = if unread && thread.read_position.is_some() { urls::thread_unread(thread.id) } else { urls::thread_slug(thread.id, &thread.slug) };
+                                    a.title href=(href) { bdi { (thread.title) } }
                                     @if unread {
-                                        " " a.new href={ "/t/" (thread.id) "/unread" } { "new posts" }
+                                        " " a.new href=(urls::thread_unread(thread.id)) { "new posts" }
                                     }
                                     p.meta { "by " (profile_link(&author.name)) ", " (time::date(thread.created_at, tz)) }
                                 }
@@ -158,7 +156,7 @@ pub fn forum(
                                 td.num data-label="Views" { (thread.view_count) }
                                 td.last data-label="Last post" {
                                     @if let Some(id) = thread.last_post_id {
-                                        a href={ "/p/" (id) } { (time::relative(thread.last_post_at, tz)) }
+                                        a href=(urls::post(id)) { (time::relative(thread.last_post_at, tz)) }
                                         br;
                                         "by " (profile_link(last_author.as_ref().map_or("", |card| &card.name)))
                                     }
@@ -209,14 +207,14 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
     page_with_feed(
         ctx,
         &thread.title,
-        Some(&format!("/t/{}/feed.atom", thread.id)),
+        Some(&urls::thread_feed(thread.id).to_string()),
         html! {
             (Reserve(view.posts.iter().map(|p| p.body_html.len() + POST_MARKUP_BYTES).sum::<usize>() + THREAD_MARKUP_BYTES))
-            (breadcrumbs(&[(&thread.place.category_title, None), (&thread.place.forum_title, Some(format!("/f/{}", thread.place.forum_slug)))]))
+            (breadcrumbs(&[(&thread.place.category_title, None), (&thread.place.forum_title, Some(urls::forum(&thread.place.forum_slug).to_string()))]))
             div.page-head {
                 h1 { bdi { (thread.title) } }
                 @if let Some(watching) = view.watching {
-                    (tool_views::watch_button(ctx, &format!("/t/{}/watch", thread.id), watching, "thread"))
+                    (tool_views::watch_button(ctx, &urls::thread_watch(thread.id).to_string(), watching, "thread"))
                 }
             }
             @if thread.hidden { p.notice { "This thread is hidden from members." } }
@@ -234,7 +232,7 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
                         aside.card.solution aria-label="The answer" {
                             p { span.badge.answered { "Answered" } " " strong { (answer.author.name) } " gave the answer:" }
                             p { (crate::markup::excerpt(&answer.body_html, 300)) }
-                            p { a href=(format!("/p/{}", answer.id)) { "Jump to the answer" } }
+                            p { a href=(urls::post(answer.id)) { "Jump to the answer" } }
                         }
                     }
                 }
@@ -263,7 +261,7 @@ fn post_article(
             div.post-main {
                 header.post-head id={ "h" (post.id) } {
                     @if thread.solution_post_id == Some(post.id) { span.badge.answered { "Answer" } " " }
-                    a.permalink href={ "/p/" (post.id) } title="Permalink" { "#" (post.position) }
+                    a.permalink href=(urls::post(post.id)) title="Permalink" { "#" (post.position) }
                     " · " (time::datetime(post.created_at, tz))
                     @if let Some(edited) = post.edited_at { " · " span.edited { "edited " (time::datetime(edited, tz)) } }
                 }
@@ -283,7 +281,7 @@ fn post_article(
                     p.backlinks { "Quoted in "
                         @for (i, link) in quoted_in.iter().enumerate() {
                             @if i > 0 { ", " }
-                            a href={ "/p/" (link.post_id) } {
+                            a href=(urls::post(link.post_id)) {
                                 @if link.thread_id != thread.id { "another thread " } "#" (link.position)
                             }
                         }
@@ -292,27 +290,27 @@ fn post_article(
                 @if !post.hidden {
                     footer.actions {
                         @if !thread.locked || ctx.is_moderator() {
-                            a href={ "/t/" (thread.id) "/reply?quote=" (post.id) } { "Quote" }
-                            " · " a href={ "/t/" (thread.id) "/reply" } { "Reply" }
+                            a href=(urls::reply_quoting(thread.id, post.id)) { "Quote" }
+                            " · " a href=(urls::reply(thread.id)) { "Reply" }
                             " · "
                         }
-                        a href={ "/p/" (post.id) } { "Permalink" }
+                        a href=(urls::post(post.id)) { "Permalink" }
                         @if ctx.user().is_some() && !own {
-                            " · " a href={ "/p/" (post.id) "/report" } { "Report" }
+                            " · " a href=(urls::post_report(post.id)) { "Report" }
                         }
                         @if own || ctx.is_moderator() {
-                            " · " a href={ "/p/" (post.id) "/edit" } { "Edit" }
+                            " · " a href=(urls::post_edit(post.id)) { "Edit" }
                         }
                         @if own {
                             " · "
-                            form.inline method="post" action={ "/p/" (post.id) "/delete" } {
+                            form.inline method="post" action=(urls::post_delete(post.id)) {
                                 (csrf_input(ctx))
                                 button.link type="submit" { "Delete" }
                             }
                         }
                         @if post.position > 1 && ctx.user().is_some_and(|u| u.id == thread.author_id || ctx.is_moderator()) {
                             " · "
-                            form.inline method="post" action={ "/t/" (thread.id) "/solution" } {
+                            form.inline method="post" action=(urls::thread_solution(thread.id)) {
                                 (csrf_input(ctx))
                                 @if thread.solution_post_id == Some(post.id) {
                                     input type="hidden" name="post" value="";
@@ -348,7 +346,7 @@ fn reply_box(ctx: &Ctx, thread: &ThreadHeader, draft: &str) -> Markup {
             h2 #reply-heading { "Reply" }
             @if let Some(user) = ctx.user() {
                 (composer(ctx, &Composer {
-                    action: &format!("/t/{}/reply", thread.id),
+                    action: &urls::reply(thread.id).to_string(),
                     title: None,
                     body: draft,
                     errors: &FieldErrors::new(),
@@ -359,7 +357,7 @@ fn reply_box(ctx: &Ctx, thread: &ThreadHeader, draft: &str) -> Markup {
                 p { strong { "Only registered members can post — log in or " a href="/register" { "register" } "." } }
                 p.hint { "Your reply is kept while you log in." }
                 (login_form(ctx, &LoginInput {
-                    next: Some(format!("/t/{}/reply", thread.id)),
+                    next: Some(urls::reply(thread.id).to_string()),
                     draft: Some(draft.to_string()),
                     ..LoginInput::default()
                 }, None))
@@ -448,7 +446,7 @@ pub fn reply_page(
         ctx,
         &format!("Reply to {}", thread.title),
         html! {
-            (breadcrumbs(&[(&thread.place.forum_title, Some(format!("/f/{}", thread.place.forum_slug))), (&thread.title, Some(thread.path()))]))
+            (breadcrumbs(&[(&thread.place.forum_title, Some(urls::forum(&thread.place.forum_slug).to_string())), (&thread.title, Some(thread.path()))]))
             h1 { "Reply to " bdi { (thread.title) } }
             (preview_block(preview))
             (composer(ctx, composer_))
@@ -467,7 +465,7 @@ pub fn new_thread_page(
         ctx,
         &format!("New thread in {}", forum.title),
         html! {
-            (breadcrumbs(&[(&forum.category_title, None), (&forum.title, Some(format!("/f/{}", forum.slug)))]))
+            (breadcrumbs(&[(&forum.category_title, None), (&forum.title, Some(urls::forum(&forum.slug).to_string()))]))
             h1 { "New thread in " (forum.title) }
             (preview_block(preview))
             (composer(ctx, composer_))
@@ -489,7 +487,7 @@ pub fn edit_page(
         ctx,
         "Edit post",
         html! {
-            (breadcrumbs(&[(&thread.place.forum_title, Some(format!("/f/{}", thread.place.forum_slug))), (&thread.title, Some(thread.path()))]))
+            (breadcrumbs(&[(&thread.place.forum_title, Some(urls::forum(&thread.place.forum_slug).to_string())), (&thread.title, Some(thread.path()))]))
             h1 { "Edit post" }
             @if let Some(edit) = editing.pending {
                 p.card.notice {
@@ -501,7 +499,7 @@ pub fn edit_page(
             }
             (preview_block(preview))
             (error_summary(errors))
-            form.composer method="post" action=(format!("/p/{post_id}/edit")) {
+            form.composer method="post" action=(urls::post_edit(post_id)) {
                 (csrf_input(ctx))
                 (body_field(editing.body, errors))
                 @if let Some(reason) = editing.reason {
@@ -511,7 +509,7 @@ pub fn edit_page(
                     button type="submit" name="action" value="post" { "Save" }
                     " "
                     button.secondary type="submit" name="action" value="preview" { "Preview" }
-                    " " a href=(format!("/p/{post_id}")) { "Cancel" }
+                    " " a href=(urls::post(post_id)) { "Cancel" }
                 }
             }
         },

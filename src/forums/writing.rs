@@ -11,6 +11,7 @@ use crate::markup;
 use crate::markup::render_pool::Nesting;
 use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
+use crate::web::urls;
 
 /// Shortest thread title, in characters.
 pub const TITLE_MIN: usize = 3;
@@ -416,15 +417,12 @@ pub async fn keep_draft(
     next: &str,
     text: &str,
 ) -> Result<(), AppError> {
-    let thread = next
-        .strip_prefix("/t/")
-        .and_then(|rest| rest.strip_suffix("/reply"))
-        .and_then(|id| id.parse::<i64>().ok());
+    let thread = urls::reply_target(next);
     let text = markup::clean_text(text);
     match thread {
         Some(id) if !text.trim().is_empty() && text.chars().count() <= BODY_MAX => {
             // A thread that does not exist (any more) simply keeps no draft.
-            match store::save_draft(conn, user, ThreadId(id), &text).await {
+            match store::save_draft(conn, user, id, &text).await {
                 Err(diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::ForeignKeyViolation,
                     _,
@@ -510,7 +508,7 @@ pub async fn mark_solution(
             .ok_or(AppError::NotFound)?;
         let excerpt = markup::excerpt(&view.body_html, 400);
         let about = crate::mail::compose::PostMail {
-            post_id: post.0,
+            post_id: post,
             thread_id: thread.id.0,
             thread_title: &thread.title,
             forum_title: &thread.place.forum_title,
@@ -519,7 +517,7 @@ pub async fn mark_solution(
         };
         let key = crate::mail::store::signing_key(conn).await?;
         let token = crate::mail::signing::token(&key, crate::mail::signing::Target::Member(author));
-        let unsubscribe = site.link(&format!("/unsubscribe/{token}"));
+        let unsubscribe = site.link(&urls::unsubscribe(&token).to_string());
         let mail = crate::mail::compose::solution(
             &site,
             &email,

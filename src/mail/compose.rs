@@ -3,7 +3,9 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use crate::ids::PostId;
 use crate::mail::types::NewMail;
+use crate::web::urls;
 
 /// Facts every mail needs about the site.
 #[derive(Debug, Clone)]
@@ -185,7 +187,7 @@ pub enum Reason {
 #[derive(Debug, Clone)]
 pub struct PostMail<'a> {
     /// Post id.
-    pub post_id: i64,
+    pub post_id: PostId,
     /// Thread id.
     pub thread_id: i64,
     /// Thread title.
@@ -207,7 +209,7 @@ pub fn about_post(
     reason: Reason,
     unsubscribe: &str,
 ) -> NewMail {
-    let permalink = site.link(&format!("/p/{}", post.post_id));
+    let permalink = site.link(&urls::post(post.post_id).to_string());
     let (kind, subject, headline, why) = match reason {
         Reason::WatchedThread => (
             "reply",
@@ -270,7 +272,7 @@ pub fn solution(
     marked_by: &str,
     unsubscribe: &str,
 ) -> NewMail {
-    let permalink = site.link(&format!("/p/{}", post.post_id));
+    let permalink = site.link(&urls::post(post.post_id).to_string());
     let subject = format!(
         "[{}] Your answer in \"{}\" was marked as the solution",
         site.name, post.thread_title
@@ -301,7 +303,7 @@ pub struct DigestLine {
     /// Author.
     pub author: String,
     /// Post id.
-    pub post_id: i64,
+    pub post_id: PostId,
     /// Plain-text excerpt.
     pub excerpt: String,
 }
@@ -329,7 +331,7 @@ pub fn digest(
             line.thread_title,
             line.author,
             line.excerpt,
-            site.link(&format!("/p/{}", line.post_id))
+            site.link(&urls::post(line.post_id).to_string())
         ));
     }
     text.push_str(&format!("-- \nYou get this daily digest because you chose it for your subscriptions.\nStop all notification mail: {unsubscribe}\nSettings: {settings}\n"));
@@ -339,7 +341,7 @@ pub fn digest(
         ul {
             @for line in lines {
                 li style="margin-bottom: 0.75rem;" {
-                    a href=(site.link(&format!("/p/{}", line.post_id))) { strong { (line.thread_title) } }
+                    a href=(site.link(&urls::post(line.post_id).to_string())) { strong { (line.thread_title) } }
                     " — " (line.author) " wrote:" br;
                     span style="color: #5b6770;" { (line.excerpt) }
                 }

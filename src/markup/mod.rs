@@ -14,6 +14,9 @@ use ammonia::Builder;
 use maud::html;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use crate::ids::PostId;
+use crate::web::urls;
+
 /// Quotes nested deeper than this are shown collapsed.
 pub const OPEN_QUOTE_DEPTH: usize = 2;
 
@@ -335,7 +338,7 @@ fn render_nodes(
                 let head = html! {
                     p.quote-head {
                         @match (known, &name) {
-                            (Some((id, _)), Some(name)) => { a href=(format!("/p/{id}")) { (name) " wrote:" } },
+                            (Some((id, _)), Some(name)) => { a href=(urls::post(PostId(id))) { (name) " wrote:" } },
                             (None, Some(name)) => { (name) " wrote:" },
                             (_, None) => { "Quote:" },
                         }
@@ -425,7 +428,7 @@ fn link_mentions<'a>(text: &str, members: &HashMap<String, String>) -> Vec<Event
                 if !plain.is_empty() {
                     events.push(Event::Text(std::mem::take(&mut plain).into()));
                 }
-                let link = html! { a.mention href=(format!("/u/{canonical}")) { "@" (canonical) } };
+                let link = html! { a.mention href=(urls::profile(canonical)) { "@" (canonical) } };
                 events.push(Event::InlineHtml(link.into_string().into()));
             }
             None => {

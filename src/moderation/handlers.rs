@@ -20,6 +20,7 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::form::{FieldErrors, is_checked};
 use crate::web::html;
 use crate::web::pagination::{PageQuery, Pages, items_before};
+use crate::web::urls;
 
 /// A moderation form: an action and what it needs.
 #[derive(Deserialize, Default)]
@@ -82,7 +83,10 @@ pub async fn thread_tool(
                 })?;
             let mut conn = moderator.state.conn().await?;
             actions::merge(&mut conn, moderator.user().id, thread, ThreadId(into)).await?;
-            return Ok(moderator.redirect_with_flash(&format!("/t/{into}"), "Threads merged."));
+            return Ok(moderator.redirect_with_flash(
+                &urls::thread(ThreadId(into)).to_string(),
+                "Threads merged.",
+            ));
         }
         _ => return Err(AppError::BadRequest("Unknown action.".into())),
     };
@@ -107,7 +111,7 @@ pub async fn post_tool(
         "restore" => actions::restore_post(&mut conn, moderator.user().id, post).await?,
         _ => return Err(AppError::BadRequest("Unknown action.".into())),
     }
-    Ok(moderator.redirect_with_flash(&format!("/p/{post}"), "Done."))
+    Ok(moderator.redirect_with_flash(&urls::post(post).to_string(), "Done."))
 }
 
 /// `GET /mod/p/{id}/revisions`.
@@ -122,7 +126,7 @@ pub async fn revisions(moderator: Moderator, id: web::Path<PostId>) -> AppResult
         StatusCode::OK,
         views::revisions_page(
             &moderator,
-            post.0,
+            post,
             &list,
             &current.body_source,
             moderator.time_zone(),
@@ -212,12 +216,12 @@ pub async fn report(
     if !filed {
         limits::refund(&mut conn, settings, Some(user), limit).await?;
         return Ok(member.redirect_with_flash(
-            &format!("/p/{}", post.id),
+            &urls::post(post.id).to_string(),
             "You already reported this post; a moderator will look at it.",
         ));
     }
     Ok(member.redirect_with_flash(
-        &format!("/p/{}", post.id),
+        &urls::post(post.id).to_string(),
         "Thank you: a moderator will look at this post.",
     ))
 }
@@ -281,7 +285,7 @@ pub async fn sanction(
         _ => return Err(AppError::BadRequest("Unknown action.".into())),
     };
     actions::sanction(&mut conn, moderator.user().id, member.id, sanction).await?;
-    let path = format!("/u/{}", crate::web::redirect::url_encode(&member.username));
+    let path = urls::profile(&member.username).to_string();
     Ok(moderator.redirect_with_flash(&path, "Done."))
 }
 
@@ -495,5 +499,8 @@ pub async fn split(
     posts.sort();
     let mut conn = moderator.state.conn().await?;
     let new = actions::split(&mut conn, moderator.user().id, *id, &posts, &title, forum).await?;
-    Ok(moderator.redirect_with_flash(&format!("/t/{new}"), "Posts split into a new thread."))
+    Ok(moderator.redirect_with_flash(
+        &urls::thread(new).to_string(),
+        "Posts split into a new thread.",
+    ))
 }

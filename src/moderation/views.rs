@@ -7,6 +7,7 @@ use similar::{ChangeTag, TextDiff};
 
 use crate::forums::tool_views::reason_input;
 use crate::forums::types::{ForumChoice, PostView, ThreadHeader};
+use crate::ids::PostId;
 use crate::moderation::store::{LogEntry, MemberRow, OpenReport, Revision};
 use crate::shell::ctx::Ctx;
 use crate::shell::form::csrf_input;
@@ -14,6 +15,7 @@ use crate::shell::layout::page;
 use crate::web::form::{Field, FieldErrors, error_summary};
 use crate::web::pagination::{self, Pages};
 use crate::web::time;
+use crate::web::urls;
 
 /// The reasons a member can give for a report.
 pub const REPORT_REASONS: [(&str, &str); 4] = [
@@ -39,7 +41,7 @@ pub fn report_page(
             p { "Post #" (post.position) " by " (post.author.name) ":" }
             blockquote { (crate::markup::excerpt(&post.body_html, 400)) }
             (error_summary(errors))
-            form.card method="post" action=(format!("/p/{}/report", post.id)) {
+            form.card method="post" action=(urls::post_report(post.id)) {
                 (csrf_input(ctx))
                 fieldset {
                     legend { "Why should a moderator look at it?" }
@@ -80,7 +82,7 @@ pub fn reports_page(ctx: &Ctx, reports: &[OpenReport]) -> Markup {
             @if groups.is_empty() { p.card { "No open reports. Well done." } }
             @for (post, list) in &groups {
                 section.card.report {
-                    h2 { a href=(format!("/p/{}", post.post_id)) { "Post by " (post.author) " in \u{201c}" (post.thread_title) "\u{201d}" } }
+                    h2 { a href=(urls::post(post.post_id)) { "Post by " (post.author) " in \u{201c}" (post.thread_title) "\u{201d}" } }
                     @if post.hidden { p.notice { "Already hidden." } }
                     blockquote { (crate::markup::excerpt(&post.body_html, 500)) }
                     ul {
@@ -89,7 +91,7 @@ pub fn reports_page(ctx: &Ctx, reports: &[OpenReport]) -> Markup {
                                 @if !r.details.is_empty() { ": " (r.details) } }
                         }
                     }
-                    form.row method="post" action=(format!("/mod/reports/{}", post.post_id)) {
+                    form.row method="post" action=(urls::mod_report(post.post_id)) {
                         (csrf_input(ctx))
                         button.small.secondary type="submit" name="outcome" value="dismiss" { "Dismiss" }
                         button.small type="submit" name="outcome" value="hide" { "Hide post" }
@@ -162,7 +164,7 @@ pub fn log_page(ctx: &Ctx, filter: &LogFilter, entries: &[LogEntry], pages: Page
 /// `/mod/p/{id}/revisions`: every version of a post, each against the next.
 pub fn revisions_page(
     ctx: &Ctx,
-    post_id: i64,
+    post_id: PostId,
     revisions: &[Revision],
     current: &str,
     tz: Tz,
@@ -173,7 +175,7 @@ pub fn revisions_page(
         ctx,
         "Edit history",
         html! {
-            h1 { "Edit history of " a href=(format!("/p/{post_id}")) { "post " (post_id) } }
+            h1 { "Edit history of " a href=(urls::post(post_id)) { "post " (post_id) } }
             @for (i, revision) in revisions.iter().enumerate() {
                 section.card {
                     h2 { "Edit by " (revision.editor) ", " (time::datetime(revision.created_at, tz)) }
@@ -247,7 +249,7 @@ pub fn member_panel(ctx: &Ctx, member: &MemberRow, history: &[LogEntry]) -> Mark
 /// `/admin/users`.
 pub fn users_page(ctx: &Ctx, query: &str, members: &[MemberRow], pages: Pages) -> Markup {
     let tz = ctx.time_zone();
-    let path = format!("/admin/users?q={}", crate::web::redirect::url_encode(query));
+    let path = urls::admin_users(query).to_string();
     page(
         ctx,
         "Members and roles",
@@ -263,13 +265,13 @@ pub fn users_page(ctx: &Ctx, query: &str, members: &[MemberRow], pages: Pages) -
                 tbody {
                     @for m in members {
                         tr {
-                            td { a href=(format!("/u/{}", crate::web::redirect::url_encode(&m.username))) { (m.username) }
+                            td { a href=(urls::profile(&m.username)) { (m.username) }
                                 @if m.banned_at.is_some() { " " span.badge.locked { "banned" } } }
                             td { (m.email) }
                             td { (time::date(m.created_at, tz)) }
                             td.num { (m.post_count) }
                             td {
-                                form.row method="post" action=(format!("/admin/users/{}/role", m.id)) {
+                                form.row method="post" action=(urls::user_role(m.id)) {
                                     (csrf_input(ctx))
                                     label.visually-hidden for=(format!("role-{}", m.id)) { "Role of " (m.username) }
                                     select id=(format!("role-{}", m.id)) name="role" {
@@ -321,7 +323,7 @@ pub fn queue_page(
                     h2 { (queued_link(post)) }
                     p.meta { (time::relative(post.created_at, tz)) }
                     div.body { (PreEscaped(&held.body_html)) }
-                    (decide(format!("/mod/queue/{}", post.id), format!("reject-{}", post.id)))
+                    (decide(urls::mod_queue(post.id).to_string(), format!("reject-{}", post.id)))
                 }
             }
             @if !edits.is_empty() {
@@ -335,7 +337,7 @@ pub fn queue_page(
                         div.body.published { (PreEscaped(&edit.current_html)) }
                         h4 { "Edited text" }
                         div.body.edited { (PreEscaped(&edit.edited_html)) }
-                        (decide(format!("/mod/queue/edit/{}", post.id), format!("reject-edit-{}", post.id)))
+                        (decide(urls::mod_queue_edit(post.id).to_string(), format!("reject-edit-{}", post.id)))
                     }
                 }
             }
@@ -346,7 +348,7 @@ pub fn queue_page(
 /// The link to a post in the approval queue: "#N by NAME in “TITLE”".
 fn queued_link(post: &crate::moderation::store::QueuedPost) -> Markup {
     html! {
-        a href=(format!("/p/{}", post.id)) { "#" (post.position) " by " (post.author) " in \u{201c}" (post.thread_title) "\u{201d}" }
+        a href=(urls::post(post.id)) { "#" (post.position) " by " (post.author) " in \u{201c}" (post.thread_title) "\u{201d}" }
     }
 }
 
@@ -362,7 +364,7 @@ pub fn split_page(
         "Split thread",
         html! {
             h1 { "Split posts out of \u{201c}" (thread.title) "\u{201d}" }
-            form method="post" action=(format!("/mod/t/{}/split", thread.id)) {
+            form method="post" action=(urls::mod_split(thread.id)) {
                 (csrf_input(ctx))
                 (Field::new("title", "Title of the new thread").maxlength(150).render(&FieldErrors::new()))
                 div.field {

@@ -15,6 +15,7 @@ use crate::shell::form::CsrfForm;
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::{NoFields, is_checked};
 use crate::web::html;
+use crate::web::urls;
 
 /// A Watch / Stop watching button.
 #[derive(Deserialize, Default)]
@@ -60,7 +61,7 @@ pub async fn watch_forum(
         .await?
         .ok_or(AppError::NotFound)?;
     let user = member.user().id;
-    let path = format!("/f/{}", forum.slug);
+    let path = urls::forum(&forum.slug).to_string();
     if form.action == "unwatch" {
         store::unsubscribe(&mut conn, user, None, Some(forum.id)).await?;
         return Ok(member.redirect_with_flash(&path, "You no longer watch this forum."));

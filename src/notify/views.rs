@@ -9,6 +9,7 @@ use crate::shell::form::csrf_input;
 use crate::shell::layout::page;
 use crate::web::form::checkbox;
 use crate::web::time;
+use crate::web::urls;
 
 /// The modes a member can choose, with their labels.
 pub const MODES: [(&str, &str); 3] = [
@@ -56,7 +57,7 @@ pub fn settings_section(
                         li {
                             @if s.is_thread { "Thread " } @else { "Forum " }
                             a href=(s.path) { bdi { (s.title) } }
-                            form.row method="post" action=(format!("/settings/subscriptions/{}", s.id)) {
+                            form.row method="post" action=(urls::subscription(s.id)) {
                                 (csrf_input(ctx))
                                 label.visually-hidden for=(format!("mode-{}", s.id)) { "Mode for " (s.title) }
                                 (mode_select(&format!("mode-{}", s.id), &s.mode))
@@ -83,7 +84,7 @@ pub fn unsubscribe(ctx: &Ctx, token: &str, what: &str, done: bool) -> Markup {
                 p { a href="/settings" { "Notification settings" } }
             } @else {
                 p { "Stop mail about " (what) "?" }
-                form method="post" action=(format!("/unsubscribe/{token}")) {
+                form method="post" action=(urls::unsubscribe(token)) {
                     button type="submit" { "Unsubscribe" }
                 }
             }
@@ -115,7 +116,7 @@ pub fn failed_mail(ctx: &Ctx, pending: i64, mails: &[OutboxMail]) -> Markup {
                                 td { (mail.attempts) }
                                 td { (mail.last_error.as_deref().unwrap_or("")) }
                                 td {
-                                    form method="post" action=(format!("/admin/mail/{}/retry", mail.id)) {
+                                    form method="post" action=(urls::mail_retry(mail.id)) {
                                         (csrf_input(ctx))
                                         button.small type="submit" { "Retry" }
                                     }

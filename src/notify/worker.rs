@@ -21,6 +21,7 @@ use crate::markup;
 use crate::notify::store::{self, PostContext, Recipient};
 use crate::shell::state::AppState;
 use crate::web::error::AppError;
+use crate::web::urls;
 
 /// Waits before each retry: 1 min, 5 min, 30 min, 2 h, 12 h; then the mail is given up.
 pub const BACKOFF: [i64; 5] = [60, 300, 1800, 7200, 43_200];
@@ -258,7 +259,7 @@ async fn expand(
 
     let excerpt = markup::excerpt(&ctx.body_html, 600);
     let about = PostMail {
-        post_id: ctx.post_id.0,
+        post_id: ctx.post_id,
         thread_id: ctx.thread_id.0,
         thread_title: &ctx.thread_title,
         forum_title: &ctx.forum_title,
@@ -289,7 +290,7 @@ async fn expand(
             (true, Some(id)) => Target::Subscription(id),
             _ => Target::Member(user),
         };
-        let unsubscribe = site.link(&format!("/unsubscribe/{}", signing::token(key, target)));
+        let unsubscribe = site.link(&urls::unsubscribe(&signing::token(key, target)).to_string());
         batch.mails.push(compose::about_post(
             site,
             &person.email,
@@ -317,7 +318,7 @@ async fn send_digests(
             let line = DigestLine {
                 thread_title: e.thread_title,
                 author: e.author,
-                post_id: e.post_id.0,
+                post_id: e.post_id,
                 excerpt: markup::excerpt(&e.body_html, 240),
             };
             match by_user.last_mut() {

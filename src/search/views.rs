@@ -8,6 +8,7 @@ use crate::shell::ctx::Ctx;
 use crate::shell::layout::page;
 use crate::web::pagination::{self, Pages};
 use crate::web::time;
+use crate::web::urls;
 
 /// The search form as typed.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -110,7 +111,7 @@ pub fn search_page(
                     ol.results {
                         @for hit in hits {
                             li {
-                                a.title href=(format!("/p/{}", hit.post_id)) { bdi { (hit.title) } " #" (hit.position) }
+                                a.title href=(urls::post(hit.post_id)) { bdi { (hit.title) } " #" (hit.position) }
                                 p.meta { (hit.forum) " · " (hit.author) " · " (time::date(hit.created_at, tz)) }
                                 p.snippet { (snippet(&hit.snippet)) }
                             }

@@ -6,6 +6,7 @@ use crate::accounts::types::Role;
 use crate::shell::ctx::Ctx;
 use crate::web::assets;
 use crate::web::redirect::login_url;
+use crate::web::urls;
 
 /// What the header's account area shows.
 pub enum Account<'a> {
@@ -160,7 +161,7 @@ fn account_area(account: &Account<'_>) -> Markup {
             Account::Member { username, csrf, .. } => {
                 nav.account aria-label="Account" {
                     "Logged in as "
-                    a href={ "/u/" (crate::web::redirect::UrlEncoded(username)) } { strong { (username) } }
+                    a href=(urls::profile(username)) { strong { (username) } }
                     " · "
                     a href="/settings" { "Settings" }
                     " · "

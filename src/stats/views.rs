@@ -7,6 +7,7 @@ use crate::shell::layout::page;
 use crate::stats::Stats;
 use crate::stats::store::{Day, Ranked};
 use crate::web::time;
+use crate::web::urls;
 
 fn ranked(title: &str, unit: &str, rows: &[Ranked]) -> Markup {
     html! {
@@ -60,7 +61,7 @@ pub fn stats_page(ctx: &Ctx, stats: &Stats) -> Markup {
                 dt { "Online now" } dd { (t.online) " (seen in the last 15 minutes)" }
                 dt { "Newest member" } dd {
                     @match (&t.newest, t.newest_joined) {
-                        (Some(name), Some(at)) => { a href=(format!("/u/{}", crate::web::redirect::url_encode(name))) { (name) } ", joined " (time::relative(at, tz)) },
+                        (Some(name), Some(at)) => { a href=(urls::profile(name)) { (name) } ", joined " (time::relative(at, tz)) },
                         _ => "nobody yet",
                     }
                 }

@@ -9,6 +9,7 @@ pub mod middleware;
 pub mod pagination;
 pub mod redirect;
 pub mod time;
+pub mod urls;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;

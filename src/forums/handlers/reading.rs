@@ -15,6 +15,7 @@ use crate::ids::{PostId, ThreadId};
 use crate::shell::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 use crate::web::pagination::{PageQuery, page_of, page_url};
+use crate::web::urls;
 use crate::web::{html, redirect};
 
 /// `GET /`.
@@ -79,7 +80,7 @@ pub async fn thread_short(
 ) -> AppResult<HttpResponse> {
     let thread = visible_thread(&ctx, *id).await?;
     if let Some(into) = thread.merged_into {
-        return Ok(redirect::found(&format!("/t/{into}")));
+        return Ok(redirect::found(&urls::thread(into).to_string()));
     }
     Ok(redirect::found(&page_url(&thread.path(), query.number())))
 }
@@ -98,7 +99,7 @@ pub async fn thread(
     let reader = Reader::of(&ctx);
     let data = pages::thread(&mut conn, &members, &places, id, query.number(), reader).await?;
     if let Some(into) = data.thread.merged_into {
-        return Ok(redirect::found(&format!("/t/{into}")));
+        return Ok(redirect::found(&urls::thread(into).to_string()));
     }
     if slug != data.thread.slug {
         return Ok(redirect::found(&page_url(
@@ -164,7 +165,10 @@ pub async fn permalink(ctx: Ctx, id: web::Path<PostId>) -> AppResult<HttpRespons
 /// The URL of a post on its thread page.
 pub fn post_url(post: PostId, slug: &str, thread: ThreadId, position: i32) -> String {
     let page = page_of(i64::from(position), POSTS_PER_PAGE);
-    format!("{}#p{post}", page_url(&format!("/t/{thread}/{slug}"), page))
+    format!(
+        "{}#p{post}",
+        page_url(&urls::thread_slug(thread, slug).to_string(), page)
+    )
 }
 
 /// `GET /t/{id}/unread`: to the first post the member has not seen.
@@ -178,7 +182,7 @@ pub async fn first_unread(ctx: Ctx, id: web::Path<ThreadId>) -> AppResult<HttpRe
         .await?
         .unwrap_or(0);
     match store::first_post_after(&mut conn, thread.id, read).await? {
-        Some(post) => Ok(redirect::found(&format!("/p/{post}"))),
+        Some(post) => Ok(redirect::found(&urls::post(post).to_string())),
         None => Ok(redirect::found(&page_url(
             &thread.path(),
             page_of(i64::from(thread.post_count), POSTS_PER_PAGE),

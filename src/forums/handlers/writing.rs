@@ -18,6 +18,7 @@ use crate::web::client;
 use crate::web::cookies::random_token;
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::{FieldErrors, NoFields, is_checked};
+use crate::web::urls;
 use crate::web::{html, redirect};
 
 /// A composer form as posted.
@@ -122,7 +123,7 @@ pub async fn new_thread_form(
         .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
     check_may_post(&member, &mut errors);
-    let action = format!("/f/{}/new", forum.slug);
+    let action = urls::new_thread(&forum.slug).to_string();
     let composer = Composer {
         action: &action,
         title: Some(""),
@@ -153,7 +154,7 @@ pub async fn new_thread(
     let title = writing::check_title(&form.title, &mut errors);
     let body = writing::check_body(&form.body, &mut errors);
     let again = Again {
-        action: format!("/f/{}/new", forum.slug),
+        action: urls::new_thread(&forum.slug).to_string(),
         form: &form,
         submission: form.submission(),
         ip: client::ip(&req, &member.state.settings),
@@ -230,11 +231,11 @@ async fn publish(
             member.state.mail_wake.notify_one();
             if draft.held {
                 return Ok(member.redirect_with_flash(
-                    &format!("/p/{post}"),
+                    &urls::post(post).to_string(),
                     "Thank you! As a new member, your post waits for a moderator's approval before others see it.",
                 ));
             }
-            let mut response = redirect::see_other(&format!("/p/{post}"));
+            let mut response = redirect::see_other(&urls::post(post).to_string());
             response
                 .extensions_mut()
                 .insert(crate::changes::AnnounceAfterCommit(pages));
@@ -332,7 +333,7 @@ pub async fn reply_form(
     body.push_str(&writing::quotes_for(&mut conn, reader, &quote_ids(&req)).await?);
     let mut errors = FieldErrors::new();
     check_may_post(&member, &mut errors);
-    let action = format!("/t/{}/reply", thread.id);
+    let action = urls::reply(thread.id).to_string();
     let composer = Composer {
         action: &action,
         title: None,
@@ -358,7 +359,7 @@ pub async fn reply(
     let mut errors = FieldErrors::new();
     let body = writing::check_body(&form.body, &mut errors);
     let again = Again {
-        action: format!("/t/{}/reply", thread.id),
+        action: urls::reply(thread.id).to_string(),
         form: &form,
         submission: form.submission(),
         ip: client::ip(&req, &member.state.settings),
@@ -484,7 +485,7 @@ pub async fn edit(
     let hold = !needs_reason && policy::held(member.user(), &member.state.settings, &body);
     match writing::edit(&mut conn, post.id, editor, &body, reason, hold).await {
         Ok(writing::Edited::Held) => Ok(member.redirect_with_flash(
-            &format!("/p/{}", post.id),
+            &urls::post(post.id).to_string(),
             "Thank you! Your edit waits for a moderator's approval; until then the post shows its earlier text.",
         )),
         Ok(writing::Edited::Applied) => {
@@ -498,7 +499,7 @@ pub async fn edit(
                 )
                 .await?;
             }
-            Ok(redirect::see_other(&format!("/p/{}", post.id)))
+            Ok(redirect::see_other(&urls::post(post.id).to_string()))
         }
         Err(e) => {
             let (status, errors) = form_error(e)?;
@@ -531,7 +532,7 @@ pub async fn delete(
     let (location, message) = match outcome {
         Deleted::Thread => ("/".to_string(), "Your thread was deleted."),
         Deleted::Post => (
-            format!("/t/{}/{}", location.thread_id, location.slug),
+            urls::thread_slug(location.thread_id, &location.slug).to_string(),
             "Your post was deleted.",
         ),
     };

@@ -1,0 +1,417 @@
+//! Every linkable place on the site, one function each: pages, forms, redirects and mails
+//! take their paths from here, so the shape of a route is written once beside the router.
+//!
+//! A [`Url`] renders straight into a page (no string built per link, which matters on a
+//! thread page that prints a dozen links a post) and `to_string()` gives it as a `String`
+//! for headers and mails.
+
+use std::fmt;
+
+use crate::ids::{
+    ArticleId, CategoryId, ForumId, MailId, PostId, SubscriptionId, ThreadId, UserId,
+};
+
+/// A path on this site, built by one of this module's functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Url<'a>(Place<'a>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place<'a> {
+    Post(PostId, &'static str),
+    Thread(ThreadId, &'static str),
+    ThreadSlug(ThreadId, &'a str),
+    Quote(ThreadId, PostId),
+    Forum(&'a str, &'static str),
+    Profile(&'a str),
+    Article(ArticleId, &'static str),
+    ArticleSlug(ArticleId, &'a str),
+    ModThread(ThreadId, &'static str),
+    ModPost(PostId, &'static str),
+    ModReport(PostId),
+    ModQueue(PostId),
+    ModQueueEdit(PostId),
+    Token(&'static str, &'a str),
+    Subscription(SubscriptionId),
+    MailRetry(MailId),
+    UserRole(UserId),
+    Category(CategoryId),
+    AdminForum(ForumId),
+    Members(&'a str, &'a str, &'a str),
+    AdminUsers(&'a str),
+}
+
+impl Url<'_> {
+    fn push(&self, out: &mut String) {
+        use maud::Render;
+        match self.0 {
+            Place::Post(id, tail) => {
+                out.push_str("/p/");
+                id.render_to(out);
+                out.push_str(tail);
+            }
+            Place::Thread(id, tail) => {
+                out.push_str("/t/");
+                id.render_to(out);
+                out.push_str(tail);
+            }
+            Place::ThreadSlug(id, slug) => {
+                out.push_str("/t/");
+                id.render_to(out);
+                out.push('/');
+                out.push_str(slug);
+            }
+            Place::Quote(thread, post) => {
+                out.push_str("/t/");
+                thread.render_to(out);
+                out.push_str("/reply?quote=");
+                post.render_to(out);
+            }
+            Place::Forum(slug, tail) => {
+                out.push_str("/f/");
+                out.push_str(slug);
+                out.push_str(tail);
+            }
+            Place::Profile(name) => {
+                out.push_str("/u/");
+                crate::text::push_percent_encoded(out, name, b"");
+            }
+            Place::Article(id, tail) => {
+                out.push_str("/faq/");
+                id.render_to(out);
+                out.push_str(tail);
+            }
+            Place::ArticleSlug(id, slug) => {
+                out.push_str("/faq/");
+                id.render_to(out);
+                out.push('-');
+                out.push_str(slug);
+            }
+            Place::ModThread(id, tail) => {
+                out.push_str("/mod/t/");
+                id.render_to(out);
+                out.push_str(tail);
+            }
+            Place::ModPost(id, tail) => {
+                out.push_str("/mod/p/");
+                id.render_to(out);
+                out.push_str(tail);
+            }
+            Place::ModReport(id) => {
+                out.push_str("/mod/reports/");
+                id.render_to(out);
+            }
+            Place::ModQueue(id) => {
+                out.push_str("/mod/queue/");
+                id.render_to(out);
+            }
+            Place::ModQueueEdit(id) => {
+                out.push_str("/mod/queue/edit/");
+                id.render_to(out);
+            }
+            Place::Token(prefix, token) => {
+                out.push_str(prefix);
+                crate::text::push_percent_encoded(out, token, b"");
+            }
+            Place::Subscription(id) => {
+                out.push_str("/settings/subscriptions/");
+                id.render_to(out);
+            }
+            Place::MailRetry(id) => {
+                out.push_str("/admin/mail/");
+                id.render_to(out);
+                out.push_str("/retry");
+            }
+            Place::UserRole(id) => {
+                out.push_str("/admin/users/");
+                id.render_to(out);
+                out.push_str("/role");
+            }
+            Place::Category(id) => {
+                out.push_str("/admin/categories/");
+                id.render_to(out);
+            }
+            Place::AdminForum(id) => {
+                out.push_str("/admin/forums/");
+                id.render_to(out);
+            }
+            Place::Members(query, sort, dir) => {
+                out.push_str("/members?q=");
+                crate::text::push_percent_encoded(out, query, b"");
+                out.push_str("&sort=");
+                crate::text::push_percent_encoded(out, sort, b"");
+                out.push_str("&dir=");
+                crate::text::push_percent_encoded(out, dir, b"");
+            }
+            Place::AdminUsers(query) => {
+                out.push_str("/admin/users?q=");
+                crate::text::push_percent_encoded(out, query, b"");
+            }
+        }
+    }
+}
+
+impl maud::Render for Url<'_> {
+    fn render_to(&self, out: &mut String) {
+        // Every part is either digits, a percent-encoded name or a fixed ASCII path: none
+        // needs HTML escaping.
+        self.push(out);
+    }
+}
+
+impl fmt::Display for Url<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::with_capacity(32);
+        self.push(&mut out);
+        f.write_str(&out)
+    }
+}
+
+/// A post's permalink: it finds the post's thread and page.
+pub fn post(id: PostId) -> Url<'static> {
+    Url(Place::Post(id, ""))
+}
+
+/// The form that reports a post to the moderators.
+pub fn post_report(id: PostId) -> Url<'static> {
+    Url(Place::Post(id, "/report"))
+}
+
+/// The composer that edits a post.
+pub fn post_edit(id: PostId) -> Url<'static> {
+    Url(Place::Post(id, "/edit"))
+}
+
+/// Where an author deletes their own post.
+pub fn post_delete(id: PostId) -> Url<'static> {
+    Url(Place::Post(id, "/delete"))
+}
+
+/// A thread by id alone: it redirects to the thread's current slug.
+pub fn thread(id: ThreadId) -> Url<'static> {
+    Url(Place::Thread(id, ""))
+}
+
+/// A thread's first page under its slug.
+pub fn thread_slug(id: ThreadId, slug: &str) -> Url<'_> {
+    Url(Place::ThreadSlug(id, slug))
+}
+
+/// The thread at its reader's first unread post.
+pub fn thread_unread(id: ThreadId) -> Url<'static> {
+    Url(Place::Thread(id, "/unread"))
+}
+
+/// The reply composer of a thread.
+pub fn reply(id: ThreadId) -> Url<'static> {
+    Url(Place::Thread(id, "/reply"))
+}
+
+/// The reply composer with `post` quoted.
+pub fn reply_quoting(thread: ThreadId, post: PostId) -> Url<'static> {
+    Url(Place::Quote(thread, post))
+}
+
+/// The thread whose reply composer `path` is: the inverse of [`reply`].
+pub fn reply_target(path: &str) -> Option<ThreadId> {
+    let id = path.strip_prefix("/t/")?.strip_suffix("/reply")?;
+    id.parse().ok().map(ThreadId)
+}
+
+/// Where a member starts or stops watching a thread.
+pub fn thread_watch(id: ThreadId) -> Url<'static> {
+    Url(Place::Thread(id, "/watch"))
+}
+
+/// Where the thread's author marks its answer.
+pub fn thread_solution(id: ThreadId) -> Url<'static> {
+    Url(Place::Thread(id, "/solution"))
+}
+
+/// A thread's Atom feed.
+pub fn thread_feed(id: ThreadId) -> Url<'static> {
+    Url(Place::Thread(id, "/feed.atom"))
+}
+
+/// A forum's thread list.
+pub fn forum(slug: &str) -> Url<'_> {
+    Url(Place::Forum(slug, ""))
+}
+
+/// The composer of a new thread in a forum.
+pub fn new_thread(forum_slug: &str) -> Url<'_> {
+    Url(Place::Forum(forum_slug, "/new"))
+}
+
+/// Where a member starts or stops watching a forum.
+pub fn forum_watch(slug: &str) -> Url<'_> {
+    Url(Place::Forum(slug, "/watch"))
+}
+
+/// A forum's Atom feed.
+pub fn forum_feed(slug: &str) -> Url<'_> {
+    Url(Place::Forum(slug, "/feed.atom"))
+}
+
+/// A member's public profile.
+pub fn profile(username: &str) -> Url<'_> {
+    Url(Place::Profile(username))
+}
+
+/// An FAQ article by id alone: it redirects to the article's current slug.
+pub fn article(id: ArticleId) -> Url<'static> {
+    Url(Place::Article(id, ""))
+}
+
+/// An FAQ article under its slug.
+pub fn article_slug(id: ArticleId, slug: &str) -> Url<'_> {
+    Url(Place::ArticleSlug(id, slug))
+}
+
+/// The editor of an FAQ article.
+pub fn article_edit(id: ArticleId) -> Url<'static> {
+    Url(Place::Article(id, "/edit"))
+}
+
+/// Moderators' actions on a thread (pin, lock, rename, move, hide).
+pub fn mod_thread(id: ThreadId) -> Url<'static> {
+    Url(Place::ModThread(id, ""))
+}
+
+/// The page that splits posts off a thread.
+pub fn mod_split(id: ThreadId) -> Url<'static> {
+    Url(Place::ModThread(id, "/split"))
+}
+
+/// Where a moderator turns a thread into an FAQ article.
+pub fn mod_promote(id: ThreadId) -> Url<'static> {
+    Url(Place::ModThread(id, "/promote"))
+}
+
+/// Moderators' actions on a post (hide, restore, approve).
+pub fn mod_post(id: PostId) -> Url<'static> {
+    Url(Place::ModPost(id, ""))
+}
+
+/// A post's edit history, for moderators.
+pub fn mod_revisions(id: PostId) -> Url<'static> {
+    Url(Place::ModPost(id, "/revisions"))
+}
+
+/// Where a moderator resolves the reports on a post.
+pub fn mod_report(post: PostId) -> Url<'static> {
+    Url(Place::ModReport(post))
+}
+
+/// Where a moderator approves or rejects a held post.
+pub fn mod_queue(post: PostId) -> Url<'static> {
+    Url(Place::ModQueue(post))
+}
+
+/// Where a moderator approves or rejects a held edit of a post.
+pub fn mod_queue_edit(post: PostId) -> Url<'static> {
+    Url(Place::ModQueueEdit(post))
+}
+
+/// The one-click unsubscribe page of a signed token.
+pub fn unsubscribe(token: &str) -> Url<'_> {
+    Url(Place::Token("/unsubscribe/", token))
+}
+
+/// The log-in link a member asked for by mail.
+pub fn login_link(token: &str) -> Url<'_> {
+    Url(Place::Token("/login/link/", token))
+}
+
+/// The first administrator's set-up page.
+pub fn setup(token: &str) -> Url<'_> {
+    Url(Place::Token("/setup/", token))
+}
+
+/// The page that sets a new password from a reset mail.
+pub fn password_reset(token: &str) -> Url<'_> {
+    Url(Place::Token("/password/reset/", token))
+}
+
+/// One of a member's subscriptions, in their settings.
+pub fn subscription(id: SubscriptionId) -> Url<'static> {
+    Url(Place::Subscription(id))
+}
+
+/// Where an administrator sends a failed mail again.
+pub fn mail_retry(id: MailId) -> Url<'static> {
+    Url(Place::MailRetry(id))
+}
+
+/// Where an administrator changes a member's role.
+pub fn user_role(id: UserId) -> Url<'static> {
+    Url(Place::UserRole(id))
+}
+
+/// An administrator's form for one category.
+pub fn admin_category(id: CategoryId) -> Url<'static> {
+    Url(Place::Category(id))
+}
+
+/// An administrator's form for one forum.
+pub fn admin_forum(id: ForumId) -> Url<'static> {
+    Url(Place::AdminForum(id))
+}
+
+/// The member list matching `query`, sorted by `sort` in direction `dir`.
+pub fn members<'a>(query: &'a str, sort: &'a str, dir: &'a str) -> Url<'a> {
+    Url(Place::Members(query, sort, dir))
+}
+
+/// The administrators' member list matching `query`.
+pub fn admin_users(query: &str) -> Url<'_> {
+    Url(Place::AdminUsers(query))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use maud::Render;
+
+    #[test]
+    fn paths_render_and_print_alike() {
+        let cases = [
+            (post(PostId(7)), "/p/7"),
+            (post_report(PostId(7)), "/p/7/report"),
+            (
+                thread_slug(ThreadId(3), "refund-policy"),
+                "/t/3/refund-policy",
+            ),
+            (reply_quoting(ThreadId(3), PostId(9)), "/t/3/reply?quote=9"),
+            (forum_feed("billing"), "/f/billing/feed.atom"),
+            (article_slug(ArticleId(2), "returns"), "/faq/2-returns"),
+            (mod_queue_edit(PostId(5)), "/mod/queue/edit/5"),
+            (mail_retry(MailId(11)), "/admin/mail/11/retry"),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(url.to_string(), expected);
+            assert_eq!(url.render().into_string(), expected);
+        }
+    }
+
+    #[test]
+    fn a_reply_path_names_its_thread() {
+        assert_eq!(
+            reply_target(&reply(ThreadId(42)).to_string()),
+            Some(ThreadId(42))
+        );
+        assert_eq!(reply_target("/t/42/other"), None);
+        assert_eq!(reply_target("/t/x/reply"), None);
+    }
+
+    #[test]
+    fn names_and_tokens_are_percent_encoded() {
+        assert_eq!(profile("Ana María").to_string(), "/u/Ana%20Mar%C3%ADa");
+        assert_eq!(profile("a/b").to_string(), "/u/a%2Fb");
+        assert_eq!(
+            members("a&b", "posts", "desc").to_string(),
+            "/members?q=a%26b&sort=posts&dir=desc"
+        );
+        assert_eq!(admin_users("x y").to_string(), "/admin/users?q=x%20y");
+        assert_eq!(unsubscribe("ab-C_d.9").to_string(), "/unsubscribe/ab-C_d.9");
+    }
+}
