@@ -166,6 +166,7 @@ pub fn build_app(
         .route("/healthz", aw::get().to(shell::health::healthz))
         .route("/assets/{name}", aw::get().to(web::assets::serve))
         .default_service(aw::to(not_found))
+        .wrap(from_fn(shell::middleware::wake_mail_worker))
         .wrap(from_fn(web::middleware::refuse_nul))
         .wrap(from_fn(web::middleware::keep_submitted_form))
         .wrap(shell::error_pages::error_pages())

@@ -6,3 +6,4 @@ pub mod mailer;
 pub mod signing;
 pub mod store;
 pub mod types;
+pub mod wake;

@@ -74,8 +74,9 @@ pub async fn enqueue_all(conn: &mut AsyncPgConnection, mails: &[NewMail]) -> Que
     diesel::insert_into(outbox::table)
         .values(mails)
         .execute(conn)
-        .await
-        .map(|_| ())
+        .await?;
+    crate::mail::wake::queued();
+    Ok(())
 }
 
 /// Takes the next due mail, locked for this transaction: other workers skip it while it is
@@ -156,6 +157,11 @@ pub async fn retry_mail(conn: &mut AsyncPgConnection, id: MailId) -> QueryResult
     ))
     .execute(conn)
     .await
+    .inspect(|&retried| {
+        if retried > 0 {
+            crate::mail::wake::queued();
+        }
+    })
 }
 
 /// How many mails wait to be sent.

@@ -418,7 +418,6 @@ pub async fn decide(
     match form.action.as_str() {
         "approve" => {
             actions::approve(&mut conn, moderator.user().id, post).await?;
-            moderator.state.mail_wake.notify_one();
         }
         "reject" => actions::reject(&mut conn, moderator.user().id, post, &reason(&form)?).await?,
         _ => return Err(AppError::BadRequest("Unknown action.".into())),

@@ -210,6 +210,5 @@ pub async fn retry(
     if store::retry_mail(&mut conn, *id).await? == 0 {
         return Err(AppError::NotFound);
     }
-    admin.state.mail_wake.notify_one();
     Ok(admin.redirect_with_flash("/admin/mail", "The mail is queued again."))
 }

@@ -8,5 +8,6 @@ pub mod health;
 pub mod layout;
 pub mod limits;
 pub mod login_form;
+pub mod middleware;
 pub mod state;
 pub mod store;

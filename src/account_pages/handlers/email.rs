@@ -94,7 +94,6 @@ pub async fn resend(member: CurrentUser, _form: CsrfForm<NoFields>) -> AppResult
             message: "A confirmation mail was sent a moment ago. Please check your inbox (and spam folder) and try again in two minutes.".into(),
         });
     }
-    member.state.mail_wake.notify_one();
     Ok(member.redirect_with_flash(
         "/",
         &format!("We sent a new confirmation link to {}.", account.email),
@@ -145,7 +144,6 @@ pub async fn forgot(
         }
         mails::send_password_reset(&mut conn, &ctx.state.settings, user, &username, &address)
             .await?;
-        ctx.state.mail_wake.notify_one();
     }
     Ok(ctx.redirect_with_flash("/login", FORGOT_ANSWER))
 }

@@ -258,7 +258,6 @@ pub async fn request_link(
         };
         if let Some((username, email)) = address {
             mails::send_login_link(&mut conn, settings, candidate.id, &username, &email).await?;
-            ctx.state.mail_wake.notify_one();
         }
     }
     Ok(ctx.redirect_with_flash("/login", LINK_ANSWER))

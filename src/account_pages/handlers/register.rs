@@ -80,7 +80,6 @@ pub async fn submit(
         }
         Err(RegisterError::Failed(e)) => return Err(e),
     }
-    ctx.state.mail_wake.notify_one();
     Ok(ctx.redirect_with_flash(
         "/",
         &format!(

@@ -104,7 +104,6 @@ pub async fn change_email(
                 &email,
             )
             .await?;
-            member.state.mail_wake.notify_one();
             return Ok(member.redirect_with_flash(
                 "/settings",
                 &format!(

@@ -228,7 +228,6 @@ async fn publish(
     };
     match written {
         Ok((post, pages)) => {
-            member.state.mail_wake.notify_one();
             if draft.held {
                 return Ok(member.redirect_with_flash(
                     &urls::post(post).to_string(),
@@ -563,7 +562,6 @@ pub async fn solution(
     let post = form.post.trim().parse::<i64>().ok().map(PostId);
     let mut conn = member.state.conn().await?;
     writing::mark_solution(&mut conn, &member.state.settings, user, &thread, post).await?;
-    member.state.mail_wake.notify_one();
     let message = if post.is_some() {
         "Marked as the answer. Thank you!"
     } else {

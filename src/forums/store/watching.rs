@@ -17,8 +17,9 @@ pub async fn add_event(conn: &mut AsyncPgConnection, kind: &str, post: PostId) -
             notification_events::post_id.eq(post),
         ))
         .execute(conn)
-        .await
-        .map(|_| ())
+        .await?;
+    crate::mail::wake::queued();
+    Ok(())
 }
 
 /// Marks every pending event handled without sending anything (seeded demo content).

@@ -234,6 +234,11 @@ pub async fn append_reply(
     .bind::<Nullable<Text>, _>(reply.subscribe)
     .get_result::<Appended>(conn)
     .await
+    .inspect(|appended| {
+        if appended.post.is_some() {
+            crate::mail::wake::queued();
+        }
+    })
 }
 
 /// The page-cache tags a reply written by [`append_reply`] changes, as its quiet triggers
@@ -294,7 +299,10 @@ pub async fn insert_counted_post(
     .bind::<Text, _>(submission)
     .get_result::<IdRow>(conn)
     .await
-    .map(|r| PostId(r.id))
+    .map(|r| {
+        crate::mail::wake::queued();
+        PostId(r.id)
+    })
 }
 
 /// Gives a held post its place in the thread without counting it anywhere else yet.
