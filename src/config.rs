@@ -7,6 +7,8 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+use crate::kinds::word_enum;
+
 /// Everything an operator can set; every field has a default that gives a working forum.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -39,17 +41,51 @@ pub struct Settings {
     pub workers: usize,
     /// `off` disables the posting, registration and report limits, for load tests
     /// (`PARLEY_RATE_LIMITS`); the log-in throttle always stays on.
-    pub rate_limits: String,
+    pub rate_limits: RateLimits,
     /// Members with fewer posts than this count as new (stricter posting limit, approval
     /// queue) (`PARLEY_NEW_MEMBER_POSTS`).
     pub new_member_posts: i32,
-    /// Which posts of new members wait for a moderator: `links` (those with links), `all`,
-    /// or `off` (`PARLEY_APPROVAL`).
-    pub approval: String,
+    /// Which posts of new members wait for a moderator (`PARLEY_APPROVAL`).
+    pub approval: Approval,
     /// Memory for rendered pages of logged-out readers, in MiB; 0 turns the cache off
     /// (`PARLEY_PAGE_CACHE_MB`).
     pub page_cache_mb: usize,
 }
+
+word_enum! {
+    /// Which posts of new members wait for a moderator's approval.
+    pub enum Approval {
+        /// Those with links.
+        Links = "links",
+        /// All of them.
+        All = "all",
+        /// None.
+        Off = "off",
+    }
+}
+
+word_enum! {
+    /// Whether the posting, registration and report limits apply.
+    pub enum RateLimits {
+        /// They apply (the default).
+        On = "on",
+        /// They do not: for load tests.
+        Off = "off",
+    }
+}
+
+/// Settings written in code (tests, load scenarios) by their word; a word that is not one
+/// of the choices panics there and then, as a typo in code should.
+macro_rules! from_word {
+    ($($name:ident),+) => {$(
+        impl From<&str> for $name {
+            fn from(word: &str) -> Self {
+                word.parse().unwrap_or_else(|e| panic!("{e}"))
+            }
+        }
+    )+};
+}
+from_word!(Approval, RateLimits);
 
 impl Default for Settings {
     fn default() -> Self {
@@ -66,9 +102,9 @@ impl Default for Settings {
             proxy_hops: 1,
             pool_size: 16,
             workers: 0,
-            rate_limits: "on".into(),
+            rate_limits: RateLimits::On,
             new_member_posts: 3,
-            approval: "links".into(),
+            approval: Approval::Links,
             page_cache_mb: 64,
         }
     }
@@ -115,7 +151,7 @@ impl Settings {
 
     /// False when `PARLEY_RATE_LIMITS=off`.
     pub fn rate_limits_on(&self) -> bool {
-        !self.rate_limits.eq_ignore_ascii_case("off")
+        self.rate_limits == RateLimits::On
     }
 
     /// The site's absolute URL without a trailing slash.

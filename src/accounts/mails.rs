@@ -7,11 +7,13 @@ use diesel_async::AsyncPgConnection;
 
 use crate::accounts::sessions::hash_token;
 use crate::accounts::store;
+use crate::accounts::types::TokenPurpose;
 use crate::config::Settings;
 use crate::ids::UserId;
 use crate::mail::compose::{self, Site};
 use crate::mail::store::enqueue;
 use crate::web::cookies::random_token;
+use crate::web::urls;
 
 /// How long a confirmation link works.
 pub const CONFIRM_HOURS: i64 = 48;
@@ -27,44 +29,37 @@ fn site(settings: &Settings) -> Site {
     }
 }
 
-/// What a single-use link is for.
-#[derive(Debug, Clone, Copy)]
-enum Purpose {
-    Confirm,
-    Reset,
-    LogIn,
-}
-
 /// Stores a fresh token and queues the mail carrying its link.
 async fn send_link(
     conn: &mut AsyncPgConnection,
     settings: &Settings,
-    purpose: Purpose,
+    purpose: TokenPurpose,
     user: UserId,
     username: &str,
     email: &str,
 ) -> QueryResult<()> {
     let token = random_token();
-    let (name, valid, path) = match purpose {
-        Purpose::Confirm => ("confirm", Duration::hours(CONFIRM_HOURS), "/confirm/"),
-        Purpose::Reset => ("reset", Duration::hours(RESET_HOURS), "/password/reset/"),
-        Purpose::LogIn => (
-            "login",
-            Duration::minutes(LOGIN_LINK_MINUTES),
-            "/login/link/",
-        ),
+    let valid = match purpose {
+        TokenPurpose::Confirm => Duration::hours(CONFIRM_HOURS),
+        TokenPurpose::Reset => Duration::hours(RESET_HOURS),
+        TokenPurpose::LogIn => Duration::minutes(LOGIN_LINK_MINUTES),
     };
     let expires = Utc::now() + valid;
     // Only the newest link of a kind works: an older confirmation link would otherwise
     // switch a changed address back.
-    store::void_tokens(conn, user, name).await?;
-    store::insert_token(conn, &hash_token(&token), user, name, email, expires).await?;
+    store::void_tokens(conn, user, purpose).await?;
+    store::insert_token(conn, &hash_token(&token), user, purpose, email, expires).await?;
     let site = site(settings);
-    let link = site.link(&format!("{path}{token}"));
+    let path = match purpose {
+        TokenPurpose::Confirm => urls::confirm(&token),
+        TokenPurpose::Reset => urls::password_reset(&token),
+        TokenPurpose::LogIn => urls::login_link(&token),
+    };
+    let link = site.link(&path.to_string());
     let mail = match purpose {
-        Purpose::Confirm => compose::confirm_address(&site, email, username, &link),
-        Purpose::Reset => compose::password_reset(&site, email, username, &link),
-        Purpose::LogIn => compose::login_link(&site, email, username, &link),
+        TokenPurpose::Confirm => compose::confirm_address(&site, email, username, &link),
+        TokenPurpose::Reset => compose::password_reset(&site, email, username, &link),
+        TokenPurpose::LogIn => compose::login_link(&site, email, username, &link),
     };
     enqueue(conn, &mail).await
 }
@@ -77,7 +72,7 @@ pub async fn send_confirmation(
     username: &str,
     email: &str,
 ) -> QueryResult<()> {
-    send_link(conn, settings, Purpose::Confirm, user, username, email).await
+    send_link(conn, settings, TokenPurpose::Confirm, user, username, email).await
 }
 
 /// Queues the mail with a password-reset link.
@@ -88,7 +83,7 @@ pub async fn send_password_reset(
     username: &str,
     email: &str,
 ) -> QueryResult<()> {
-    send_link(conn, settings, Purpose::Reset, user, username, email).await
+    send_link(conn, settings, TokenPurpose::Reset, user, username, email).await
 }
 
 /// Queues the mail with a one-time log-in link (the way in when failed log-ins of others
@@ -100,7 +95,7 @@ pub async fn send_login_link(
     username: &str,
     email: &str,
 ) -> QueryResult<()> {
-    send_link(conn, settings, Purpose::LogIn, user, username, email).await
+    send_link(conn, settings, TokenPurpose::LogIn, user, username, email).await
 }
 
 /// Queues the mail telling the owner of `email` that someone tried to register a new

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::accounts::types::{LoginCandidate, MemberCard, OwnAccount, Profile, Role};
+use crate::accounts::types::NotifyMode;
+use crate::accounts::types::{LoginCandidate, MemberCard, OwnAccount, Profile, Role, TokenPurpose};
 use crate::db::schema::{email_tokens, sessions, users};
 use crate::ids::UserId;
 
@@ -415,7 +416,7 @@ pub struct SessionRow {
     /// Owner's "notify me" default.
     pub notify_default: bool,
     /// Owner's notification mode.
-    pub notify_mode: String,
+    pub notify_mode: NotifyMode,
     /// Owner's posts.
     pub post_count: i32,
     /// Owner suspended until.
@@ -619,7 +620,7 @@ pub async fn insert_token(
     conn: &mut AsyncPgConnection,
     hash: &[u8],
     user: UserId,
-    purpose: &str,
+    purpose: TokenPurpose,
     email: &str,
     expires_at: DateTime<Utc>,
 ) -> QueryResult<()> {
@@ -627,7 +628,7 @@ pub async fn insert_token(
         .values((
             email_tokens::token_hash.eq(hash),
             email_tokens::user_id.eq(user),
-            email_tokens::purpose.eq(purpose),
+            email_tokens::purpose.eq(purpose.as_str()),
             email_tokens::email.eq(email),
             email_tokens::expires_at.eq(expires_at),
         ))
@@ -640,12 +641,12 @@ pub async fn insert_token(
 pub async fn use_token(
     conn: &mut AsyncPgConnection,
     hash: &[u8],
-    purpose: &str,
+    purpose: TokenPurpose,
 ) -> QueryResult<Option<(UserId, String)>> {
     diesel::update(
         email_tokens::table
             .find(hash)
-            .filter(email_tokens::purpose.eq(purpose))
+            .filter(email_tokens::purpose.eq(purpose.as_str()))
             .filter(email_tokens::used_at.is_null())
             .filter(email_tokens::expires_at.gt(Utc::now())),
     )
@@ -661,12 +662,12 @@ pub async fn use_token(
 pub async fn void_tokens(
     conn: &mut AsyncPgConnection,
     user: UserId,
-    purpose: &str,
+    purpose: TokenPurpose,
 ) -> QueryResult<usize> {
     diesel::update(
         email_tokens::table
             .filter(email_tokens::user_id.eq(user))
-            .filter(email_tokens::purpose.eq(purpose))
+            .filter(email_tokens::purpose.eq(purpose.as_str()))
             .filter(email_tokens::used_at.is_null()),
     )
     .set(email_tokens::used_at.eq(Some(Utc::now())))
@@ -678,12 +679,12 @@ pub async fn void_tokens(
 pub async fn token_valid(
     conn: &mut AsyncPgConnection,
     hash: &[u8],
-    purpose: &str,
+    purpose: TokenPurpose,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         email_tokens::table
             .find(hash)
-            .filter(email_tokens::purpose.eq(purpose))
+            .filter(email_tokens::purpose.eq(purpose.as_str()))
             .filter(email_tokens::used_at.is_null())
             .filter(email_tokens::expires_at.gt(Utc::now())),
     ))

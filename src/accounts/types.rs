@@ -1,39 +1,26 @@
 //! Plain types of the accounts feature.
 
-use std::fmt;
-
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use diesel::deserialize::{self, FromSql, FromSqlRow};
-use diesel::expression::AsExpression;
-use diesel::pg::{Pg, PgValue};
-use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
 use crate::ids::UserId;
+use crate::kinds::word_enum;
 
-/// What a person may do; ordered, so `role >= Role::Moderator` reads naturally.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, FromSqlRow, AsExpression)]
-#[diesel(sql_type = Text)]
-pub enum Role {
-    /// A registered member.
-    Member,
-    /// Keeps discussions civil.
-    Moderator,
-    /// Runs the site.
-    Admin,
+word_enum! {
+    /// What a person may do (`users.role`); ordered, so `role >= Role::Moderator` reads
+    /// naturally.
+    pub enum Role {
+        /// A registered member.
+        Member = "member",
+        /// Keeps discussions civil.
+        Moderator = "moderator",
+        /// Runs the site.
+        Admin = "admin",
+    }
 }
 
 impl Role {
-    /// The value stored in `users.role`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Member => "member",
-            Role::Moderator => "moderator",
-            Role::Admin => "admin",
-        }
-    }
-
     /// The word shown to people.
     pub fn label(self) -> &'static str {
         match self {
@@ -44,25 +31,34 @@ impl Role {
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+word_enum! {
+    /// How a member hears of what they follow (`users.notify_mode`, `subscriptions.mode`).
+    pub enum NotifyMode {
+        /// A mail for each new post.
+        Immediate = "immediate",
+        /// One mail a day gathering them.
+        Daily = "daily",
+        /// No mail.
+        Off = "off",
     }
 }
 
-impl ToSql<Text, Pg> for Role {
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
-        <str as ToSql<Text, Pg>>::to_sql(self.as_str(), out)
+impl NotifyMode {
+    /// The words a member chooses by.
+    pub fn label(self) -> &'static str {
+        match self {
+            NotifyMode::Immediate => "Immediately",
+            NotifyMode::Daily => "Daily digest",
+            NotifyMode::Off => "Off",
+        }
     }
-}
 
-impl FromSql<Text, Pg> for Role {
-    fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
-        match <String as FromSql<Text, Pg>>::from_sql(bytes)?.as_str() {
-            "member" => Ok(Role::Member),
-            "moderator" => Ok(Role::Moderator),
-            "admin" => Ok(Role::Admin),
-            other => Err(format!("unknown role {other:?}").into()),
+    /// The mode of a subscription a member asks for: asking to watch means mail even when
+    /// their default is off.
+    pub fn for_watching(self) -> NotifyMode {
+        match self {
+            NotifyMode::Off => NotifyMode::Immediate,
+            mode => mode,
         }
     }
 }
@@ -86,8 +82,8 @@ pub struct SessionUser {
     pub email_confirmed: bool,
     /// "Notify me of follow-up replies" starts ticked.
     pub notify_default: bool,
-    /// Delivery mode for new subscriptions (`immediate`, `daily`, `off`).
-    pub notify_mode: String,
+    /// Delivery mode for new subscriptions.
+    pub notify_mode: NotifyMode,
     /// Their number of posts (new members have a stricter posting limit).
     pub post_count: i32,
     /// Suspended until then (may read, may not post or report).
@@ -166,4 +162,16 @@ pub struct LoginCandidate {
     pub password_hash: String,
     /// Set when banned: such accounts cannot log in.
     pub banned_at: Option<DateTime<Utc>>,
+}
+
+word_enum! {
+    /// What a single-use link sent by mail is for (`email_tokens.purpose`).
+    pub enum TokenPurpose {
+        /// Confirms an address: a new member's, or a changed one.
+        Confirm = "confirm",
+        /// Sets a new password.
+        Reset = "reset",
+        /// Logs in without a password.
+        LogIn = "login",
+    }
 }

@@ -2,7 +2,7 @@
 //! that no way of changing a post skips a rule another way keeps.
 
 use crate::accounts::types::{Role, SessionUser};
-use crate::config::Settings;
+use crate::config::{Approval, Settings};
 use crate::forums::types::ThreadRow;
 use crate::forums::writing;
 
@@ -47,9 +47,9 @@ pub fn held(user: &SessionUser, settings: &Settings, body: &str) -> bool {
     if user.role >= Role::Moderator || user.post_count >= settings.new_member_posts {
         return false;
     }
-    match settings.approval.as_str() {
-        "all" => true,
-        "off" => false,
-        _ => writing::has_link(body),
+    match settings.approval {
+        Approval::All => true,
+        Approval::Off => false,
+        Approval::Links => writing::has_link(body),
     }
 }

@@ -4,6 +4,7 @@
 use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
+use crate::accounts::types::NotifyMode;
 use crate::forums::store::{self, NewPost, NewThread};
 use crate::forums::types::PostForEdit;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
@@ -121,7 +122,7 @@ pub struct Draft<'a> {
     /// The composer form's one-time token (double submits make one post).
     pub submission: &'a str,
     /// Subscribe the author to the thread with this mode ("Notify me of follow-up replies").
-    pub subscribe: Option<&'a str>,
+    pub subscribe: Option<NotifyMode>,
     /// Moderators may still reply to locked threads.
     pub moderator: bool,
     /// The client's address, kept for moderators for 90 days.

@@ -6,6 +6,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use crate::accounts::types::Role;
 use crate::forums::writing::{self, slugify};
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
+use crate::kinds::word_enum;
 use crate::moderation::store;
 use crate::web::error::AppError;
 
@@ -261,21 +262,32 @@ pub async fn change_role(
     .await
 }
 
-/// Settles every open report of a post: dismiss, hide the post, or hide it and suspend
-/// its author for a week.
+word_enum! {
+    /// How a moderator settles the reports on a post.
+    pub enum ReportOutcome {
+        /// Nothing wrong: the post stays.
+        Dismiss = "dismiss",
+        /// The post is hidden.
+        Hide = "hide",
+        /// The post is hidden and its author suspended for a week.
+        HideAndSuspend = "hide_suspend",
+    }
+}
+
+/// Settles every open report of a post with `outcome`.
 pub async fn resolve_reports(
     conn: &mut AsyncPgConnection,
     actor: UserId,
     post: PostId,
-    outcome: &str,
+    outcome: ReportOutcome,
 ) -> Result<(), AppError> {
     let facts = store::post_facts(conn, post)
         .await?
         .ok_or(AppError::NotFound)?;
     match outcome {
-        "dismiss" => {}
-        "hide" => hide_post(conn, actor, post, "reported").await?,
-        "hide_suspend" => {
+        ReportOutcome::Dismiss => {}
+        ReportOutcome::Hide => hide_post(conn, actor, post, "reported").await?,
+        ReportOutcome::HideAndSuspend => {
             hide_post(conn, actor, post, "reported").await?;
             let until = Utc::now() + chrono::Duration::days(7);
             sanction(
@@ -286,17 +298,16 @@ pub async fn resolve_reports(
             )
             .await?;
         }
-        _ => return Err(AppError::BadRequest("Unknown outcome.".into())),
     }
     conn.transaction::<_, AppError, _>(async |conn| {
-        store::resolve_reports(conn, post, actor, outcome).await?;
+        store::resolve_reports(conn, post, actor, outcome.as_str()).await?;
         store::log(
             conn,
             actor,
             "resolve reports",
             Some(facts.author_id),
             &format!("post {post}"),
-            outcome,
+            outcome.as_str(),
         )
         .await?;
         Ok(())

@@ -10,7 +10,7 @@ use crate::accounts::types::Role;
 use crate::forums::pages::visible_thread;
 use crate::forums::store as forums_store;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
-use crate::moderation::actions::{self, Sanction, ThreadAction};
+use crate::moderation::actions::{self, ReportOutcome, Sanction, ThreadAction};
 use crate::moderation::store;
 use crate::moderation::views::{self, LogFilter};
 use crate::shell::ctx::{Admin, CurrentUser, Moderator};
@@ -246,8 +246,12 @@ pub async fn resolve(
     id: web::Path<PostId>,
     CsrfForm(form): CsrfForm<OutcomeForm>,
 ) -> AppResult<HttpResponse> {
+    let outcome = form
+        .outcome
+        .parse::<ReportOutcome>()
+        .map_err(|_| AppError::BadRequest("Unknown outcome.".into()))?;
     let mut conn = moderator.state.conn().await?;
-    actions::resolve_reports(&mut conn, moderator.user().id, *id, &form.outcome).await?;
+    actions::resolve_reports(&mut conn, moderator.user().id, *id, outcome).await?;
     Ok(moderator.redirect_with_flash("/mod/reports", "Reports resolved."))
 }
 
@@ -385,12 +389,10 @@ pub async fn set_role(
     id: web::Path<UserId>,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> AppResult<HttpResponse> {
-    let role = match form.role.as_str() {
-        "member" => Role::Member,
-        "moderator" => Role::Moderator,
-        "admin" => Role::Admin,
-        _ => return Err(AppError::BadRequest("Unknown role.".into())),
-    };
+    let role = form
+        .role
+        .parse::<Role>()
+        .map_err(|_| AppError::BadRequest("Unknown role.".into()))?;
     let mut conn = admin.state.conn().await?;
     actions::change_role(&mut conn, admin.user().id, *id, role).await?;
     Ok(admin.redirect_with_flash("/admin/users", "Role changed."))

@@ -357,7 +357,7 @@ pub struct MemberRow {
     pub email: String,
     /// Role.
     #[diesel(sql_type = Text)]
-    pub role: String,
+    pub role: Role,
     /// Posts.
     #[diesel(sql_type = diesel::sql_types::Integer)]
     pub post_count: i32,

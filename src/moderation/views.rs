@@ -5,9 +5,11 @@ use chrono_tz::Tz;
 use maud::{Markup, PreEscaped, html};
 use similar::{ChangeTag, TextDiff};
 
+use crate::accounts::types::Role;
 use crate::forums::tool_views::reason_input;
 use crate::forums::types::{ForumChoice, PostView, ThreadHeader};
 use crate::ids::PostId;
+use crate::moderation::actions::ReportOutcome;
 use crate::moderation::store::{LogEntry, MemberRow, OpenReport, Revision};
 use crate::shell::ctx::Ctx;
 use crate::shell::form::csrf_input;
@@ -93,9 +95,9 @@ pub fn reports_page(ctx: &Ctx, reports: &[OpenReport]) -> Markup {
                     }
                     form.row method="post" action=(urls::mod_report(post.post_id)) {
                         (csrf_input(ctx))
-                        button.small.secondary type="submit" name="outcome" value="dismiss" { "Dismiss" }
-                        button.small type="submit" name="outcome" value="hide" { "Hide post" }
-                        button.small.danger type="submit" name="outcome" value="hide_suspend" { "Hide post and suspend author for 7 days" }
+                        button.small.secondary type="submit" name="outcome" value=(ReportOutcome::Dismiss) { "Dismiss" }
+                        button.small type="submit" name="outcome" value=(ReportOutcome::Hide) { "Hide post" }
+                        button.small.danger type="submit" name="outcome" value=(ReportOutcome::HideAndSuspend) { "Hide post and suspend author for 7 days" }
                     }
                 }
             }
@@ -275,7 +277,7 @@ pub fn users_page(ctx: &Ctx, query: &str, members: &[MemberRow], pages: Pages) -
                                     (csrf_input(ctx))
                                     label.visually-hidden for=(format!("role-{}", m.id)) { "Role of " (m.username) }
                                     select id=(format!("role-{}", m.id)) name="role" {
-                                        @for r in ["member", "moderator", "admin"] { option value=(r) selected[r == m.role] { (r) } }
+                                        @for &r in Role::ALL { option value=(r) selected[r == m.role] { (r) } }
                                     }
                                     button.small type="submit" { "Save" }
                                 }

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use crate::accounts::types::NotifyMode;
 use crate::forums::pages::visible_thread;
 use crate::forums::store as forums_store;
 use crate::ids::{MailId, SubscriptionId, ThreadId};
@@ -38,12 +39,7 @@ pub async fn watch_thread(
         return Ok(member.redirect_with_flash(&thread.path(), "You no longer watch this thread."));
     }
     let (_, mode) = store::notify_defaults(&mut conn, user).await?;
-    let mode = if mode == "off" {
-        "immediate"
-    } else {
-        mode.as_str()
-    };
-    store::subscribe(&mut conn, user, Some(thread.id), None, mode).await?;
+    store::subscribe(&mut conn, user, Some(thread.id), None, mode.for_watching()).await?;
     Ok(member.redirect_with_flash(
         &thread.path(),
         "You watch this thread: new replies come by e-mail.",
@@ -67,12 +63,7 @@ pub async fn watch_forum(
         return Ok(member.redirect_with_flash(&path, "You no longer watch this forum."));
     }
     let (_, mode) = store::notify_defaults(&mut conn, user).await?;
-    let mode = if mode == "off" {
-        "immediate"
-    } else {
-        mode.as_str()
-    };
-    store::subscribe(&mut conn, user, None, Some(forum.id), mode).await?;
+    store::subscribe(&mut conn, user, None, Some(forum.id), mode.for_watching()).await?;
     Ok(member.redirect_with_flash(&path, "You watch this forum: new threads come by e-mail."))
 }
 
@@ -132,12 +123,9 @@ pub struct NotifySettingsForm {
     mode: String,
 }
 
-fn valid_mode(mode: &str) -> AppResult<&str> {
-    views::MODES
-        .iter()
-        .find(|(m, _)| *m == mode)
-        .map(|(m, _)| *m)
-        .ok_or_else(|| AppError::BadRequest("Unknown notification mode.".into()))
+fn valid_mode(mode: &str) -> AppResult<NotifyMode> {
+    mode.parse()
+        .map_err(|_| AppError::BadRequest("Unknown notification mode.".into()))
 }
 
 /// `POST /settings/notifications`.

@@ -2,6 +2,7 @@
 
 use maud::{Markup, html};
 
+use crate::accounts::types::NotifyMode;
 use crate::mail::types::OutboxMail;
 use crate::notify::store::SubscriptionRow;
 use crate::shell::ctx::Ctx;
@@ -11,18 +12,11 @@ use crate::web::form::checkbox;
 use crate::web::time;
 use crate::web::urls;
 
-/// The modes a member can choose, with their labels.
-pub const MODES: [(&str, &str); 3] = [
-    ("immediate", "Immediately"),
-    ("daily", "Daily digest"),
-    ("off", "Off"),
-];
-
-fn mode_select(id: &str, selected: &str) -> Markup {
+fn mode_select(id: &str, selected: NotifyMode) -> Markup {
     html! {
         select id=(id) name="mode" {
-            @for (value, label) in MODES {
-                option value=(value) selected[value == selected] { (label) }
+            @for &mode in NotifyMode::ALL {
+                option value=(mode) selected[mode == selected] { (mode.label()) }
             }
         }
     }
@@ -32,7 +26,7 @@ fn mode_select(id: &str, selected: &str) -> Markup {
 pub fn settings_section(
     ctx: &Ctx,
     default_checked: bool,
-    mode: &str,
+    mode: NotifyMode,
     subscriptions: &[SubscriptionRow],
 ) -> Markup {
     html! {
@@ -60,7 +54,7 @@ pub fn settings_section(
                             form.row method="post" action=(urls::subscription(s.id)) {
                                 (csrf_input(ctx))
                                 label.visually-hidden for=(format!("mode-{}", s.id)) { "Mode for " (s.title) }
-                                (mode_select(&format!("mode-{}", s.id), &s.mode))
+                                (mode_select(&format!("mode-{}", s.id), s.mode))
                                 button.small type="submit" name="action" value="save" { "Save" }
                                 button.small.secondary type="submit" name="action" value="stop" { "Stop watching" }
                             }

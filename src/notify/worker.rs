@@ -11,6 +11,7 @@ use chrono::{Duration, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use tokio::sync::Notify;
 
+use crate::accounts::types::NotifyMode;
 use crate::forums::writing::MENTIONS_MAX;
 use crate::ids::{ForumId, PostId, SubscriptionId, ThreadId, UserId};
 use crate::mail::compose::{self, DigestLine, PostMail, Reason, Site};
@@ -267,7 +268,7 @@ async fn expand(
         excerpt: &excerpt,
     };
     for (user, (person, reason)) in chosen {
-        if person.notify_mode == "off" {
+        if person.notify_mode == NotifyMode::Off {
             continue;
         }
         let watching = matches!(reason, Reason::WatchedThread | Reason::WatchedForum);
@@ -276,9 +277,9 @@ async fn expand(
                 || person
                     .subscription_id
                     .is_some_and(|id| batch.notified.contains(&id));
-            match person.mode.as_deref() {
-                Some("off") | None => continue,
-                Some("daily") => {
+            match person.mode {
+                Some(NotifyMode::Off) | None => continue,
+                Some(NotifyMode::Daily) => {
                     batch.digest.push((user, ctx.post_id));
                     continue;
                 }

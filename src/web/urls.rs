@@ -317,6 +317,11 @@ pub fn unsubscribe(token: &str) -> Url<'_> {
     Url(Place::Token("/unsubscribe/", token))
 }
 
+/// The link that confirms a member's address.
+pub fn confirm(token: &str) -> Url<'_> {
+    Url(Place::Token("/confirm/", token))
+}
+
 /// The log-in link a member asked for by mail.
 pub fn login_link(token: &str) -> Url<'_> {
     Url(Place::Token("/login/link/", token))

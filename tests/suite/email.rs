@@ -15,9 +15,15 @@ async fn confirmed_member(app: &TestApp, name: &str) -> UserId {
 
 async fn watch(app: &TestApp, user: UserId, thread: i64, mode: &str) {
     let mut conn = app.conn().await;
-    parley::notify::store::subscribe(&mut conn, user, Some(ThreadId(thread)), None, mode)
-        .await
-        .unwrap();
+    parley::notify::store::subscribe(
+        &mut conn,
+        user,
+        Some(ThreadId(thread)),
+        None,
+        mode.parse().unwrap(),
+    )
+    .await
+    .unwrap();
 }
 
 /// Starts a thread as `browser` (with "notify me" ticked) and returns its id.

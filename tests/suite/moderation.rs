@@ -969,7 +969,7 @@ async fn new_members_posts_with_links_wait_for_approval_and_notify_only_then() {
         watcher,
         Some(parley::ids::ThreadId(thread)),
         None,
-        "immediate",
+        parley::accounts::types::NotifyMode::Immediate,
     )
     .await
     .unwrap();

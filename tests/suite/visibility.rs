@@ -41,9 +41,14 @@ async fn hidden_held_and_removed_content_leaves_by_no_door() {
         .thread(forum, karen, "Public question", "How do I calm a caller?")
         .await;
     // Bob watches the public thread, so that its replies are mailed to him.
-    parley::notify::store::subscribe_if_new(&mut conn, bob, public, "immediate")
-        .await
-        .unwrap();
+    parley::notify::store::subscribe_if_new(
+        &mut conn,
+        bob,
+        public,
+        parley::accounts::types::NotifyMode::Immediate,
+    )
+    .await
+    .unwrap();
     let removed = app
         .reply(public, karen, "Tell them zebrasecret and hang up")
         .await;

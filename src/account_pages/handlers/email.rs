@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::account_pages::views;
 use crate::accounts::mails;
 use crate::accounts::sessions::hash_token;
+use crate::accounts::types::TokenPurpose;
 use crate::accounts::{password, store};
 use crate::shell::ctx::{Ctx, CurrentUser};
 use crate::shell::form::CsrfForm;
@@ -33,10 +34,11 @@ pub async fn confirm(
     let hash = hash_token(&token);
     let outcome = conn
         .transaction::<_, diesel::result::Error, _>(async |conn| {
-            let Some((user, email)) = store::use_token(conn, &hash, "confirm").await? else {
+            let Some((user, email)) = store::use_token(conn, &hash, TokenPurpose::Confirm).await?
+            else {
                 return Ok(None);
             };
-            store::void_tokens(conn, user, "confirm").await?;
+            store::void_tokens(conn, user, TokenPurpose::Confirm).await?;
             let new_account = store::awaits_first_confirmation(conn, user).await?;
             store::confirm_email(conn, user, &email, Utc::now()).await?;
             Ok(Some((user, new_account)))
@@ -159,7 +161,7 @@ pub struct ResetForm {
 /// `GET /password/reset/{token}`.
 pub async fn reset_form(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
-    if !store::token_valid(&mut conn, &hash_token(&token), "reset").await? {
+    if !store::token_valid(&mut conn, &hash_token(&token), TokenPurpose::Reset).await? {
         return Ok(invalid_reset(&ctx));
     }
     Ok(html(
@@ -187,7 +189,7 @@ pub async fn reset(
 ) -> AppResult<HttpResponse> {
     let hash = hash_token(&token);
     let mut conn = ctx.state.conn().await?;
-    if !store::token_valid(&mut conn, &hash, "reset").await? {
+    if !store::token_valid(&mut conn, &hash, TokenPurpose::Reset).await? {
         return Ok(invalid_reset(&ctx));
     }
     let mut errors = FieldErrors::new();
@@ -201,12 +203,12 @@ pub async fn reset(
     let new_hash = password::hash(form.password).await?;
     let done = conn
         .transaction::<_, diesel::result::Error, _>(async |conn| {
-            let Some((user, _)) = store::use_token(conn, &hash, "reset").await? else {
+            let Some((user, _)) = store::use_token(conn, &hash, TokenPurpose::Reset).await? else {
                 return Ok(false);
             };
             store::set_password_hash(conn, user, &new_hash).await?;
             // Every other reset link mailed before dies with this one.
-            store::void_tokens(conn, user, "reset").await?;
+            store::void_tokens(conn, user, TokenPurpose::Reset).await?;
             store::delete_all_sessions(conn, user).await?;
             Ok(true)
         })

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::account_pages::views;
 use crate::accounts::mails;
+use crate::accounts::types::TokenPurpose;
 use crate::accounts::{password, sessions, store};
 use crate::shell::ctx::{Ctx, CurrentUser};
 use crate::shell::form::CsrfForm;
@@ -267,7 +268,13 @@ pub async fn request_link(
 /// not use the token up).
 pub async fn link_page(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
-    if !store::token_valid(&mut conn, &sessions::hash_token(&token), "login").await? {
+    if !store::token_valid(
+        &mut conn,
+        &sessions::hash_token(&token),
+        TokenPurpose::LogIn,
+    )
+    .await?
+    {
         return Ok(invalid_link(&ctx));
     }
     Ok(html(StatusCode::OK, views::login_link(&ctx, &token)))
@@ -281,8 +288,12 @@ pub async fn use_link(
     _form: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
-    let Some((user, _)) =
-        store::use_token(&mut conn, &sessions::hash_token(&token), "login").await?
+    let Some((user, _)) = store::use_token(
+        &mut conn,
+        &sessions::hash_token(&token),
+        TokenPurpose::LogIn,
+    )
+    .await?
     else {
         return Ok(invalid_link(&ctx));
     };

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::account_pages::views::{self, SettingsForms};
 use crate::accounts::mails;
 use crate::accounts::registration::EMAIL_TAKEN;
+use crate::accounts::types::TokenPurpose;
 use crate::accounts::{password, sessions, store, validate};
 use crate::notify::{store as notify_store, views as notify_views};
 use crate::shell::ctx::CurrentUser;
@@ -35,7 +36,7 @@ async fn render(
     let notifications = notify_views::settings_section(
         member,
         user.notify_default,
-        &user.notify_mode,
+        user.notify_mode,
         &subscriptions,
     );
     Ok(html(
@@ -157,7 +158,7 @@ pub async fn change_password(
     let revoked = conn
         .transaction::<_, diesel::result::Error, _>(async |conn| {
             store::set_password_hash(conn, user.id, &hash).await?;
-            store::void_tokens(conn, user.id, "reset").await?;
+            store::void_tokens(conn, user.id, TokenPurpose::Reset).await?;
             store::delete_other_sessions(conn, user.id, &user.token_hash).await
         })
         .await?;

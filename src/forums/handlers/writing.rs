@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use crate::accounts::types::NotifyMode;
 use crate::accounts::types::Role;
 use crate::forums::handlers::reading::visible_thread;
 use crate::forums::policy;
@@ -80,14 +81,8 @@ fn check_may_post(member: &CurrentUser, errors: &mut FieldErrors) -> bool {
 }
 
 /// The subscription a post asks for ("Notify me of follow-up replies").
-fn subscription(member: &CurrentUser, form: &ComposeForm) -> Option<&'static str> {
-    if !is_checked(&form.notify) {
-        return None;
-    }
-    Some(match member.user().notify_mode.as_str() {
-        "daily" => "daily",
-        _ => "immediate",
-    })
+fn subscription(member: &CurrentUser, form: &ComposeForm) -> Option<NotifyMode> {
+    is_checked(&form.notify).then(|| member.user().notify_mode.for_watching())
 }
 
 /// Shows the composer of `action` again, with the text as typed.

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use crate::accounts::types::NotifyMode;
 use crate::db::prepared as db;
 use crate::db::schema::{posts, thread_reads, users};
 use crate::forums::types::post_facts_columns;
@@ -145,7 +146,7 @@ pub async fn notifiable_author(
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
         .filter(posts::id.eq(post))
         .filter(users::email_confirmed_at.is_not_null())
-        .filter(users::notify_mode.ne("off"))
+        .filter(users::notify_mode.ne(NotifyMode::Off))
         .select((users::id, users::username, users::email))
         .first(conn)
         .await

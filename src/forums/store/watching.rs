@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use crate::accounts::types::NotifyMode;
 use crate::db::prepared as db;
 use crate::db::schema::{notification_events, subscriptions};
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
@@ -37,7 +38,7 @@ pub async fn subscribe(
     user: UserId,
     thread: Option<ThreadId>,
     forum: Option<ForumId>,
-    mode: &str,
+    mode: NotifyMode,
 ) -> QueryResult<()> {
     let conflict = if thread.is_some() {
         "(user_id, thread_id) WHERE thread_id IS NOT NULL"
@@ -62,7 +63,7 @@ pub async fn subscribe_if_new(
     conn: &mut AsyncPgConnection,
     user: UserId,
     thread: ThreadId,
-    mode: &str,
+    mode: NotifyMode,
 ) -> QueryResult<()> {
     db::sql(
         "INSERT INTO subscriptions (user_id, thread_id, mode) VALUES ($1, $2, $3)

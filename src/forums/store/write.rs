@@ -7,6 +7,7 @@ use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestampt
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::IdRow;
+use crate::accounts::types::NotifyMode;
 use crate::db::prepared as db;
 use crate::db::schema::{
     moderation_log, pending_edits, post_quotes, post_revisions, post_submissions, posts,
@@ -156,7 +157,7 @@ pub struct Reply<'a> {
     /// Posts it quotes (that exist).
     pub quoted: &'a [PostId],
     /// Subscribe the author to the thread with this mode.
-    pub subscribe: Option<&'a str>,
+    pub subscribe: Option<NotifyMode>,
 }
 
 /// What [`append_reply`] did: wrote `post`, found the token already used for `prior`, or

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use crate::accounts::types::NotifyMode;
 use crate::db::prepared as db;
 use crate::db::schema::{notification_events, subscriptions};
 use crate::ids::{ForumId, PostId, SubscriptionId, ThreadId, UserId};
@@ -118,13 +119,13 @@ pub struct Recipient {
     pub email: String,
     /// The member's global mode; `off` silences every notification.
     #[diesel(sql_type = Text)]
-    pub notify_mode: String,
+    pub notify_mode: NotifyMode,
     /// Their subscription, if they have one that matches.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub subscription_id: Option<SubscriptionId>,
     /// Its mode.
     #[diesel(sql_type = Nullable<Text>)]
-    pub mode: Option<String>,
+    pub mode: Option<NotifyMode>,
     /// A mail went out and they have not visited since.
     #[diesel(sql_type = Nullable<Bool>)]
     pub awaiting_visit: Option<bool>,

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use crate::accounts::types::NotifyMode;
 use crate::db::prepared as db;
 use crate::db::schema::{subscriptions, users};
 use crate::ids::{ForumId, SubscriptionId, ThreadId, UserId};
@@ -48,7 +49,7 @@ pub struct SubscriptionRow {
     pub id: SubscriptionId,
     /// Mode.
     #[diesel(sql_type = Text)]
-    pub mode: String,
+    pub mode: NotifyMode,
     /// A thread's title or a forum's name.
     #[diesel(sql_type = Text)]
     pub title: String,
@@ -85,7 +86,7 @@ pub async fn set_subscription_mode(
     conn: &mut AsyncPgConnection,
     user: UserId,
     id: SubscriptionId,
-    mode: &str,
+    mode: NotifyMode,
 ) -> QueryResult<usize> {
     diesel::update(
         subscriptions::table
@@ -116,7 +117,7 @@ pub async fn delete_own_subscription(
 pub async fn notify_defaults(
     conn: &mut AsyncPgConnection,
     user: UserId,
-) -> QueryResult<(bool, String)> {
+) -> QueryResult<(bool, NotifyMode)> {
     users::table
         .find(user)
         .select((users::notify_default, users::notify_mode))
@@ -129,7 +130,7 @@ pub async fn set_notify_defaults(
     conn: &mut AsyncPgConnection,
     user: UserId,
     default: bool,
-    mode: &str,
+    mode: NotifyMode,
 ) -> QueryResult<()> {
     diesel::update(users::table.find(user))
         .set((
@@ -144,7 +145,7 @@ pub async fn set_notify_defaults(
 /// Turns every notification of a member off (from a one-click unsubscribe link).
 pub async fn silence_member(conn: &mut AsyncPgConnection, user: UserId) -> QueryResult<bool> {
     diesel::update(users::table.find(user))
-        .set(users::notify_mode.eq("off"))
+        .set(users::notify_mode.eq(NotifyMode::Off))
         .execute(conn)
         .await
         .map(|n| n == 1)
