@@ -206,10 +206,14 @@ pub async fn reply(
         )
         .await;
         match appended {
-            Ok(appended @ store::Appended { post: Some(id), .. }) => {
+            Ok(store::Appended {
+                post: Some(id),
+                tags,
+                ..
+            }) => {
                 return Ok(Replied {
                     post: PostId(id),
-                    pages: store::reply_changes(&appended, thread, draft.author),
+                    pages: tags,
                 });
             }
             Ok(store::Appended {

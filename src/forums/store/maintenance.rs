@@ -20,13 +20,13 @@ pub async fn fold_reply_counts(conn: &mut AsyncPgConnection) -> QueryResult<usiz
               -- Replies' pages were announced by the node that wrote them, right after
               -- their commit; once more here covers a node that died in between.
               told AS (SELECT count(pg_notify('parley_pages', tag)) AS n
-                         FROM (SELECT DISTINCT unnest(ARRAY['thread:' || p.thread_id,
-                                                            'user:' || p.author_id,
-                                                            'thread:' || q.thread_id]) AS tag
-                                 FROM logged l JOIN posts p ON p.id = l.post_id
-                                 LEFT JOIN post_quotes pq ON pq.post_id = p.id
-                                 LEFT JOIN posts q ON q.id = pq.quoted_post_id) tags
-                        WHERE tag IS NOT NULL)
+                         FROM (SELECT DISTINCT unnest(parley_reply_tags(
+                                        p.thread_id, l.forum_id, p.author_id,
+                                        ARRAY(SELECT q.thread_id
+                                                FROM post_quotes pq
+                                                JOIN posts q ON q.id = pq.quoted_post_id
+                                               WHERE pq.post_id = p.id))) AS tag
+                                 FROM logged l JOIN posts p ON p.id = l.post_id) tags)
          UPDATE forums SET post_count = forums.post_count + r.posts::int,
                            last_post_id = GREATEST(forums.last_post_id, r.last_post_id)
            FROM r, told WHERE forums.id = r.forum_id"

@@ -170,12 +170,10 @@ pub struct Appended {
     /// The post an earlier sending of the same form made.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub prior: Option<i64>,
-    /// The thread's forum, when the thread could take the reply.
-    #[diesel(sql_type = Nullable<BigInt>)]
-    pub forum: Option<i64>,
-    /// Threads of the posts it quotes.
-    #[diesel(sql_type = Array<BigInt>)]
-    pub quoted_threads: Vec<i64>,
+    /// The page-cache tags the new post changes (none without one), as its quiet triggers
+    /// would have announced them: from the SQL function `parley_reply_tags`.
+    #[diesel(sql_type = Array<Text>)]
+    pub tags: Vec<String>,
 }
 
 /// Writes an approved reply as one statement, hence one atomic step without a transaction
@@ -183,7 +181,7 @@ pub struct Appended {
 /// post, counts it in its thread and author and logs it for its forum (see
 /// [`fold_reply_counts`]), records its composer token, quotes and notification event,
 /// subscribes the author if asked, and drops the author's kept draft. The page-cache
-/// triggers stay quiet for it: the caller announces [`reply_changes`] after the commit
+/// triggers stay quiet for it: the caller announces [`Appended::tags`] after the commit
 /// (see migration `replies_announced_after_commit`).
 pub async fn append_reply(
     conn: &mut AsyncPgConnection,
@@ -220,8 +218,10 @@ pub async fn append_reply(
               d AS (DELETE FROM reply_drafts USING p
                      WHERE reply_drafts.user_id = $2 AND reply_drafts.thread_id = $1)
          SELECT (SELECT id FROM p) AS post, (SELECT post_id FROM prior) AS prior,
-                (SELECT forum_id FROM th) AS forum,
-                ARRAY(SELECT DISTINCT thread_id FROM posts WHERE id = ANY($9)) AS quoted_threads",
+                CASE WHEN EXISTS (SELECT 1 FROM p)
+                     THEN parley_reply_tags($1, (SELECT forum_id FROM th), $2,
+                                            ARRAY(SELECT thread_id FROM posts WHERE id = ANY($9)))
+                     ELSE '{}' END AS tags",
     )
     .bind::<BigInt, _>(new.thread_id)
     .bind::<BigInt, _>(new.author_id)
@@ -240,25 +240,6 @@ pub async fn append_reply(
             crate::mail::wake::queued();
         }
     })
-}
-
-/// The page-cache tags a reply written by [`append_reply`] changes, as its quiet triggers
-/// would have announced them.
-pub fn reply_changes(appended: &Appended, thread: ThreadId, author: UserId) -> Vec<String> {
-    let mut tags = vec![
-        format!("thread:{thread}"),
-        "forums".to_string(),
-        format!("user:{author}"),
-    ];
-    tags.extend(appended.forum.map(|forum| format!("forum:{forum}")));
-    tags.extend(
-        appended
-            .quoted_threads
-            .iter()
-            .filter(|quoted| **quoted != thread.0)
-            .map(|quoted| format!("thread:{quoted}")),
-    );
-    tags
 }
 
 /// Inserts an approved post and, in the same statement, counts it in its thread, forum and
