@@ -17,7 +17,7 @@ use crate::shell::ctx::{Admin, CurrentUser, Moderator};
 use crate::shell::form::CsrfForm;
 use crate::shell::limits::{self, Limit};
 use crate::web::error::{AppError, AppResult};
-use crate::web::form::{FieldErrors, is_checked};
+use crate::web::form::{FieldErrors, choice, is_checked};
 use crate::web::html;
 use crate::web::pagination::{PageQuery, Pages, items_before};
 use crate::web::urls;
@@ -246,10 +246,7 @@ pub async fn resolve(
     id: web::Path<PostId>,
     CsrfForm(form): CsrfForm<OutcomeForm>,
 ) -> AppResult<HttpResponse> {
-    let outcome = form
-        .outcome
-        .parse::<ReportOutcome>()
-        .map_err(|_| AppError::BadRequest("Unknown outcome.".into()))?;
+    let outcome: ReportOutcome = choice(&form.outcome, "outcome")?;
     let mut conn = moderator.state.conn().await?;
     actions::resolve_reports(&mut conn, moderator.user().id, *id, outcome).await?;
     Ok(moderator.redirect_with_flash("/mod/reports", "Reports resolved."))
@@ -389,10 +386,7 @@ pub async fn set_role(
     id: web::Path<UserId>,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> AppResult<HttpResponse> {
-    let role = form
-        .role
-        .parse::<Role>()
-        .map_err(|_| AppError::BadRequest("Unknown role.".into()))?;
+    let role: Role = choice(&form.role, "role")?;
     let mut conn = admin.state.conn().await?;
     actions::change_role(&mut conn, admin.user().id, *id, role).await?;
     Ok(admin.redirect_with_flash("/admin/users", "Role changed."))

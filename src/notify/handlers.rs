@@ -14,7 +14,7 @@ use crate::notify::{store, views};
 use crate::shell::ctx::{Admin, Ctx, CurrentUser};
 use crate::shell::form::CsrfForm;
 use crate::web::error::{AppError, AppResult};
-use crate::web::form::{NoFields, is_checked};
+use crate::web::form::{NoFields, choice, is_checked};
 use crate::web::html;
 use crate::web::urls;
 
@@ -124,8 +124,7 @@ pub struct NotifySettingsForm {
 }
 
 fn valid_mode(mode: &str) -> AppResult<NotifyMode> {
-    mode.parse()
-        .map_err(|_| AppError::BadRequest("Unknown notification mode.".into()))
+    choice(mode, "notification mode")
 }
 
 /// `POST /settings/notifications`.

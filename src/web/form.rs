@@ -215,6 +215,13 @@ pub fn error_summary(errors: &FieldErrors) -> Markup {
     }
 }
 
+/// A form's choice among fixed words (a `<select>` or a button's value): 400 "Unknown
+/// {what}." for a word that is none of them, as only a hand-made request sends.
+pub fn choice<T: std::str::FromStr>(word: &str, what: &str) -> Result<T, AppError> {
+    word.parse()
+        .map_err(|_| AppError::BadRequest(format!("Unknown {what}.")))
+}
+
 /// Reads an HTML checkbox value.
 pub fn is_checked(value: &Option<String>) -> bool {
     value.as_deref() == Some("on")

@@ -13,138 +13,58 @@ use crate::ids::{
 
 /// A path on this site, built by one of this module's functions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Url<'a>(Place<'a>);
+pub struct Url<'a>(Shape<'a>);
 
+/// The few shapes every path takes; the functions below fill in the fixed parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place<'a> {
-    Post(PostId, &'static str),
-    Thread(ThreadId, &'static str),
-    ThreadSlug(ThreadId, &'a str),
+enum Shape<'a> {
+    /// `{head}{id}{tail}`: most paths.
+    Id(&'static str, i64, &'static str),
+    /// `{head}{id}{between}{slug}`: a thread or article under its slug.
+    Slug(&'static str, i64, &'static str, &'a str),
+    /// `{head}{word}{tail}`, the word percent-encoded: forums, profiles, signed tokens.
+    Word(&'static str, &'a str, &'static str),
+    /// `/t/{thread}/reply?quote={post}`.
     Quote(ThreadId, PostId),
-    Forum(&'a str, &'static str),
-    Profile(&'a str),
-    Article(ArticleId, &'static str),
-    ArticleSlug(ArticleId, &'a str),
-    ModThread(ThreadId, &'static str),
-    ModPost(PostId, &'static str),
-    ModReport(PostId),
-    ModQueue(PostId),
-    ModQueueEdit(PostId),
-    Token(&'static str, &'a str),
-    Subscription(SubscriptionId),
-    MailRetry(MailId),
-    UserRole(UserId),
-    Category(CategoryId),
-    AdminForum(ForumId),
+    /// `/members?q=…&sort=…&dir=…`.
     Members(&'a str, &'a str, &'a str),
-    AdminUsers(&'a str),
 }
 
 impl Url<'_> {
     fn push(&self, out: &mut String) {
         use maud::Render;
+        let encoded =
+            |out: &mut String, word: &str| crate::text::push_percent_encoded(out, word, b"");
         match self.0 {
-            Place::Post(id, tail) => {
-                out.push_str("/p/");
+            Shape::Id(head, id, tail) => {
+                out.push_str(head);
                 id.render_to(out);
                 out.push_str(tail);
             }
-            Place::Thread(id, tail) => {
-                out.push_str("/t/");
+            Shape::Slug(head, id, between, slug) => {
+                out.push_str(head);
                 id.render_to(out);
-                out.push_str(tail);
-            }
-            Place::ThreadSlug(id, slug) => {
-                out.push_str("/t/");
-                id.render_to(out);
-                out.push('/');
+                out.push_str(between);
                 out.push_str(slug);
             }
-            Place::Quote(thread, post) => {
+            Shape::Word(head, word, tail) => {
+                out.push_str(head);
+                encoded(out, word);
+                out.push_str(tail);
+            }
+            Shape::Quote(thread, post) => {
                 out.push_str("/t/");
                 thread.render_to(out);
                 out.push_str("/reply?quote=");
                 post.render_to(out);
             }
-            Place::Forum(slug, tail) => {
-                out.push_str("/f/");
-                out.push_str(slug);
-                out.push_str(tail);
-            }
-            Place::Profile(name) => {
-                out.push_str("/u/");
-                crate::text::push_percent_encoded(out, name, b"");
-            }
-            Place::Article(id, tail) => {
-                out.push_str("/faq/");
-                id.render_to(out);
-                out.push_str(tail);
-            }
-            Place::ArticleSlug(id, slug) => {
-                out.push_str("/faq/");
-                id.render_to(out);
-                out.push('-');
-                out.push_str(slug);
-            }
-            Place::ModThread(id, tail) => {
-                out.push_str("/mod/t/");
-                id.render_to(out);
-                out.push_str(tail);
-            }
-            Place::ModPost(id, tail) => {
-                out.push_str("/mod/p/");
-                id.render_to(out);
-                out.push_str(tail);
-            }
-            Place::ModReport(id) => {
-                out.push_str("/mod/reports/");
-                id.render_to(out);
-            }
-            Place::ModQueue(id) => {
-                out.push_str("/mod/queue/");
-                id.render_to(out);
-            }
-            Place::ModQueueEdit(id) => {
-                out.push_str("/mod/queue/edit/");
-                id.render_to(out);
-            }
-            Place::Token(prefix, token) => {
-                out.push_str(prefix);
-                crate::text::push_percent_encoded(out, token, b"");
-            }
-            Place::Subscription(id) => {
-                out.push_str("/settings/subscriptions/");
-                id.render_to(out);
-            }
-            Place::MailRetry(id) => {
-                out.push_str("/admin/mail/");
-                id.render_to(out);
-                out.push_str("/retry");
-            }
-            Place::UserRole(id) => {
-                out.push_str("/admin/users/");
-                id.render_to(out);
-                out.push_str("/role");
-            }
-            Place::Category(id) => {
-                out.push_str("/admin/categories/");
-                id.render_to(out);
-            }
-            Place::AdminForum(id) => {
-                out.push_str("/admin/forums/");
-                id.render_to(out);
-            }
-            Place::Members(query, sort, dir) => {
+            Shape::Members(query, sort, dir) => {
                 out.push_str("/members?q=");
-                crate::text::push_percent_encoded(out, query, b"");
+                encoded(out, query);
                 out.push_str("&sort=");
-                crate::text::push_percent_encoded(out, sort, b"");
+                encoded(out, sort);
                 out.push_str("&dir=");
-                crate::text::push_percent_encoded(out, dir, b"");
-            }
-            Place::AdminUsers(query) => {
-                out.push_str("/admin/users?q=");
-                crate::text::push_percent_encoded(out, query, b"");
+                encoded(out, dir);
             }
         }
     }
@@ -168,47 +88,47 @@ impl fmt::Display for Url<'_> {
 
 /// A post's permalink: it finds the post's thread and page.
 pub fn post(id: PostId) -> Url<'static> {
-    Url(Place::Post(id, ""))
+    Url(Shape::Id("/p/", id.0, ""))
 }
 
 /// The form that reports a post to the moderators.
 pub fn post_report(id: PostId) -> Url<'static> {
-    Url(Place::Post(id, "/report"))
+    Url(Shape::Id("/p/", id.0, "/report"))
 }
 
 /// The composer that edits a post.
 pub fn post_edit(id: PostId) -> Url<'static> {
-    Url(Place::Post(id, "/edit"))
+    Url(Shape::Id("/p/", id.0, "/edit"))
 }
 
 /// Where an author deletes their own post.
 pub fn post_delete(id: PostId) -> Url<'static> {
-    Url(Place::Post(id, "/delete"))
+    Url(Shape::Id("/p/", id.0, "/delete"))
 }
 
 /// A thread by id alone: it redirects to the thread's current slug.
 pub fn thread(id: ThreadId) -> Url<'static> {
-    Url(Place::Thread(id, ""))
+    Url(Shape::Id("/t/", id.0, ""))
 }
 
 /// A thread's first page under its slug.
 pub fn thread_slug(id: ThreadId, slug: &str) -> Url<'_> {
-    Url(Place::ThreadSlug(id, slug))
+    Url(Shape::Slug("/t/", id.0, "/", slug))
 }
 
 /// The thread at its reader's first unread post.
 pub fn thread_unread(id: ThreadId) -> Url<'static> {
-    Url(Place::Thread(id, "/unread"))
+    Url(Shape::Id("/t/", id.0, "/unread"))
 }
 
 /// The reply composer of a thread.
 pub fn reply(id: ThreadId) -> Url<'static> {
-    Url(Place::Thread(id, "/reply"))
+    Url(Shape::Id("/t/", id.0, "/reply"))
 }
 
 /// The reply composer with `post` quoted.
 pub fn reply_quoting(thread: ThreadId, post: PostId) -> Url<'static> {
-    Url(Place::Quote(thread, post))
+    Url(Shape::Quote(thread, post))
 }
 
 /// The thread whose reply composer `path` is: the inverse of [`reply`].
@@ -219,157 +139,157 @@ pub fn reply_target(path: &str) -> Option<ThreadId> {
 
 /// Where a member starts or stops watching a thread.
 pub fn thread_watch(id: ThreadId) -> Url<'static> {
-    Url(Place::Thread(id, "/watch"))
+    Url(Shape::Id("/t/", id.0, "/watch"))
 }
 
 /// Where the thread's author marks its answer.
 pub fn thread_solution(id: ThreadId) -> Url<'static> {
-    Url(Place::Thread(id, "/solution"))
+    Url(Shape::Id("/t/", id.0, "/solution"))
 }
 
 /// A thread's Atom feed.
 pub fn thread_feed(id: ThreadId) -> Url<'static> {
-    Url(Place::Thread(id, "/feed.atom"))
+    Url(Shape::Id("/t/", id.0, "/feed.atom"))
 }
 
 /// A forum's thread list.
 pub fn forum(slug: &str) -> Url<'_> {
-    Url(Place::Forum(slug, ""))
+    Url(Shape::Word("/f/", slug, ""))
 }
 
 /// The composer of a new thread in a forum.
 pub fn new_thread(forum_slug: &str) -> Url<'_> {
-    Url(Place::Forum(forum_slug, "/new"))
+    Url(Shape::Word("/f/", forum_slug, "/new"))
 }
 
 /// Where a member starts or stops watching a forum.
 pub fn forum_watch(slug: &str) -> Url<'_> {
-    Url(Place::Forum(slug, "/watch"))
+    Url(Shape::Word("/f/", slug, "/watch"))
 }
 
 /// A forum's Atom feed.
 pub fn forum_feed(slug: &str) -> Url<'_> {
-    Url(Place::Forum(slug, "/feed.atom"))
+    Url(Shape::Word("/f/", slug, "/feed.atom"))
 }
 
 /// A member's public profile.
 pub fn profile(username: &str) -> Url<'_> {
-    Url(Place::Profile(username))
+    Url(Shape::Word("/u/", username, ""))
 }
 
 /// An FAQ article by id alone: it redirects to the article's current slug.
 pub fn article(id: ArticleId) -> Url<'static> {
-    Url(Place::Article(id, ""))
+    Url(Shape::Id("/faq/", id.0, ""))
 }
 
 /// An FAQ article under its slug.
 pub fn article_slug(id: ArticleId, slug: &str) -> Url<'_> {
-    Url(Place::ArticleSlug(id, slug))
+    Url(Shape::Slug("/faq/", id.0, "-", slug))
 }
 
 /// The editor of an FAQ article.
 pub fn article_edit(id: ArticleId) -> Url<'static> {
-    Url(Place::Article(id, "/edit"))
+    Url(Shape::Id("/faq/", id.0, "/edit"))
 }
 
 /// Moderators' actions on a thread (pin, lock, rename, move, hide).
 pub fn mod_thread(id: ThreadId) -> Url<'static> {
-    Url(Place::ModThread(id, ""))
+    Url(Shape::Id("/mod/t/", id.0, ""))
 }
 
 /// The page that splits posts off a thread.
 pub fn mod_split(id: ThreadId) -> Url<'static> {
-    Url(Place::ModThread(id, "/split"))
+    Url(Shape::Id("/mod/t/", id.0, "/split"))
 }
 
 /// Where a moderator turns a thread into an FAQ article.
 pub fn mod_promote(id: ThreadId) -> Url<'static> {
-    Url(Place::ModThread(id, "/promote"))
+    Url(Shape::Id("/mod/t/", id.0, "/promote"))
 }
 
 /// Moderators' actions on a post (hide, restore, approve).
 pub fn mod_post(id: PostId) -> Url<'static> {
-    Url(Place::ModPost(id, ""))
+    Url(Shape::Id("/mod/p/", id.0, ""))
 }
 
 /// A post's edit history, for moderators.
 pub fn mod_revisions(id: PostId) -> Url<'static> {
-    Url(Place::ModPost(id, "/revisions"))
+    Url(Shape::Id("/mod/p/", id.0, "/revisions"))
 }
 
 /// Where a moderator resolves the reports on a post.
 pub fn mod_report(post: PostId) -> Url<'static> {
-    Url(Place::ModReport(post))
+    Url(Shape::Id("/mod/reports/", post.0, ""))
 }
 
 /// Where a moderator approves or rejects a held post.
 pub fn mod_queue(post: PostId) -> Url<'static> {
-    Url(Place::ModQueue(post))
+    Url(Shape::Id("/mod/queue/", post.0, ""))
 }
 
 /// Where a moderator approves or rejects a held edit of a post.
 pub fn mod_queue_edit(post: PostId) -> Url<'static> {
-    Url(Place::ModQueueEdit(post))
+    Url(Shape::Id("/mod/queue/edit/", post.0, ""))
 }
 
 /// The one-click unsubscribe page of a signed token.
 pub fn unsubscribe(token: &str) -> Url<'_> {
-    Url(Place::Token("/unsubscribe/", token))
+    Url(Shape::Word("/unsubscribe/", token, ""))
 }
 
 /// The link that confirms a member's address.
 pub fn confirm(token: &str) -> Url<'_> {
-    Url(Place::Token("/confirm/", token))
+    Url(Shape::Word("/confirm/", token, ""))
 }
 
 /// The log-in link a member asked for by mail.
 pub fn login_link(token: &str) -> Url<'_> {
-    Url(Place::Token("/login/link/", token))
+    Url(Shape::Word("/login/link/", token, ""))
 }
 
 /// The first administrator's set-up page.
 pub fn setup(token: &str) -> Url<'_> {
-    Url(Place::Token("/setup/", token))
+    Url(Shape::Word("/setup/", token, ""))
 }
 
 /// The page that sets a new password from a reset mail.
 pub fn password_reset(token: &str) -> Url<'_> {
-    Url(Place::Token("/password/reset/", token))
+    Url(Shape::Word("/password/reset/", token, ""))
 }
 
 /// One of a member's subscriptions, in their settings.
 pub fn subscription(id: SubscriptionId) -> Url<'static> {
-    Url(Place::Subscription(id))
+    Url(Shape::Id("/settings/subscriptions/", id.0, ""))
 }
 
 /// Where an administrator sends a failed mail again.
 pub fn mail_retry(id: MailId) -> Url<'static> {
-    Url(Place::MailRetry(id))
+    Url(Shape::Id("/admin/mail/", id.0, "/retry"))
 }
 
 /// Where an administrator changes a member's role.
 pub fn user_role(id: UserId) -> Url<'static> {
-    Url(Place::UserRole(id))
+    Url(Shape::Id("/admin/users/", id.0, "/role"))
 }
 
 /// An administrator's form for one category.
 pub fn admin_category(id: CategoryId) -> Url<'static> {
-    Url(Place::Category(id))
+    Url(Shape::Id("/admin/categories/", id.0, ""))
 }
 
 /// An administrator's form for one forum.
 pub fn admin_forum(id: ForumId) -> Url<'static> {
-    Url(Place::AdminForum(id))
+    Url(Shape::Id("/admin/forums/", id.0, ""))
 }
 
 /// The member list matching `query`, sorted by `sort` in direction `dir`.
 pub fn members<'a>(query: &'a str, sort: &'a str, dir: &'a str) -> Url<'a> {
-    Url(Place::Members(query, sort, dir))
+    Url(Shape::Members(query, sort, dir))
 }
 
 /// The administrators' member list matching `query`.
 pub fn admin_users(query: &str) -> Url<'_> {
-    Url(Place::AdminUsers(query))
+    Url(Shape::Word("/admin/users?q=", query, ""))
 }
 
 #[cfg(test)]
