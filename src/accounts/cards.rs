@@ -3,7 +3,6 @@
 //! database time. A card is dropped by the same `user:ID` announcements that drop pages
 //! (see [`crate::changes`]), on every node, so a card is never staler than a cached page.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,7 +11,7 @@ use diesel_async::AsyncPgConnection;
 
 use crate::accounts::store;
 use crate::accounts::types::MemberCard;
-use crate::changes::Changes;
+use crate::changes::{Changes, Tag};
 use crate::ids::UserId;
 
 /// Members whose cards are kept; beyond it the least used make room.
@@ -103,22 +102,18 @@ impl MemberCards {
     }
 
     /// The kept cards of `ids` that are still current. A page asks for up to fifty at a
-    /// time, so they are checked under one lock with one buffer for their tags.
+    /// time, so they are checked under one lock.
     fn kept(&self, ids: &[UserId]) -> Vec<Option<Arc<MemberCard>>> {
         if !self.changes.listening() {
             return vec![None; ids.len()];
         }
         let now = Instant::now();
-        let mut tag = String::new();
         self.changes.checking(|unchanged| {
             ids.iter()
                 .map(|&id| {
                     let kept = self.cards.get(&id)?;
-                    tag.clear();
-                    // Writing to a String cannot fail.
-                    let _ = write!(tag, "user:{id}");
-                    let current =
-                        now.duration_since(kept.read_at) < MAX_AGE && unchanged(kept.seq, &tag);
+                    let current = now.duration_since(kept.read_at) < MAX_AGE
+                        && unchanged(kept.seq, Tag::User(id));
                     current.then_some(kept.card)
                 })
                 .collect()

@@ -10,11 +10,14 @@
 
 pub mod listener;
 pub mod store;
+pub mod tag;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
+
+pub use tag::Tag;
 
 /// Tags remembered before every copy is started afresh (bounds memory).
 const MAX_TAGS: usize = 100_000;
@@ -23,20 +26,20 @@ const MAX_TAGS: usize = 100_000;
 /// triggers quiet); attached to the response by its handler, announced by the middleware
 /// in the same statement as the settle marker, after the commit.
 #[derive(Debug, Clone, Default)]
-pub struct AnnounceAfterCommit(pub Vec<String>);
+pub struct AnnounceAfterCommit(pub Vec<Tag>);
 
 /// Invalidation state: the last sequence number of each tag.
 #[derive(Default)]
 struct Seen {
-    by_tag: HashMap<String, u64>,
+    by_tag: HashMap<Tag, u64>,
     /// Pages begun before this number are stale, whatever their tags.
     floor: u64,
 }
 
 impl Seen {
     /// Whether nothing tagged `tag` changed after sequence number `seq`.
-    fn unchanged(&self, seq: u64, tag: &str) -> bool {
-        seq >= self.floor && self.by_tag.get(tag).is_none_or(|&s| s <= seq)
+    fn unchanged(&self, seq: u64, tag: Tag) -> bool {
+        seq >= self.floor && self.by_tag.get(&tag).is_none_or(|&s| s <= seq)
     }
 }
 
@@ -84,13 +87,13 @@ impl Changes {
 
     /// Whether nothing tagged `tag` changed after sequence number `seq` (from
     /// [`Changes::begin`] before the copy was read), as far as this node has heard.
-    pub fn unchanged_since(&self, seq: u64, tag: &str) -> bool {
+    pub fn unchanged_since(&self, seq: u64, tag: Tag) -> bool {
         self.checking(|unchanged| unchanged(seq, tag))
     }
 
     /// Runs `f` with [`Changes::unchanged_since`] under one lock, for checking many copies
     /// at once. Nothing counts as unchanged while the lock is poisoned.
-    pub fn checking<R>(&self, f: impl FnOnce(&dyn Fn(u64, &str) -> bool) -> R) -> R {
+    pub fn checking<R>(&self, f: impl FnOnce(&dyn Fn(u64, Tag) -> bool) -> R) -> R {
         match self.seen.lock() {
             Ok(seen) => f(&|seq, tag| seen.unchanged(seq, tag)),
             Err(_) => f(&|_, _| false),
@@ -108,7 +111,8 @@ impl Changes {
     /// every page the write changed is stale here, and the writer's next reading (or
     /// redirect) never meets an old page. Without a cache here, `pending` is still
     /// announced: other nodes may keep those pages.
-    pub async fn settle(&self, pool: &crate::db::DbPool, mut pending: Vec<String>) {
+    pub async fn settle(&self, pool: &crate::db::DbPool, pending: Vec<Tag>) {
+        let mut pending: Vec<String> = pending.iter().map(Tag::to_string).collect();
         let mut marker = self.listening().then(|| {
             let n = self.next_marker.fetch_add(1, Ordering::Relaxed);
             let (reached, wait) = tokio::sync::oneshot::channel();
@@ -150,22 +154,22 @@ impl Changes {
                     let _ = waiter.send(());
                 }
             }
-            None => self.invalidate(payload),
+            None => self.invalidate(tag::parse_or_all(payload)),
         }
     }
 
-    /// Makes every page showing `tag` stale (`all`: every page).
-    pub fn invalidate(&self, tag: &str) {
+    /// Makes every copy showing `tag` stale ([`Tag::All`]: every copy).
+    pub fn invalidate(&self, tag: Tag) {
         let Ok(mut seen) = self.seen.lock() else {
             return;
         };
         let seq = self.seq.fetch_add(1, Ordering::AcqRel) + 1;
-        if tag == "all" || seen.by_tag.len() >= MAX_TAGS {
+        if tag == Tag::All || seen.by_tag.len() >= MAX_TAGS {
             seen.by_tag.clear();
             seen.floor = seq + 1;
             self.seq.store(seq + 1, Ordering::Release);
         } else {
-            seen.by_tag.insert(tag.to_string(), seq);
+            seen.by_tag.insert(tag, seq);
         }
     }
 
@@ -176,7 +180,7 @@ impl Changes {
         // before are stale once the listener is back. Until then they stay, for
         // [`crate::page_cache::PageCache::get_while_away`].
         if listening {
-            self.invalidate("all");
+            self.invalidate(Tag::All);
         }
         self.listening.store(listening, Ordering::Release);
     }

@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
 
-use crate::changes::Changes;
+use crate::changes::{Changes, Tag};
 use crate::forums::store;
 use crate::forums::types::ForumPlace;
 use crate::ids::ForumId;
 
 /// What a change to a forum's name or place, or to a category's heading, announces.
-pub const TAG: &str = "forum-places";
+pub const TAG: Tag = Tag::ForumPlaces;
 /// The longest a copy is kept: bounds the harm of a change that was never announced.
 const MAX_AGE: Duration = Duration::from_secs(300);
 

@@ -5,6 +5,7 @@ use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use crate::accounts::types::NotifyMode;
+use crate::changes::Tag;
 use crate::forums::store::{self, NewPost, NewThread};
 use crate::forums::types::PostForEdit;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
@@ -173,14 +174,15 @@ pub struct Replied {
     /// Tags of the pages it changed that are still to be announced after the commit (the
     /// reply statement keeps its page-cache triggers quiet); see
     /// [`crate::changes::AnnounceAfterCommit`].
-    pub pages: Vec<String>,
+    pub pages: Vec<Tag>,
 }
 
 impl Replied {
     /// Announces the reply's pages now: for callers outside a request (in a request, the
     /// page-cache middleware announces them with its settle marker).
     pub async fn announce(&self, conn: &mut AsyncPgConnection) -> diesel::QueryResult<()> {
-        crate::changes::store::announce(conn, &self.pages).await
+        let words: Vec<String> = self.pages.iter().map(Tag::to_string).collect();
+        crate::changes::store::announce(conn, &words).await
     }
 }
 
@@ -213,7 +215,7 @@ pub async fn reply(
             }) => {
                 return Ok(Replied {
                     post: PostId(id),
-                    pages: tags,
+                    pages: crate::changes::tag::parse_all(&tags),
                 });
             }
             Ok(store::Appended {

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
 
-use crate::changes::Changes;
+use crate::changes::{Changes, Tag};
 use crate::ids::ThreadId;
 
 /// The longest a page is served from memory: relative times and view counts age, and no
@@ -26,14 +26,14 @@ pub const MAX_AGE: Duration = Duration::from_secs(60);
 #[derive(Debug, Clone, Default)]
 pub struct PageTags {
     /// The tags whose change makes the page stale.
-    pub tags: Vec<String>,
+    pub tags: Vec<Tag>,
     /// A thread whose view count a reading from the cache still counts.
     pub counts_view_of: Option<ThreadId>,
 }
 
 impl PageTags {
     /// Tags for a page showing these things.
-    pub fn new(tags: impl IntoIterator<Item = String>) -> PageTags {
+    pub fn new(tags: impl IntoIterator<Item = Tag>) -> PageTags {
         PageTags {
             tags: tags.into_iter().collect(),
             counts_view_of: None,
@@ -56,7 +56,7 @@ pub struct CachedPage {
     pub hash: u64,
     /// The sequence number when rendering began.
     seq: u64,
-    tags: Vec<String>,
+    tags: Vec<Tag>,
     stored_at: Instant,
     /// See [`PageTags::counts_view_of`].
     pub counts_view_of: Option<ThreadId>,
@@ -149,7 +149,7 @@ impl PageCache {
     /// Whether none of `page`'s tags changed since it was rendered.
     fn unchanged(&self, page: &CachedPage) -> bool {
         self.changes
-            .checking(|unchanged| page.tags.iter().all(|tag| unchanged(page.seq, tag)))
+            .checking(|unchanged| page.tags.iter().all(|&tag| unchanged(page.seq, tag)))
     }
 
     /// Whether this node hears every change now (see [`Changes::listening`]).
@@ -163,12 +163,12 @@ impl PageCache {
     }
 
     /// See [`Changes::invalidate`].
-    pub fn invalidate(&self, tag: &str) {
+    pub fn invalidate(&self, tag: Tag) {
         self.changes.invalidate(tag)
     }
 
     /// See [`Changes::unchanged_since`].
-    pub fn unchanged_since(&self, seq: u64, tag: &str) -> bool {
+    pub fn unchanged_since(&self, seq: u64, tag: Tag) -> bool {
         self.changes.unchanged_since(seq, tag)
     }
 
@@ -217,13 +217,17 @@ mod tests {
         cache
     }
 
+    fn tag(word: &str) -> Tag {
+        word.parse().expect("a tag")
+    }
+
     fn page(cache: &PageCache, key: &str, tags: &[&str]) {
         let seq = cache.begin();
         cache.put(
             key.into(),
             seq,
             vec![Bytes::from_static(b"body")],
-            PageTags::new(tags.iter().map(|t| t.to_string())),
+            PageTags::new(tags.iter().map(|t| tag(t))),
         );
     }
 
@@ -232,7 +236,7 @@ mod tests {
         let cache = cache();
         page(&cache, "/t/1", &["thread:1", "user:5"]);
         page(&cache, "/t/2", &["thread:2"]);
-        cache.invalidate("user:5");
+        cache.invalidate(tag("user:5"));
         assert!(cache.get("/t/1").is_none());
         assert!(cache.get("/t/2").is_some());
         page(&cache, "/t/1", &["thread:1", "user:5"]);
@@ -243,12 +247,12 @@ mod tests {
     fn a_page_rendered_while_its_content_changed_is_never_kept_fresh() {
         let cache = cache();
         let seq = cache.begin();
-        cache.invalidate("thread:1");
+        cache.invalidate(tag("thread:1"));
         cache.put(
             "/t/1".into(),
             seq,
             vec![Bytes::from_static(b"old")],
-            PageTags::new(["thread:1".to_string()]),
+            PageTags::new([tag("thread:1")]),
         );
         assert!(cache.get("/t/1").is_none());
     }
@@ -259,22 +263,22 @@ mod tests {
         changes.set_listening(true);
         assert!(changes.listening() && !changes.active());
         let seq = changes.begin();
-        assert!(changes.unchanged_since(seq, "user:5"));
-        changes.invalidate("user:6");
-        assert!(changes.unchanged_since(seq, "user:5"));
-        changes.invalidate("user:5");
-        assert!(!changes.unchanged_since(seq, "user:5"));
+        assert!(changes.unchanged_since(seq, tag("user:5")));
+        changes.invalidate(tag("user:6"));
+        assert!(changes.unchanged_since(seq, tag("user:5")));
+        changes.invalidate(tag("user:5"));
+        assert!(!changes.unchanged_since(seq, tag("user:5")));
         let later = changes.begin();
-        assert!(changes.unchanged_since(later, "user:5"));
-        changes.invalidate("all");
-        assert!(!changes.unchanged_since(later, "user:7"));
+        assert!(changes.unchanged_since(later, tag("user:5")));
+        changes.invalidate(tag("all"));
+        assert!(!changes.unchanged_since(later, tag("user:7")));
     }
 
     #[test]
     fn nothing_is_served_without_the_listener_or_after_all() {
         let cache = cache();
         page(&cache, "/", &["forums"]);
-        cache.invalidate("all");
+        cache.invalidate(tag("all"));
         assert!(cache.get("/").is_none());
         page(&cache, "/", &["forums"]);
         cache.set_listening(false);

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use crate::accounts::cards::MemberCards;
+use crate::changes::Tag;
 use crate::forums::pages::{self, POSTS_PER_PAGE, Reader};
 use crate::forums::places::ForumPlaces;
 use crate::forums::store;
@@ -22,10 +23,8 @@ use crate::web::{html, redirect};
 pub async fn start(ctx: Ctx) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
     let (categories, forums) = pages::start(&mut conn).await?;
-    let tags = PageTags::new(
-        std::iter::once("forums".to_string())
-            .chain(forums.iter().map(|f| format!("forum:{}", f.id))),
-    );
+    let tags =
+        PageTags::new(std::iter::once(Tag::Forums).chain(forums.iter().map(|f| Tag::Forum(f.id))));
     Ok(tagged(
         html(StatusCode::OK, views::start(&ctx, &categories, &forums)),
         tags,
@@ -56,7 +55,7 @@ pub async fn forum(
         ),
         None => None,
     };
-    let tags = PageTags::new([format!("forum:{}", page.forum.id)]);
+    let tags = PageTags::new([Tag::Forum(page.forum.id)]);
     Ok(tagged(
         html(
             StatusCode::OK,
@@ -132,11 +131,11 @@ pub async fn thread(
     };
     // The page shows the thread and, beside each post, its author's name, role and count.
     let mut tags = PageTags::new(
-        std::iter::once(format!("thread:{}", data.thread.id)).chain(
+        std::iter::once(Tag::Thread(data.thread.id)).chain(
             data.posts
                 .iter()
                 .chain(solution.as_ref())
-                .map(|p| format!("user:{}", p.author_id)),
+                .map(|p| Tag::User(p.author_id)),
         ),
     );
     tags.counts_view_of = Some(data.thread.id);
