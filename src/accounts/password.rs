@@ -101,7 +101,7 @@ async fn on_hashing_thread<T: Send + 'static>(
     });
     queue
         .lock()
-        .map_err(|_| AppError::Internal("password hashing is unavailable".into()))?
+        .map_err(|_| AppError::internal("password hashing is unavailable"))?
         .send(job)
         .map_err(AppError::internal)?;
     result.await.map_err(AppError::internal)
@@ -111,7 +111,7 @@ async fn on_hashing_thread<T: Send + 'static>(
 pub async fn hash(password: String) -> AppResult<String> {
     on_hashing_thread(move || hash_blocking(&password))
         .await?
-        .map_err(AppError::Internal)
+        .map_err(AppError::internal)
 }
 
 /// The outcome of checking a password.

@@ -42,7 +42,7 @@ pub async fn render(
 ) -> Result<(String, Context), WriteError> {
     let permit = tokio::time::timeout(QUEUE_WAIT, Arc::clone(&CORES).acquire_owned())
         .await
-        .map_err(|_| AppError::Unavailable("every rendering thread is busy".into()))?
+        .map_err(|_| AppError::unavailable("every rendering thread is busy"))?
         .map_err(|_| AppError::internal("the rendering semaphore was closed"))?;
     // The permit travels with the work: a render that outlives the wait below still counts
     // against the bound until it ends.

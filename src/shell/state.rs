@@ -54,7 +54,7 @@ impl AppState {
     /// the watch finds away, at once.
     pub async fn conn(&self) -> AppResult<DbConn> {
         if self.db_watch.away() {
-            return Err(AppError::Unavailable("the database does not answer".into()));
+            return Err(AppError::unavailable("the database does not answer"));
         }
         Ok(self.pool.get().await?)
     }

@@ -49,11 +49,31 @@ pub enum AppError {
         next: String,
     },
     /// 503: the database or another dependency is not there right now.
-    #[error("unavailable: {0}")]
-    Unavailable(String),
+    #[error("unavailable")]
+    Unavailable(#[source] Cause),
     /// 500: a bug or an unexpected failure; details only in the log.
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("internal error")]
+    Internal(#[source] Cause),
+}
+
+/// What lies behind a 500 or 503: the original error, whose own sources stay reachable,
+/// so the log names the whole chain (see [`chain`]).
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+/// `error` and each of its sources, outermost first, joined with ": ".
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let next = cause.to_string();
+        // Wrappers that print their source themselves would repeat it.
+        if !text.ends_with(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// Result of handlers and store-using helpers.
@@ -69,9 +89,19 @@ pub struct ErrorDetail {
 }
 
 impl AppError {
-    /// An internal error from anything displayable.
-    pub fn internal(e: impl std::fmt::Display) -> AppError {
-        AppError::Internal(e.to_string())
+    /// An internal error described by `what` (for failures that are no error value).
+    pub fn internal(what: impl std::fmt::Display) -> AppError {
+        AppError::Internal(what.to_string().into())
+    }
+
+    /// An internal error caused by `e`, its chain kept for the log.
+    pub fn caused_by(e: impl std::error::Error + Send + Sync + 'static) -> AppError {
+        AppError::Internal(Box::new(e))
+    }
+
+    /// A 503 saying which dependency is away (`what`).
+    pub fn unavailable(what: impl std::fmt::Display) -> AppError {
+        AppError::Unavailable(what.to_string().into())
     }
 
     fn detail(&self) -> ErrorDetail {
@@ -134,8 +164,8 @@ impl ResponseError for AppError {
             AppError::LoginRequired { next } => {
                 return crate::web::redirect::see_other(&crate::web::redirect::login_url(next));
             }
-            AppError::Internal(e) => tracing::error!("internal error: {e}"),
-            AppError::Unavailable(e) => tracing::warn!("unavailable: {e}"),
+            AppError::Internal(_) => tracing::error!("{}", chain(self)),
+            AppError::Unavailable(_) => tracing::warn!("{}", chain(self)),
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -158,21 +188,21 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 info,
-            ) => AppError::Unavailable(info.message().to_string()),
-            other => AppError::Internal(other.to_string()),
+            ) => AppError::unavailable(info.message()),
+            other => AppError::caused_by(other),
         }
     }
 }
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {
     fn from(e: diesel_async::pooled_connection::deadpool::PoolError) -> AppError {
-        AppError::Unavailable(e.to_string())
+        AppError::Unavailable(Box::new(e))
     }
 }
 
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(e: actix_web::error::BlockingError) -> AppError {
-        AppError::Internal(e.to_string())
+        AppError::caused_by(e)
     }
 }
 
@@ -184,5 +214,27 @@ pub fn violated_unique(e: &diesel::result::Error) -> Option<&str> {
             info,
         ) => info.constraint_name(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("reading the thread")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn the_log_names_every_cause() {
+        let e = AppError::caused_by(Outer(std::io::Error::other("connection reset")));
+        assert_eq!(
+            chain(&e),
+            "internal error: reading the thread: connection reset"
+        );
+        assert_eq!(
+            chain(&AppError::unavailable("the database does not answer")),
+            "unavailable: the database does not answer"
+        );
     }
 }

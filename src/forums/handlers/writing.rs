@@ -17,7 +17,7 @@ use crate::shell::form::CsrfForm;
 use crate::shell::limits::{self, Limit};
 use crate::web::client;
 use crate::web::cookies::random_token;
-use crate::web::error::{AppError, AppResult};
+use crate::web::error::{AppError, AppResult, chain};
 use crate::web::form::{FieldErrors, NoFields, is_checked};
 use crate::web::urls;
 use crate::web::{html, redirect};
@@ -57,8 +57,8 @@ fn form_error(e: WriteError) -> Result<(StatusCode, FieldErrors), AppError> {
             errors.add("body", message);
             Ok((StatusCode::FORBIDDEN, errors))
         }
-        WriteError::Failed(AppError::Unavailable(detail)) => {
-            tracing::warn!("could not save a post: {detail}");
+        WriteError::Failed(e @ AppError::Unavailable(_)) => {
+            tracing::warn!("could not save a post: {}", chain(&e));
             errors.add(
                 "body",
                 "Your post could not be saved just now. Nothing was lost: please try again.",
