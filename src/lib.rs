@@ -12,6 +12,7 @@ pub mod faq;
 pub mod feeds;
 pub mod forums;
 pub mod ids;
+pub mod jobs;
 pub mod kinds;
 pub mod mail;
 pub mod markup;

@@ -1,10 +1,8 @@
 //! What the CLI commands do: serve, migrate, and a database for one-off commands.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::HttpServer;
-use chrono::Utc;
 
 use crate::Site;
 use crate::accounts::store as accounts_store;
@@ -12,10 +10,6 @@ use crate::build_app;
 use crate::config::Settings;
 use crate::db::{self, Database, DbPool, StartError};
 use crate::mail::mailer::Mailer;
-use crate::notify::worker;
-
-/// How often expired sessions and old log-in failures are deleted.
-const PURGE_EVERY: Duration = Duration::from_secs(600);
 
 /// Any failure that ends a command.
 pub type CommandError = Box<dyn std::error::Error>;
@@ -38,16 +32,8 @@ async fn run(database: &Database, settings: Settings, load_demo: bool) -> Result
         load_demo_if_empty(&state.pool).await?;
     }
     announce_setup_link(&state).await?;
-    crate::changes::listener::spawn(&state.changes, database.url.clone());
-    db::watch::spawn(&state.db_watch, database.url.clone());
-    actix_web::rt::spawn(purge_periodically(state.pool.clone()));
-    actix_web::rt::spawn(flush_views_periodically(state.clone()));
     let mailer = Arc::new(Mailer::from_settings(&state.settings)?);
-    actix_web::rt::spawn(worker::run(
-        state.state.clone(),
-        mailer,
-        state.mail_wake.clone(),
-    ));
+    crate::jobs::start(&state, &database.url, mailer);
 
     let bind = state.settings.bind.clone();
     let workers = match state.settings.workers {
@@ -79,13 +65,7 @@ async fn run(database: &Database, settings: Settings, load_demo: bool) -> Result
     );
     server.run().await?;
     tracing::info!("stopped serving");
-    // A database that does not answer must not keep the process from ending.
-    if tokio::time::timeout(Duration::from_secs(3), flush_views(&state))
-        .await
-        .is_err()
-    {
-        tracing::warn!("view counts not written: the database did not answer");
-    }
+    crate::jobs::finish(&state).await;
     Ok(())
 }
 
@@ -129,26 +109,6 @@ async fn announce_setup_link(state: &Site) -> Result<(), CommandError> {
     Ok(())
 }
 
-/// How often buffered thread views are written.
-const FLUSH_VIEWS_EVERY: Duration = Duration::from_secs(5);
-
-async fn flush_views_periodically(state: Site) {
-    let mut tick = tokio::time::interval(FLUSH_VIEWS_EVERY);
-    loop {
-        tick.tick().await;
-        flush_views(&state).await;
-    }
-}
-
-async fn flush_views(state: &Site) {
-    let Ok(mut conn) = state.pool.get().await else {
-        return;
-    };
-    if let Err(e) = state.views.flush(&mut conn).await {
-        tracing::warn!("writing view counts failed (kept for the next try): {e}");
-    }
-}
-
 async fn load_demo_if_empty(pool: &DbPool) -> Result<(), CommandError> {
     let mut conn = pool.get().await?;
     match crate::forums::demo::load(&mut conn).await {
@@ -175,43 +135,6 @@ pub fn demo(settings: &Settings) -> Result<(), CommandError> {
         );
         Ok(())
     })
-}
-
-async fn purge_periodically(pool: DbPool) {
-    let mut tick = tokio::time::interval(PURGE_EVERY);
-    loop {
-        tick.tick().await;
-        maintenance_round(&pool).await;
-    }
-}
-
-/// How long moderators see the address a post came from.
-pub const ADDRESS_DAYS: i64 = 90;
-
-/// One round of every node's upkeep: forgets unused rate-limit rows and expired sessions,
-/// and erases the addresses of posts older than [`ADDRESS_DAYS`]. Failures are logged and
-/// tried again next round.
-pub async fn maintenance_round(pool: &DbPool) {
-    let Ok(mut conn) = pool.get().await else {
-        return;
-    };
-    let now = Utc::now();
-    if let Err(e) =
-        crate::shell::store::purge_rate_limits(&mut conn, now - chrono::Duration::days(1)).await
-    {
-        tracing::warn!("purging rate limits failed: {e}");
-    }
-    match accounts_store::purge_expired(&mut conn, now).await {
-        Ok(sessions) if sessions > 0 => tracing::info!(sessions, "purged expired sessions"),
-        Ok(_) => {}
-        Err(e) => tracing::warn!("purging expired sessions failed: {e}"),
-    }
-    let before = now - chrono::Duration::days(ADDRESS_DAYS);
-    match crate::forums::store::erase_old_addresses(&mut conn, before).await {
-        Ok(erased) if erased > 0 => tracing::info!(erased, "erased old post addresses"),
-        Ok(_) => {}
-        Err(e) => tracing::warn!("erasing old post addresses failed: {e}"),
-    }
 }
 
 /// Runs `work` against the database of `settings` (joining a running `serve`'s embedded

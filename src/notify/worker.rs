@@ -1,15 +1,13 @@
 //! The mail worker inside `parley serve`: expands post events into mail for watchers,
 //! quoted and mentioned members, sends daily digests, and delivers the outbox with
-//! retries. Several workers (one per node) share the work through row locks. Each round
-//! also folds logged replies into their forums' counters.
+//! retries. Several workers (one per node) share the work through row locks. The loop
+//! that runs the rounds is [`crate::jobs::background`].
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use tokio::sync::Notify;
 
 use crate::accounts::types::NotifyMode;
 use crate::forums::writing::MENTIONS_MAX;
@@ -42,105 +40,55 @@ pub struct Round {
     pub failed: usize,
 }
 
-/// Runs rounds until the process ends: at once when `wake` is notified, otherwise every
-/// few seconds.
-pub async fn run(state: AppState, mailer: Arc<Mailer>, wake: Arc<Notify>) {
-    let mut key = None;
-    let mut digests_checked: Option<std::time::Instant> = None;
-    let mut log_vacuumed: Option<std::time::Instant> = None;
-    loop {
-        // The signing key never changes once made: read it once, not every round.
-        if key.is_none() {
-            key = signing_key(&state)
-                .await
-                .map_err(|e| tracing::warn!("mail: {e}"))
-                .ok();
-        }
-        if let Some(key) = &key {
-            // Digests are due hours apart; looking once a minute is plenty.
-            let digests = digests_checked.is_none_or(|at| at.elapsed() >= DIGEST_CHECK_EVERY);
-            if digests {
-                digests_checked = Some(std::time::Instant::now());
-            }
-            match round_with(&state, &mailer, key, digests, &mut log_vacuumed).await {
-                Ok(done) if done.events + done.sent + done.failed > 0 => {
-                    tracing::debug!(?done, "mail round");
-                    continue;
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!("mail round failed: {e}"),
-            }
-        }
-        let _ = tokio::time::timeout(StdDuration::from_secs(2), wake.notified()).await;
-        // A burst of posts wakes the worker once per post: gather them into one round.
-        tokio::time::sleep(GATHER).await;
-    }
+/// What successive rounds of one worker remember. A fresh one sends due digests in its
+/// first round.
+#[derive(Default)]
+pub struct MailRounds {
+    /// The signing key never changes once made: read once, not every round.
+    key: Option<Vec<u8>>,
+    digests_checked: Option<std::time::Instant>,
 }
 
-/// How long a woken worker lets further posts arrive before its round.
-const GATHER: StdDuration = StdDuration::from_millis(50);
-/// How often the worker looks for due digests.
+/// How often the worker looks for due digests: they are due hours apart.
 const DIGEST_CHECK_EVERY: StdDuration = StdDuration::from_secs(60);
 
-async fn signing_key(state: &AppState) -> Result<Vec<u8>, AppError> {
-    let mut conn = state.conn().await?;
-    Ok(store::signing_key(&mut conn).await?)
+impl MailRounds {
+    /// One round on `conn`: events, digests when it is time to look, then delivery of
+    /// everything due.
+    pub async fn next(
+        &mut self,
+        state: &AppState,
+        conn: &mut AsyncPgConnection,
+        mailer: &Mailer,
+    ) -> Result<Round, AppError> {
+        let key = match &self.key {
+            Some(key) => key,
+            None => self.key.insert(store::signing_key(conn).await?),
+        };
+        let digests = self
+            .digests_checked
+            .is_none_or(|at| at.elapsed() >= DIGEST_CHECK_EVERY);
+        if digests {
+            self.digests_checked = Some(std::time::Instant::now());
+        }
+        let site = site(state);
+        let events = expand_events(conn, &site, key).await?;
+        if digests {
+            send_digests(conn, &site, key).await?;
+        }
+        let (sent, failed) = deliver(conn, mailer, &state.settings.mail_from).await?;
+        Ok(Round {
+            events,
+            sent,
+            failed,
+        })
+    }
 }
 
 fn site(state: &AppState) -> Site {
     Site {
         name: state.settings.site_name.clone(),
         base_url: state.settings.base_url(),
-    }
-}
-
-/// One round: events, digests, then delivery of everything due.
-pub async fn round(state: &AppState, mailer: &Mailer) -> Result<Round, AppError> {
-    let key = signing_key(state).await?;
-    round_with(state, mailer, &key, true, &mut None).await
-}
-
-async fn round_with(
-    state: &AppState,
-    mailer: &Mailer,
-    key: &[u8],
-    digests: bool,
-    log_vacuumed: &mut Option<std::time::Instant>,
-) -> Result<Round, AppError> {
-    let mut conn = state.conn().await?;
-    // The node's background round also keeps forum counters current (see the log's
-    // migration): a burst of replies wakes it, so they are folded within moments.
-    if crate::forums::store::fold_reply_counts(&mut conn).await? > 0 {
-        vacuum_reply_log_now_and_then(&mut conn, log_vacuumed).await;
-    }
-    let site = site(state);
-    let events = expand_events(&mut conn, &site, key).await?;
-    if digests {
-        send_digests(&mut conn, &site, key).await?;
-    }
-    let (sent, failed) = deliver(&mut conn, mailer, &state.settings.mail_from).await?;
-    Ok(Round {
-        events,
-        sent,
-        failed,
-    })
-}
-
-/// How often a busy node vacuums the reply log it folds.
-const REPLY_LOG_VACUUM_EVERY: StdDuration = StdDuration::from_secs(10);
-
-/// Vacuums the reply log at most every [`REPLY_LOG_VACUUM_EVERY`] (`last`: this worker's
-/// previous vacuum).
-async fn vacuum_reply_log_now_and_then(
-    conn: &mut AsyncPgConnection,
-    last: &mut Option<std::time::Instant>,
-) {
-    if last.is_some_and(|at| at.elapsed() < REPLY_LOG_VACUUM_EVERY) {
-        return;
-    }
-    *last = Some(std::time::Instant::now());
-    if let Err(e) = crate::forums::store::vacuum_reply_log(conn).await {
-        tracing::warn!("vacuuming the reply log failed: {e}");
     }
 }
 

@@ -323,7 +323,7 @@ impl TestApp {
     ) -> parley::notify::worker::Round {
         let mut total = parley::notify::worker::Round::default();
         loop {
-            let round = parley::notify::worker::round(&self.state, mailer)
+            let round = parley::jobs::background::round(&self.state, mailer)
                 .await
                 .expect("mail round");
             total.events += round.events;
@@ -338,7 +338,7 @@ impl TestApp {
     /// Runs the real mail worker, sending to `smtp`, until [`MailWorker::stop`].
     pub fn send_mail_to(&self, smtp: &smtp::SmtpSink) -> MailWorker {
         let mailer = std::sync::Arc::new(self.mailer_for(smtp));
-        MailWorker(actix_web::rt::spawn(parley::notify::worker::run(
+        MailWorker(actix_web::rt::spawn(parley::jobs::background::run(
             self.state.state.clone(),
             mailer,
             self.state.mail_wake.clone(),

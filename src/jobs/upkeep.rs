@@ -1,0 +1,48 @@
+//! Every node's upkeep: forgetting what is no longer needed.
+
+use std::time::Duration;
+
+use chrono::Utc;
+
+use crate::db::DbPool;
+
+/// How often an upkeep round runs.
+const EVERY: Duration = Duration::from_secs(600);
+
+/// How long moderators see the address a post came from.
+pub const ADDRESS_DAYS: i64 = 90;
+
+/// Runs [`round`] every [`EVERY`] until the process ends.
+pub async fn run(pool: DbPool) {
+    let mut tick = tokio::time::interval(EVERY);
+    loop {
+        tick.tick().await;
+        round(&pool).await;
+    }
+}
+
+/// One round: forgets unused rate-limit rows and expired sessions, and erases the
+/// addresses of posts older than [`ADDRESS_DAYS`]. Failures are logged and tried again
+/// next round.
+pub async fn round(pool: &DbPool) {
+    let Ok(mut conn) = pool.get().await else {
+        return;
+    };
+    let now = Utc::now();
+    if let Err(e) =
+        crate::shell::store::purge_rate_limits(&mut conn, now - chrono::Duration::days(1)).await
+    {
+        tracing::warn!("purging rate limits failed: {e}");
+    }
+    match crate::accounts::store::purge_expired(&mut conn, now).await {
+        Ok(sessions) if sessions > 0 => tracing::info!(sessions, "purged expired sessions"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("purging expired sessions failed: {e}"),
+    }
+    let before = now - chrono::Duration::days(ADDRESS_DAYS);
+    match crate::forums::store::erase_old_addresses(&mut conn, before).await {
+        Ok(erased) if erased > 0 => tracing::info!(erased, "erased old post addresses"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("erasing old post addresses failed: {e}"),
+    }
+}
