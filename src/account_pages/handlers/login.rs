@@ -8,6 +8,7 @@ use crate::account_pages::views;
 use crate::accounts::mails;
 use crate::accounts::types::TokenPurpose;
 use crate::accounts::{password, sessions, store};
+use crate::ids::UserId;
 use crate::shell::ctx::{Ctx, CurrentUser};
 use crate::shell::form::CsrfForm;
 use crate::shell::limits::{self, Limit};
@@ -107,6 +108,11 @@ impl<'a> Throttles<'a> {
 
 /// Checks the credentials (throttled) and starts a session. No database connection is
 /// held while the password hash is computed.
+/// The key an account's log-in failures count under, whichever name was typed.
+fn account_key(user: UserId) -> String {
+    format!("user:{user}")
+}
+
 pub async fn submit(
     req: HttpRequest,
     ctx: Ctx,
@@ -119,7 +125,7 @@ pub async fn submit(
     let candidate = store::login_candidate(&mut conn, &identifier).await?;
     // Failures count per account however it was named, and per unknown name otherwise.
     let account_key = match &candidate {
-        Some(c) => format!("user:{}", c.id),
+        Some(c) => account_key(c.id),
         None => format!("name:{}", identifier.to_lowercase()),
     };
     let shown = LoginInput {
@@ -198,7 +204,7 @@ async fn start_session(
     ctx: &Ctx,
     conn: &mut diesel_async::AsyncPgConnection,
     req: &HttpRequest,
-    user: crate::ids::UserId,
+    user: UserId,
     remember: bool,
     next: Option<&str>,
 ) -> AppResult<HttpResponse> {
@@ -211,7 +217,7 @@ pub(super) async fn with_session(
     ctx: &Ctx,
     conn: &mut diesel_async::AsyncPgConnection,
     req: &HttpRequest,
-    user: crate::ids::UserId,
+    user: UserId,
     remember: bool,
     mut response: HttpResponse,
 ) -> AppResult<HttpResponse> {
@@ -301,7 +307,7 @@ pub async fn use_link(
         return Ok(invalid_link(&ctx));
     }
     // The owner is in: the failures of others no longer stand in their way.
-    limits::clear(&mut conn, Limit::LogInAnywhere(&format!("user:{user}"))).await?;
+    limits::clear(&mut conn, Limit::LogInAnywhere(&account_key(user))).await?;
     start_session(&ctx, &mut conn, &req, user, false, None).await
 }
 
