@@ -6,7 +6,7 @@
 //! instead of each waiting out the request deadline, and logged-out readers are served
 //! the pages the cache holds whatever their age.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -23,6 +23,7 @@ const PATIENCE: Duration = Duration::from_secs(2);
 #[derive(Debug, Default)]
 pub struct DbWatch {
     away: AtomicBool,
+    outages: AtomicU64,
 }
 
 impl DbWatch {
@@ -31,9 +32,17 @@ impl DbWatch {
         self.away.load(Ordering::Acquire)
     }
 
+    /// How many times the database has gone away since this node started: a pool that
+    /// sees the count move holds connections from before the outage, which look whole
+    /// until their first statement fails.
+    pub fn outages(&self) -> u64 {
+        self.outages.load(Ordering::Acquire)
+    }
+
     fn set_away(&self, away: bool) {
         if self.away.swap(away, Ordering::AcqRel) != away {
             if away {
+                self.outages.fetch_add(1, Ordering::AcqRel);
                 tracing::warn!("the database does not answer; serving what needs none of it");
             } else {
                 tracing::info!("the database answers again");

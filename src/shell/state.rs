@@ -3,6 +3,7 @@
 //! own (see [`crate::Site`]).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::Notify;
 
@@ -15,9 +16,7 @@ use crate::web::error::{AppError, AppResult};
 /// Shared application state, cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// Database connections.
     pub pool: DbPool,
-    /// Operator settings.
     pub settings: Arc<Settings>,
     /// Wakes this node's mail worker when a request queued mail.
     pub mail_wake: Arc<Notify>,
@@ -27,6 +26,8 @@ pub struct AppState {
     pub hashing: crate::accounts::password::Admission,
     /// Whether the database answers (see [`crate::db::watch`]).
     pub db_watch: Arc<DbWatch>,
+    /// The watch's outage count when this pool last dropped its idle connections.
+    outages_seen: Arc<AtomicU64>,
 }
 
 impl AppState {
@@ -38,6 +39,7 @@ impl AppState {
             changes: Arc::new(Changes::new()),
             hashing: Default::default(),
             db_watch: Default::default(),
+            outages_seen: Default::default(),
             settings: Arc::new(settings),
         }
     }
@@ -45,6 +47,7 @@ impl AppState {
     /// The same state reaching the database through `pool`.
     pub fn with_pool(&self, pool: DbPool) -> AppState {
         AppState {
+            outages_seen: Arc::new(AtomicU64::new(self.db_watch.outages())),
             pool,
             ..self.clone()
         }
@@ -55,6 +58,12 @@ impl AppState {
     pub async fn conn(&self) -> AppResult<DbConn> {
         if self.db_watch.away() {
             return Err(AppError::unavailable("the database does not answer"));
+        }
+        // After an outage the idle connections are dead without knowing it: the first
+        // request to take one would fail, so they go before any is handed out.
+        let outages = self.db_watch.outages();
+        if self.outages_seen.swap(outages, Ordering::AcqRel) != outages {
+            self.pool.retain(|_, _| false);
         }
         Ok(self.pool.get().await?)
     }
