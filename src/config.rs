@@ -59,7 +59,6 @@ word_enum! {
         Links = "links",
         /// All of them.
         All = "all",
-        /// None.
         Off = "off",
     }
 }

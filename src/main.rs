@@ -49,7 +49,6 @@ enum Command {
     Demo,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
 }
@@ -58,7 +57,6 @@ enum Command {
 enum UserCommand {
     /// Create an account; the password is read from standard input or prompted for.
     Create {
-        /// User name.
         name: String,
         /// E-mail address.
         email: String,

@@ -302,13 +302,11 @@ pub fn reset(ctx: &Ctx, token: &str, errors: &FieldErrors) -> Markup {
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
 pub struct MemberQuery {
-    /// Name contains.
     pub q: String,
     /// Column: name, role, joined, posts, seen.
     pub sort: String,
     /// `asc` or `desc`.
     pub dir: String,
-    /// Page.
     pub page: Option<String>,
 }
 

@@ -18,9 +18,7 @@ pub struct NewAccount {
     pub username: String,
     /// E-mail address.
     pub email: String,
-    /// Password.
     pub password: String,
-    /// The password again.
     pub confirmation: String,
 }
 

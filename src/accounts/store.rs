@@ -25,7 +25,6 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     /// argon2 PHC string.
     pub password_hash: &'a str,
-    /// Role.
     pub role: Role,
     /// Set for accounts whose address needs no confirmation (admin-created).
     pub email_confirmed_at: Option<DateTime<Utc>>,
@@ -377,7 +376,6 @@ pub async fn own_account(conn: &mut AsyncPgConnection, id: UserId) -> QueryResul
 pub struct NewSession<'a> {
     /// SHA-256 of the token.
     pub token_hash: &'a [u8],
-    /// Owner.
     pub user_id: UserId,
     /// Survives closing the browser.
     pub persistent: bool,
@@ -399,7 +397,6 @@ pub async fn insert_session(conn: &mut AsyncPgConnection, new: &NewSession<'_>) 
 /// A live session and its member, as loaded on each request.
 #[derive(Queryable)]
 pub struct SessionRow {
-    /// Owner.
     pub user_id: UserId,
     /// Survives closing the browser.
     pub persistent: bool,
@@ -421,7 +418,6 @@ pub struct SessionRow {
     pub post_count: i32,
     /// Owner suspended until.
     pub suspended_until: Option<DateTime<Utc>>,
-    /// Why.
     pub suspension_reason: Option<String>,
 }
 
@@ -529,11 +525,8 @@ pub async fn purge_expired(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> 
 /// How the member list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemberOrder {
-    /// By name.
     Name,
-    /// By role.
     Role,
-    /// By registration.
     Joined,
     /// By number of posts.
     Posts,

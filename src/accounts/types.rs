@@ -38,7 +38,6 @@ word_enum! {
         Immediate = "immediate",
         /// One mail a day gathering them.
         Daily = "daily",
-        /// No mail.
         Off = "off",
     }
 }
@@ -66,11 +65,9 @@ impl NotifyMode {
 /// The logged-in person behind a request.
 #[derive(Debug, Clone)]
 pub struct SessionUser {
-    /// Their id.
     pub id: UserId,
     /// Their name as they registered it.
     pub username: String,
-    /// Their role.
     pub role: Role,
     /// Dates are shown in this zone.
     pub time_zone: Tz,
@@ -102,11 +99,8 @@ impl SessionUser {
 /// A member as the public profile shows them (never the e-mail).
 #[derive(Debug, Clone)]
 pub struct Profile {
-    /// Their id.
     pub id: UserId,
-    /// Their name.
     pub username: String,
-    /// Their role.
     pub role: Role,
     /// Their number of posts.
     pub post_count: i32,
@@ -119,13 +113,10 @@ pub struct Profile {
 /// What the thread page shows beside each of a member's posts.
 #[derive(Debug, Clone, PartialEq, diesel::QueryableByName)]
 pub struct MemberCard {
-    /// Their id.
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     pub id: UserId,
-    /// Their name.
     #[diesel(sql_type = Text)]
     pub name: String,
-    /// Their role.
     #[diesel(sql_type = Text)]
     pub role: Role,
     /// When they registered.
@@ -139,11 +130,8 @@ pub struct MemberCard {
 /// What the owner sees of their own account on the settings page.
 #[derive(Debug, Clone)]
 pub struct OwnAccount {
-    /// Their id.
     pub id: UserId,
-    /// Their name.
     pub username: String,
-    /// Their address.
     pub email: String,
     /// When the address was confirmed.
     pub email_confirmed_at: Option<DateTime<Utc>>,
@@ -156,7 +144,6 @@ pub struct OwnAccount {
 /// What the log-in check needs to know of an account.
 #[derive(Debug, Clone)]
 pub struct LoginCandidate {
-    /// Their id.
     pub id: UserId,
     /// The stored argon2 hash.
     pub password_hash: String,

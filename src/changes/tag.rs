@@ -20,7 +20,6 @@ pub enum Tag {
     Forums,
     /// Which category and forum each forum is (see `forums::places`).
     ForumPlaces,
-    /// Everything.
     All,
 }
 

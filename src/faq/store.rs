@@ -16,19 +16,14 @@ pub struct ArticleSummary {
     /// Its stable number ("Solution #1001").
     #[diesel(sql_type = BigInt)]
     pub id: ArticleId,
-    /// Title.
     #[diesel(sql_type = Text)]
     pub title: String,
-    /// URL name.
     #[diesel(sql_type = Text)]
     pub slug: String,
-    /// Category.
     #[diesel(sql_type = Text)]
     pub category: String,
-    /// Views.
     #[diesel(sql_type = BigInt)]
     pub view_count: i64,
-    /// Last change.
     #[diesel(sql_type = Timestamptz)]
     pub updated_at: DateTime<Utc>,
 }
@@ -43,16 +38,12 @@ impl ArticleSummary {
 /// A whole article.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Article {
-    /// Its stable number.
     #[diesel(sql_type = BigInt)]
     pub id: ArticleId,
-    /// Title.
     #[diesel(sql_type = Text)]
     pub title: String,
-    /// URL name.
     #[diesel(sql_type = Text)]
     pub slug: String,
-    /// Category.
     #[diesel(sql_type = Text)]
     pub category: String,
     /// Markdown.
@@ -70,10 +61,8 @@ pub struct Article {
     /// Visible to readers.
     #[diesel(sql_type = Bool)]
     pub published: bool,
-    /// Views.
     #[diesel(sql_type = BigInt)]
     pub view_count: i64,
-    /// Last change.
     #[diesel(sql_type = Timestamptz)]
     pub updated_at: DateTime<Utc>,
 }
@@ -175,11 +164,8 @@ pub async fn article(conn: &mut AsyncPgConnection, id: ArticleId) -> QueryResult
 /// What an editor saves.
 #[derive(Debug, Clone)]
 pub struct ArticleInput<'a> {
-    /// Title.
     pub title: &'a str,
-    /// URL name.
     pub slug: &'a str,
-    /// Category.
     pub category: &'a str,
     /// Markdown.
     pub body_source: &'a str,
@@ -239,10 +225,8 @@ pub async fn update(
 /// A "see also" entry: an article or a thread, with its title and path.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct SeeAlso {
-    /// Title.
     #[diesel(sql_type = Text)]
     pub title: String,
-    /// Where.
     #[diesel(sql_type = Text)]
     pub path: String,
     /// How the editor wrote it (`faq:1001`, `t:42`).

@@ -105,15 +105,12 @@ pub fn article(
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
 pub struct ArticleForm {
-    /// Title.
     pub title: String,
-    /// Category.
     pub category: String,
     /// Markdown.
     pub body: String,
     /// Sticky checkbox.
     pub sticky: Option<String>,
-    /// Published checkbox.
     pub published: Option<String>,
     /// "See also", one `faq:ID` or `t:ID` (or a URL ending so) a line.
     pub see_also: String,

@@ -133,7 +133,6 @@ enum Kind {
     Threads,
     /// Posts of one thread.
     Replies,
-    /// FAQ articles.
     Articles,
 }
 

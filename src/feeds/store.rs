@@ -11,13 +11,11 @@ use crate::ids::{ForumId, PostId, ThreadId};
 /// A post as a feed entry.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct FeedPost {
-    /// Post.
     #[diesel(sql_type = BigInt)]
     pub id: PostId,
     /// Its `#N`.
     #[diesel(sql_type = Integer)]
     pub position: i32,
-    /// Thread title.
     #[diesel(sql_type = Text)]
     pub title: String,
     /// Author's name.
@@ -26,10 +24,8 @@ pub struct FeedPost {
     /// Rendered, sanitized HTML.
     #[diesel(sql_type = Text)]
     pub body_html: String,
-    /// Written.
     #[diesel(sql_type = diesel::sql_types::Timestamptz)]
     pub created_at: DateTime<Utc>,
-    /// Last changed.
     #[diesel(sql_type = diesel::sql_types::Timestamptz)]
     pub updated_at: DateTime<Utc>,
 }

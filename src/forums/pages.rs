@@ -26,7 +26,6 @@ pub async fn start(conn: &mut AsyncPgConnection) -> AppResult<(Vec<Category>, Ve
 /// A forum page: two statements in one round trip, and one more for members whose cards
 /// are not in memory (see [`with_members`]).
 pub struct ForumPage {
-    /// The forum.
     pub forum: ForumHeader,
     /// Its threads on this page.
     pub threads: Vec<ThreadListItem>,
@@ -60,7 +59,6 @@ pub async fn forum(
 /// [`visit`]; one for authors whose cards are not in memory: see [`with_authors`]; and one
 /// when the forums' places are not: see [`crate::forums::places`]).
 pub struct ThreadData {
-    /// The thread.
     pub thread: ThreadHeader,
     /// Its posts on this page.
     pub posts: Vec<PostView>,

@@ -16,13 +16,10 @@ pub const THREADS_PER_PAGE: i64 = 25;
 /// A category on the forum start page.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Category {
-    /// Id.
     #[diesel(sql_type = BigInt)]
     pub id: CategoryId,
-    /// Heading.
     #[diesel(sql_type = Text)]
     pub title: String,
-    /// Sort key.
     #[diesel(sql_type = Integer)]
     pub position: i32,
 }
@@ -30,13 +27,10 @@ pub struct Category {
 /// A forum as a choice in a form (search, moving a thread).
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ForumChoice {
-    /// Id.
     #[diesel(sql_type = BigInt)]
     pub id: ForumId,
-    /// URL name.
     #[diesel(sql_type = Text)]
     pub slug: String,
-    /// Name.
     #[diesel(sql_type = Text)]
     pub title: String,
 }
@@ -44,16 +38,12 @@ pub struct ForumChoice {
 /// A forum with its counters and last post, as the start page lists it.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ForumSummary {
-    /// Id.
     #[diesel(sql_type = BigInt)]
     pub id: ForumId,
-    /// Its category.
     #[diesel(sql_type = BigInt)]
     pub category_id: CategoryId,
-    /// URL name.
     #[diesel(sql_type = Text)]
     pub slug: String,
-    /// Name.
     #[diesel(sql_type = Text)]
     pub title: String,
     /// What belongs here.
@@ -68,7 +58,6 @@ pub struct ForumSummary {
     /// Posts in visible threads.
     #[diesel(sql_type = Integer)]
     pub post_count: i32,
-    /// Latest post.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub last_post_id: Option<PostId>,
     /// When it was written.
@@ -77,7 +66,6 @@ pub struct ForumSummary {
     /// Its thread's title.
     #[diesel(sql_type = Nullable<Text>)]
     pub last_thread_title: Option<String>,
-    /// Its author.
     #[diesel(sql_type = Nullable<Text>)]
     pub last_author: Option<String>,
 }
@@ -85,13 +73,10 @@ pub struct ForumSummary {
 /// A forum and where it sits, for headers and breadcrumbs.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ForumHeader {
-    /// Id.
     #[diesel(sql_type = BigInt)]
     pub id: ForumId,
-    /// URL name.
     #[diesel(sql_type = Text)]
     pub slug: String,
-    /// Name.
     #[diesel(sql_type = Text)]
     pub title: String,
     /// What belongs here.
@@ -100,10 +85,8 @@ pub struct ForumHeader {
     /// Visible threads, for pagination.
     #[diesel(sql_type = Integer)]
     pub thread_count: i32,
-    /// Category id.
     #[diesel(sql_type = BigInt)]
     pub category_id: CategoryId,
-    /// Category heading.
     #[diesel(sql_type = Text)]
     pub category_title: String,
 }
@@ -112,25 +95,20 @@ pub struct ForumHeader {
 /// from [`crate::accounts::cards`].
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ThreadListRow {
-    /// Id.
     #[diesel(sql_type = BigInt)]
     pub id: ThreadId,
-    /// Title.
     #[diesel(sql_type = Text)]
     pub title: String,
-    /// URL name.
     #[diesel(sql_type = Text)]
     pub slug: String,
     /// Who started it.
     #[diesel(sql_type = BigInt)]
     pub author_id: UserId,
-    /// When.
     #[diesel(sql_type = Timestamptz)]
     pub created_at: DateTime<Utc>,
     /// Posts, the opening one included.
     #[diesel(sql_type = Integer)]
     pub post_count: i32,
-    /// Views.
     #[diesel(sql_type = BigInt)]
     pub view_count: i64,
     /// Shown first.
@@ -142,13 +120,10 @@ pub struct ThreadListRow {
     /// Has an accepted answer.
     #[diesel(sql_type = Bool)]
     pub answered: bool,
-    /// Latest activity.
     #[diesel(sql_type = Timestamptz)]
     pub last_post_at: DateTime<Utc>,
-    /// Latest post.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub last_post_id: Option<PostId>,
-    /// Its author.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub last_post_author_id: Option<UserId>,
     /// How far the viewer has read (None: never opened, or not logged in).
@@ -159,7 +134,6 @@ pub struct ThreadListRow {
 /// A thread in a forum's list, with the cards of who started it and who wrote last.
 #[derive(Debug, Clone)]
 pub struct ThreadListItem {
-    /// The thread.
     pub row: ThreadListRow,
     /// Who started it.
     pub author: Arc<MemberCard>,
@@ -193,22 +167,17 @@ impl ThreadRow {
 /// A thread's own columns, as its pages read them.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ThreadRow {
-    /// Id.
     #[diesel(sql_type = BigInt)]
     pub id: ThreadId,
-    /// Title.
     #[diesel(sql_type = Text)]
     pub title: String,
-    /// URL name.
     #[diesel(sql_type = Text)]
     pub slug: String,
     /// Who started it.
     #[diesel(sql_type = BigInt)]
     pub author_id: UserId,
-    /// Posts.
     #[diesel(sql_type = Integer)]
     pub post_count: i32,
-    /// Views.
     #[diesel(sql_type = BigInt)]
     pub view_count: i64,
     /// Takes no replies.
@@ -232,7 +201,6 @@ pub struct ThreadRow {
     /// The reply marked as the answer to the question.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub solution_post_id: Option<PostId>,
-    /// Forum id.
     #[diesel(sql_type = BigInt)]
     pub forum_id: ForumId,
 }
@@ -243,10 +211,8 @@ pub struct ForumPlace {
     /// Forum URL name.
     #[diesel(sql_type = Text)]
     pub forum_slug: String,
-    /// Forum name.
     #[diesel(sql_type = Text)]
     pub forum_title: String,
-    /// Category heading.
     #[diesel(sql_type = Text)]
     pub category_title: String,
 }
@@ -254,10 +220,8 @@ pub struct ForumPlace {
 /// A forum's place with its id, as [`crate::forums::places`] reads them all.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct PlacedForum {
-    /// Forum id.
     #[diesel(sql_type = BigInt)]
     pub forum_id: ForumId,
-    /// Its place.
     #[diesel(embed)]
     pub place: ForumPlace,
 }
@@ -291,7 +255,6 @@ impl ThreadHeader {
 /// A post's own columns, as the thread page reads them.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct PostRow {
-    /// Id.
     #[diesel(sql_type = BigInt)]
     pub id: PostId,
     /// `#N` in the thread.
@@ -300,13 +263,11 @@ pub struct PostRow {
     /// Rendered, sanitized body.
     #[diesel(sql_type = Text)]
     pub body_html: String,
-    /// When written.
     #[diesel(sql_type = Timestamptz)]
     pub created_at: DateTime<Utc>,
     /// When last edited.
     #[diesel(sql_type = Nullable<Timestamptz>)]
     pub edited_at: Option<DateTime<Utc>>,
-    /// Removed.
     #[diesel(sql_type = Bool)]
     pub hidden: bool,
     /// Removed by its own author (otherwise by a moderator).
@@ -324,7 +285,6 @@ pub struct PostRow {
     /// False while it waits in the approval queue.
     #[diesel(sql_type = Bool)]
     pub approved: bool,
-    /// Author id.
     #[diesel(sql_type = BigInt)]
     pub author_id: UserId,
 }
@@ -353,13 +313,11 @@ pub struct Backlink {
     /// The quoted post (on this page).
     #[diesel(sql_type = BigInt)]
     pub quoted_post_id: PostId,
-    /// The quoting post.
     #[diesel(sql_type = BigInt)]
     pub post_id: PostId,
     /// Its `#N`.
     #[diesel(sql_type = Integer)]
     pub position: i32,
-    /// Its thread.
     #[diesel(sql_type = BigInt)]
     pub thread_id: ThreadId,
 }
@@ -367,7 +325,6 @@ pub struct Backlink {
 /// Where a post lives, for permalinks.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct PostLocation {
-    /// Its thread.
     #[diesel(sql_type = BigInt)]
     pub thread_id: ThreadId,
     /// The thread's URL name.
@@ -390,7 +347,6 @@ pub struct PostFactsRow {
     /// The post is out of the approval queue.
     #[diesel(sql_type = Bool)]
     pub post_approved: bool,
-    /// Its author.
     #[diesel(sql_type = BigInt)]
     pub post_author_id: UserId,
     /// Its thread is hidden.
@@ -432,25 +388,19 @@ impl PostFactsRow {
 /// A post as the edit, delete and quote actions need it.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct PostForEdit {
-    /// Id.
     #[diesel(sql_type = BigInt)]
     pub id: PostId,
-    /// Thread.
     #[diesel(sql_type = BigInt)]
     pub thread_id: ThreadId,
-    /// Author id.
     #[diesel(sql_type = BigInt)]
     pub author_id: UserId,
-    /// Author name.
     #[diesel(sql_type = Text)]
     pub author: String,
     /// `#N`.
     #[diesel(sql_type = Integer)]
     pub position: i32,
-    /// Markdown source.
     #[diesel(sql_type = Text)]
     pub body_source: String,
-    /// Removed.
     #[diesel(sql_type = Bool)]
     pub hidden: bool,
     /// What visibility depends on.

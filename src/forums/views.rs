@@ -173,7 +173,6 @@ pub fn forum(
 
 /// Everything the thread page shows.
 pub struct ThreadPage<'a> {
-    /// The thread.
     pub thread: &'a ThreadHeader,
     /// Posts of this page.
     pub posts: &'a [PostView],
@@ -518,7 +517,6 @@ pub fn edit_page(
 
 /// What an edit form holds besides the thread.
 pub struct Editing<'a> {
-    /// The post edited.
     pub post_id: PostId,
     /// The text in the box.
     pub body: &'a str,

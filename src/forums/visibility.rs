@@ -51,7 +51,6 @@ pub struct PostFacts {
     pub approved: bool,
     /// Who wrote it.
     pub author: UserId,
-    /// Its thread.
     pub thread: ThreadFacts,
 }
 

@@ -116,7 +116,6 @@ async fn render_as(
 
 /// What a member wrote in a composer.
 pub struct Draft<'a> {
-    /// The author.
     pub author: UserId,
     /// The cleaned body.
     pub body: &'a str,

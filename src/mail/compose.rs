@@ -186,13 +186,9 @@ pub enum Reason {
 /// A post a mail is about.
 #[derive(Debug, Clone)]
 pub struct PostMail<'a> {
-    /// Post id.
     pub post_id: PostId,
-    /// Thread id.
     pub thread_id: i64,
-    /// Thread title.
     pub thread_title: &'a str,
-    /// Forum name.
     pub forum_title: &'a str,
     /// Who wrote it.
     pub author: &'a str,
@@ -298,11 +294,8 @@ pub fn solution(
 /// One line of a digest.
 #[derive(Debug, Clone)]
 pub struct DigestLine {
-    /// Thread title.
     pub thread_title: String,
-    /// Author.
     pub author: String,
-    /// Post id.
     pub post_id: PostId,
     /// Plain-text excerpt.
     pub excerpt: String,

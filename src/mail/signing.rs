@@ -14,7 +14,6 @@ use crate::ids::{SubscriptionId, UserId};
 /// What an unsubscribe link ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    /// One subscription.
     Subscription(SubscriptionId),
     /// Every notification mail of a member (quotes, mentions, digests).
     Member(UserId),

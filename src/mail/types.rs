@@ -14,11 +14,9 @@ pub struct NewMail {
     pub kind: String,
     /// The address it goes to.
     pub recipient: String,
-    /// Subject line.
     pub subject: String,
     /// Plain-text part.
     pub body_text: String,
-    /// HTML part.
     pub body_html: String,
     /// Extra headers, one `Name: value` a line.
     pub headers: String,
@@ -29,17 +27,11 @@ pub struct NewMail {
 #[diesel(table_name = outbox)]
 pub struct OutboxMail {
     pub id: MailId,
-    /// Kind.
     pub kind: String,
-    /// Address.
     pub recipient: String,
-    /// Subject.
     pub subject: String,
-    /// Plain text.
     pub body_text: String,
-    /// HTML.
     pub body_html: String,
-    /// Extra headers.
     pub headers: String,
     /// Tries so far (counting the current one once claimed).
     pub attempts: i32,

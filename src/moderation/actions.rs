@@ -15,11 +15,9 @@ use crate::web::error::AppError;
 pub enum ThreadAction {
     /// Lock, with the reason shown in the thread.
     Lock(String),
-    /// Unlock.
     Unlock,
     /// Pin to the top of its forum.
     Pin,
-    /// Unpin.
     Unpin,
     /// Give it a new title.
     Rename(String),

@@ -18,22 +18,18 @@ pub use crate::forums::store::log_moderation as log;
 /// One line of the moderation log.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct LogEntry {
-    /// When.
     #[diesel(sql_type = Timestamptz)]
     pub created_at: DateTime<Utc>,
     /// Who did it.
     #[diesel(sql_type = Text)]
     pub actor: String,
-    /// What.
     #[diesel(sql_type = Text)]
     pub action: String,
     /// The member concerned, if any.
     #[diesel(sql_type = Nullable<Text>)]
     pub member: Option<String>,
-    /// To what.
     #[diesel(sql_type = Text)]
     pub target: String,
-    /// Why.
     #[diesel(sql_type = Text)]
     pub reason: String,
 }
@@ -271,13 +267,10 @@ pub async fn mark_merged(
 /// A post as moderation needs it.
 #[derive(Debug, Clone, Queryable)]
 pub struct PostFacts {
-    /// Its thread.
     pub thread_id: ThreadId,
-    /// Its author.
     pub author_id: UserId,
     /// `#N`.
     pub position: i32,
-    /// Removed.
     pub hidden: bool,
 }
 
@@ -318,13 +311,10 @@ pub struct Revision {
     /// The text before the edit.
     #[diesel(sql_type = Text)]
     pub body_source: String,
-    /// Who edited.
     #[diesel(sql_type = Text)]
     pub editor: String,
-    /// Why.
     #[diesel(sql_type = Nullable<Text>)]
     pub reason: Option<String>,
-    /// When.
     #[diesel(sql_type = Timestamptz)]
     pub created_at: DateTime<Utc>,
 }
@@ -346,28 +336,21 @@ pub async fn revisions(conn: &mut AsyncPgConnection, post: PostId) -> QueryResul
 /// A member as moderation shows them.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct MemberRow {
-    /// Id.
     #[diesel(sql_type = BigInt)]
     pub id: UserId,
-    /// Name.
     #[diesel(sql_type = Text)]
     pub username: String,
     /// Address (admins only).
     #[diesel(sql_type = Text)]
     pub email: String,
-    /// Role.
     #[diesel(sql_type = Text)]
     pub role: Role,
-    /// Posts.
     #[diesel(sql_type = diesel::sql_types::Integer)]
     pub post_count: i32,
-    /// Registered.
     #[diesel(sql_type = Timestamptz)]
     pub created_at: DateTime<Utc>,
-    /// Suspended until.
     #[diesel(sql_type = Nullable<Timestamptz>)]
     pub suspended_until: Option<DateTime<Utc>>,
-    /// Banned since.
     #[diesel(sql_type = Nullable<Timestamptz>)]
     pub banned_at: Option<DateTime<Utc>>,
 }
@@ -499,25 +482,19 @@ pub async fn file_report(
 pub struct OpenReport {
     #[diesel(sql_type = BigInt)]
     pub id: ReportId,
-    /// The post.
     #[diesel(sql_type = BigInt)]
     pub post_id: PostId,
-    /// Why.
     #[diesel(sql_type = Text)]
     pub reason: String,
-    /// More words.
     #[diesel(sql_type = Text)]
     pub details: String,
-    /// Who reported.
     #[diesel(sql_type = Text)]
     pub reporter: String,
-    /// When.
     #[diesel(sql_type = Timestamptz)]
     pub created_at: DateTime<Utc>,
     /// The post's author.
     #[diesel(sql_type = Text)]
     pub author: String,
-    /// Their id.
     #[diesel(sql_type = BigInt)]
     pub author_id: UserId,
     /// The post's thread.
@@ -526,7 +503,6 @@ pub struct OpenReport {
     /// The post's HTML.
     #[diesel(sql_type = Text)]
     pub body_html: String,
-    /// Already hidden.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub hidden: bool,
 }
@@ -607,16 +583,13 @@ pub async fn approve_post(conn: &mut AsyncPgConnection, post: PostId) -> QueryRe
 /// Which post an entry of the approval queue is about.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct QueuedPost {
-    /// Post.
     #[diesel(sql_type = BigInt)]
     pub id: PostId,
     /// `#N`.
     #[diesel(sql_type = Integer)]
     pub position: i32,
-    /// Author.
     #[diesel(sql_type = Text)]
     pub author: String,
-    /// Thread title.
     #[diesel(sql_type = Text)]
     pub thread_title: String,
     /// When it (or its edit) was sent.
@@ -627,7 +600,6 @@ pub struct QueuedPost {
 /// A post waiting in the approval queue.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct HeldPost {
-    /// Which post.
     #[diesel(embed)]
     pub post: QueuedPost,
     /// Rendered body.
@@ -682,7 +654,6 @@ pub async fn reject_pending_edit(
 /// An edit waiting in the approval queue, beside the text it would replace.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct HeldEdit {
-    /// Which post.
     #[diesel(embed)]
     pub post: QueuedPost,
     /// The published text, rendered.

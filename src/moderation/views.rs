@@ -121,9 +121,7 @@ pub struct LogFilter {
     pub moderator: String,
     /// Member's name.
     pub member: String,
-    /// Action.
     pub action: String,
-    /// Page.
     pub page: Option<String>,
 }
 

@@ -32,9 +32,7 @@ const DIGEST_HOURS: i64 = 24;
 /// What one round of work did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Round {
-    /// Events expanded.
     pub events: usize,
-    /// Mails delivered.
     pub sent: usize,
     /// Delivery attempts that failed.
     pub failed: usize,

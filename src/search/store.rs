@@ -26,13 +26,11 @@ pub const MARK_END: char = '\u{3}';
 /// One matching post.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Hit {
-    /// The post.
     #[diesel(sql_type = BigInt)]
     pub post_id: PostId,
     /// Its `#N`.
     #[diesel(sql_type = Integer)]
     pub position: i32,
-    /// Its thread.
     #[diesel(sql_type = BigInt)]
     pub thread_id: ThreadId,
     /// The thread's title.
@@ -44,10 +42,8 @@ pub struct Hit {
     /// Who wrote it.
     #[diesel(sql_type = Text)]
     pub author: String,
-    /// When.
     #[diesel(sql_type = Timestamptz)]
     pub created_at: DateTime<Utc>,
-    /// Relevance.
     #[diesel(sql_type = Float)]
     pub rank: f32,
     /// Matching text with the words between [`MARK_START`] and [`MARK_END`] (cut in Rust;
@@ -61,7 +57,6 @@ pub struct Hit {
 struct Row {
     #[diesel(embed)]
     hit: Hit,
-    /// The rendered post.
     #[diesel(sql_type = Text)]
     body_html: String,
 }

@@ -14,7 +14,6 @@ use crate::web::urls;
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
 pub struct SearchForm {
-    /// The words.
     pub q: String,
     /// A forum's slug, or empty for all.
     pub forum: String,
@@ -29,7 +28,6 @@ pub struct SearchForm {
     /// `thread` for one result per thread.
     pub group: String,
 
-    /// Page.
     pub page: Option<String>,
 }
 

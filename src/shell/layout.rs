@@ -14,7 +14,6 @@ pub enum Account<'a> {
     Visitor { next: &'a str },
     /// A logged-in member; `csrf` is the token of the log-out form.
     Member {
-        /// Their name.
         username: &'a str,
         /// The token of the header's forms.
         csrf: String,
@@ -39,7 +38,8 @@ impl maud::Render for Reserve {
     }
 }
 
-/// The layout's own markup around a page's body: head, header, footer (about 1.5 KB).
+/// Room for the layout's own markup around a page's body (head, header, footer), so the
+/// buffer is reserved once; its measured size is in bench/PROFILE.md.
 const LAYOUT_BYTES: usize = 2048;
 
 /// A whole page for `ctx`.

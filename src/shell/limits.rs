@@ -19,7 +19,6 @@ use crate::web::error::{AppError, AppResult};
 pub enum Limit<'a> {
     /// One post per window (30 s for new members, 5 s for the others).
     Post {
-        /// The author.
         user: UserId,
         /// The member has fewer posts than `PARLEY_NEW_MEMBER_POSTS`.
         new_member: bool,

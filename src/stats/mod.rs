@@ -23,15 +23,12 @@ const TOP: i64 = 10;
 /// Every figure of the page.
 #[derive(Debug, Clone)]
 pub struct Stats {
-    /// Headline figures.
     pub totals: store::Totals,
     /// Most posts this month.
     pub active_members: Vec<store::Ranked>,
     /// Most posts this month.
     pub active_threads: Vec<store::Ranked>,
-    /// Most views.
     pub most_viewed: Vec<store::Ranked>,
-    /// Most posts.
     pub busiest_forums: Vec<store::Ranked>,
     /// Posts per day, oldest first.
     pub per_day: Vec<store::Day>,

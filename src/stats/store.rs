@@ -26,7 +26,6 @@ pub struct Totals {
     /// Members seen in the last 15 minutes.
     #[diesel(sql_type = BigInt)]
     pub online: i64,
-    /// The newest member.
     #[diesel(sql_type = Nullable<Text>)]
     pub newest: Option<String>,
     /// When they joined.
@@ -43,7 +42,6 @@ pub struct Ranked {
     /// Where it lives.
     #[diesel(sql_type = Text)]
     pub path: String,
-    /// The figure.
     #[diesel(sql_type = BigInt)]
     pub count: i64,
 }

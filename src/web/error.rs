@@ -82,7 +82,6 @@ pub type AppResult<T> = Result<T, AppError>;
 /// Left in a response's extensions so the error-page middleware knows what to show.
 #[derive(Debug, Clone)]
 pub struct ErrorDetail {
-    /// Short heading.
     pub title: &'static str,
     /// What the person can do about it.
     pub message: String,

@@ -95,7 +95,6 @@ pub fn without_nul(body: Bytes) -> Bytes {
 pub struct Field<'a> {
     /// Form field name.
     pub name: &'static str,
-    /// Visible label.
     pub label: &'a str,
     /// `text`, `email`, `password`, …
     pub kind: &'static str,

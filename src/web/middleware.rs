@@ -79,7 +79,7 @@ pub fn weak_etag(version: impl std::hash::Hash) -> String {
 }
 
 /// A hasher for page bodies: the same on every node of one build (a tag must not change
-/// with the node that answers) and several times faster than SipHash on a 40 KB page.
+/// with the node that answers) and faster than SipHash on pages (bench/PROFILE.md).
 pub fn content_hasher() -> impl std::hash::Hasher {
     use std::hash::BuildHasher;
     foldhash::fast::FixedState::default().build_hasher()

@@ -54,15 +54,11 @@ pub async fn delete_empty_category(
 #[derive(Insertable)]
 #[diesel(table_name = forums)]
 pub struct NewForum<'a> {
-    /// Category.
     pub category_id: CategoryId,
-    /// URL name.
     pub slug: &'a str,
-    /// Name.
     pub title: &'a str,
     /// What belongs here.
     pub description: &'a str,
-    /// Sort key.
     pub position: i32,
 }
 

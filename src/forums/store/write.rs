@@ -68,13 +68,9 @@ pub async fn post_for_edit(
 #[derive(Insertable)]
 #[diesel(table_name = threads)]
 pub struct NewThread<'a> {
-    /// Forum.
     pub forum_id: ForumId,
-    /// Author.
     pub author_id: UserId,
-    /// Title.
     pub title: &'a str,
-    /// URL name.
     pub slug: &'a str,
     /// Time of the opening post.
     pub created_at: DateTime<Utc>,
@@ -119,9 +115,7 @@ pub async fn lock_thread(
 #[derive(Insertable)]
 #[diesel(table_name = posts)]
 pub struct NewPost<'a> {
-    /// Thread.
     pub thread_id: ThreadId,
-    /// Author.
     pub author_id: UserId,
     /// `#N`.
     pub position: i32,
@@ -129,7 +123,6 @@ pub struct NewPost<'a> {
     pub body_source: &'a str,
     /// Rendered HTML.
     pub body_html: &'a str,
-    /// Time written.
     pub created_at: DateTime<Utc>,
     /// The address it came from (shown to moderators, erased after 90 days).
     pub ip_address: Option<&'a str>,
@@ -164,7 +157,6 @@ pub struct Reply<'a> {
 /// neither (no such thread, hidden, or locked).
 #[derive(QueryableByName, Debug, Clone)]
 pub struct Appended {
-    /// The new post.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub post: Option<i64>,
     /// The post an earlier sending of the same form made.
@@ -424,7 +416,6 @@ pub async fn drop_pending_edit(conn: &mut AsyncPgConnection, post: PostId) -> Qu
 /// The edit of `post` kept for a moderator, if any.
 #[derive(Debug, Clone, Queryable)]
 pub struct PendingEdit {
-    /// The edited text.
     pub body_source: String,
     /// When it was sent.
     pub created_at: DateTime<Utc>,

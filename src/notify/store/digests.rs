@@ -32,22 +32,16 @@ pub async fn add_digest_items(
 /// One entry of a digest.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct DigestEntry {
-    /// Recipient.
     #[diesel(sql_type = BigInt)]
     pub user_id: UserId,
-    /// Their name.
     #[diesel(sql_type = Text)]
     pub username: String,
-    /// Their address.
     #[diesel(sql_type = Text)]
     pub email: String,
-    /// The post.
     #[diesel(sql_type = BigInt)]
     pub post_id: PostId,
-    /// Its author.
     #[diesel(sql_type = Text)]
     pub author: String,
-    /// Its thread.
     #[diesel(sql_type = Text)]
     pub thread_title: String,
     /// Rendered body.

@@ -42,7 +42,6 @@ pub async fn finish_events(conn: &mut AsyncPgConnection, ids: &[i64]) -> QueryRe
 /// What a notification says about a post.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct PostContext {
-    /// Post.
     #[diesel(sql_type = BigInt)]
     pub post_id: PostId,
     /// Its `#N`.
@@ -57,25 +56,19 @@ pub struct PostContext {
     /// Removed posts notify nobody.
     #[diesel(sql_type = Bool)]
     pub hidden: bool,
-    /// Author.
     #[diesel(sql_type = BigInt)]
     pub author_id: UserId,
     /// Author's name.
     #[diesel(sql_type = Text)]
     pub author: String,
-    /// Thread.
     #[diesel(sql_type = BigInt)]
     pub thread_id: ThreadId,
-    /// Thread title.
     #[diesel(sql_type = Text)]
     pub thread_title: String,
-    /// Thread hidden.
     #[diesel(sql_type = Bool)]
     pub thread_hidden: bool,
-    /// Forum.
     #[diesel(sql_type = BigInt)]
     pub forum_id: ForumId,
-    /// Forum name.
     #[diesel(sql_type = Text)]
     pub forum_title: String,
     /// Authors of the posts it quotes.
@@ -108,13 +101,10 @@ pub async fn post_contexts(
 /// Someone who may get a mail about a post.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Recipient {
-    /// Member.
     #[diesel(sql_type = BigInt)]
     pub user_id: UserId,
-    /// Name.
     #[diesel(sql_type = Text)]
     pub username: String,
-    /// Address.
     #[diesel(sql_type = Text)]
     pub email: String,
     /// The member's global mode; `off` silences every notification.
@@ -123,7 +113,6 @@ pub struct Recipient {
     /// Their subscription, if they have one that matches.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub subscription_id: Option<SubscriptionId>,
-    /// Its mode.
     #[diesel(sql_type = Nullable<Text>)]
     pub mode: Option<NotifyMode>,
     /// A mail went out and they have not visited since.

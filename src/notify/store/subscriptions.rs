@@ -47,7 +47,6 @@ pub async fn delete_subscription(
 pub struct SubscriptionRow {
     #[diesel(sql_type = BigInt)]
     pub id: SubscriptionId,
-    /// Mode.
     #[diesel(sql_type = Text)]
     pub mode: NotifyMode,
     /// A thread's title or a forum's name.
