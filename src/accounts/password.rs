@@ -6,7 +6,6 @@ use std::sync::OnceLock;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use crate::web::error::{AppError, AppResult};
 use crate::web::form::FieldErrors;
 
 /// Shortest password accepted, in characters.
@@ -34,6 +33,21 @@ pub fn hash_blocking(password: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Why a password could not be hashed or checked.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    /// Every place in the app's queue is taken: a burst of log-ins is refused, not queued.
+    #[error("every place in the password queue is taken")]
+    Busy,
+    /// The hashing threads are gone or argon2 refused: a bug or a broken machine.
+    #[error("password hashing failed: {0}")]
+    Failed(String),
+}
+
+fn failed(e: impl std::fmt::Display) -> HashError {
+    HashError::Failed(e.to_string())
+}
+
 /// Threads that compute hashes; each hash takes 19 MiB and a core's time.
 const HASHING_THREADS: usize = 2;
 /// Password checks waiting or running at once for one app; past that a log-in is refused
@@ -51,16 +65,11 @@ impl Default for Admission {
 }
 
 impl Admission {
-    /// A place in the queue, or 429 when every place is taken.
-    fn enter(&self) -> AppResult<tokio::sync::OwnedSemaphorePermit> {
+    /// A place in the queue, if one is free.
+    fn enter(&self) -> Result<tokio::sync::OwnedSemaphorePermit, HashError> {
         std::sync::Arc::clone(&self.0)
             .try_acquire_owned()
-            .map_err(|_| AppError::TooManyRequests {
-                retry_after: std::time::Duration::from_secs(2),
-                message:
-                    "The server is busy checking passwords. Please try again in a few seconds."
-                        .into(),
-            })
+            .map_err(|_| HashError::Busy)
     }
 }
 
@@ -71,7 +80,7 @@ type HashJob = Box<dyn FnOnce() + Send>;
 /// threads rather than kept by each of the runtime's many blocking threads.
 async fn on_hashing_thread<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
-) -> AppResult<T> {
+) -> Result<T, HashError> {
     static QUEUE: OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<HashJob>>> = OnceLock::new();
     let queue = QUEUE.get_or_init(|| {
         let (sender, receiver) = std::sync::mpsc::channel::<HashJob>();
@@ -101,17 +110,17 @@ async fn on_hashing_thread<T: Send + 'static>(
     });
     queue
         .lock()
-        .map_err(|_| AppError::internal("password hashing is unavailable"))?
+        .map_err(|_| failed("the hashing queue's lock is poisoned"))?
         .send(job)
-        .map_err(AppError::internal)?;
-    result.await.map_err(AppError::internal)
+        .map_err(failed)?;
+    result.await.map_err(failed)
 }
 
 /// Hashes `password` into a PHC string on a blocking thread.
-pub async fn hash(password: String) -> AppResult<String> {
+pub async fn hash(password: String) -> Result<String, HashError> {
     on_hashing_thread(move || hash_blocking(&password))
         .await?
-        .map_err(AppError::internal)
+        .map_err(HashError::Failed)
 }
 
 /// The outcome of checking a password.
@@ -130,7 +139,7 @@ pub async fn verify(
     admission: &Admission,
     stored: Option<String>,
     password: String,
-) -> AppResult<Verification> {
+) -> Result<Verification, HashError> {
     let place = admission.enter()?;
     on_hashing_thread(move || {
         let _place = place;

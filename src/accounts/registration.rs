@@ -3,11 +3,12 @@
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 
+use crate::accounts::password::{self, HashError};
 use crate::accounts::store::{self, NewUser};
 use crate::accounts::types::Role;
-use crate::accounts::{password, validate};
+use crate::accounts::validate;
 use crate::ids::UserId;
-use crate::web::error::{AppError, violated_unique};
+use crate::web::error::violated_unique;
 use crate::web::form::FieldErrors;
 
 /// What someone typed to create an account.
@@ -42,43 +43,19 @@ impl NewAccount {
     }
 }
 
-/// Why an account was not created.
-#[derive(Debug)]
+/// Why an account was not created; nothing was.
+#[derive(Debug, thiserror::Error)]
 pub enum RegisterError {
     /// Rule violations, per field.
+    #[error("the form breaks a rule")]
     Invalid(FieldErrors),
-    /// Another account has the address; nothing was created.
+    /// Another account has the address.
+    #[error("the address is in use")]
     AddressInUse,
-    /// Something other than the input went wrong.
-    Failed(AppError),
-}
-
-impl From<RegisterError> for AppError {
-    fn from(e: RegisterError) -> AppError {
-        match e {
-            RegisterError::Invalid(errors) => AppError::Unprocessable(
-                errors
-                    .iter()
-                    .map(|(_, m)| m.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-            RegisterError::AddressInUse => AppError::Conflict(EMAIL_TAKEN.into()),
-            RegisterError::Failed(e) => e,
-        }
-    }
-}
-
-impl From<diesel::result::Error> for RegisterError {
-    fn from(e: diesel::result::Error) -> RegisterError {
-        RegisterError::Failed(e.into())
-    }
-}
-
-impl From<AppError> for RegisterError {
-    fn from(e: AppError) -> RegisterError {
-        RegisterError::Failed(e)
-    }
+    #[error("hashing the password")]
+    Hash(#[from] HashError),
+    #[error("the database failed")]
+    Database(#[from] diesel::result::Error),
 }
 
 /// Message for a name that is taken.
@@ -175,7 +152,7 @@ fn unique_error(field: &'static str, message: &str) -> RegisterError {
 
 /// Gives the accounts from before skeletons were kept theirs (run at start-up; a no-op once
 /// done). Of older look-alikes, the oldest account holds the skeleton.
-pub async fn fill_name_skeletons(conn: &mut AsyncPgConnection) -> Result<usize, AppError> {
+pub async fn fill_name_skeletons(conn: &mut AsyncPgConnection) -> diesel::QueryResult<usize> {
     const BATCH: i64 = 500;
     let mut filled = 0;
     let mut after = UserId(0);
@@ -190,7 +167,7 @@ pub async fn fill_name_skeletons(conn: &mut AsyncPgConnection) -> Result<usize, 
                 Ok(false) => {}
                 // A registration took the skeleton meanwhile: the older name keeps none.
                 Err(e) if violated_unique(&e).is_some() => {}
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(e),
             }
         }
         after = last;

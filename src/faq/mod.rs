@@ -146,8 +146,8 @@ async fn prepare(
     let mut conn = ctx.state.conn().await?;
     let html = match writing::render(&mut conn, &body).await {
         Ok((html, _)) => html,
-        Err(writing::WriteError::Failed(e)) => return Err(e),
         Err(writing::WriteError::Invalid(e)) => return Ok(Err(e)),
+        Err(other) => return Err(other.into()),
     };
     let (mut articles, mut threads) = (Vec::new(), Vec::new());
     for line in form

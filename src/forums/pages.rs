@@ -11,15 +11,27 @@ use crate::forums::types::{
     ThreadListItem, ThreadListRow, ThreadRow,
 };
 use crate::ids::{PostId, ThreadId, UserId};
-use crate::web::error::{AppError, AppResult};
 use crate::web::pagination::{Pages, items_before};
 
 pub use crate::forums::types::THREADS_PER_PAGE;
+
+/// Why a page's content was not loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The forum, thread or post is not there, or not for this reader to see.
+    #[error("not there, or not for this reader")]
+    NotFound,
+    #[error("the database failed")]
+    Database(#[from] diesel::result::Error),
+}
+
+/// What a page loads, or why not.
+pub type ReadResult<T> = Result<T, ReadError>;
 /// Posts on a thread page.
 pub const POSTS_PER_PAGE: i64 = 20;
 
 /// The forum start page: two statements in one round trip.
-pub async fn start(conn: &mut AsyncPgConnection) -> AppResult<(Vec<Category>, Vec<ForumSummary>)> {
+pub async fn start(conn: &mut AsyncPgConnection) -> ReadResult<(Vec<Category>, Vec<ForumSummary>)> {
     Ok(store::categories_and_forums(conn).await?)
 }
 
@@ -40,12 +52,12 @@ pub async fn forum(
     slug: &str,
     page: i64,
     viewer: Option<UserId>,
-) -> AppResult<ForumPage> {
+) -> ReadResult<ForumPage> {
     // The listing is read together with the forum, so its offset comes from the page
     // asked for; a page past the end finds no threads and is shown empty.
     let offset = items_before(page, THREADS_PER_PAGE);
     let (forum, threads) = store::forum_with_threads(conn, slug, viewer, offset).await?;
-    let forum = forum.ok_or(AppError::NotFound)?;
+    let forum = forum.ok_or(ReadError::NotFound)?;
     let pages = Pages::new(i64::from(forum.thread_count), THREADS_PER_PAGE, page);
     let threads = with_members(conn, members, threads).await?;
     Ok(ForumPage {
@@ -71,7 +83,10 @@ pub struct ThreadData {
 pub use crate::forums::visibility::Reader;
 
 /// A thread anyone may see: neither hidden nor waiting for approval.
-pub async fn visible_thread(conn: &mut AsyncPgConnection, id: ThreadId) -> AppResult<ThreadHeader> {
+pub async fn visible_thread(
+    conn: &mut AsyncPgConnection,
+    id: ThreadId,
+) -> ReadResult<ThreadHeader> {
     thread_for(conn, id, Reader::default()).await
 }
 
@@ -81,14 +96,14 @@ pub async fn thread_for(
     conn: &mut AsyncPgConnection,
     id: ThreadId,
     reader: Reader,
-) -> AppResult<ThreadHeader> {
+) -> ReadResult<ThreadHeader> {
     readable(store::thread_header(conn, id).await?, reader)
 }
 
-fn readable(thread: Option<ThreadHeader>, reader: Reader) -> AppResult<ThreadHeader> {
+fn readable(thread: Option<ThreadHeader>, reader: Reader) -> ReadResult<ThreadHeader> {
     thread
         .filter(|t| may_read(t, reader))
-        .ok_or(AppError::NotFound)
+        .ok_or(ReadError::NotFound)
 }
 
 /// Whether `reader` may see `thread`.
@@ -106,7 +121,7 @@ pub async fn thread(
     id: ThreadId,
     page: i64,
     reader: Reader,
-) -> AppResult<ThreadData> {
+) -> ReadResult<ThreadData> {
     // Positions are dense, so page N is one range look-up on (thread_id, position).
     let before = items_before(page, POSTS_PER_PAGE);
     let position = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
@@ -118,7 +133,7 @@ pub async fn thread(
         store::thread_with_posts(conn, id, first, last, reader).await?;
     let row = thread
         .filter(|t| may_read(t, reader))
-        .ok_or(AppError::NotFound)?;
+        .ok_or(ReadError::NotFound)?;
     // Only a thread the reader may see is placed.
     let place = places.of(conn, row.forum_id).await?;
     let thread = ThreadHeader {
@@ -141,7 +156,7 @@ pub async fn with_authors(
     conn: &mut AsyncPgConnection,
     members: &MemberCards,
     rows: Vec<PostRow>,
-) -> AppResult<Vec<PostView>> {
+) -> ReadResult<Vec<PostView>> {
     let authors: Vec<UserId> = rows.iter().map(|row| row.author_id).collect();
     let cards = members.of(conn, &authors).await?;
     Ok(rows
@@ -158,7 +173,7 @@ async fn with_members(
     conn: &mut AsyncPgConnection,
     members: &MemberCards,
     rows: Vec<ThreadListRow>,
-) -> AppResult<Vec<ThreadListItem>> {
+) -> ReadResult<Vec<ThreadListItem>> {
     let ids: Vec<UserId> = rows
         .iter()
         .map(|row| row.author_id)
@@ -187,7 +202,7 @@ pub async fn posts(
     thread: ThreadId,
     (first, last): (i32, i32),
     reader: Reader,
-) -> AppResult<Vec<PostView>> {
+) -> ReadResult<Vec<PostView>> {
     let rows = store::posts_in_range(conn, thread, first, last, reader).await?;
     with_authors(conn, members, rows).await
 }
@@ -198,7 +213,7 @@ pub async fn post_view(
     members: &MemberCards,
     thread: ThreadId,
     post: PostId,
-) -> AppResult<Option<PostView>> {
+) -> ReadResult<Option<PostView>> {
     let Some(row) = store::post_view(conn, thread, post).await? else {
         return Ok(None);
     };
@@ -212,7 +227,7 @@ pub async fn visit(
     conn: &mut AsyncPgConnection,
     data: &ThreadData,
     reader: Reader,
-) -> AppResult<Option<bool>> {
+) -> ReadResult<Option<bool>> {
     let Some(user) = reader.user else {
         return Ok(None);
     };

@@ -10,8 +10,7 @@ use crate::forums::store::{self, NewPost, NewThread};
 use crate::forums::types::PostForEdit;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
 use crate::markup;
-use crate::markup::render_pool::Nesting;
-use crate::web::error::AppError;
+use crate::markup::render_pool::{Nesting, RenderError};
 use crate::web::form::FieldErrors;
 use crate::web::urls;
 
@@ -24,7 +23,36 @@ pub const BODY_MAX: usize = 50_000;
 /// Mentions beyond this many in one post are neither linked nor notified.
 pub const MENTIONS_MAX: usize = 10;
 
-pub use crate::web::form::WriteError;
+/// Why a write did not happen; handlers decide how each answers over HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The input breaks a rule; the form is shown again with these messages.
+    #[error("the text breaks a rule")]
+    Invalid(FieldErrors),
+    /// The thread or post is not there, or not for this writer to see.
+    #[error("no such thread or post")]
+    NotFound,
+    /// The writer may not do this here; the words say why.
+    #[error("{0}")]
+    NotAllowed(&'static str),
+    /// The request names something it cannot apply to; the words say why.
+    #[error("{0}")]
+    NotPossible(&'static str),
+    /// The text could not be formatted just now.
+    #[error("formatting the post")]
+    Render(#[source] RenderError),
+    #[error("the database failed")]
+    Database(#[from] diesel::result::Error),
+}
+
+impl From<RenderError> for WriteError {
+    fn from(e: RenderError) -> WriteError {
+        match e {
+            RenderError::Refused(errors) => WriteError::Invalid(errors),
+            other => WriteError::Render(other),
+        }
+    }
+}
 
 /// A cleaned title, or the reason it is refused.
 pub fn check_title(raw: &str, errors: &mut FieldErrors) -> String {
@@ -142,7 +170,7 @@ pub async fn create_thread(
         if let Some(post) = store::submitted_post(conn, draft.submission).await? {
             let location = store::post_location(conn, post)
                 .await?
-                .ok_or(AppError::NotFound)?;
+                .ok_or(WriteError::NotFound)?;
             return Ok((location.thread_id, post));
         }
         let (html, quoted) = render(conn, draft.body).await?;
@@ -241,15 +269,14 @@ pub async fn reply(
         }
         let (forum, count, locked, hidden) = store::lock_thread(conn, thread)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(WriteError::NotFound)?;
         if hidden {
-            return Err(AppError::NotFound.into());
+            return Err(WriteError::NotFound);
         }
         if locked && !draft.moderator {
-            return Err(AppError::Forbidden(
-                "This thread is locked and takes no new replies.".into(),
-            )
-            .into());
+            return Err(WriteError::NotAllowed(
+                "This thread is locked and takes no new replies.",
+            ));
         }
         insert(conn, thread, forum, count + 1, draft, &html, &quoted, false).await
     })
@@ -329,7 +356,7 @@ pub async fn edit(
     conn.transaction::<_, WriteError, _>(async |conn| {
         let current = store::post_for_edit(conn, post)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(WriteError::NotFound)?;
         let published = current.facts.post_approved && current.facts.thread_approved;
         if !hold || !published || current.body_source == body {
             apply_edit(conn, &current, editor, body, reason).await?;
@@ -389,13 +416,15 @@ pub async fn delete_by_author(
     conn.transaction::<_, WriteError, _>(async |conn| {
         let current = store::post_for_edit(conn, post)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(WriteError::NotFound)?;
         if current.author_id != author {
-            return Err(AppError::Forbidden("You can delete only your own posts.".into()).into());
+            return Err(WriteError::NotAllowed(
+                "You can delete only your own posts.",
+            ));
         }
         let (forum, count, _, _) = store::lock_thread(conn, current.thread_id)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(WriteError::NotFound)?;
         store::hide_post(conn, post, author, None).await?;
         rerender_quoting(conn, &[post]).await?;
         if current.position == 1 && count == 1 {
@@ -422,7 +451,7 @@ pub async fn keep_draft(
     user: UserId,
     next: &str,
     text: &str,
-) -> Result<(), AppError> {
+) -> diesel::QueryResult<()> {
     let thread = urls::reply_target(next);
     let text = markup::clean_text(text);
     match thread {
@@ -433,7 +462,7 @@ pub async fn keep_draft(
                     diesel::result::DatabaseErrorKind::ForeignKeyViolation,
                     _,
                 )) => Ok(()),
-                other => other.map_err(AppError::from),
+                other => other,
             }
         }
         _ => Ok(()),
@@ -446,7 +475,7 @@ pub async fn quotes_for(
     conn: &mut AsyncPgConnection,
     reader: crate::forums::visibility::Reader,
     posts: &[PostId],
-) -> Result<String, AppError> {
+) -> diesel::QueryResult<String> {
     let mut blocks = String::new();
     for post in store::posts_for_quoting(conn, posts).await? {
         if !reader.sees_post(post.facts.facts()) {
@@ -489,11 +518,11 @@ pub async fn mark_solution(
     actor: &crate::accounts::types::SessionUser,
     thread: &crate::forums::types::ThreadHeader,
     post: Option<PostId>,
-) -> Result<(), AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> Result<(), WriteError> {
+    conn.transaction::<_, WriteError, _>(async |conn| {
         if !store::set_solution(conn, thread.id, post).await? {
-            return Err(AppError::Unprocessable(
-                "Only a visible reply of this thread can be its answer.".into(),
+            return Err(WriteError::NotPossible(
+                "Only a visible reply of this thread can be its answer.",
             ));
         }
         let Some(post) = post else {
@@ -511,7 +540,7 @@ pub async fn mark_solution(
         };
         let view = store::post_view(conn, thread.id, post)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(WriteError::NotFound)?;
         let excerpt = markup::excerpt(&view.body_html, 400);
         let about = crate::mail::compose::PostMail {
             post_id: post,
@@ -545,7 +574,7 @@ pub async fn log_edit(
     post: PostId,
     author: UserId,
     reason: &str,
-) -> Result<(), AppError> {
+) -> diesel::QueryResult<()> {
     let target = format!("post {post}");
     store::log_moderation(conn, actor, "edit post", Some(author), &target, reason).await?;
     Ok(())

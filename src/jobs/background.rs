@@ -11,7 +11,7 @@ use tokio::sync::Notify;
 use crate::mail::mailer::Mailer;
 use crate::notify::worker::{MailRounds, Round};
 use crate::shell::state::AppState;
-use crate::web::error::AppError;
+use crate::web::error::{AppError, chain};
 
 /// How long an idle node waits for a wake before looking anyway.
 const IDLE_WAIT: Duration = Duration::from_secs(2);
@@ -32,7 +32,7 @@ pub async fn run(state: AppState, mailer: Arc<Mailer>, wake: Arc<Notify>) {
                 continue;
             }
             Ok(_) => {}
-            Err(e) => tracing::warn!("background round failed: {e}"),
+            Err(e) => tracing::warn!("background round failed: {}", chain(&e)),
         }
         let _ = tokio::time::timeout(IDLE_WAIT, wake.notified()).await;
         tokio::time::sleep(GATHER).await;
@@ -57,7 +57,7 @@ impl Rounds {
         if crate::forums::store::fold_reply_counts(&mut conn).await? > 0 {
             self.vacuum_reply_log_now_and_then(&mut conn).await;
         }
-        self.mail.next(state, &mut conn, mailer).await
+        Ok(self.mail.next(state, &mut conn, mailer).await?)
     }
 
     /// Vacuums the reply log at most every [`REPLY_LOG_VACUUM_EVERY`].

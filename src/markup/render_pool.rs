@@ -8,9 +8,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use crate::markup::{self, Context};
-use crate::web::error::AppError;
 use crate::web::form::FieldErrors;
-use crate::web::form::WriteError;
 
 /// How long a render may wait for a free core before the request gives up with 503.
 const QUEUE_WAIT: Duration = Duration::from_secs(3);
@@ -23,6 +21,21 @@ static CORES: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     Arc::new(Semaphore::new(cores))
 });
+
+/// Why a render gave no HTML.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The text nests too deeply or took too long to format: the writer is told why, on
+    /// the form.
+    #[error("the text cannot be formatted as it is")]
+    Refused(FieldErrors),
+    /// Every rendering thread stayed busy for the whole wait: try again shortly.
+    #[error("every rendering thread is busy")]
+    Busy,
+    /// The renderer itself failed: a bug.
+    #[error("a render failed: {0}")]
+    Crashed(String),
+}
 
 /// What a render does with text nesting past [`markup::NESTING_MAX`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,11 +52,11 @@ pub async fn render(
     source: String,
     context: Context,
     nesting: Nesting,
-) -> Result<(String, Context), WriteError> {
+) -> Result<(String, Context), RenderError> {
     let permit = tokio::time::timeout(QUEUE_WAIT, Arc::clone(&CORES).acquire_owned())
         .await
-        .map_err(|_| AppError::unavailable("every rendering thread is busy"))?
-        .map_err(|_| AppError::internal("the rendering semaphore was closed"))?;
+        .map_err(|_| RenderError::Busy)?
+        .map_err(|_| RenderError::Crashed("the rendering semaphore was closed".into()))?;
     // The permit travels with the work: a render that outlives the wait below still counts
     // against the bound until it ends.
     let work = tokio::task::spawn_blocking(move || {
@@ -65,16 +78,16 @@ pub async fn render(
                     markup::NESTING_MAX
                 ),
             );
-            Err(WriteError::Invalid(errors))
+            Err(RenderError::Refused(errors))
         }
-        Ok(Err(e)) => Err(AppError::internal(format!("a render failed: {e}")).into()),
+        Ok(Err(e)) => Err(RenderError::Crashed(e.to_string())),
         Err(_) => {
             let mut errors = FieldErrors::new();
             errors.add(
                 "body",
                 "This post took too long to format. Please simplify its formatting.",
             );
-            Err(WriteError::Invalid(errors))
+            Err(RenderError::Refused(errors))
         }
     }
 }

@@ -8,7 +8,28 @@ use crate::forums::writing::{self, slugify};
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
 use crate::kinds::word_enum;
 use crate::moderation::store;
-use crate::web::error::AppError;
+
+/// Why a moderator's action was not carried out; nothing of it was.
+#[derive(Debug, thiserror::Error)]
+pub enum ModerationError {
+    /// The thread, post or member is not there.
+    #[error("no such thread, post or member")]
+    NotFound,
+    /// An action that staff cannot take on staff, or on themselves; the words say why.
+    #[error("{0}")]
+    NotAllowed(&'static str),
+    /// An approval or rejection of something that no longer waits; the words say which.
+    #[error("{0}")]
+    Settled(&'static str),
+    /// The chosen posts or threads do not fit the action; the words say why.
+    #[error("{0}")]
+    BadChoice(&'static str),
+    /// Re-rendering the posts that quote the changed ones, or applying an edit, failed.
+    #[error("rewriting posts")]
+    Writing(#[source] writing::WriteError),
+    #[error("the database failed")]
+    Database(#[from] diesel::result::Error),
+}
 
 /// What a moderator does to a thread.
 #[derive(Debug, Clone)]
@@ -35,11 +56,11 @@ pub async fn on_thread(
     actor: UserId,
     thread: ThreadId,
     action: ThreadAction,
-) -> Result<(), AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> Result<(), ModerationError> {
+    conn.transaction::<_, ModerationError, _>(async |conn| {
         let (forum, posts, hidden, title) = store::lock_thread_row(conn, thread)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ModerationError::NotFound)?;
         let target = format!("thread #{thread} \"{title}\"");
         let (name, reason) = match &action {
             ThreadAction::Lock(reason) => {
@@ -103,11 +124,11 @@ pub async fn hide_post(
     actor: UserId,
     post: PostId,
     reason: &str,
-) -> Result<(), AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> Result<(), ModerationError> {
+    conn.transaction::<_, ModerationError, _>(async |conn| {
         let facts = store::post_facts(conn, post)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ModerationError::NotFound)?;
         crate::forums::store::hide_post(conn, post, actor, Some(reason)).await?;
         rerender(conn, post).await?;
         log_post(conn, actor, "hide post", (&facts).into(), reason).await?;
@@ -121,11 +142,11 @@ pub async fn restore_post(
     conn: &mut AsyncPgConnection,
     actor: UserId,
     post: PostId,
-) -> Result<(), AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> Result<(), ModerationError> {
+    conn.transaction::<_, ModerationError, _>(async |conn| {
         let facts = store::post_facts(conn, post)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ModerationError::NotFound)?;
         store::restore_post(conn, post).await?;
         rerender(conn, post).await?;
         log_post(conn, actor, "restore post", (&facts).into(), "").await?;
@@ -134,25 +155,25 @@ pub async fn restore_post(
     .await
 }
 
-async fn rerender(conn: &mut AsyncPgConnection, post: PostId) -> Result<(), AppError> {
+async fn rerender(conn: &mut AsyncPgConnection, post: PostId) -> Result<(), ModerationError> {
     rerender_all(conn, &[post]).await
 }
 
 /// Re-renders the posts quoting any of `posts`, after they changed visibility.
-async fn rerender_all(conn: &mut AsyncPgConnection, posts: &[PostId]) -> Result<(), AppError> {
+async fn rerender_all(
+    conn: &mut AsyncPgConnection,
+    posts: &[PostId],
+) -> Result<(), ModerationError> {
     writing::rerender_quoting(conn, posts)
         .await
-        .map_err(|e| match e {
-            writing::WriteError::Failed(e) => e,
-            writing::WriteError::Invalid(_) => AppError::internal("re-rendering quotes"),
-        })
+        .map_err(ModerationError::Writing)
 }
 
 /// Re-renders the posts quoting any post of `thread`, after the thread's visibility changed.
 async fn rerender_thread_quotes(
     conn: &mut AsyncPgConnection,
     thread: ThreadId,
-) -> Result<(), AppError> {
+) -> Result<(), ModerationError> {
     let posts = store::thread_post_ids(conn, thread).await?;
     rerender_all(conn, &posts).await
 }
@@ -177,15 +198,14 @@ pub async fn sanction(
     actor: UserId,
     member: UserId,
     sanction: Sanction,
-) -> Result<(), AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> Result<(), ModerationError> {
+    conn.transaction::<_, ModerationError, _>(async |conn| {
         let (name, role) = store::name_and_role(conn, member)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ModerationError::NotFound)?;
         if role >= Role::Moderator {
-            return Err(AppError::Forbidden(
-                "Moderators and administrators cannot be sanctioned; change their role first."
-                    .into(),
+            return Err(ModerationError::NotAllowed(
+                "Moderators and administrators cannot be sanctioned; change their role first.",
             ));
         }
         let (action, reason) = match &sanction {
@@ -234,16 +254,16 @@ pub async fn change_role(
     actor: UserId,
     member: UserId,
     role: Role,
-) -> Result<(), AppError> {
+) -> Result<(), ModerationError> {
     if actor == member {
-        return Err(AppError::Forbidden(
-            "You cannot change your own role.".into(),
+        return Err(ModerationError::NotAllowed(
+            "You cannot change your own role.",
         ));
     }
-    conn.transaction::<_, AppError, _>(async |conn| {
+    conn.transaction::<_, ModerationError, _>(async |conn| {
         let (name, old) = store::name_and_role(conn, member)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ModerationError::NotFound)?;
         store::set_role(conn, member, role).await?;
         let reason = format!("{} → {}", old.as_str(), role.as_str());
         store::log(
@@ -278,10 +298,10 @@ pub async fn resolve_reports(
     actor: UserId,
     post: PostId,
     outcome: ReportOutcome,
-) -> Result<(), AppError> {
+) -> Result<(), ModerationError> {
     let facts = store::post_facts(conn, post)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(ModerationError::NotFound)?;
     match outcome {
         ReportOutcome::Dismiss => {}
         ReportOutcome::Hide => hide_post(conn, actor, post, "reported").await?,
@@ -297,7 +317,7 @@ pub async fn resolve_reports(
             .await?;
         }
     }
-    conn.transaction::<_, AppError, _>(async |conn| {
+    conn.transaction::<_, ModerationError, _>(async |conn| {
         store::resolve_reports(conn, post, actor, outcome.as_str()).await?;
         store::log(
             conn,
@@ -347,7 +367,7 @@ async fn log_post(
     action: &str,
     post: LoggedPost,
     reason: &str,
-) -> Result<(), AppError> {
+) -> Result<(), ModerationError> {
     let target = format!("post #{} in thread #{}", post.position, post.thread_id);
     store::log(conn, actor, action, Some(post.author_id), &target, reason).await?;
     Ok(())
@@ -358,14 +378,14 @@ pub async fn approve(
     conn: &mut AsyncPgConnection,
     actor: UserId,
     post: PostId,
-) -> Result<(), AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> Result<(), ModerationError> {
+    conn.transaction::<_, ModerationError, _>(async |conn| {
         let facts = store::post_facts(conn, post)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ModerationError::NotFound)?;
         if store::approve_post(conn, post).await? == 0 {
-            return Err(AppError::Conflict(
-                "This post is not waiting for approval.".into(),
+            return Err(ModerationError::Settled(
+                "This post is not waiting for approval.",
             ));
         }
         store::count_approved_post(conn, post).await?;
@@ -389,11 +409,11 @@ pub async fn reject(
     actor: UserId,
     post: PostId,
     reason: &str,
-) -> Result<(), AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> Result<(), ModerationError> {
+    conn.transaction::<_, ModerationError, _>(async |conn| {
         let facts = store::post_facts(conn, post)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ModerationError::NotFound)?;
         crate::forums::store::hide_post(conn, post, actor, Some(reason)).await?;
         log_post(conn, actor, "reject post", (&facts).into(), reason).await?;
         Ok(())
@@ -407,21 +427,24 @@ pub async fn approve_edit(
     conn: &mut AsyncPgConnection,
     actor: UserId,
     post: PostId,
-) -> Result<(), AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let source = store::take_pending_edit(conn, post)
-            .await?
-            .ok_or_else(|| AppError::Conflict("This edit is not waiting for approval.".into()))?;
+) -> Result<(), ModerationError> {
+    conn.transaction::<_, ModerationError, _>(async |conn| {
+        let source =
+            store::take_pending_edit(conn, post)
+                .await?
+                .ok_or(ModerationError::Settled(
+                    "This edit is not waiting for approval.",
+                ))?;
         let current = crate::forums::store::post_for_edit(conn, post)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ModerationError::NotFound)?;
         writing::apply_edit(conn, &current, current.author_id, &source, None)
             .await
             .map_err(|e| match e {
-                writing::WriteError::Failed(e) => e,
                 writing::WriteError::Invalid(_) => {
-                    AppError::Conflict("This edit can no longer be applied.".into())
+                    ModerationError::Settled("This edit can no longer be applied.")
                 }
+                other => ModerationError::Writing(other),
             })?;
         log_post(conn, actor, "approve edit", (&current).into(), "").await?;
         Ok(())
@@ -436,16 +459,16 @@ pub async fn reject_edit(
     actor: UserId,
     post: PostId,
     reason: &str,
-) -> Result<(), AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> Result<(), ModerationError> {
+    conn.transaction::<_, ModerationError, _>(async |conn| {
         if store::reject_pending_edit(conn, post, reason).await? == 0 {
-            return Err(AppError::Conflict(
-                "This edit is not waiting for approval.".into(),
+            return Err(ModerationError::Settled(
+                "This edit is not waiting for approval.",
             ));
         }
         let facts = store::post_facts(conn, post)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ModerationError::NotFound)?;
         log_post(conn, actor, "reject edit", (&facts).into(), reason).await?;
         Ok(())
     })
@@ -462,19 +485,19 @@ pub async fn split(
     posts: &[PostId],
     title: &str,
     forum: ForumId,
-) -> Result<ThreadId, AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> Result<ThreadId, ModerationError> {
+    conn.transaction::<_, ModerationError, _>(async |conn| {
         let (from_forum, count, hidden, old_title) = store::lock_thread_row(conn, thread)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ModerationError::NotFound)?;
         if posts.is_empty() || posts.len() >= count as usize {
-            return Err(AppError::Unprocessable(
-                "Choose some of the thread's posts, but not all of them.".into(),
+            return Err(ModerationError::BadChoice(
+                "Choose some of the thread's posts, but not all of them.",
             ));
         }
         let author = store::post_facts(conn, posts[0])
             .await?
-            .ok_or(AppError::NotFound)?
+            .ok_or(ModerationError::NotFound)?
             .author_id;
         let now = Utc::now();
         let new = crate::forums::store::insert_thread(
@@ -492,8 +515,8 @@ pub async fn split(
         .await?;
         let moved = store::move_posts(conn, thread, new, posts).await?;
         if moved != posts.len() {
-            return Err(AppError::Unprocessable(
-                "Some of the chosen posts are not in this thread.".into(),
+            return Err(ModerationError::BadChoice(
+                "Some of the chosen posts are not in this thread.",
             ));
         }
         store::recount_thread(conn, thread).await?;
@@ -525,20 +548,22 @@ pub async fn merge(
     actor: UserId,
     thread: ThreadId,
     into: ThreadId,
-) -> Result<(), AppError> {
+) -> Result<(), ModerationError> {
     if thread == into {
-        return Err(AppError::Unprocessable(
-            "A thread cannot be merged into itself.".into(),
+        return Err(ModerationError::BadChoice(
+            "A thread cannot be merged into itself.",
         ));
     }
-    conn.transaction::<_, AppError, _>(async |conn| {
+    conn.transaction::<_, ModerationError, _>(async |conn| {
         let (from_forum, count, hidden, title) = store::lock_thread_row(conn, thread)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ModerationError::NotFound)?;
         let (to_forum, _, _, into_title) =
-            store::lock_thread_row(conn, into).await?.ok_or_else(|| {
-                AppError::Unprocessable("There is no thread with that number.".into())
-            })?;
+            store::lock_thread_row(conn, into)
+                .await?
+                .ok_or(ModerationError::BadChoice(
+                    "There is no thread with that number.",
+                ))?;
         store::append_posts(conn, thread, into).await?;
         store::mark_merged(conn, thread, into).await?;
         store::recount_thread(conn, into).await?;

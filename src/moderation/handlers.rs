@@ -10,7 +10,7 @@ use crate::accounts::types::Role;
 use crate::forums::pages::visible_thread;
 use crate::forums::store as forums_store;
 use crate::ids::{ForumId, PostId, ThreadId, UserId};
-use crate::moderation::actions::{self, ReportOutcome, Sanction, ThreadAction};
+use crate::moderation::actions::{self, ModerationError, ReportOutcome, Sanction, ThreadAction};
 use crate::moderation::store;
 use crate::moderation::views::{self, LogFilter};
 use crate::shell::ctx::{Admin, CurrentUser, Moderator};
@@ -21,6 +21,20 @@ use crate::web::form::{FieldErrors, choice, is_checked};
 use crate::web::html;
 use crate::web::pagination::{PageQuery, Pages, items_before};
 use crate::web::urls;
+
+/// A moderator's action that was not carried out, as an error page.
+impl From<ModerationError> for AppError {
+    fn from(e: ModerationError) -> AppError {
+        match e {
+            ModerationError::NotFound => AppError::NotFound,
+            ModerationError::NotAllowed(message) => AppError::Forbidden(message.into()),
+            ModerationError::Settled(message) => AppError::Conflict(message.into()),
+            ModerationError::BadChoice(message) => AppError::Unprocessable(message.into()),
+            ModerationError::Writing(e) => e.into(),
+            ModerationError::Database(e) => e.into(),
+        }
+    }
+}
 
 /// A moderation form: an action and what it needs.
 #[derive(Deserialize, Default)]

@@ -19,7 +19,6 @@ use crate::mail::types::NewMail;
 use crate::markup;
 use crate::notify::store::{self, PostContext, Recipient};
 use crate::shell::state::AppState;
-use crate::web::error::AppError;
 use crate::web::urls;
 
 /// Waits before each retry: 1 min, 5 min, 30 min, 2 h, 12 h; then the mail is given up.
@@ -58,7 +57,7 @@ impl MailRounds {
         state: &AppState,
         conn: &mut AsyncPgConnection,
         mailer: &Mailer,
-    ) -> Result<Round, AppError> {
+    ) -> diesel::QueryResult<Round> {
         let key = match &self.key {
             Some(key) => key,
             None => self.key.insert(store::signing_key(conn).await?),
@@ -98,8 +97,8 @@ async fn expand_events(
     conn: &mut AsyncPgConnection,
     site: &Site,
     key: &[u8],
-) -> Result<usize, AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> diesel::QueryResult<usize> {
+    conn.transaction::<_, diesel::result::Error, _>(async |conn| {
         let events = store::claim_events(conn, EVENT_BATCH).await?;
         if events.is_empty() {
             return Ok(0);
@@ -179,7 +178,7 @@ async fn expand(
     kind: &str,
     ctx: &PostContext,
     batch: &mut Batch,
-) -> Result<(), AppError> {
+) -> diesel::QueryResult<()> {
     let mut chosen: HashMap<UserId, (Recipient, Reason)> = HashMap::new();
     let (watched, watch_reason) = if kind == "thread" {
         (Watched::Forum(ctx.forum_id), Reason::WatchedForum)
@@ -257,8 +256,8 @@ async fn send_digests(
     conn: &mut AsyncPgConnection,
     site: &Site,
     key: &[u8],
-) -> Result<(), AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> diesel::QueryResult<()> {
+    conn.transaction::<_, diesel::result::Error, _>(async |conn| {
         let entries = store::due_digests(conn, Duration::hours(DIGEST_HOURS)).await?;
         let mut by_user: Vec<(UserId, String, String, Vec<DigestLine>)> = Vec::new();
         for e in entries {
@@ -300,11 +299,11 @@ async fn deliver(
     conn: &mut AsyncPgConnection,
     mailer: &Mailer,
     from: &str,
-) -> Result<(usize, usize), AppError> {
+) -> diesel::QueryResult<(usize, usize)> {
     let (mut sent, mut failed) = (0, 0);
     for _ in 0..DELIVERY_BATCH {
         let outcome = conn
-            .transaction::<_, AppError, _>(async |conn| {
+            .transaction::<_, diesel::result::Error, _>(async |conn| {
                 let Some(mail) = store::claim_next(conn).await? else {
                     return Ok(None);
                 };

@@ -1,7 +1,9 @@
 //! The shell every page stands in: the state with infrastructure only, the request context
-//! and role extractors, the CSRF-checked form, the layout, error pages, health and limits.
+//! and role extractors, how the domain's errors answer, the CSRF-checked form, the layout,
+//! error pages, health and limits.
 
 pub mod ctx;
+pub mod domain_errors;
 pub mod error_pages;
 pub mod form;
 pub mod health;

@@ -9,27 +9,6 @@ use serde::Deserialize;
 /// Largest form body accepted (bigger ones get 413).
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
 
-/// Why a write did not happen.
-#[derive(Debug)]
-pub enum WriteError {
-    /// The input breaks a rule; the form is shown again with these messages.
-    Invalid(FieldErrors),
-    /// Anything else.
-    Failed(AppError),
-}
-
-impl From<diesel::result::Error> for WriteError {
-    fn from(e: diesel::result::Error) -> WriteError {
-        WriteError::Failed(e.into())
-    }
-}
-
-impl From<AppError> for WriteError {
-    fn from(e: AppError) -> WriteError {
-        WriteError::Failed(e)
-    }
-}
-
 /// Messages for the fields of a form that failed validation, in the order found.
 #[derive(Debug, Default, Clone)]
 pub struct FieldErrors(Vec<(&'static str, String)>);

@@ -167,7 +167,7 @@ pub async fn submit(
         Err(e) => {
             let mut conn = ctx.state.conn().await?;
             throttles.refund(&mut conn, settings).await?;
-            return Err(e);
+            return Err(e.into());
         }
     };
     let mut conn = ctx.state.conn().await?;

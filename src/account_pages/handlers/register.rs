@@ -78,7 +78,7 @@ pub async fn submit(
                 views::register(&ctx, &input.without_passwords(), &errors),
             ));
         }
-        Err(RegisterError::Failed(e)) => return Err(e),
+        Err(other) => return Err(other.into()),
     }
     Ok(ctx.redirect_with_flash(
         "/",

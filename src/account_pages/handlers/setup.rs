@@ -57,13 +57,17 @@ pub async fn submit(
             // Two tabs submitting at once still make only one first admin.
             store::lock_admin_creation(conn).await?;
             if store::admin_exists(conn).await? {
-                return Err(RegisterError::Failed(AppError::NotFound));
+                return Ok(None);
             }
-            create_account(conn, &input, Role::Admin, true).await
+            create_account(conn, &input, Role::Admin, true)
+                .await
+                .map(Some)
         })
         .await;
     let user_id = match created {
-        Ok(id) => id,
+        Ok(Some(id)) => id,
+        // Another tab was first: the link is spent.
+        Ok(None) => return Err(AppError::NotFound),
         Err(RegisterError::Invalid(errors)) => {
             return Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,

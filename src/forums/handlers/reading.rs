@@ -68,7 +68,7 @@ pub async fn forum(
 /// Loads a thread readers may see.
 pub async fn visible_thread(ctx: &Ctx, id: ThreadId) -> AppResult<ThreadHeader> {
     let mut conn = ctx.state.conn().await?;
-    pages::thread_for(&mut conn, id, Reader::of(ctx)).await
+    Ok(pages::thread_for(&mut conn, id, Reader::of(ctx)).await?)
 }
 
 /// `GET /t/{id}`: to the canonical URL.

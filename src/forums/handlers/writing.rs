@@ -53,19 +53,21 @@ fn form_error(e: WriteError) -> Result<(StatusCode, FieldErrors), AppError> {
     let mut errors = FieldErrors::new();
     match e {
         WriteError::Invalid(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors)),
-        WriteError::Failed(AppError::Forbidden(message)) => {
+        WriteError::NotAllowed(message) => {
             errors.add("body", message);
             Ok((StatusCode::FORBIDDEN, errors))
         }
-        WriteError::Failed(e @ AppError::Unavailable(_)) => {
-            tracing::warn!("could not save a post: {}", chain(&e));
-            errors.add(
-                "body",
-                "Your post could not be saved just now. Nothing was lost: please try again.",
-            );
-            Ok((StatusCode::SERVICE_UNAVAILABLE, errors))
-        }
-        WriteError::Failed(other) => Err(other),
+        other => match AppError::from(other) {
+            e @ AppError::Unavailable(_) => {
+                tracing::warn!("could not save a post: {}", chain(&e));
+                errors.add(
+                    "body",
+                    "Your post could not be saved just now. Nothing was lost: please try again.",
+                );
+                Ok((StatusCode::SERVICE_UNAVAILABLE, errors))
+            }
+            other => Err(other),
+        },
     }
 }
 
@@ -520,8 +522,8 @@ pub async fn delete(
     let outcome = writing::delete_by_author(&mut conn, post, member.user().id)
         .await
         .map_err(|e| match e {
-            WriteError::Failed(e) => e,
             WriteError::Invalid(_) => AppError::BadRequest("This post cannot be deleted.".into()),
+            other => other.into(),
         })?;
     let (location, message) = match outcome {
         Deleted::Thread => ("/".to_string(), "Your thread was deleted."),
