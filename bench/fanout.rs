@@ -62,6 +62,7 @@ async fn run(url: &str, replies: usize, clients: usize) -> String {
             title: "Bench",
             description: "",
             position: 1,
+            questions: false,
         },
     )
     .await

@@ -85,6 +85,7 @@ diesel::table! {
         post_count -> Int4,
         last_post_id -> Nullable<Int8>,
         created_at -> Timestamptz,
+        questions -> Bool,
     }
 }
 
@@ -286,6 +287,7 @@ diesel::table! {
         merged_into -> Nullable<Int8>,
         title_tsv -> Nullable<Tsvector>,
         last_post_author_id -> Nullable<Int8>,
+        first_response_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -18,6 +18,8 @@ pub struct AdminForms {
     pub category_errors: FieldErrors,
     /// Typed forum fields: title, slug, description.
     pub forum: (String, String, String),
+    /// Whether the new forum was ticked as a Questions forum.
+    pub forum_questions: bool,
     /// Errors of the forum form.
     pub forum_errors: FieldErrors,
 }
@@ -32,6 +34,18 @@ fn category_select(
             @for c in categories {
                 option value=(c.id) selected[Some(c.id) == selected] { (c.title) }
             }
+        }
+    }
+}
+
+/// The tick that makes a forum a "Questions" forum.
+fn questions_box(id: &str, checked: bool) -> Markup {
+    html! {
+        div.field.check {
+            input id=(id) type="checkbox" name="questions" value="true" checked[checked];
+            " "
+            label for=(id) { "Questions forum" }
+            p.hint { "Its threads are questions, shown as \"Unanswered\", \"Answered\" or \"Solved\"." }
         }
     }
 }
@@ -84,6 +98,7 @@ pub fn forums_admin(
                                         input id=(format!("fd-{}", forum.id)) type="text" name="description" value=(forum.description) maxlength="500"; }
                                     div.field { label for=(format!("fc-{}", forum.id)) { "Category" }
                                         (category_select(categories, Some(forum.category_id), &format!("fc-{}", forum.id))) }
+                                    (questions_box(&format!("fq-{}", forum.id), forum.questions))
                                     button.small type="submit" { "Save forum" }
                                 }
                                 p { (move_buttons(ctx, &action)) }
@@ -113,6 +128,7 @@ pub fn forums_admin(
                             .hint("Lower-case letters, digits and hyphens, e.g. angry-customers; the forum lives at /f/angry-customers.")
                             .render(&forms.forum_errors))
                         (Field::new("description", "Description").value(&forms.forum.2).maxlength(500).optional().render(&forms.forum_errors))
+                        (questions_box("f-questions", forms.forum_questions))
                         button type="submit" { "Create forum" }
                     }
                 }

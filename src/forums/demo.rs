@@ -33,6 +33,8 @@ struct ForumSeed {
     slug: &'static str,
     title: &'static str,
     description: &'static str,
+    /// A Questions forum.
+    questions: bool,
 }
 
 const CATEGORIES: &[(&str, &[ForumSeed])] = &[
@@ -43,16 +45,19 @@ const CATEGORIES: &[(&str, &[ForumSeed])] = &[
                 slug: "angry-customers",
                 title: "Handling angry customers",
                 description: "De-escalation, difficult calls and the customer who is never satisfied.",
+                questions: false,
             },
             ForumSeed {
                 slug: "internal-customers",
                 title: "Internal customers",
                 description: "Serving colleagues in other departments: IT, finance, sales and the rest.",
+                questions: false,
             },
             ForumSeed {
                 slug: "channels",
                 title: "Phone, chat and e-mail",
                 description: "Channel-specific craft: scripts, templates, response times.",
+                questions: true,
             },
         ],
     ),
@@ -63,11 +68,13 @@ const CATEGORIES: &[(&str, &[ForumSeed])] = &[
                 slug: "team-management",
                 title: "Team management",
                 description: "Hiring, coaching, scheduling and keeping people for more than a year.",
+                questions: false,
             },
             ForumSeed {
                 slug: "metrics",
                 title: "Metrics and quality",
                 description: "CSAT, NPS, first-contact resolution and what the numbers really say.",
+                questions: false,
             },
         ],
     ),
@@ -77,6 +84,7 @@ const CATEGORIES: &[(&str, &[ForumSeed])] = &[
             slug: "meta",
             title: "Site feedback",
             description: "Ideas, bugs and questions about Parley itself.",
+            questions: false,
         }],
     ),
 ];
@@ -296,6 +304,7 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<(), DemoError> {
                 title: seed.title,
                 description: seed.description,
                 position: i as i32 + 1,
+                questions: seed.questions,
             };
             forums.push((
                 seed.slug,

@@ -55,6 +55,9 @@ pub struct ForumSummary {
     /// Visible threads.
     #[diesel(sql_type = Integer)]
     pub thread_count: i32,
+    /// Its threads are questions with a [`QuestionState`].
+    #[diesel(sql_type = Bool)]
+    pub questions: bool,
     /// Posts in visible threads.
     #[diesel(sql_type = Integer)]
     pub post_count: i32,
@@ -85,6 +88,9 @@ pub struct ForumHeader {
     /// Visible threads, for pagination.
     #[diesel(sql_type = Integer)]
     pub thread_count: i32,
+    /// Its threads are questions with a [`QuestionState`].
+    #[diesel(sql_type = Bool)]
+    pub questions: bool,
     #[diesel(sql_type = BigInt)]
     pub category_id: CategoryId,
     #[diesel(sql_type = Text)]
@@ -119,7 +125,10 @@ pub struct ThreadListRow {
     pub locked: bool,
     /// Has an accepted answer.
     #[diesel(sql_type = Bool)]
-    pub answered: bool,
+    pub solved: bool,
+    /// Someone other than the asker replied where everyone can read it.
+    #[diesel(sql_type = Bool)]
+    pub responded: bool,
     #[diesel(sql_type = Timestamptz)]
     pub last_post_at: DateTime<Utc>,
     #[diesel(sql_type = Nullable<BigInt>)]
@@ -151,6 +160,11 @@ impl ThreadListRow {
     pub fn has_unread(&self, logged_in: bool) -> bool {
         logged_in && self.read_position.is_none_or(|p| p < self.post_count)
     }
+
+    /// Where it stands as a question (shown only in a Questions forum).
+    pub fn question_state(&self) -> QuestionState {
+        QuestionState::of(self.solved, self.responded)
+    }
 }
 
 impl ThreadRow {
@@ -161,6 +175,14 @@ impl ThreadRow {
             approved: self.approved,
             author: self.author_id,
         }
+    }
+
+    /// Where it stands as a question (shown only in a Questions forum).
+    pub fn question_state(&self) -> QuestionState {
+        QuestionState::of(
+            self.solution_post_id.is_some(),
+            self.first_response_at.is_some(),
+        )
     }
 }
 
@@ -203,6 +225,49 @@ pub struct ThreadRow {
     pub solution_post_id: Option<PostId>,
     #[diesel(sql_type = BigInt)]
     pub forum_id: ForumId,
+    /// When someone other than the asker first replied where everyone can read it.
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub first_response_at: Option<DateTime<Utc>>,
+}
+
+/// Where a question in a Questions forum stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionState {
+    /// Nobody but the asker has replied (where everyone can read it).
+    Unanswered,
+    /// Someone else has replied; no answer is accepted yet.
+    Answered,
+    /// An answer is accepted.
+    Solved,
+}
+
+impl QuestionState {
+    /// An accepted answer outranks any reply.
+    pub fn of(solved: bool, responded: bool) -> QuestionState {
+        match (solved, responded) {
+            (true, _) => QuestionState::Solved,
+            (false, true) => QuestionState::Answered,
+            (false, false) => QuestionState::Unanswered,
+        }
+    }
+
+    /// The word readers see.
+    pub fn label(self) -> &'static str {
+        match self {
+            QuestionState::Unanswered => "Unanswered",
+            QuestionState::Answered => "Answered",
+            QuestionState::Solved => "Solved",
+        }
+    }
+
+    /// The badge's class, which colours it.
+    pub fn class(self) -> &'static str {
+        match self {
+            QuestionState::Unanswered => "unanswered",
+            QuestionState::Answered => "answered",
+            QuestionState::Solved => "solved",
+        }
+    }
 }
 
 /// Where a forum sits: what a thread's breadcrumbs show of it.
@@ -215,6 +280,9 @@ pub struct ForumPlace {
     pub forum_title: String,
     #[diesel(sql_type = Text)]
     pub category_title: String,
+    /// A Questions forum: its threads show their [`QuestionState`].
+    #[diesel(sql_type = Bool)]
+    pub questions: bool,
 }
 
 /// A forum's place with its id, as [`crate::forums::places`] reads them all.

@@ -7,8 +7,8 @@ use maud::{Markup, PreEscaped, html};
 use crate::accounts::types::Role;
 use crate::forums::tool_views;
 use crate::forums::types::{
-    Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PostView, ThreadHeader,
-    ThreadListItem,
+    Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PostView, QuestionState,
+    ThreadHeader, ThreadListItem,
 };
 use crate::forums::writing::{BODY_MAX, TITLE_MAX};
 use crate::ids::PostId;
@@ -143,7 +143,8 @@ pub fn forum(
                                 td {
                                     @if thread.pinned { span.badge.pinned { "Pinned" } " " }
                                     @if thread.locked { span.badge.locked { "Locked" } " " }
-                                    @if thread.answered { span.badge.answered { "Answered" } " " }
+                                    @if forum.questions { (question_badge(thread.question_state())) " " }
+                                    @else if thread.solved { (question_badge(QuestionState::Solved)) " " }
                                     // A thread read before opens at its first unread post.
                                     @let href = if unread && thread.read_position.is_some() { urls::thread_unread(thread.id) } else { urls::thread_slug(thread.id, &thread.slug) };
                                     a.title href=(href) { bdi { (thread.title) } }
@@ -169,6 +170,11 @@ pub fn forum(
             (pagination::nav(&path, pages))
         },
     )
+}
+
+/// A question's state as a badge: "Unanswered", "Answered" or "Solved".
+pub fn question_badge(state: QuestionState) -> Markup {
+    html! { span.badge.(state.class()) { (state.label()) } }
 }
 
 /// Everything the thread page shows.
@@ -211,7 +217,10 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
             (Reserve(view.posts.iter().map(|p| p.body_html.len() + POST_MARKUP_BYTES).sum::<usize>() + THREAD_MARKUP_BYTES))
             (breadcrumbs(&[(&thread.place.category_title, None), (&thread.place.forum_title, Some(urls::forum(&thread.place.forum_slug).to_string()))]))
             div.page-head {
-                h1 { bdi { (thread.title) } }
+                h1 {
+                    @if thread.place.questions { (question_badge(thread.question_state())) " " }
+                    bdi { (thread.title) }
+                }
                 @if let Some(watching) = view.watching {
                     (tool_views::watch_button(ctx, &urls::thread_watch(thread.id).to_string(), watching, "thread"))
                 }
@@ -229,7 +238,7 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
                 @if post.position == 1 {
                     @if let Some(answer) = view.solution {
                         aside.card.solution aria-label="The answer" {
-                            p { span.badge.answered { "Answered" } " " strong { (answer.author.name) } " gave the answer:" }
+                            p { (question_badge(QuestionState::Solved)) " " strong { (answer.author.name) } " gave the answer:" }
                             p { (crate::markup::excerpt(&answer.body_html, 300)) }
                             p { a href=(urls::post(answer.id)) { "Jump to the answer" } }
                         }

@@ -441,6 +441,7 @@ impl TestApp {
             title: "Handling angry customers",
             description: "De-escalation and difficult calls.",
             position: 1,
+            questions: false,
         };
         parley::forums::store::insert_forum(&mut conn, &new)
             .await

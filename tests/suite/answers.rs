@@ -86,7 +86,7 @@ async fn the_asker_marks_the_answer_and_the_answerer_is_told() {
         format!("/p/{answer}")
     );
     let list = app.browser().get("/f/angry-customers").await;
-    assert!(list.texts("table.threads tbody tr")[0].contains("Answered"));
+    assert!(list.texts("table.threads tbody tr")[0].contains("Solved"));
     let subjects: Vec<String> = outbox::table
         .filter(outbox::recipient.eq("bob@example.com"))
         .select(outbox::subject)
@@ -137,7 +137,7 @@ async fn the_asker_marks_the_answer_and_the_answerer_is_told() {
             .get("/f/angry-customers")
             .await
             .text()
-            .contains("Answered")
+            .contains("Solved")
     );
     assert!(
         app.browser()

@@ -147,6 +147,7 @@ pub async fn furnish(served: &Served, writers: usize, threads: usize) -> Setup {
             title: "Under load",
             description: "Posts written by the load tests.",
             position: 1,
+            questions: false,
         },
     )
     .await

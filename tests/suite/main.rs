@@ -17,6 +17,7 @@ mod moderation;
 mod outage;
 mod page_cache;
 mod pages;
+mod questions;
 mod search;
 mod soak;
 mod stats;

@@ -75,6 +75,7 @@ async fn move_to_team(app: &TestApp, moderator: &Browser, thread: i64) -> parley
             title: "Team",
             description: "",
             position: 2,
+            questions: false,
         },
     )
     .await

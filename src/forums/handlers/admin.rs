@@ -71,6 +71,7 @@ pub struct RowAction {
     title: String,
     description: String,
     category_id: CategoryId,
+    questions: bool,
 }
 
 /// `POST /admin/categories/{id}`: rename, move or delete.
@@ -116,6 +117,7 @@ pub struct ForumForm {
     forum_title: String,
     slug: String,
     description: String,
+    questions: bool,
 }
 
 /// `POST /admin/forums`.
@@ -156,6 +158,7 @@ pub async fn create_forum(
             title: &title,
             description: &description,
             position,
+            questions: form.questions,
         };
         match store::insert_forum(&mut conn, &new).await {
             Ok(_) => return Ok(admin.redirect_with_flash("/admin/forums", "Forum created.")),
@@ -171,6 +174,7 @@ pub async fn create_forum(
     }
     let forms = AdminForms {
         forum: (form.forum_title, form.slug, form.description),
+        forum_questions: form.questions,
         forum_errors: errors,
         ..AdminForms::default()
     };
@@ -200,7 +204,13 @@ pub async fn forum_action(
                     "The description may be at most 500 characters long.".into(),
                 ));
             }
-            store::update_forum(&mut conn, id, form.category_id, &title, &description).await?;
+            let change = store::ForumChange {
+                category: form.category_id,
+                title: &title,
+                description: &description,
+                questions: form.questions,
+            };
+            store::update_forum(&mut conn, id, &change).await?;
             "Forum saved."
         }
         "up" | "down" => {

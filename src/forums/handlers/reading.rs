@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use crate::accounts::cards::MemberCards;
 use crate::changes::Tag;
 use crate::forums::pages::{self, POSTS_PER_PAGE, Reader};
-use crate::forums::places::ForumPlaces;
+use crate::forums::places::{self, ForumPlaces};
 use crate::forums::store;
 use crate::forums::types::ThreadHeader;
 use crate::forums::view_counter::ViewCounter;
@@ -129,14 +129,17 @@ pub async fn thread(
         forums: &forums,
         solution: solution.as_ref(),
     };
-    // The page shows the thread and, beside each post, its author's name, role and count.
+    // The page shows the thread, its forum's place (breadcrumbs; whether it asks
+    // questions) and, beside each post, its author's name, role and count.
     let mut tags = PageTags::new(
-        std::iter::once(Tag::Thread(data.thread.id)).chain(
-            data.posts
-                .iter()
-                .chain(solution.as_ref())
-                .map(|p| Tag::User(p.author_id)),
-        ),
+        [Tag::Thread(data.thread.id), places::TAG]
+            .into_iter()
+            .chain(
+                data.posts
+                    .iter()
+                    .chain(solution.as_ref())
+                    .map(|p| Tag::User(p.author_id)),
+            ),
     );
     tags.counts_view_of = Some(data.thread.id);
     Ok(tagged(

@@ -60,6 +60,8 @@ pub struct NewForum<'a> {
     /// What belongs here.
     pub description: &'a str,
     pub position: i32,
+    /// A Questions forum.
+    pub questions: bool,
 }
 
 /// Adds a forum at the end of its category.
@@ -87,19 +89,28 @@ pub async fn next_forum_position(
         .map(|p| p.unwrap_or(0) + 1)
 }
 
-/// Changes a forum's name, description and category (its slug stays).
+/// What an administrator may change of a forum (its slug stays).
+pub struct ForumChange<'a> {
+    pub category: CategoryId,
+    pub title: &'a str,
+    /// What belongs here.
+    pub description: &'a str,
+    /// A Questions forum.
+    pub questions: bool,
+}
+
+/// Changes a forum's name, description, category and kind.
 pub async fn update_forum(
     conn: &mut AsyncPgConnection,
     id: ForumId,
-    category: CategoryId,
-    title: &str,
-    description: &str,
+    change: &ForumChange<'_>,
 ) -> QueryResult<usize> {
     diesel::update(forums::table.find(id))
         .set((
-            forums::category_id.eq(category),
-            forums::title.eq(title),
-            forums::description.eq(description),
+            forums::category_id.eq(change.category),
+            forums::title.eq(change.title),
+            forums::description.eq(change.description),
+            forums::questions.eq(change.questions),
         ))
         .execute(conn)
         .await

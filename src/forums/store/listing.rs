@@ -40,7 +40,7 @@ pub async fn forum_summaries(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Fo
 fn forum_summaries_sql() -> db::PreparedSql<'static> {
     db::sql(concat!(
         "SELECT f.id, f.category_id, f.slug, f.title, f.description, f.position,
-                f.thread_count, (f.post_count + COALESCE(r.posts, 0))::int AS post_count,
+                f.thread_count, f.questions, (f.post_count + COALESCE(r.posts, 0))::int AS post_count,
                 GREATEST(f.last_post_id, r.last_post_id) AS last_post_id,
                 p.created_at AS last_post_at, t.title AS last_thread_title, u.username AS last_author
            FROM forums f
@@ -74,7 +74,7 @@ pub async fn forum_by_slug(
 
 fn forum_by_slug_sql(slug: &str) -> db::PreparedSql<'_> {
     db::sql(
-        "SELECT f.id, f.slug, f.title, f.description, f.thread_count,
+        "SELECT f.id, f.slug, f.title, f.description, f.thread_count, f.questions,
                 c.id AS category_id, c.title AS category_title
            FROM forums f JOIN categories c ON c.id = f.category_id
           WHERE f.slug = $1",
@@ -109,7 +109,8 @@ fn thread_list_sql(slug: &str, viewer: Option<UserId>, offset: i64) -> db::Prepa
         ($read_position:literal, $reads_join:literal, $offset:literal) => {
             concat!(
                 "SELECT t.id, t.title, t.slug, t.author_id, t.created_at, t.post_count,
-                        t.view_count, t.pinned, t.locked, t.solution_post_id IS NOT NULL AS answered,
+                        t.view_count, t.pinned, t.locked, t.solution_post_id IS NOT NULL AS solved,
+                        t.first_response_at IS NOT NULL AS responded,
                         t.last_post_at, t.last_post_id, t.last_post_author_id, ",
                 $read_position,
                 " AS read_position
@@ -151,7 +152,7 @@ fn thread_list_sql(slug: &str, viewer: Option<UserId>, offset: i64) -> db::Prepa
 pub async fn forum_places(conn: &mut AsyncPgConnection) -> QueryResult<Vec<PlacedForum>> {
     db::sql(
         "SELECT f.id AS forum_id, f.slug AS forum_slug, f.title AS forum_title,
-                c.title AS category_title
+                c.title AS category_title, f.questions
            FROM forums f JOIN categories c ON c.id = f.category_id",
     )
     .load(conn)

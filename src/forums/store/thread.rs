@@ -29,7 +29,7 @@ macro_rules! thread_columns {
     () => {
         "t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
          t.lock_reason, t.pinned, t.hidden, t.approved, t.merged_into, t.solution_post_id,
-         t.forum_id"
+         t.forum_id, t.first_response_at"
     };
 }
 
@@ -37,7 +37,8 @@ fn thread_header_sql(id: ThreadId) -> db::PreparedSql<'static> {
     db::sql(concat!(
         "SELECT ",
         thread_columns!(),
-        ", f.slug AS forum_slug, f.title AS forum_title, c.title AS category_title
+        ", f.slug AS forum_slug, f.title AS forum_title, c.title AS category_title,
+                f.questions
            FROM threads t
            JOIN forums f ON f.id = t.forum_id
            JOIN categories c ON c.id = f.category_id
