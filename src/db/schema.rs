@@ -90,6 +90,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    me_too (thread_id, user_id) {
+        thread_id -> Int8,
+        user_id -> Int8,
+        tell_when_solved -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     moderation_log (id) {
         id -> Int8,
         actor_id -> Int8,
@@ -288,6 +297,7 @@ diesel::table! {
         title_tsv -> Nullable<Tsvector>,
         last_post_author_id -> Nullable<Int8>,
         first_response_at -> Nullable<Timestamptz>,
+        me_too_count -> Int4,
     }
 }
 
@@ -323,6 +333,8 @@ diesel::joinable!(faq_articles -> users (author_id));
 diesel::joinable!(faq_links -> threads (target_thread));
 diesel::joinable!(forums -> categories (category_id));
 diesel::joinable!(forums -> posts (last_post_id));
+diesel::joinable!(me_too -> threads (thread_id));
+diesel::joinable!(me_too -> users (user_id));
 diesel::joinable!(notification_events -> posts (post_id));
 diesel::joinable!(pending_edits -> posts (post_id));
 diesel::joinable!(post_revisions -> posts (post_id));
@@ -349,6 +361,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     faq_links,
     forum_reply_log,
     forums,
+    me_too,
     moderation_log,
     notification_events,
     outbox,

@@ -8,6 +8,7 @@ pub mod handlers;
 pub mod pages;
 pub mod places;
 pub mod policy;
+pub mod question_views;
 pub mod store;
 pub mod tool_views;
 pub mod types;
@@ -18,11 +19,12 @@ pub mod writing;
 
 use actix_web::web;
 
-use handlers::{admin, reading, writing as write};
+use handlers::{admin, questions, reading, writing as write};
 
 /// Registers the forum routes outside the shared scopes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").route(web::get().to(reading::start)))
+        .service(web::resource("/questions").route(web::get().to(questions::list)))
         .service(
             web::resource("/admin/forums")
                 .route(web::get().to(admin::show))
@@ -51,6 +53,7 @@ pub fn thread_routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("").route(web::get().to(reading::thread_short)))
         .service(web::resource("/unread").route(web::get().to(reading::first_unread)))
         .service(web::resource("/solution").route(web::post().to(write::solution)))
+        .service(web::resource("/me-too").route(web::post().to(questions::me_too)))
         .service(
             web::resource("/reply")
                 .route(web::get().to(write::reply_form))

@@ -5,10 +5,10 @@ use diesel_async::AsyncPgConnection;
 
 use crate::accounts::cards::MemberCards;
 use crate::forums::places::ForumPlaces;
-use crate::forums::store;
+use crate::forums::store::{self, QuestionScope};
 use crate::forums::types::{
-    Backlink, Category, ForumHeader, ForumPlace, ForumSummary, PostRow, PostView, ThreadHeader,
-    ThreadListItem, ThreadListRow, ThreadRow,
+    Backlink, Category, ForumHeader, ForumPlace, ForumSummary, PostRow, PostView, QuestionFilter,
+    ThreadHeader, ThreadListItem, ThreadListRow, ThreadRow,
 };
 use crate::ids::{PostId, ThreadId, UserId};
 use crate::web::pagination::{Pages, items_before};
@@ -65,6 +65,61 @@ pub async fn forum(
         threads,
         pages,
     })
+}
+
+/// A Questions forum's page as `filter` asks: the forum, then its questions (two
+/// statements, and one for members whose cards are not in memory); `None` when the forum
+/// asks no questions, so that its plain list is shown instead.
+pub async fn forum_questions(
+    conn: &mut AsyncPgConnection,
+    members: &MemberCards,
+    slug: &str,
+    filter: QuestionFilter,
+    page: i64,
+    viewer: Option<UserId>,
+) -> ReadResult<Option<ForumPage>> {
+    let forum = store::forum_by_slug(conn, slug)
+        .await?
+        .ok_or(ReadError::NotFound)?;
+    if !forum.questions {
+        return Ok(None);
+    }
+    let offset = items_before(page, THREADS_PER_PAGE);
+    let rows =
+        store::question_list(conn, QuestionScope::Forum(slug), filter, viewer, offset).await?;
+    let total = rows.first().map_or(0, |r| r.total);
+    let threads = with_members(conn, members, rows.into_iter().map(|q| q.thread).collect()).await?;
+    Ok(Some(ForumPage {
+        forum,
+        threads,
+        pages: Pages::new(total, THREADS_PER_PAGE, page),
+    }))
+}
+
+/// `/questions`: one page of the questions of every Questions forum as `filter` asks, each
+/// with its forum's slug and title (one statement, and one for members whose cards are not
+/// in memory).
+pub async fn questions(
+    conn: &mut AsyncPgConnection,
+    members: &MemberCards,
+    filter: QuestionFilter,
+    page: i64,
+    viewer: Option<UserId>,
+) -> ReadResult<(Vec<(ThreadListItem, String, String)>, Pages)> {
+    let offset = items_before(page, THREADS_PER_PAGE);
+    let rows = store::question_list(conn, QuestionScope::Site, filter, viewer, offset).await?;
+    let total = rows.first().map_or(0, |r| r.total);
+    let forums: Vec<(String, String)> = rows
+        .iter()
+        .map(|q| (q.forum_slug.clone(), q.forum_title.clone()))
+        .collect();
+    let items = with_members(conn, members, rows.into_iter().map(|q| q.thread).collect()).await?;
+    let listed = items
+        .into_iter()
+        .zip(forums)
+        .map(|(item, (slug, title))| (item, slug, title))
+        .collect();
+    Ok((listed, Pages::new(total, THREADS_PER_PAGE, page)))
 }
 
 /// A thread page: three statements in one round trip (and, for a member, one more: see
@@ -221,21 +276,24 @@ pub async fn post_view(
 }
 
 /// A member's visit to a thread page: records how far they have read (to the last post
-/// of the page) and tells whether they watch the thread, in one statement; `None` for a
-/// logged-out reader.
+/// of the page) and tells whether they watch the thread and have its question too, in
+/// one statement; `None` for a logged-out reader.
 pub async fn visit(
     conn: &mut AsyncPgConnection,
     data: &ThreadData,
     reader: Reader,
-) -> ReadResult<Option<bool>> {
+) -> ReadResult<Option<store::Visit>> {
     let Some(user) = reader.user else {
         return Ok(None);
     };
-    let watching = match data.posts.last() {
+    let visit = match data.posts.last() {
         Some(seen) => store::visit_thread(conn, user, data.thread.id, seen.position).await?,
-        None => store::subscription_mode(conn, user, Some(data.thread.id), None)
-            .await?
-            .is_some(),
+        None => store::Visit {
+            watching: store::subscription_mode(conn, user, Some(data.thread.id), None)
+                .await?
+                .is_some(),
+            me_too: store::me_too_of(conn, data.thread.id, user).await?,
+        },
     };
-    Ok(Some(watching))
+    Ok(Some(visit))
 }

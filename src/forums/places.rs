@@ -51,9 +51,38 @@ impl ForumPlaces {
         conn: &mut AsyncPgConnection,
         id: ForumId,
     ) -> QueryResult<Arc<ForumPlace>> {
-        if let Some(place) = self.kept(id) {
+        if let Some(place) = self.kept(|by_id| by_id.get(&id).cloned()) {
             return Ok(place);
         }
+        self.read(conn)
+            .await?
+            .get(&id)
+            .cloned()
+            .ok_or(diesel::result::Error::NotFound)
+    }
+
+    /// Every Questions forum, for the site-wide question list.
+    pub async fn question_forums(&self, conn: &mut AsyncPgConnection) -> QueryResult<Vec<ForumId>> {
+        let questions = |by_id: &HashMap<ForumId, Arc<ForumPlace>>| {
+            let mut ids: Vec<ForumId> = by_id
+                .iter()
+                .filter(|(_, place)| place.questions)
+                .map(|(id, _)| *id)
+                .collect();
+            ids.sort_unstable();
+            ids
+        };
+        if let Some(ids) = self.kept(|by_id| Some(questions(by_id))) {
+            return Ok(ids);
+        }
+        Ok(questions(&self.read(conn).await?))
+    }
+
+    /// Reads every place, keeping the copy while the listener hears changes.
+    async fn read(
+        &self,
+        conn: &mut AsyncPgConnection,
+    ) -> QueryResult<HashMap<ForumId, Arc<ForumPlace>>> {
         // Taken before reading: a change announced after it makes this copy stale.
         let seq = self.changes.begin();
         let by_id: HashMap<ForumId, Arc<ForumPlace>> = store::forum_places(conn)
@@ -61,24 +90,23 @@ impl ForumPlaces {
             .into_iter()
             .map(|placed| (placed.forum_id, Arc::new(placed.place)))
             .collect();
-        let place = by_id
-            .get(&id)
-            .cloned()
-            .ok_or(diesel::result::Error::NotFound)?;
         if self.changes.listening()
             && let Ok(mut kept) = self.kept.write()
         {
             *kept = Some(Kept {
-                by_id,
+                by_id: by_id.clone(),
                 seq,
                 read_at: Instant::now(),
             });
         }
-        Ok(place)
+        Ok(by_id)
     }
 
-    /// The kept place of `id`, if the copy is still current.
-    fn kept(&self, id: ForumId) -> Option<Arc<ForumPlace>> {
+    /// What `look` finds in the kept copy, if the copy is still current.
+    fn kept<T>(
+        &self,
+        look: impl FnOnce(&HashMap<ForumId, Arc<ForumPlace>>) -> Option<T>,
+    ) -> Option<T> {
         if !self.changes.listening() {
             return None;
         }
@@ -86,6 +114,6 @@ impl ForumPlaces {
         let kept = kept.as_ref()?;
         let current =
             kept.read_at.elapsed() < MAX_AGE && self.changes.unchanged_since(kept.seq, TAG);
-        current.then(|| kept.by_id.get(&id).cloned()).flatten()
+        current.then(|| look(&kept.by_id)).flatten()
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::accounts::types::{Role, SessionUser};
 use crate::config::{Approval, Settings};
-use crate::forums::types::ThreadRow;
+use crate::forums::types::{ThreadHeader, ThreadRow};
 use crate::forums::writing;
 
 /// Whether `user` may write at all (post, preview): a confirmed address, no suspension.
@@ -21,6 +21,20 @@ pub fn may_write(user: &SessionUser) -> Result<(), String> {
         return Err("Please confirm your e-mail address before posting: open the link we sent you (or ask for a new one at the top of the page).".into());
     }
     Ok(())
+}
+
+/// Whether `user` may press "Me too" on `thread` (or take it back): a question of a
+/// Questions forum, asked by someone else, and a member who may write.
+pub fn may_say_me_too(user: &SessionUser, thread: &ThreadHeader) -> Result<(), String> {
+    if !thread.place.questions || thread.merged_into.is_some() {
+        return Err("Only questions in a Questions forum take a \"Me too\".".into());
+    }
+    if thread.author_id == user.id {
+        return Err("This is your own question.".into());
+    }
+    may_write(user).map_err(|_| {
+        "Please confirm your e-mail address, and wait for any suspension to end, before pressing \"Me too\".".to_string()
+    })
 }
 
 /// Whether `user` may change (edit or delete) a post of theirs in `thread`. Moderators

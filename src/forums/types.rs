@@ -129,6 +129,9 @@ pub struct ThreadListRow {
     /// Someone other than the asker replied where everyone can read it.
     #[diesel(sql_type = Bool)]
     pub responded: bool,
+    /// Members who pressed "Me too".
+    #[diesel(sql_type = Integer)]
+    pub me_too_count: i32,
     #[diesel(sql_type = Timestamptz)]
     pub last_post_at: DateTime<Utc>,
     #[diesel(sql_type = Nullable<BigInt>)]
@@ -228,6 +231,9 @@ pub struct ThreadRow {
     /// When someone other than the asker first replied where everyone can read it.
     #[diesel(sql_type = Nullable<Timestamptz>)]
     pub first_response_at: Option<DateTime<Utc>>,
+    /// Members who pressed "Me too".
+    #[diesel(sql_type = Integer)]
+    pub me_too_count: i32,
 }
 
 /// Where a question in a Questions forum stands.
@@ -268,6 +274,143 @@ impl QuestionState {
             QuestionState::Solved => "solved",
         }
     }
+}
+
+/// Which questions a question list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuestionShow {
+    #[default]
+    All,
+    /// Nobody but the asker has replied.
+    Unanswered,
+    /// No accepted answer yet.
+    Unsolved,
+    Solved,
+    /// The reader's own questions.
+    Mine,
+}
+
+/// How a question list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuestionSort {
+    #[default]
+    Newest,
+    /// Unsolved questions first, the longest waiting first.
+    Waiting,
+    /// Most "Me too" presses first.
+    MeToo,
+}
+
+impl QuestionShow {
+    pub const ALL: [QuestionShow; 5] = [
+        QuestionShow::All,
+        QuestionShow::Unanswered,
+        QuestionShow::Unsolved,
+        QuestionShow::Solved,
+        QuestionShow::Mine,
+    ];
+
+    /// Its word in the address (`?show=`).
+    pub fn word(self) -> &'static str {
+        match self {
+            QuestionShow::All => "all",
+            QuestionShow::Unanswered => "unanswered",
+            QuestionShow::Unsolved => "unsolved",
+            QuestionShow::Solved => "solved",
+            QuestionShow::Mine => "mine",
+        }
+    }
+
+    /// What the filter's link says.
+    pub fn label(self) -> &'static str {
+        match self {
+            QuestionShow::All => "All",
+            QuestionShow::Unanswered => "Unanswered",
+            QuestionShow::Unsolved => "Unsolved",
+            QuestionShow::Solved => "Solved",
+            QuestionShow::Mine => "Mine",
+        }
+    }
+}
+
+impl QuestionSort {
+    pub const ALL: [QuestionSort; 3] = [
+        QuestionSort::Newest,
+        QuestionSort::Waiting,
+        QuestionSort::MeToo,
+    ];
+
+    /// Its word in the address (`?sort=`).
+    pub fn word(self) -> &'static str {
+        match self {
+            QuestionSort::Newest => "newest",
+            QuestionSort::Waiting => "waiting",
+            QuestionSort::MeToo => "me-too",
+        }
+    }
+
+    /// What the order's link says.
+    pub fn label(self) -> &'static str {
+        match self {
+            QuestionSort::Newest => "Newest",
+            QuestionSort::Waiting => "Oldest waiting",
+            QuestionSort::MeToo => "Most \"Me too\"",
+        }
+    }
+}
+
+/// What a question list shows, and in which order, as the address asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QuestionFilter {
+    pub show: QuestionShow,
+    pub sort: QuestionSort,
+}
+
+impl QuestionFilter {
+    /// The filter of `?show=…&sort=…`; a word it does not know counts as not given.
+    pub fn from_words(show: Option<&str>, sort: Option<&str>) -> QuestionFilter {
+        QuestionFilter {
+            show: QuestionShow::ALL
+                .into_iter()
+                .find(|s| Some(s.word()) == show)
+                .unwrap_or_default(),
+            sort: QuestionSort::ALL
+                .into_iter()
+                .find(|s| Some(s.word()) == sort)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The query of `path` with this filter (nothing for the default), for links.
+    pub fn query(self) -> String {
+        let mut parts = Vec::new();
+        if self.show != QuestionShow::All {
+            parts.push(format!("show={}", self.show.word()));
+        }
+        if self.sort != QuestionSort::Newest {
+            parts.push(format!("sort={}", self.sort.word()));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+}
+
+/// A question in a list across forums: the thread's row, its forum, and how many
+/// questions the whole list holds.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct QuestionRow {
+    #[diesel(embed)]
+    pub thread: ThreadListRow,
+    #[diesel(sql_type = Text)]
+    pub forum_slug: String,
+    #[diesel(sql_type = Text)]
+    pub forum_title: String,
+    /// Questions in the whole list (all its pages).
+    #[diesel(sql_type = BigInt)]
+    pub total: i64,
 }
 
 /// Where a forum sits: what a thread's breadcrumbs show of it.

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use maud::{Markup, PreEscaped, html};
 
 use crate::accounts::types::Role;
-use crate::forums::tool_views;
 use crate::forums::types::{
-    Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PostView, QuestionState,
-    ThreadHeader, ThreadListItem,
+    Backlink, Category, ForumChoice, ForumHeader, ForumSummary, PostView, QuestionFilter,
+    QuestionState, ThreadHeader, ThreadListItem,
 };
 use crate::forums::writing::{BODY_MAX, TITLE_MAX};
+use crate::forums::{question_views, tool_views};
 use crate::ids::PostId;
 use crate::shell::ctx::Ctx;
 use crate::shell::form::csrf_input;
@@ -21,7 +21,8 @@ use crate::web::pagination::{self, Pages};
 use crate::web::time;
 use crate::web::urls;
 
-fn profile_link(name: &str) -> Markup {
+/// A member's name, linking to their profile.
+pub fn profile_link(name: &str) -> Markup {
     html! { a.user href=(urls::profile(name)) { (name) } }
 }
 
@@ -96,17 +97,23 @@ pub fn start(ctx: &Ctx, categories: &[Category], forums: &[ForumSummary]) -> Mar
     )
 }
 
-/// A forum's thread list; `watching` is known for members.
+/// A forum's thread list; `watching` is known for members. A Questions forum's list
+/// has its filters, `filter` being the one asked for (if any).
 pub fn forum(
     ctx: &Ctx,
     forum: &ForumHeader,
     threads: &[ThreadListItem],
     pages: Pages,
     watching: Option<bool>,
+    filter: Option<QuestionFilter>,
 ) -> Markup {
     let tz = ctx.time_zone();
     let logged_in = ctx.user().is_some();
-    let path = urls::forum(&forum.slug).to_string();
+    let base = urls::forum(&forum.slug).to_string();
+    let path = format!(
+        "{base}{}",
+        filter.map(QuestionFilter::query).unwrap_or_default()
+    );
     page_with_feed(
         ctx,
         &forum.title,
@@ -123,9 +130,12 @@ pub fn forum(
                 }
             }
             @if !forum.description.is_empty() { p.lead { (forum.description) } }
+            @if forum.questions { (question_views::filter_bar(&base, filter, logged_in)) }
             (pagination::nav(&path, pages))
             @if threads.is_empty() && pages.current > 1 {
                 (past_the_end(&path, pages))
+            } @else if threads.is_empty() && filter.is_some() {
+                p.card { "No questions here." }
             } @else if threads.is_empty() {
                 p.card { "No threads yet. Start the first one!" }
             } @else {
@@ -151,7 +161,8 @@ pub fn forum(
                                     @if unread {
                                         " " a.new href=(urls::thread_unread(thread.id)) { "new posts" }
                                     }
-                                    p.meta { "by " (profile_link(&author.name)) ", " (time::date(thread.created_at, tz)) }
+                                    p.meta { "by " (profile_link(&author.name)) ", " (time::date(thread.created_at, tz))
+                                        @if forum.questions { (question_views::me_too_count(thread.me_too_count)) } }
                                 }
                                 td.num data-label="Replies" { (thread.replies()) }
                                 td.num data-label="Views" { (thread.view_count) }
@@ -188,8 +199,8 @@ pub struct ThreadPage<'a> {
     pub pages: Pages,
     /// A visitor's draft, kept through a failed log-in.
     pub draft: &'a str,
-    /// For members: whether they watch the thread.
-    pub watching: Option<bool>,
+    /// For members: whether they watch the thread and have its question too.
+    pub visit: Option<crate::forums::store::Visit>,
     /// For moderators: every forum, to move the thread to.
     pub forums: &'a [ForumChoice],
     /// The accepted answer, shown under the question on page 1.
@@ -221,9 +232,12 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
                     @if thread.place.questions { (question_badge(thread.question_state())) " " }
                     bdi { (thread.title) }
                 }
-                @if let Some(watching) = view.watching {
-                    (tool_views::watch_button(ctx, &urls::thread_watch(thread.id).to_string(), watching, "thread"))
+                @if let Some(visit) = view.visit {
+                    (tool_views::watch_button(ctx, &urls::thread_watch(thread.id).to_string(), visit.watching, "thread"))
                 }
+            }
+            @if thread.place.questions && thread.merged_into.is_none() {
+                (question_views::me_too(ctx, thread, view.visit.map(|v| v.me_too)))
             }
             @if thread.hidden { p.notice { "This thread is hidden from members." } }
             @if thread.locked {

@@ -106,7 +106,9 @@ pub fn slugify(title: &str) -> String {
     match slug.as_str() {
         "" => "thread".into(),
         // Names of the thread's own sub-pages: /t/{id}/reply must stay the reply form.
-        "reply" | "unread" | "watch" | "solution" | "feed-atom" => format!("{slug}-thread"),
+        "reply" | "unread" | "watch" | "solution" | "me-too" | "feed-atom" => {
+            format!("{slug}-thread")
+        }
         _ => slug,
     }
 }
@@ -511,7 +513,8 @@ pub async fn rerender_quoting(
 }
 
 /// Marks `post` as the answer to `thread` (or clears it with `None`), and tells the
-/// answerer through the outbox, in the same transaction.
+/// answerer and the members who pressed "Me too" asking to be told, through the outbox, in
+/// the same transaction.
 pub async fn mark_solution(
     conn: &mut AsyncPgConnection,
     settings: &crate::config::Settings,
@@ -528,10 +531,8 @@ pub async fn mark_solution(
         let Some(post) = post else {
             return Ok(());
         };
-        let Some((author, username, email)) = store::notifiable_author(conn, post).await? else {
-            return Ok(());
-        };
-        if author == actor.id {
+        // A thread readers cannot see tells nobody about its answer.
+        if !crate::forums::visibility::Reader::default().sees_thread(thread.facts()) {
             return Ok(());
         }
         let site = crate::mail::compose::Site {
@@ -542,26 +543,51 @@ pub async fn mark_solution(
             .await?
             .ok_or(WriteError::NotFound)?;
         let excerpt = markup::excerpt(&view.body_html, 400);
+        let answerer = store::notifiable_author(conn, post).await?;
+        let author = match &answerer {
+            Some((_, name, _)) => name.clone(),
+            None => store::member_name(conn, view.author_id).await?,
+        };
         let about = crate::mail::compose::PostMail {
             post_id: post,
             thread_id: thread.id.0,
             thread_title: &thread.title,
             forum_title: &thread.place.forum_title,
-            author: &username,
+            author: &author,
             excerpt: &excerpt,
         };
         let key = crate::mail::store::signing_key(conn).await?;
-        let token = crate::mail::signing::token(&key, crate::mail::signing::Target::Member(author));
-        let unsubscribe = site.link(&urls::unsubscribe(&token).to_string());
-        let mail = crate::mail::compose::solution(
-            &site,
-            &email,
-            &username,
-            &about,
-            &actor.username,
-            &unsubscribe,
-        );
-        crate::mail::store::enqueue(conn, &mail).await?;
+        let unsubscribe = |member: UserId| {
+            let token =
+                crate::mail::signing::token(&key, crate::mail::signing::Target::Member(member));
+            site.link(&urls::unsubscribe(&token).to_string())
+        };
+        if let Some((author, username, email)) = &answerer
+            && *author != actor.id
+        {
+            let mail = crate::mail::compose::solution(
+                &site,
+                email,
+                username,
+                &about,
+                &actor.username,
+                &unsubscribe(*author),
+            );
+            crate::mail::store::enqueue(conn, &mail).await?;
+        }
+        for (member, username, email) in store::told_when_solved(conn, thread.id).await? {
+            if member == actor.id || answerer.as_ref().is_some_and(|(a, _, _)| *a == member) {
+                continue;
+            }
+            let mail = crate::mail::compose::question_solved(
+                &site,
+                &email,
+                &username,
+                &about,
+                &unsubscribe(member),
+            );
+            crate::mail::store::enqueue(conn, &mail).await?;
+        }
         Ok(())
     })
     .await
@@ -592,6 +618,8 @@ mod tests {
         );
         assert_eq!(slugify("  --  "), "thread");
         assert_eq!(slugify("Über-Qualität & co"), "ber-qualit-t-co");
+        assert_eq!(slugify("Me too!"), "me-too-thread");
+        assert_eq!(slugify("Solution"), "solution-thread");
         assert!(slugify(&"word ".repeat(40)).len() <= 60);
     }
 

@@ -291,6 +291,44 @@ pub fn solution(
         .with_header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
 }
 
+/// "A question you have too was solved": to a member who pressed "Me too" asking to be
+/// told, with the accepted answer.
+pub fn question_solved(
+    site: &Site,
+    to: &str,
+    username: &str,
+    answer: &PostMail<'_>,
+    unsubscribe: &str,
+) -> NewMail {
+    let permalink = site.link(&urls::post(answer.post_id).to_string());
+    let subject = format!("[{}] Solved: \"{}\"", site.name, answer.thread_title);
+    let text = format!(
+        "Hello {username},\n\nThe question \"{}\", which you have too, has an accepted answer by {}:\n\n{}\n\n{permalink}\n\n-- \nYou pressed \"Me too\" on this question and asked to be told.\nStop mail from this forum: {unsubscribe}\n",
+        answer.thread_title, answer.author, answer.excerpt
+    );
+    let body = html! {
+        p { "Hello " (username) "," }
+        p { "The question \u{201c}" (answer.thread_title) "\u{201d}, which you have too, has an accepted answer by " strong { (answer.author) } ":" }
+        blockquote style="margin: 0; padding: 0.5rem 1rem; border-left: 4px solid #9fb6d3; background: #f3f6fa;" { (answer.excerpt) }
+        p { a href=(permalink) { "Read the answer" } }
+    };
+    let footer = html! {
+        p { "You pressed \u{201c}Me too\u{201d} on this question and asked to be told." }
+        p { a href=(unsubscribe) { "Stop mail from this forum" } }
+    };
+    let thread_ref = format!("<thread-{}@{}>", answer.thread_id, site.host());
+    new_mail(
+        "question-solved",
+        to,
+        subject,
+        text,
+        page(site, body, footer),
+    )
+    .with_header("References", &thread_ref)
+    .with_header("List-Unsubscribe", &format!("<{unsubscribe}>"))
+    .with_header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+}
+
 /// One line of a digest.
 #[derive(Debug, Clone)]
 pub struct DigestLine {

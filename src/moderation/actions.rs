@@ -565,6 +565,7 @@ pub async fn merge(
                     "There is no thread with that number.",
                 ))?;
         store::append_posts(conn, thread, into).await?;
+        crate::forums::store::carry_me_toos(conn, thread, into).await?;
         store::mark_merged(conn, thread, into).await?;
         store::recount_thread(conn, into).await?;
         if !hidden {

@@ -50,10 +50,12 @@ pub fn items_before(page: i64, per_page: i64) -> i64 {
     page.saturating_sub(1).max(0).saturating_mul(per_page)
 }
 
-/// `path` for page `n` (page 1 has no query).
+/// `path` (which may carry a query of its own) for page `n` (page 1 adds nothing).
 pub fn page_url(path: &str, n: i64) -> String {
     if n <= 1 {
         path.to_string()
+    } else if path.contains('?') {
+        format!("{path}&page={n}")
     } else {
         format!("{path}?page={n}")
     }
@@ -112,6 +114,12 @@ mod tests {
         assert_eq!(page_of(45, 20), 3);
         assert_eq!(page_of(20, 20), 1);
         assert_eq!(page_of(21, 20), 2);
+        assert_eq!(page_url("/f/desk", 2), "/f/desk?page=2");
+        assert_eq!(
+            page_url("/f/desk?show=solved", 2),
+            "/f/desk?show=solved&page=2"
+        );
+        assert_eq!(page_url("/f/desk?show=solved", 1), "/f/desk?show=solved");
     }
 
     #[test]

@@ -142,6 +142,16 @@ pub fn thread_watch(id: ThreadId) -> Url<'static> {
     Url(Shape::Id("/t/", id.0, "/watch"))
 }
 
+/// Where a member presses "Me too" on a question, or takes it back.
+pub fn thread_me_too(id: ThreadId) -> Url<'static> {
+    Url(Shape::Id("/t/", id.0, "/me-too"))
+}
+
+/// The questions of every Questions forum.
+pub fn questions() -> Url<'static> {
+    Url(Shape::Word("/questions", "", ""))
+}
+
 /// Where the thread's author marks its answer.
 pub fn thread_solution(id: ThreadId) -> Url<'static> {
     Url(Shape::Id("/t/", id.0, "/solution"))

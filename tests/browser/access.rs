@@ -29,6 +29,29 @@ async fn furnished() -> (TestApp, i64) {
         first.0
     );
     app.reply(thread, karen, &body).await;
+    // A Questions forum with a question that has a "Me too", for its filters and button.
+    let mut conn = app.conn().await;
+    let category = parley::forums::store::insert_category(&mut conn, "Support")
+        .await
+        .expect("category");
+    let desk = parley::forums::store::NewForum {
+        category_id: category,
+        slug: "desk",
+        title: "Help desk",
+        description: "Questions and answers.",
+        position: 1,
+        questions: true,
+    };
+    let desk = parley::forums::store::insert_forum(&mut conn, &desk)
+        .await
+        .expect("forum");
+    let (question, _) = app
+        .thread(desk, karen, "Which refund template?", "We have three.")
+        .await;
+    let dana = app.account("dana", Role::Member).await;
+    parley::forums::store::add_me_too(&mut conn, question, dana, true)
+        .await
+        .expect("me too");
     (app, thread.0)
 }
 
@@ -43,6 +66,8 @@ fn pages(thread: i64) -> (Vec<String>, Vec<String>) {
         "/search?q=refund".into(),
         "/faq".into(),
         "/stats".into(),
+        "/f/desk?show=unsolved".into(),
+        "/questions".into(),
     ];
     let moderator = [
         format!("/t/{thread}/reply"),

@@ -873,7 +873,8 @@ async fn visit_in_transaction(
     conn.batch_execute("BEGIN").await.unwrap();
     let watching = parley::forums::store::visit_thread(conn, user, thread, position)
         .await
-        .unwrap();
+        .unwrap()
+        .watching;
     let xid: Option<i64> = diesel::select(diesel::dsl::sql::<Nullable<BigInt>>(
         "txid_current_if_assigned()",
     ))

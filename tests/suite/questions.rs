@@ -68,6 +68,17 @@ async fn save_forum(admin: &Browser, app: &TestApp, forum: ForumId, questions: b
     );
 }
 
+/// Merges `from` into `into` through the moderator's thread tools.
+async fn merge(moderator: &Browser, from: ThreadId, into: ThreadId) {
+    let merged = moderator
+        .post(
+            &format!("/mod/t/{from}"),
+            &[("action", "merge"), ("into", &into.to_string())],
+        )
+        .await;
+    assert_eq!(merged.status, 303, "{}", merged.text());
+}
+
 /// A moderator's browser, ready to post (it holds a form token).
 async fn moderator(app: &TestApp) -> Browser {
     app.account("mod", Role::Moderator).await;
@@ -187,35 +198,11 @@ async fn splits_merges_and_deletions_count_the_answers_again() {
     expect_state(&app, thread, "Unanswered").await;
 
     // Merged back, bob's post answers karen's question again.
-    let merged = moderator
-        .post(
-            &format!("/mod/t/{side}"),
-            &[("action", "merge"), ("into", &thread.to_string())],
-        )
-        .await;
-    assert_eq!(merged.status, 303, "{}", merged.text());
+    merge(&moderator, ThreadId(side), thread).await;
     expect_state(&app, thread, "Answered").await;
 
     // Moved to another Questions forum, it is still answered there.
-    let category: i64 = forums::table
-        .find(forum.0)
-        .select(forums::category_id)
-        .first(&mut conn)
-        .await
-        .unwrap();
-    let other = parley::forums::store::insert_forum(
-        &mut conn,
-        &parley::forums::store::NewForum {
-            category_id: parley::ids::CategoryId(category),
-            slug: "billing",
-            title: "Billing questions",
-            description: "",
-            position: 2,
-            questions: true,
-        },
-    )
-    .await
-    .unwrap();
+    let other = questions_forum(&app, "billing", true).await;
     let moved = moderator
         .post(
             &format!("/mod/t/{thread}"),
@@ -317,4 +304,277 @@ async fn a_new_forum_form_sent_back_keeps_its_questions_box() {
         .await
         .unwrap();
     assert!(questions);
+}
+
+/// A "Questions" forum at `/f/{slug}` (beside the one `app.forum` makes, if any).
+async fn questions_forum(app: &TestApp, slug: &'static str, questions: bool) -> ForumId {
+    let mut conn = app.conn().await;
+    let category = parley::forums::store::insert_category(&mut conn, "Support")
+        .await
+        .unwrap();
+    parley::forums::store::insert_forum(
+        &mut conn,
+        &parley::forums::store::NewForum {
+            category_id: category,
+            slug,
+            title: slug,
+            description: "",
+            position: 1,
+            questions,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// The titles a question list at `path` shows, in order.
+async fn titles_at(browser: &Browser, path: &str) -> Vec<String> {
+    browser
+        .get(path)
+        .await
+        .texts("table.threads tbody tr a.title")
+}
+
+/// Presses "Me too" (`want` "on", optionally asking to be told) or takes it back ("off").
+async fn me_too(browser: &Browser, thread: ThreadId, want: &str, tell: bool) -> u16 {
+    browser.get("/").await;
+    let mut fields = vec![("want", want)];
+    if tell {
+        fields.push(("tell", "on"));
+    }
+    browser
+        .post(&format!("/t/{thread}/me-too"), &fields)
+        .await
+        .status
+}
+
+#[actix_web::test]
+async fn me_too_is_counted_taken_back_carried_by_a_merge_and_told_of_the_solution() {
+    let app = TestApp::spawn().await;
+    let forum = questions_forum(&app, "desk", true).await;
+    let plain = questions_forum(&app, "lounge", false).await;
+    let karen = app.account("karen", Role::Member).await;
+    let dave = app.account("dave", Role::Member).await;
+    app.account("bob", Role::Member).await;
+    app.account("carol", Role::Member).await;
+    let (thread, _) = app.thread(forum, karen, "How to say no", "Politely?").await;
+    let path = format!("/t/{thread}/how-to-say-no");
+    let bob = app.logged_in("bob").await;
+    let carol = app.logged_in("carol").await;
+    let asker = app.logged_in("karen").await;
+
+    let before = bob.get(&path).await;
+    assert_eq!(
+        before.attr(".me-too button", "aria-pressed").as_deref(),
+        Some("false")
+    );
+    assert_eq!(me_too(&bob, thread, "on", true).await, 303);
+    assert_eq!(me_too(&carol, thread, "on", false).await, 303);
+    // Sent twice, a press still counts once.
+    assert_eq!(me_too(&carol, thread, "on", false).await, 303);
+    let page = app.browser().get(&path).await;
+    assert_eq!(
+        page.texts(".me-too .count"),
+        vec!["2 members have this question too"]
+    );
+    let list = app.browser().get("/f/desk").await;
+    assert!(
+        list.texts("table.threads tbody tr .me-too-count") == vec!["2 \u{201c}Me too\u{201d}"],
+        "{}",
+        list.text()
+    );
+    let pressed = bob.get(&path).await;
+    assert_eq!(
+        pressed.attr(".me-too button", "aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert!(
+        pressed
+            .text()
+            .contains("You will be told when it is solved.")
+    );
+
+    // Pressing again takes it back.
+    assert_eq!(me_too(&carol, thread, "off", false).await, 303);
+    assert_eq!(
+        app.browser().get(&path).await.texts(".me-too .count"),
+        vec!["1 member has this question too"]
+    );
+
+    // The asker has no button on their own question, and a plain forum takes no "Me too".
+    assert!(
+        asker
+            .get(&path)
+            .await
+            .attr(".me-too button", "type")
+            .is_none()
+    );
+    assert_eq!(me_too(&asker, thread, "on", false).await, 403);
+    let (chat, _) = app.thread(plain, karen, "Coffee", "Anyone?").await;
+    assert_eq!(me_too(&bob, chat, "on", false).await, 403);
+    assert!(
+        app.browser()
+            .get(&format!("/t/{chat}/coffee"))
+            .await
+            .texts(".me-too")
+            .is_empty()
+    );
+
+    // Merged into this question, another question's presses come along, once per member.
+    let (twin, _) = app
+        .thread(forum, dave, "Saying no nicely", "Same here")
+        .await;
+    assert_eq!(me_too(&bob, twin, "on", false).await, 303);
+    assert_eq!(me_too(&carol, twin, "on", false).await, 303);
+    merge(&moderator(&app).await, twin, thread).await;
+    assert_eq!(
+        app.browser().get(&path).await.texts(".me-too .count"),
+        vec!["2 members have this question too"]
+    );
+
+    // Solved: bob asked to be told (and still does after the merge), carol did not.
+    let answer = app.reply(thread, dave, "Offer an alternative.").await;
+    asker.get("/").await;
+    let marked = asker
+        .post(
+            &format!("/t/{thread}/solution"),
+            &[("post", &answer.to_string())],
+        )
+        .await;
+    assert_eq!(marked.status, 303);
+    let mut conn = app.conn().await;
+    let mails: Vec<(String, String)> = parley::db::schema::outbox::table
+        .select((
+            parley::db::schema::outbox::recipient,
+            parley::db::schema::outbox::subject,
+        ))
+        .load(&mut conn)
+        .await
+        .unwrap();
+    let to = |who: &str| {
+        mails
+            .iter()
+            .filter(|(r, _)| r == &format!("{who}@example.com"))
+            .map(|(_, s)| s.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(to("bob").len(), 1, "{mails:?}");
+    assert!(
+        to("bob")[0].contains("Solved: \"How to say no\""),
+        "{mails:?}"
+    );
+    assert!(to("carol").is_empty(), "{mails:?}");
+    assert!(
+        to("dave")[0].contains("was marked as the solution"),
+        "{mails:?}"
+    );
+}
+
+#[actix_web::test]
+async fn question_lists_filter_and_sort_in_a_forum_and_across_the_site() {
+    let app = TestApp::spawn().await;
+    let desk = questions_forum(&app, "desk", true).await;
+    let billing = questions_forum(&app, "billing", true).await;
+    let lounge = questions_forum(&app, "lounge", false).await;
+    let karen = app.account("karen", Role::Member).await;
+    let bob = app.account("bob", Role::Member).await;
+    let carol = app.account("carol", Role::Member).await;
+    app.account("dave", Role::Member).await;
+    app.account("erin", Role::Member).await;
+
+    let (waiting, _) = app.thread(desk, karen, "Waiting one", "?").await;
+    let (answered, _) = app.thread(desk, karen, "Answered one", "?").await;
+    app.reply(answered, bob, "Try this.").await;
+    let (solved, _) = app.thread(desk, bob, "Solved one", "?").await;
+    let answer = app.reply(solved, karen, "This works.").await;
+    let (popular, _) = app.thread(desk, carol, "Popular one", "?").await;
+    app.thread(billing, carol, "Billing one", "?").await;
+    app.thread(lounge, carol, "Chat one", "?").await;
+    let (gone, _) = app.thread(desk, carol, "Hidden one", "?").await;
+    let mut conn = app.conn().await;
+    diesel::update(threads::table.find(gone.0))
+        .set(threads::hidden.eq(true))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    diesel::update(threads::table.find(solved.0))
+        .set(threads::solution_post_id.eq(Some(answer.0)))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    for name in ["dave", "erin"] {
+        let member = app.logged_in(name).await;
+        assert_eq!(me_too(&member, popular, "on", false).await, 303);
+    }
+    let dave = app.logged_in("dave").await;
+    assert_eq!(me_too(&dave, waiting, "on", false).await, 303);
+
+    let titles = |page: &crate::common::Page| page.texts("table.threads tbody tr a.title");
+    let reader = app.browser();
+    assert_eq!(
+        titles_at(&reader, "/f/desk?show=unanswered").await,
+        vec!["Popular one", "Waiting one"]
+    );
+    assert_eq!(
+        titles_at(&reader, "/f/desk?show=unsolved").await,
+        vec!["Popular one", "Answered one", "Waiting one"]
+    );
+    assert_eq!(
+        titles_at(&reader, "/f/desk?show=solved").await,
+        vec!["Solved one"]
+    );
+    assert_eq!(
+        titles_at(&reader, "/f/desk?sort=waiting").await,
+        vec!["Waiting one", "Answered one", "Popular one", "Solved one"]
+    );
+    assert_eq!(
+        titles_at(&reader, "/f/desk?sort=me-too").await,
+        vec!["Popular one", "Waiting one", "Solved one", "Answered one"]
+    );
+    // "Mine" is the reader's own questions; a logged-out reader has none.
+    let asker = app.logged_in("karen").await;
+    assert_eq!(
+        titles(&asker.get("/f/desk?show=mine").await),
+        vec!["Answered one", "Waiting one"]
+    );
+    assert!(titles_at(&reader, "/f/desk?show=mine").await.is_empty());
+    // The filters keep each other in their links, and say which is chosen.
+    let page = reader.get("/f/desk?show=unsolved").await;
+    assert_eq!(
+        page.attr(".question-filters a[aria-current]", "href")
+            .as_deref(),
+        Some("/f/desk?show=unsolved")
+    );
+    assert!(
+        page.texts(".question-filters a")
+            .contains(&"Oldest waiting".to_string())
+    );
+    assert_eq!(
+        page.attr(".question-filters a[href*='sort=waiting']", "href")
+            .as_deref(),
+        Some("/f/desk?show=unsolved&sort=waiting")
+    );
+
+    // Site-wide: every Questions forum's public questions, no plain forum's threads.
+    let everywhere = reader.get("/questions?show=unsolved").await;
+    assert_eq!(
+        titles(&everywhere),
+        vec!["Billing one", "Popular one", "Answered one", "Waiting one"]
+    );
+    assert!(
+        everywhere
+            .texts("table.threads td[data-label=Forum]")
+            .contains(&"billing".to_string())
+    );
+    assert_eq!(
+        titles(&reader.get("/questions").await).len(),
+        5,
+        "the solved one too"
+    );
+    // A new question appears at once for readers served from the page cache.
+    app.thread(billing, karen, "Fresh one", "?").await;
+    assert_eq!(
+        titles(&reader.get("/questions?show=unsolved").await)[0],
+        "Fresh one"
+    );
 }

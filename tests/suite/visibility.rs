@@ -4,6 +4,8 @@
 //! shows it to those who may not see it.
 
 use crate::common::{TestApp, draft, smtp::SmtpSink};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
 use parley::accounts::types::Role;
 use parley::moderation::actions::{self, ThreadAction};
 
@@ -113,6 +115,12 @@ async fn hidden_held_and_removed_content_leaves_by_no_door() {
     actions::on_thread(&mut conn, moderator, hidden, hide)
         .await
         .unwrap();
+    // As a Questions forum, its threads are also listed by the question lists.
+    diesel::update(parley::db::schema::forums::table.find(forum.0))
+        .set(parley::db::schema::forums::questions.eq(true))
+        .execute(&mut conn)
+        .await
+        .unwrap();
     drop(conn);
 
     let visitor = app.browser();
@@ -123,10 +131,28 @@ async fn hidden_held_and_removed_content_leaves_by_no_door() {
             assert_clean(&format!("{who}: {what}"), &page.body);
         };
         // Pages.
-        for path in ["/".to_string(), "/f/angry-customers".to_string()] {
+        for path in [
+            "/",
+            "/f/angry-customers",
+            "/f/angry-customers?show=unsolved&sort=waiting",
+            "/f/angry-customers?show=mine",
+            "/questions",
+            "/questions?show=unanswered&sort=me-too",
+        ]
+        .map(String::from)
+        {
             let page = browser.get(&path).await;
             check(path, page);
         }
+        // The question lists are doors that open: the public question is listed.
+        assert!(
+            browser
+                .get("/questions")
+                .await
+                .text()
+                .contains("Public question"),
+            "{who}"
+        );
         let thread = browser
             .follow(&browser.get(&format!("/t/{public}")).await)
             .await;

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 
 use crate::accounts::cards::MemberCards;
 use crate::changes::Tag;
+use crate::forums::handlers::questions::QuestionWords;
 use crate::forums::pages::{self, POSTS_PER_PAGE, Reader};
 use crate::forums::places::{self, ForumPlaces};
 use crate::forums::store;
@@ -37,16 +38,23 @@ pub async fn forum(
     members: web::Data<MemberCards>,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
+    words: web::Query<QuestionWords>,
 ) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
-    let page = pages::forum(
-        &mut conn,
-        &members,
-        &slug,
-        query.number(),
-        ctx.user().map(|u| u.id),
-    )
-    .await?;
+    let viewer = ctx.user().map(|u| u.id);
+    let filter = words.filter();
+    let filtered = match filter {
+        Some(filter) => {
+            pages::forum_questions(&mut conn, &members, &slug, filter, query.number(), viewer)
+                .await?
+        }
+        None => None,
+    };
+    let page = match filtered {
+        Some(page) => page,
+        None => pages::forum(&mut conn, &members, &slug, query.number(), viewer).await?,
+    };
+    let filter = filter.filter(|_| page.forum.questions);
     let watching = match ctx.user() {
         Some(user) => Some(
             store::subscription_mode(&mut conn, user.id, None, Some(page.forum.id))
@@ -59,7 +67,14 @@ pub async fn forum(
     Ok(tagged(
         html(
             StatusCode::OK,
-            views::forum(&ctx, &page.forum, &page.threads, page.pages, watching),
+            views::forum(
+                &ctx,
+                &page.forum,
+                &page.threads,
+                page.pages,
+                watching,
+                filter,
+            ),
         ),
         tags,
     ))
@@ -106,7 +121,7 @@ pub async fn thread(
             query.number(),
         )));
     }
-    let watching = pages::visit(&mut conn, &data, reader).await?;
+    let visit = pages::visit(&mut conn, &data, reader).await?;
     views.record(data.thread.id);
     let forums = if ctx.is_moderator() {
         store::forum_choices(&mut conn).await?
@@ -125,7 +140,7 @@ pub async fn thread(
         backlinks: &data.backlinks,
         pages: data.pages,
         draft: "",
-        watching,
+        visit,
         forums: &forums,
         solution: solution.as_ref(),
     };

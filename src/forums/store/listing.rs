@@ -110,7 +110,7 @@ fn thread_list_sql(slug: &str, viewer: Option<UserId>, offset: i64) -> db::Prepa
             concat!(
                 "SELECT t.id, t.title, t.slug, t.author_id, t.created_at, t.post_count,
                         t.view_count, t.pinned, t.locked, t.solution_post_id IS NOT NULL AS solved,
-                        t.first_response_at IS NOT NULL AS responded,
+                        t.first_response_at IS NOT NULL AS responded, t.me_too_count,
                         t.last_post_at, t.last_post_id, t.last_post_author_id, ",
                 $read_position,
                 " AS read_position

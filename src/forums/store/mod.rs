@@ -27,6 +27,7 @@ struct IdRow {
 mod admin;
 mod listing;
 mod maintenance;
+mod questions;
 mod thread;
 mod watching;
 mod write;
@@ -34,6 +35,7 @@ mod write;
 pub use admin::*;
 pub use listing::*;
 pub use maintenance::*;
+pub use questions::*;
 pub use thread::*;
 pub use watching::*;
 pub use write::*;

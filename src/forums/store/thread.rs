@@ -29,7 +29,7 @@ macro_rules! thread_columns {
     () => {
         "t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
          t.lock_reason, t.pinned, t.hidden, t.approved, t.merged_into, t.solution_post_id,
-         t.forum_id, t.first_response_at"
+         t.forum_id, t.first_response_at, t.me_too_count"
     };
 }
 
@@ -221,13 +221,14 @@ pub async fn read_position(
 }
 
 /// Records that `user` has seen posts up to `position` (never moves backwards) and that
-/// they visited the thread; tells whether they watch it.
+/// they visited the thread; tells whether they watch it and whether they have its
+/// question too.
 pub async fn visit_thread(
     conn: &mut AsyncPgConnection,
     user: UserId,
     thread: ThreadId,
     position: i32,
-) -> QueryResult<bool> {
+) -> QueryResult<Visit> {
     // One statement: the visit also re-arms reply mail for the member's subscription. It
     // writes only what changes: `ON CONFLICT DO UPDATE` would lock the member's row on
     // every reading, even when the marker stays, and a lock is a write whose commit waits
@@ -243,20 +244,26 @@ pub async fn visit_thread(
               first AS (INSERT INTO thread_reads (user_id, thread_id, last_position)
                         VALUES ($1, $2, $3) ON CONFLICT (user_id, thread_id) DO NOTHING)
          SELECT EXISTS (SELECT 1 FROM subscriptions WHERE user_id = $1 AND thread_id = $2)
-                AS watching",
+                AS watching,
+                (SELECT tell_when_solved FROM me_too WHERE user_id = $1 AND thread_id = $2)
+                AS me_too",
     )
     .bind::<BigInt, _>(user)
     .bind::<BigInt, _>(thread)
     .bind::<Integer, _>(position)
-    .get_result::<Watching>(conn)
+    .get_result::<Visit>(conn)
     .await
-    .map(|row| row.watching)
 }
 
-#[derive(QueryableByName)]
-struct Watching {
+/// What a member's visit to a thread tells about them and it.
+#[derive(Debug, Clone, Copy, Default, QueryableByName)]
+pub struct Visit {
+    /// They watch the thread.
     #[diesel(sql_type = Bool)]
-    watching: bool,
+    pub watching: bool,
+    /// They pressed "Me too" (`Some`), choosing to be told when it is solved (`true`).
+    #[diesel(sql_type = Nullable<Bool>)]
+    pub me_too: Option<bool>,
 }
 
 /// Adds buffered view counts of FAQ articles in one statement.
