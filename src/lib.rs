@@ -5,6 +5,7 @@
 pub mod account_pages;
 pub mod accounts;
 pub mod cache;
+pub mod canned;
 pub mod changes;
 pub mod config;
 pub mod db;
@@ -161,6 +162,7 @@ pub fn build_app(
         .configure(moderation::routes)
         .configure(feeds::routes)
         .configure(forums::routes)
+        .configure(canned::routes)
         .configure(account_pages::routes)
         .configure(search::routes)
         .configure(stats::routes)

@@ -7,6 +7,16 @@ pub mod sql_types {
 }
 
 diesel::table! {
+    canned_replies (id) {
+        id -> Int8,
+        title -> Text,
+        body -> Text,
+        changed_by -> Nullable<Int8>,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     categories (id) {
         id -> Int8,
         title -> Text,
@@ -325,6 +335,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(canned_replies -> users (changed_by));
 diesel::joinable!(digest_items -> posts (post_id));
 diesel::joinable!(digest_items -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
@@ -354,6 +365,7 @@ diesel::joinable!(threads -> forums (forum_id));
 diesel::joinable!(threads -> users (author_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    canned_replies,
     categories,
     digest_items,
     email_tokens,

@@ -374,6 +374,7 @@ fn reply_box(ctx: &Ctx, thread: &ThreadHeader, draft: &str) -> Markup {
                     errors: &FieldErrors::new(),
                     submission: &crate::web::cookies::random_token(),
                     notify: user.notify_default,
+                    canned: &[],
                 }))
             } @else {
                 p { strong { "Only registered members can post — log in or " a href="/register" { "register" } "." } }
@@ -416,6 +417,8 @@ pub struct Composer<'a> {
     pub submission: &'a str,
     /// Whether "Notify me of follow-up replies" is ticked.
     pub notify: bool,
+    /// For staff replying: the canned replies to pick from (id, title).
+    pub canned: &'a [(i64, String)],
 }
 
 /// The composer: optional title, body, notify checkbox, one-time token, Preview and Post.
@@ -431,6 +434,17 @@ pub fn composer(ctx: &Ctx, c: &Composer<'_>) -> Markup {
                 (Field::new("title", "Title").value(title).maxlength(TITLE_MAX).render(errors))
             }
             (body_field(body, errors))
+            @if !c.canned.is_empty() {
+                div.field.canned-pick {
+                    label for="f-canned" { "Canned reply" }
+                    select id="f-canned" name="canned" {
+                        @for (id, title) in c.canned { option value=(id) { (title) } }
+                    }
+                    " "
+                    button.secondary.small type="submit" name="action" value="insert" { "Insert" }
+                    p.hint { "Adds the reply at the end of your text, with the asker's name and the title filled in; nothing is posted yet." }
+                }
+            }
             (tool_views::notify_checkbox(c.notify))
             div.buttons {
                 button type="submit" name="action" value="post" { "Post" }

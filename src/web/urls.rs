@@ -152,6 +152,16 @@ pub fn questions() -> Url<'static> {
     Url(Shape::Word("/questions", "", ""))
 }
 
+/// The staff's canned replies.
+pub fn canned_replies() -> Url<'static> {
+    Url(Shape::Word("/desk/replies", "", ""))
+}
+
+/// Where one canned reply is saved or deleted.
+pub fn canned_reply(id: i64) -> Url<'static> {
+    Url(Shape::Id("/desk/replies/", id, ""))
+}
+
 /// Where the thread's author marks its answer.
 pub fn thread_solution(id: ThreadId) -> Url<'static> {
     Url(Shape::Id("/t/", id.0, "/solution"))

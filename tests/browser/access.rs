@@ -15,7 +15,7 @@ async fn furnished() -> (TestApp, i64) {
     let forum = app.forum("angry-customers").await;
     let karen = app.account("karen", Role::Member).await;
     app.account("bob", Role::Member).await;
-    app.account("maria", Role::Moderator).await;
+    let maria = app.account("maria", Role::Moderator).await;
     let (thread, first) = app
         .thread(
             forum,
@@ -52,6 +52,14 @@ async fn furnished() -> (TestApp, i64) {
     parley::forums::store::add_me_too(&mut conn, question, dana, true)
         .await
         .expect("me too");
+    parley::canned::store::insert(
+        &mut conn,
+        "Refund policy",
+        "Hello {asker}, refunds after ninety days are store credit.",
+        maria,
+    )
+    .await
+    .expect("canned reply");
     (app, thread.0)
 }
 
@@ -73,6 +81,7 @@ fn pages(thread: i64) -> (Vec<String>, Vec<String>) {
         format!("/t/{thread}/reply"),
         "/mod/queue".into(),
         "/mod/reports".into(),
+        "/desk/replies".into(),
     ];
     (visitor.to_vec(), moderator.to_vec())
 }

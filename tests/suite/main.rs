@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod answers;
+mod canned;
 mod crash;
 mod discussions;
 mod email;

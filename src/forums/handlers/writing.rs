@@ -23,7 +23,7 @@ use crate::web::urls;
 use crate::web::{html, redirect};
 
 /// A composer form as posted.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ComposeForm {
     title: String,
@@ -31,6 +31,8 @@ pub struct ComposeForm {
     submission: String,
     action: String,
     notify: Option<String>,
+    /// The canned reply staff chose to insert.
+    canned: String,
 }
 
 impl ComposeForm {
@@ -94,6 +96,8 @@ struct Again<'a> {
     submission: String,
     /// The client's address, stored with the post.
     ip: String,
+    /// The canned replies offered to staff (id, title).
+    canned: Vec<(i64, String)>,
 }
 
 impl Again<'_> {
@@ -105,8 +109,18 @@ impl Again<'_> {
             errors,
             submission: &self.submission,
             notify: is_checked(&self.form.notify),
+            canned: &self.canned,
         }
     }
+}
+
+/// The canned replies a member may insert: every one for staff, none for anyone else.
+async fn canned_for(member: &CurrentUser) -> AppResult<Vec<(i64, String)>> {
+    if member.user().role < Role::Moderator {
+        return Ok(Vec::new());
+    }
+    let mut conn = member.state.conn().await?;
+    Ok(crate::canned::store::titles(&mut conn).await?)
 }
 
 /// `GET /f/{slug}/new`.
@@ -128,6 +142,7 @@ pub async fn new_thread_form(
         errors: &errors,
         submission: &random_token(),
         notify: member.user().notify_default,
+        canned: &[],
     };
     Ok(html(
         StatusCode::OK,
@@ -155,6 +170,7 @@ pub async fn new_thread(
         form: &form,
         submission: form.submission(),
         ip: client::ip(&req, &member.state.settings),
+        canned: Vec::new(),
     };
     let show = |status, errors: &FieldErrors, preview: Option<&str>| {
         html(
@@ -329,7 +345,9 @@ pub async fn reply_form(
     body.push_str(&writing::quotes_for(&mut conn, reader, &quote_ids(&req)).await?);
     let mut errors = FieldErrors::new();
     check_may_post(&member, &mut errors);
+    drop(conn);
     let action = urls::reply(thread.id).to_string();
+    let canned = canned_for(&member).await?;
     let composer = Composer {
         action: &action,
         title: None,
@@ -337,6 +355,7 @@ pub async fn reply_form(
         errors: &errors,
         submission: &random_token(),
         notify: member.user().notify_default,
+        canned: &canned,
     };
     Ok(html(
         StatusCode::OK,
@@ -352,6 +371,10 @@ pub async fn reply(
     CsrfForm(form): CsrfForm<ComposeForm>,
 ) -> AppResult<HttpResponse> {
     let thread = visible_thread(&member, *id).await?;
+    let canned = canned_for(&member).await?;
+    if form.action == "insert" && !canned.is_empty() {
+        return insert_canned(&member, &thread, form, canned).await;
+    }
     let mut errors = FieldErrors::new();
     let body = writing::check_body(&form.body, &mut errors);
     let again = Again {
@@ -359,6 +382,7 @@ pub async fn reply(
         form: &form,
         submission: form.submission(),
         ip: client::ip(&req, &member.state.settings),
+        canned,
     };
     let show = |status, errors: &FieldErrors, preview: Option<&str>| {
         html(
@@ -375,6 +399,50 @@ pub async fn reply(
         show,
     )
     .await
+}
+
+/// The reply composer again, with the canned reply staff picked added to their text
+/// (the asker's name and the title filled in); nothing is written.
+async fn insert_canned(
+    member: &CurrentUser,
+    thread: &crate::forums::types::ThreadHeader,
+    mut form: ComposeForm,
+    canned: Vec<(i64, String)>,
+) -> AppResult<HttpResponse> {
+    let mut conn = member.state.conn().await?;
+    let mut errors = FieldErrors::new();
+    let template = match form.canned.trim().parse::<i64>() {
+        Ok(id) => crate::canned::store::body(&mut conn, id).await?,
+        Err(_) => None,
+    };
+    let status = match template {
+        Some(template) => {
+            let asker = store::member_name(&mut conn, thread.author_id).await?;
+            let text = crate::canned::expand(&template, &asker, &thread.title);
+            let kept = form.body.trim_end();
+            form.body = if kept.is_empty() {
+                text
+            } else {
+                format!("{kept}\n\n{text}")
+            };
+            StatusCode::OK
+        }
+        None => {
+            errors.add("canned", "That canned reply is gone; please pick another.");
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    };
+    let again = Again {
+        action: urls::reply(thread.id).to_string(),
+        submission: form.submission(),
+        form: &form,
+        ip: String::new(),
+        canned,
+    };
+    Ok(html(
+        status,
+        views::reply_page(member, thread, &again.composer(false, &errors), None),
+    ))
 }
 
 /// The edit form as posted.
