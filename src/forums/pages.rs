@@ -7,8 +7,8 @@ use crate::accounts::cards::MemberCards;
 use crate::forums::places::ForumPlaces;
 use crate::forums::store::{self, QuestionScope};
 use crate::forums::types::{
-    Backlink, Category, ForumHeader, ForumPlace, ForumSummary, PostRow, PostView, QuestionFilter,
-    ThreadHeader, ThreadListItem, ThreadListRow, ThreadRow,
+    Backlink, Category, ForumHeader, ForumPlace, ForumSummary, ListedQuestion, PostRow, PostView,
+    QuestionFilter, ThreadHeader, ThreadListItem, ThreadListRow, ThreadRow,
 };
 use crate::ids::{PostId, ThreadId, UserId};
 use crate::web::pagination::{Pages, items_before};
@@ -105,19 +105,23 @@ pub async fn questions(
     filter: QuestionFilter,
     page: i64,
     viewer: Option<UserId>,
-) -> ReadResult<(Vec<(ThreadListItem, String, String)>, Pages)> {
+) -> ReadResult<(Vec<ListedQuestion>, Pages)> {
     let offset = items_before(page, THREADS_PER_PAGE);
     let rows = store::question_list(conn, QuestionScope::Site, filter, viewer, offset).await?;
     let total = rows.first().map_or(0, |r| r.total);
-    let forums: Vec<(String, String)> = rows
-        .iter()
-        .map(|q| (q.forum_slug.clone(), q.forum_title.clone()))
-        .collect();
-    let items = with_members(conn, members, rows.into_iter().map(|q| q.thread).collect()).await?;
-    let listed = items
+    let (threads, forums): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .map(|q| (q.thread, (q.forum_slug, q.forum_title)))
+        .unzip();
+    let listed = with_members(conn, members, threads)
+        .await?
         .into_iter()
         .zip(forums)
-        .map(|(item, (slug, title))| (item, slug, title))
+        .map(|(item, (forum_slug, forum_title))| ListedQuestion {
+            item,
+            forum_slug,
+            forum_title,
+        })
         .collect();
     Ok((listed, Pages::new(total, THREADS_PER_PAGE, page)))
 }

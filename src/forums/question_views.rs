@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 use crate::forums::types::{
-    QuestionFilter, QuestionShow, QuestionSort, ThreadHeader, ThreadListItem,
+    ListedQuestion, QuestionFilter, QuestionShow, QuestionSort, ThreadHeader,
 };
 use crate::forums::views::{profile_link, question_badge};
 use crate::shell::ctx::Ctx;
@@ -90,17 +90,10 @@ pub fn me_too_count(count: i32) -> Markup {
     html! { @if count > 0 { " · " span.me-too-count { (count) " \u{201c}Me too\u{201d}" } } }
 }
 
-/// A question of `/questions`, with the forum it is in.
-pub struct ListedQuestion<'a> {
-    pub item: &'a ThreadListItem,
-    pub forum_slug: &'a str,
-    pub forum_title: &'a str,
-}
-
 /// `/questions`: the questions of every Questions forum, as `filter` asks.
 pub fn questions_page(
     ctx: &Ctx,
-    questions: &[ListedQuestion<'_>],
+    questions: &[ListedQuestion],
     filter: QuestionFilter,
     pages: Pages,
 ) -> Markup {
@@ -134,7 +127,7 @@ pub fn questions_page(
                                     a.title href=(urls::thread_slug(thread.id, &thread.slug)) { bdi { (thread.title) } }
                                     p.meta { "by " (profile_link(&q.item.author.name)) ", " (time::date(thread.created_at, tz)) (me_too_count(thread.me_too_count)) }
                                 }
-                                td data-label="Forum" { a href=(urls::forum(q.forum_slug)) { (q.forum_title) } }
+                                td data-label="Forum" { a href=(urls::forum(&q.forum_slug)) { (q.forum_title) } }
                                 td.num data-label="Replies" { (thread.replies()) }
                                 td.last data-label="Last post" {
                                     @if let Some(id) = thread.last_post_id {

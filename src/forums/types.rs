@@ -143,6 +143,14 @@ pub struct ThreadListRow {
     pub read_position: Option<i32>,
 }
 
+/// A question of `/questions`, with the forum it is in.
+#[derive(Debug, Clone)]
+pub struct ListedQuestion {
+    pub item: ThreadListItem,
+    pub forum_slug: String,
+    pub forum_title: String,
+}
+
 /// A thread in a forum's list, with the cards of who started it and who wrote last.
 #[derive(Debug, Clone)]
 pub struct ThreadListItem {

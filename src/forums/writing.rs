@@ -517,6 +517,7 @@ pub async fn rerender_quoting(
 /// the same transaction.
 pub async fn mark_solution(
     conn: &mut AsyncPgConnection,
+    members: &crate::accounts::cards::MemberCards,
     settings: &crate::config::Settings,
     actor: &crate::accounts::types::SessionUser,
     thread: &crate::forums::types::ThreadHeader,
@@ -546,7 +547,7 @@ pub async fn mark_solution(
         let answerer = store::notifiable_author(conn, post).await?;
         let author = match &answerer {
             Some((_, name, _)) => name.clone(),
-            None => store::member_name(conn, view.author_id).await?,
+            None => members.of(conn, &[view.author_id]).await?[0].name.clone(),
         };
         let about = crate::mail::compose::PostMail {
             post_id: post,

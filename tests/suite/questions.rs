@@ -79,6 +79,32 @@ async fn merge(moderator: &Browser, from: ThreadId, into: ThreadId) {
     assert_eq!(merged.status, 303, "{}", merged.text());
 }
 
+/// A Questions forum "desk" made so by its administrator "boss", with karen's question
+/// "How to say no" and bob, who has not answered yet.
+struct Asked {
+    admin: Browser,
+    forum: ForumId,
+    karen: parley::ids::UserId,
+    bob: parley::ids::UserId,
+    thread: ThreadId,
+}
+
+async fn asked(app: &TestApp) -> Asked {
+    let forum = app.forum("desk").await;
+    let admin = app.admin("boss").await;
+    save_forum(&admin, app, forum, true).await;
+    let karen = app.account("karen", Role::Member).await;
+    let bob = app.account("bob", Role::Member).await;
+    let (thread, _) = app.thread(forum, karen, "How to say no", "Politely?").await;
+    Asked {
+        admin,
+        forum,
+        karen,
+        bob,
+        thread,
+    }
+}
+
 /// A moderator's browser, ready to post (it holds a form token).
 async fn moderator(app: &TestApp) -> Browser {
     app.account("mod", Role::Moderator).await;
@@ -90,12 +116,13 @@ async fn moderator(app: &TestApp) -> Browser {
 #[actix_web::test]
 async fn a_question_is_unanswered_until_someone_else_answers_and_solved_when_one_is_accepted() {
     let app = TestApp::spawn().await;
-    let forum = app.forum("desk").await;
-    let admin = app.admin("boss").await;
-    save_forum(&admin, &app, forum, true).await;
-    let karen = app.account("karen", Role::Member).await;
-    let bob = app.account("bob", Role::Member).await;
-    let (thread, _) = app.thread(forum, karen, "How to say no", "Politely?").await;
+    let Asked {
+        admin,
+        forum,
+        karen,
+        bob,
+        thread,
+    } = asked(&app).await;
     expect_state(&app, thread, "Unanswered").await;
 
     // The asker adding details does not answer the question.
@@ -158,12 +185,9 @@ async fn a_question_is_unanswered_until_someone_else_answers_and_solved_when_one
 #[actix_web::test]
 async fn splits_merges_and_deletions_count_the_answers_again() {
     let app = TestApp::spawn().await;
-    let forum = app.forum("desk").await;
-    let admin = app.admin("boss").await;
-    save_forum(&admin, &app, forum, true).await;
-    let karen = app.account("karen", Role::Member).await;
-    let bob = app.account("bob", Role::Member).await;
-    let (thread, _) = app.thread(forum, karen, "How to say no", "Politely?").await;
+    let Asked {
+        forum, bob, thread, ..
+    } = asked(&app).await;
     let answer = app
         .reply(thread, bob, "Offer what you can do instead.")
         .await;

@@ -10,7 +10,7 @@ use crate::changes::Tag;
 use crate::forums::pages::{self, Reader};
 use crate::forums::places::{self, ForumPlaces};
 use crate::forums::policy;
-use crate::forums::question_views::{self, ListedQuestion};
+use crate::forums::question_views;
 use crate::forums::store;
 use crate::forums::types::QuestionFilter;
 use crate::ids::ThreadId;
@@ -55,18 +55,10 @@ pub async fn list(
     // becoming one (or ceasing to) changes which forums it reads.
     let forums = places.question_forums(&mut conn).await?;
     let tags = PageTags::new(forums.into_iter().map(Tag::Forum).chain([places::TAG]));
-    let questions: Vec<ListedQuestion<'_>> = listed
-        .iter()
-        .map(|(item, slug, title)| ListedQuestion {
-            item,
-            forum_slug: slug,
-            forum_title: title,
-        })
-        .collect();
     Ok(tagged(
         html(
             StatusCode::OK,
-            question_views::questions_page(&ctx, &questions, filter, pages),
+            question_views::questions_page(&ctx, &listed, filter, pages),
         ),
         tags,
     ))

@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use crate::accounts::cards::MemberCards;
 use crate::accounts::types::NotifyMode;
 use crate::accounts::types::Role;
 use crate::forums::handlers::reading::visible_thread;
@@ -23,7 +24,7 @@ use crate::web::urls;
 use crate::web::{html, redirect};
 
 /// A composer form as posted.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ComposeForm {
     title: String,
@@ -367,13 +368,14 @@ pub async fn reply_form(
 pub async fn reply(
     req: HttpRequest,
     member: CurrentUser,
+    members: web::Data<MemberCards>,
     id: web::Path<ThreadId>,
     CsrfForm(form): CsrfForm<ComposeForm>,
 ) -> AppResult<HttpResponse> {
     let thread = visible_thread(&member, *id).await?;
     let canned = canned_for(&member).await?;
     if form.action == "insert" && !canned.is_empty() {
-        return insert_canned(&member, &thread, form, canned).await;
+        return insert_canned(&member, &members, &thread, form, canned).await;
     }
     let mut errors = FieldErrors::new();
     let body = writing::check_body(&form.body, &mut errors);
@@ -405,6 +407,7 @@ pub async fn reply(
 /// (the asker's name and the title filled in); nothing is written.
 async fn insert_canned(
     member: &CurrentUser,
+    members: &MemberCards,
     thread: &crate::forums::types::ThreadHeader,
     mut form: ComposeForm,
     canned: Vec<(i64, String)>,
@@ -417,8 +420,8 @@ async fn insert_canned(
     };
     let status = match template {
         Some(template) => {
-            let asker = store::member_name(&mut conn, thread.author_id).await?;
-            let text = crate::canned::expand(&template, &asker, &thread.title);
+            let asker = &members.of(&mut conn, &[thread.author_id]).await?[0].name;
+            let text = crate::canned::expand(&template, asker, &thread.title);
             let kept = form.body.trim_end();
             form.body = if kept.is_empty() {
                 text
@@ -432,16 +435,18 @@ async fn insert_canned(
             StatusCode::UNPROCESSABLE_ENTITY
         }
     };
-    let again = Again {
-        action: urls::reply(thread.id).to_string(),
-        submission: form.submission(),
-        form: &form,
-        ip: String::new(),
-        canned,
+    let composer = Composer {
+        action: &urls::reply(thread.id).to_string(),
+        title: None,
+        body: &form.body,
+        errors: &errors,
+        submission: &form.submission(),
+        notify: is_checked(&form.notify),
+        canned: &canned,
     };
     Ok(html(
         status,
-        views::reply_page(member, thread, &again.composer(false, &errors), None),
+        views::reply_page(member, thread, &composer, None),
     ))
 }
 
@@ -614,6 +619,7 @@ pub struct SolutionForm {
 /// clears it with an empty `post`.
 pub async fn solution(
     member: CurrentUser,
+    members: web::Data<MemberCards>,
     id: web::Path<ThreadId>,
     CsrfForm(form): CsrfForm<SolutionForm>,
 ) -> AppResult<HttpResponse> {
@@ -626,7 +632,15 @@ pub async fn solution(
     }
     let post = form.post.trim().parse::<i64>().ok().map(PostId);
     let mut conn = member.state.conn().await?;
-    writing::mark_solution(&mut conn, &member.state.settings, user, &thread, post).await?;
+    writing::mark_solution(
+        &mut conn,
+        &members,
+        &member.state.settings,
+        user,
+        &thread,
+        post,
+    )
+    .await?;
     let message = if post.is_some() {
         "Marked as the answer. Thank you!"
     } else {

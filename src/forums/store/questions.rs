@@ -100,15 +100,6 @@ pub async fn told_when_solved(
         .await
 }
 
-/// A member's name.
-pub async fn member_name(conn: &mut AsyncPgConnection, member: UserId) -> QueryResult<String> {
-    users::table
-        .find(member)
-        .select(users::username)
-        .first(conn)
-        .await
-}
-
 /// Where a question list looks.
 #[derive(Debug, Clone, Copy)]
 pub enum QuestionScope<'a> {
