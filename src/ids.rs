@@ -65,3 +65,11 @@ row_id!(
     /// Id of a row in `reports`.
     ReportId
 );
+row_id!(
+    /// Id of a row in `staff_groups`.
+    GroupId
+);
+row_id!(
+    /// Id of a row in `staff_notes`.
+    NoteId
+);

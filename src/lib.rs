@@ -9,6 +9,7 @@ pub mod canned;
 pub mod changes;
 pub mod config;
 pub mod db;
+pub mod desk;
 pub mod faq;
 pub mod feeds;
 pub mod forums;
@@ -144,6 +145,7 @@ pub fn build_app(
         .service(
             aw::scope("/t/{id}")
                 .configure(notify::thread_routes)
+                .configure(desk::thread_routes)
                 .configure(feeds::thread_routes)
                 .configure(forums::thread_routes),
         )
@@ -163,6 +165,7 @@ pub fn build_app(
         .configure(feeds::routes)
         .configure(forums::routes)
         .configure(canned::routes)
+        .configure(desk::routes)
         .configure(account_pages::routes)
         .configure(search::routes)
         .configure(stats::routes)

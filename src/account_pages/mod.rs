@@ -6,7 +6,7 @@ pub mod views;
 
 use actix_web::web;
 
-use handlers::{email, login, profile, register, settings, setup as first_admin};
+use handlers::{email, login, notices, profile, register, settings, setup as first_admin};
 
 /// Registers the accounts routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -30,6 +30,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/u/{username}").route(web::get().to(profile::show)))
     .service(web::resource("/members").route(web::get().to(profile::list)))
     .service(web::resource("/settings").route(web::get().to(settings::show)))
+    .service(web::resource("/notices").route(web::get().to(notices::list)))
+    .service(web::resource("/notices/read").route(web::post().to(notices::read_all)))
+    .service(web::resource("/notices/{id}").route(web::get().to(notices::open)))
     .service(web::resource("/settings/email").route(web::post().to(settings::change_email)))
     .service(web::resource("/settings/password").route(web::post().to(settings::change_password)))
     .service(

@@ -367,3 +367,34 @@ pub fn members(
         },
     )
 }
+
+/// `/notices`: the newest first, unread ones marked, each leading where it is about.
+pub fn notices(ctx: &Ctx, notices: &[crate::accounts::store::Notice]) -> Markup {
+    let tz = ctx.time_zone();
+    let unread = notices.iter().any(|n| n.read_at.is_none());
+    page(
+        ctx,
+        "Notices",
+        html! {
+            div.page-head {
+                h1 { "Notices" }
+                @if unread {
+                    form.inline method="post" action="/notices/read" {
+                        (csrf_input(ctx))
+                        button.secondary.small type="submit" { "Mark all as read" }
+                    }
+                }
+            }
+            @if notices.is_empty() { p.card { "Nothing yet. When a question is assigned to you, you will find it here." } }
+            ul.notices {
+                @for notice in notices {
+                    li.unread[notice.read_at.is_none()] {
+                        a href={ "/notices/" (notice.id) } { (notice.text) }
+                        " " span.meta { (time::relative(notice.created_at, tz)) }
+                        @if notice.read_at.is_none() { " " span.badge { "New" } }
+                    }
+                }
+            }
+        },
+    )
+}

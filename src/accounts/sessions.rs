@@ -104,6 +104,8 @@ pub async fn lookup(
         post_count: row.post_count,
         suspended_until: row.suspended_until,
         suspension_reason: row.suspension_reason,
+        staff: row.in_staff_group || row.role >= crate::accounts::types::Role::Moderator,
+        unread_notices: row.unread_notices,
     }))
 }
 

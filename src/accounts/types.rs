@@ -87,6 +87,11 @@ pub struct SessionUser {
     pub suspended_until: Option<DateTime<Utc>>,
     /// Why they are suspended.
     pub suspension_reason: Option<String>,
+    /// Staff: a moderator, an administrator or a member of a staff group. Staff see staff
+    /// notes and work the support desk.
+    pub staff: bool,
+    /// Notices they have not read yet.
+    pub unread_notices: i64,
 }
 
 impl SessionUser {
@@ -161,4 +166,19 @@ word_enum! {
         /// Logs in without a password.
         LogIn = "login",
     }
+}
+
+/// A staff member as the desk names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    pub id: UserId,
+    pub username: String,
+}
+
+/// A staff group with its members.
+#[derive(Debug, Clone)]
+pub struct StaffGroup {
+    pub id: crate::ids::GroupId,
+    pub name: String,
+    pub members: Vec<StaffMember>,
 }

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use crate::canned::Draft;
 use crate::canned::store::{self, SaveError};
 use crate::canned::views::{self, Forms};
-use crate::shell::ctx::Moderator;
+use crate::shell::ctx::Staff;
 use crate::shell::form::CsrfForm;
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::FieldErrors;
@@ -36,11 +36,7 @@ fn cleaned(draft: &Draft) -> (Draft, FieldErrors) {
 }
 
 /// The page with `forms`, answered with `status`.
-async fn render(
-    staff: &Moderator,
-    status: StatusCode,
-    forms: &Forms<'_>,
-) -> AppResult<HttpResponse> {
+async fn render(staff: &Staff, status: StatusCode, forms: &Forms<'_>) -> AppResult<HttpResponse> {
     let mut conn = staff.state.conn().await?;
     let replies = store::all(&mut conn).await?;
     Ok(html(status, views::replies_page(staff, &replies, forms)))
@@ -63,12 +59,12 @@ fn title_taken(result: Result<bool, SaveError>) -> Result<Option<FieldErrors>, A
 }
 
 /// `GET /desk/replies`.
-pub async fn list(staff: Moderator) -> AppResult<HttpResponse> {
+pub async fn list(staff: Staff) -> AppResult<HttpResponse> {
     render(&staff, StatusCode::OK, &Forms::default()).await
 }
 
 /// `POST /desk/replies`: a new template.
-pub async fn create(staff: Moderator, CsrfForm(typed): CsrfForm<Draft>) -> AppResult<HttpResponse> {
+pub async fn create(staff: Staff, CsrfForm(typed): CsrfForm<Draft>) -> AppResult<HttpResponse> {
     let (draft, mut errors) = cleaned(&typed);
     if errors.is_empty() {
         let mut conn = staff.state.conn().await?;
@@ -103,7 +99,7 @@ pub struct ChangeForm {
 
 /// `POST /desk/replies/{id}`.
 pub async fn change(
-    staff: Moderator,
+    staff: Staff,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<ChangeForm>,
 ) -> AppResult<HttpResponse> {

@@ -96,6 +96,12 @@ diesel::table! {
         last_post_id -> Nullable<Int8>,
         created_at -> Timestamptz,
         questions -> Bool,
+        first_response_hours -> Nullable<Int4>,
+        solution_hours -> Nullable<Int4>,
+        business_zone -> Nullable<Text>,
+        business_start -> Int2,
+        business_end -> Int2,
+        targets_mailed_on -> Nullable<Date>,
     }
 }
 
@@ -117,6 +123,17 @@ diesel::table! {
         target -> Text,
         reason -> Text,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notices (id) {
+        id -> Int8,
+        user_id -> Int8,
+        text -> Text,
+        url -> Text,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -261,6 +278,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    staff_group_members (group_id, user_id) {
+        group_id -> Int8,
+        user_id -> Int8,
+    }
+}
+
+diesel::table! {
+    staff_groups (id) {
+        id -> Int8,
+        name -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    staff_notes (id) {
+        id -> Int8,
+        thread_id -> Int8,
+        after_post_id -> Int8,
+        author_id -> Int8,
+        body -> Text,
+        body_html -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     subscriptions (id) {
         id -> Int8,
         user_id -> Int8,
@@ -308,6 +352,10 @@ diesel::table! {
         last_post_author_id -> Nullable<Int8>,
         first_response_at -> Nullable<Timestamptz>,
         me_too_count -> Int4,
+        assigned_user_id -> Nullable<Int8>,
+        assigned_group_id -> Nullable<Int8>,
+        assigned_at -> Nullable<Timestamptz>,
+        solved_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -356,6 +404,11 @@ diesel::joinable!(reply_drafts -> threads (thread_id));
 diesel::joinable!(reply_drafts -> users (user_id));
 diesel::joinable!(reports -> posts (post_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(staff_group_members -> staff_groups (group_id));
+diesel::joinable!(staff_group_members -> users (user_id));
+diesel::joinable!(staff_notes -> threads (thread_id));
+diesel::joinable!(staff_notes -> users (author_id));
+diesel::joinable!(notices -> users (user_id));
 diesel::joinable!(subscriptions -> forums (forum_id));
 diesel::joinable!(subscriptions -> threads (thread_id));
 diesel::joinable!(subscriptions -> users (user_id));
@@ -375,6 +428,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     forums,
     me_too,
     moderation_log,
+    notices,
     notification_events,
     outbox,
     pending_edits,
@@ -387,6 +441,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     sessions,
     site_secrets,
+    staff_group_members,
+    staff_groups,
+    staff_notes,
     subscriptions,
     thread_reads,
     threads,

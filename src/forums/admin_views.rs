@@ -72,6 +72,7 @@ pub fn forums_admin(
         "Forums",
         html! {
             h1 { "Categories and forums" }
+            p.tools { "Also: " a href="/admin/users" { "Members and roles" } " · " a href="/admin/groups" { "Staff groups" } " · " a href="/admin/targets" { "Targets of Questions forums" } " · " a href="/admin/mail" { "Failed mail" } }
             p { "Forums can be deleted only while they hold no threads, categories only while they hold no forums. A forum's address (slug) never changes once created." }
             @for category in categories {
                 section.card {

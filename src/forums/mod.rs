@@ -5,10 +5,12 @@ pub use crate::markup;
 pub mod admin_views;
 pub mod demo;
 pub mod handlers;
+pub mod page_parts;
 pub mod pages;
 pub mod places;
 pub mod policy;
 pub mod question_views;
+pub mod staff_views;
 pub mod store;
 pub mod tool_views;
 pub mod types;
@@ -19,12 +21,14 @@ pub mod writing;
 
 use actix_web::web;
 
-use handlers::{admin, questions, reading, writing as write};
+use handlers::{admin, notes, questions, reading, writing as write};
 
 /// Registers the forum routes outside the shared scopes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").route(web::get().to(reading::start)))
         .service(web::resource("/questions").route(web::get().to(questions::list)))
+        .service(web::resource("/questions/similar").route(web::get().to(questions::similar)))
+        .service(web::resource("/notes/{id}").route(web::get().to(notes::permalink)))
         .service(
             web::resource("/admin/forums")
                 .route(web::get().to(admin::show))
@@ -54,6 +58,7 @@ pub fn thread_routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/unread").route(web::get().to(reading::first_unread)))
         .service(web::resource("/solution").route(web::post().to(write::solution)))
         .service(web::resource("/me-too").route(web::post().to(questions::me_too)))
+        .service(web::resource("/note").route(web::post().to(notes::add)))
         .service(
             web::resource("/reply")
                 .route(web::get().to(write::reply_form))

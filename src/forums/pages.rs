@@ -137,6 +137,8 @@ pub struct ThreadData {
     pub backlinks: Vec<Backlink>,
     /// Where we are.
     pub pages: Pages,
+    /// Staff notes after those posts: for staff, else none (and not read).
+    pub notes: Vec<store::StaffNoteRow>,
 }
 
 pub use crate::forums::visibility::Reader;
@@ -201,11 +203,18 @@ pub async fn thread(
     };
     let pages = Pages::new(i64::from(thread.post_count), POSTS_PER_PAGE, page);
     let posts = with_authors(conn, members, posts).await?;
+    let notes = if reader.sees_staff_notes() && !posts.is_empty() {
+        let shown: Vec<PostId> = posts.iter().map(|p| p.id).collect();
+        store::staff_notes_after(conn, thread.id, &shown).await?
+    } else {
+        Vec::new()
+    };
     Ok(ThreadData {
         thread,
         posts,
         backlinks,
         pages,
+        notes,
     })
 }
 
@@ -300,4 +309,39 @@ pub async fn visit(
         },
     };
     Ok(Some(visit))
+}
+
+/// The fewest characters of a title that similar questions are looked for.
+pub const SIMILAR_MIN_CHARS: usize = 10;
+
+/// A similar question with the forum it is in.
+pub struct Similar {
+    pub question: crate::forums::types::SimilarQuestion,
+    pub forum_title: String,
+}
+
+/// "Similar questions" for a title being typed: none for a title shorter than
+/// [`SIMILAR_MIN_CHARS`]; two statements at most (the places of the forums are kept).
+pub async fn similar_questions(
+    conn: &mut AsyncPgConnection,
+    places: &ForumPlaces,
+    title: &str,
+) -> ReadResult<Vec<Similar>> {
+    let title = title.trim();
+    if title.chars().count() < SIMILAR_MIN_CHARS {
+        return Ok(Vec::new());
+    }
+    let forums = places.question_forums(conn).await?;
+    if forums.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    for question in store::similar_questions(conn, &forums, title).await? {
+        let place = places.of(conn, question.forum_id).await?;
+        found.push(Similar {
+            forum_title: place.forum_title.clone(),
+            question,
+        });
+    }
+    Ok(found)
 }

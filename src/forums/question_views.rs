@@ -3,10 +3,10 @@
 
 use maud::{Markup, html};
 
+use crate::forums::page_parts::{profile_link, question_badge};
 use crate::forums::types::{
     ListedQuestion, QuestionFilter, QuestionShow, QuestionSort, ThreadHeader,
 };
-use crate::forums::views::{profile_link, question_badge};
 use crate::shell::ctx::Ctx;
 use crate::shell::form::csrf_input;
 use crate::shell::layout::page;
@@ -142,4 +142,29 @@ pub fn questions_page(
             (pagination::nav(&path, pages))
         },
     )
+}
+
+/// The list of "Similar questions" for a title: `None` before anything was looked for.
+pub fn similar_list(title: &str, found: Option<&[crate::forums::pages::Similar]>) -> Markup {
+    let short = title.trim().chars().count() < crate::forums::pages::SIMILAR_MIN_CHARS;
+    html! {
+        @match found {
+            None => {}
+            Some(_) if short => { p.hint { "Type a title of ten characters or more to see similar questions." } }
+            Some([]) => { p.hint { "No similar questions found." } }
+            Some(found) => {
+                h3 { "Similar questions" }
+                p.hint { "Perhaps one of these already answers yours:" }
+                ul.similar-questions {
+                    @for s in found {
+                        li {
+                            (question_badge(s.question.state())) " "
+                            a href=(urls::thread_slug(s.question.id, &s.question.slug)) { bdi { (s.question.title) } }
+                            " " span.meta { "in " (s.forum_title) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -242,6 +242,15 @@ pub struct ThreadRow {
     /// Members who pressed "Me too".
     #[diesel(sql_type = Integer)]
     pub me_too_count: i32,
+    /// The staff member who has the question, if a person has it.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub assigned_user_id: Option<UserId>,
+    /// The staff group that has the question, if a group has it.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub assigned_group_id: Option<crate::ids::GroupId>,
+    /// The name of whoever has it (person or group).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub assignee_name: Option<String>,
 }
 
 /// Where a question in a Questions forum stands.
@@ -588,6 +597,19 @@ macro_rules! post_facts_columns {
 }
 pub(crate) use post_facts_columns;
 
+/// `assignee_name`: the name of whoever has the question (`t` is `threads`), a person or a
+/// group; looked up only for questions someone has.
+macro_rules! assignee_name_column {
+    () => {
+        "CASE WHEN t.assigned_user_id IS NOT NULL
+                   THEN (SELECT a.username FROM users a WHERE a.id = t.assigned_user_id)
+              WHEN t.assigned_group_id IS NOT NULL
+                   THEN (SELECT g.name FROM staff_groups g WHERE g.id = t.assigned_group_id)
+         END AS assignee_name"
+    };
+}
+pub(crate) use assignee_name_column;
+
 impl PostFactsRow {
     /// As the visibility rule takes them.
     pub fn facts(self) -> crate::forums::visibility::PostFacts {
@@ -625,4 +647,28 @@ pub struct PostForEdit {
     /// What visibility depends on.
     #[diesel(embed)]
     pub facts: PostFactsRow,
+}
+
+/// A question whose title is like one being typed ("Similar questions").
+#[derive(Debug, Clone, QueryableByName)]
+pub struct SimilarQuestion {
+    #[diesel(sql_type = BigInt)]
+    pub id: ThreadId,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    #[diesel(sql_type = Bool)]
+    pub solved: bool,
+    #[diesel(sql_type = Bool)]
+    pub responded: bool,
+    #[diesel(sql_type = BigInt)]
+    pub forum_id: ForumId,
+}
+
+impl SimilarQuestion {
+    /// Where it stands.
+    pub fn state(&self) -> QuestionState {
+        QuestionState::of(self.solved, self.responded)
+    }
 }

@@ -10,7 +10,7 @@ use crate::forums::types::{
     QuestionState, ThreadHeader, ThreadListItem,
 };
 use crate::forums::writing::{BODY_MAX, TITLE_MAX};
-use crate::forums::{question_views, tool_views};
+use crate::forums::{question_views, staff_views, tool_views};
 use crate::ids::PostId;
 use crate::shell::ctx::Ctx;
 use crate::shell::form::csrf_input;
@@ -21,24 +21,7 @@ use crate::web::pagination::{self, Pages};
 use crate::web::time;
 use crate::web::urls;
 
-/// A member's name, linking to their profile.
-pub fn profile_link(name: &str) -> Markup {
-    html! { a.user href=(urls::profile(name)) { (name) } }
-}
-
-/// `Forum start / Category / Forum` trail.
-fn breadcrumbs(items: &[(&str, Option<String>)]) -> Markup {
-    html! {
-        nav.breadcrumbs aria-label="Breadcrumbs" {
-            ol {
-                li { a href="/" { "Forum start" } }
-                @for (label, href) in items {
-                    li { @match href { Some(h) => a href=(h) { (label) }, None => span aria-current="page" { (label) } } }
-                }
-            }
-        }
-    }
-}
+pub use crate::forums::page_parts::{breadcrumbs, profile_link, question_badge};
 
 /// The forum start page: categories with their forums, counts and last posts.
 pub fn start(ctx: &Ctx, categories: &[Category], forums: &[ForumSummary]) -> Markup {
@@ -183,11 +166,6 @@ pub fn forum(
     )
 }
 
-/// A question's state as a badge: "Unanswered", "Answered" or "Solved".
-pub fn question_badge(state: QuestionState) -> Markup {
-    html! { span.badge.(state.class()) { (state.label()) } }
-}
-
 /// Everything the thread page shows.
 pub struct ThreadPage<'a> {
     pub thread: &'a ThreadHeader,
@@ -205,6 +183,8 @@ pub struct ThreadPage<'a> {
     pub forums: &'a [ForumChoice],
     /// The accepted answer, shown under the question on page 1.
     pub solution: Option<&'a PostView>,
+    /// For staff: the staff notes after this page's posts.
+    pub notes: &'a [crate::forums::store::StaffNoteRow],
 }
 
 /// Markup around each post's body on a thread page (author, date, links: about 700 bytes).
@@ -216,6 +196,7 @@ const THREAD_MARKUP_BYTES: usize = 2048;
 pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
     let thread = view.thread;
     let path = thread.path();
+    let staff = ctx.user().is_some_and(|u| u.staff);
     let mut quoted_in: HashMap<PostId, Vec<&Backlink>> = HashMap::new();
     for link in view.backlinks {
         quoted_in.entry(link.quoted_post_id).or_default().push(link);
@@ -245,10 +226,14 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
                     @if let Some(reason) = &thread.lock_reason { " Reason: " (reason) } }
             }
             @if ctx.is_moderator() { (tool_views::thread_panel(ctx, thread, view.forums)) }
+            @if staff && thread.place.questions { (staff_views::assignment_bar(ctx, thread)) }
             (pagination::nav(&path, view.pages))
             @if view.posts.is_empty() { (past_the_end(&path, view.pages)) }
             @for post in view.posts {
                 (post_article(ctx, thread, post, quoted_in.get(&post.id).map(Vec::as_slice).unwrap_or(&[])))
+                @for note in view.notes.iter().filter(|n| n.after_post_id == post.id) {
+                    (staff_views::staff_note(ctx, note))
+                }
                 @if post.position == 1 {
                     @if let Some(answer) = view.solution {
                         aside.card.solution aria-label="The answer" {
@@ -261,6 +246,7 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
             }
             (pagination::nav(&path, view.pages))
             (reply_box(ctx, thread, view.draft))
+            @if staff { (staff_views::note_box(ctx, thread, "", &FieldErrors::new())) }
         },
     )
 }
@@ -375,6 +361,7 @@ fn reply_box(ctx: &Ctx, thread: &ThreadHeader, draft: &str) -> Markup {
                     submission: &crate::web::cookies::random_token(),
                     notify: user.notify_default,
                     canned: &[],
+                    similar: None,
                 }))
             } @else {
                 p { strong { "Only registered members can post — log in or " a href="/register" { "register" } "." } }
@@ -419,6 +406,16 @@ pub struct Composer<'a> {
     pub notify: bool,
     /// For staff replying: the canned replies to pick from (id, title).
     pub canned: &'a [(i64, String)],
+    /// For a new question: "Similar questions" under the title.
+    pub similar: Option<SimilarBox<'a>>,
+}
+
+/// "Similar questions" under the title of a new question: shown as the title is typed
+/// (with JavaScript, from `/questions/similar`) or after "Check for similar questions".
+#[derive(Clone, Copy)]
+pub struct SimilarBox<'a> {
+    /// What was found for the typed title; `None` before anything was looked for.
+    pub found: Option<&'a [crate::forums::pages::Similar]>,
 }
 
 /// The composer: optional title, body, notify checkbox, one-time token, Preview and Post.
@@ -432,6 +429,13 @@ pub fn composer(ctx: &Ctx, c: &Composer<'_>) -> Markup {
             input type="hidden" name="submission" value=(submission);
             @if let Some(title) = title {
                 (Field::new("title", "Title").value(title).maxlength(TITLE_MAX).render(errors))
+                @if let Some(similar) = c.similar {
+                    div.similar #similar data-url=(urls::similar_questions()) aria-live="polite" {
+                        (question_views::similar_list(title, similar.found))
+                    }
+                    p { button.secondary.small #check-similar type="submit" name="action" value="similar" formnovalidate { "Check for similar questions" } }
+                    script src=(crate::web::assets::url("similar")) defer {}
+                }
             }
             (body_field(body, errors))
             @if !c.canned.is_empty() {

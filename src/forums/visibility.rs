@@ -1,7 +1,9 @@
 //! The one rule of who sees what. Every way content leaves the server (pages, quotes,
 //! permalinks, backlinks, search, feeds, mail) asks it here: in Rust through [`Reader`],
 //! in SQL through [`public_post!`] and [`public_thread!`], which write the same rule for
-//! readers who are neither moderators nor the author.
+//! readers who are neither moderators nor the author. Staff notes are kept out of posts
+//! altogether (their own table, which only the thread page reads, and only when
+//! [`Reader::sees_staff_notes`] says so), so no door built for posts can carry one.
 
 use crate::ids::UserId;
 
@@ -29,6 +31,8 @@ pub struct Reader {
     pub user: Option<UserId>,
     /// Moderators see hidden and unapproved content.
     pub moderator: bool,
+    /// Staff (moderators, administrators, staff groups' members) see staff notes.
+    pub staff: bool,
 }
 
 /// What visibility depends on for a thread.
@@ -60,7 +64,13 @@ impl Reader {
         Reader {
             user: ctx.user().map(|u| u.id),
             moderator: ctx.is_moderator(),
+            staff: ctx.user().is_some_and(|u| u.staff),
         }
+    }
+
+    /// Whether this reader sees staff notes: staff only.
+    pub fn sees_staff_notes(self) -> bool {
+        self.staff
     }
 
     /// Whether the thread is there for this reader: moderators see every thread, its
@@ -109,11 +119,12 @@ mod tests {
         let anyone = Reader::default();
         let author = Reader {
             user: Some(UserId(1)),
-            moderator: false,
+            ..Reader::default()
         };
         let moderator = Reader {
             user: Some(UserId(9)),
             moderator: true,
+            staff: true,
         };
         assert!(anyone.sees_post(post(false, true, false, true)));
         for kind in [
@@ -130,5 +141,7 @@ mod tests {
         assert!(!author.sees_post(post(false, true, true, true)));
         assert!(anyone.sees_place_of(post(true, true, false, true)));
         assert!(!anyone.sees_place_of(post(false, false, false, true)));
+        assert!(!anyone.sees_staff_notes() && !author.sees_staff_notes());
+        assert!(moderator.sees_staff_notes());
     }
 }

@@ -106,7 +106,7 @@ pub fn slugify(title: &str) -> String {
     match slug.as_str() {
         "" => "thread".into(),
         // Names of the thread's own sub-pages: /t/{id}/reply must stay the reply form.
-        "reply" | "unread" | "watch" | "solution" | "me-too" | "feed-atom" => {
+        "reply" | "unread" | "watch" | "solution" | "me-too" | "note" | "assign" | "feed-atom" => {
             format!("{slug}-thread")
         }
         _ => slug,

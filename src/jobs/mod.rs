@@ -19,7 +19,7 @@ use crate::mail::mailer::Mailer;
 pub fn start(site: &Site, database_url: &str, mailer: Arc<Mailer>) {
     crate::changes::listener::spawn(&site.changes, database_url.to_string());
     crate::db::watch::spawn(&site.db_watch, database_url.to_string());
-    actix_web::rt::spawn(upkeep::run(site.pool.clone()));
+    actix_web::rt::spawn(upkeep::run(site.pool.clone(), site.settings.clone()));
     actix_web::rt::spawn(views::run(site.clone()));
     actix_web::rt::spawn(background::run(
         site.state.clone(),

@@ -1,9 +1,11 @@
 //! Every node's upkeep: forgetting what is no longer needed.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 
+use crate::config::Settings;
 use crate::db::DbPool;
 
 /// How often an upkeep round runs.
@@ -13,18 +15,18 @@ const EVERY: Duration = Duration::from_secs(600);
 pub const ADDRESS_DAYS: i64 = 90;
 
 /// Runs [`round`] every [`EVERY`] until the process ends.
-pub async fn run(pool: DbPool) {
+pub async fn run(pool: DbPool, settings: Arc<Settings>) {
     let mut tick = tokio::time::interval(EVERY);
     loop {
         tick.tick().await;
-        round(&pool).await;
+        round(&pool, &settings).await;
     }
 }
 
-/// One round: forgets unused rate-limit rows and expired sessions, and erases the
-/// addresses of posts older than [`ADDRESS_DAYS`]. Failures are logged and tried again
-/// next round.
-pub async fn round(pool: &DbPool) {
+/// One round: forgets unused rate-limit rows and expired sessions, erases the addresses
+/// of posts older than [`ADDRESS_DAYS`], and queues the day's mail of questions past their
+/// targets once a day. Failures are logged and tried again next round.
+pub async fn round(pool: &DbPool, settings: &Settings) {
     let Ok(mut conn) = pool.get().await else {
         return;
     };
@@ -44,5 +46,10 @@ pub async fn round(pool: &DbPool) {
         Ok(erased) if erased > 0 => tracing::info!(erased, "erased old post addresses"),
         Ok(_) => {}
         Err(e) => tracing::warn!("erasing old post addresses failed: {e}"),
+    }
+    match crate::desk::late::send_due(&mut conn, settings, now).await {
+        Ok(mails) if mails > 0 => tracing::info!(mails, "queued the daily mail of late questions"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("queueing the daily mail of late questions failed: {e}"),
     }
 }

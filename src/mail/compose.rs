@@ -329,6 +329,87 @@ pub fn question_solved(
     .with_header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
 }
 
+/// "Assigned to you": a question a staff member (or their group) now has.
+pub fn assigned(
+    site: &Site,
+    to: &str,
+    username: &str,
+    what: &str,
+    title: &str,
+    path: &str,
+) -> NewMail {
+    let link = site.link(path);
+    let subject = format!("[{}] Assigned: \"{title}\"", site.name);
+    let text = format!(
+        "Hello {username},\n\n{what}\n\n{link}\n\n-- \nYou get this mail as staff of {}.\n",
+        site.name
+    );
+    let body = html! {
+        p { "Hello " (username) "," }
+        p { (what) }
+        p { a href=(link) { "Open the question" } }
+    };
+    let footer = html! { p { "You get this mail as staff of " (site.name) "." } };
+    new_mail("assigned", to, subject, text, page(site, body, footer))
+}
+
+/// One question past a target, in the daily mail.
+#[derive(Debug, Clone)]
+pub struct LateLine {
+    pub title: String,
+    pub path: String,
+    /// "8 h 10 min without a first response", or the like.
+    pub why: String,
+}
+
+/// The daily list of a forum's questions past their targets, to its staff.
+pub fn late_questions(
+    site: &Site,
+    to: &str,
+    username: &str,
+    forum: &str,
+    lines: &[LateLine],
+) -> NewMail {
+    let subject = format!(
+        "[{}] {} question(s) past target in {forum}",
+        site.name,
+        lines.len()
+    );
+    let mut text =
+        format!("Hello {username},\n\nThese questions in {forum} are past their targets:\n\n");
+    for line in lines {
+        text.push_str(&format!(
+            "- {}: {}\n  {}\n",
+            line.title,
+            line.why,
+            site.link(&line.path)
+        ));
+    }
+    text.push_str(&format!(
+        "\nThe desk lists them all: {}\n\n-- \nYou get this mail as staff of {}.\n",
+        site.link("/desk"),
+        site.name
+    ));
+    let body = html! {
+        p { "Hello " (username) "," }
+        p { "These questions in " strong { (forum) } " are past their targets:" }
+        ul {
+            @for line in lines {
+                li { a href=(site.link(&line.path)) { (line.title) } ": " (line.why) }
+            }
+        }
+        p { a href=(site.link("/desk")) { "Open the desk" } }
+    };
+    let footer = html! { p { "You get this mail as staff of " (site.name) "." } };
+    new_mail(
+        "late-questions",
+        to,
+        subject,
+        text,
+        page(site, body, footer),
+    )
+}
+
 /// One line of a digest.
 #[derive(Debug, Clone)]
 pub struct DigestLine {

@@ -519,6 +519,7 @@ pub async fn split(
                 "Some of the chosen posts are not in this thread.",
             ));
         }
+        crate::forums::store::carry_staff_notes(conn, thread).await?;
         store::recount_thread(conn, thread).await?;
         store::recount_thread(conn, new).await?;
         let moved = moved as i32;
@@ -566,6 +567,7 @@ pub async fn merge(
                 ))?;
         store::append_posts(conn, thread, into).await?;
         crate::forums::store::carry_me_toos(conn, thread, into).await?;
+        crate::forums::store::carry_staff_notes(conn, thread).await?;
         store::mark_merged(conn, thread, into).await?;
         store::recount_thread(conn, into).await?;
         if !hidden {

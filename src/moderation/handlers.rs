@@ -469,6 +469,7 @@ pub async fn split_form(
     let reader = crate::forums::pages::Reader {
         user: Some(moderator.user().id),
         moderator: true,
+        staff: true,
     };
     let posts =
         crate::forums::pages::posts(&mut conn, &members, thread.id, (1, SPLIT_LIST), reader)

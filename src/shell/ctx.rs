@@ -80,7 +80,12 @@ impl Ctx {
         response
     }
 
-    /// True when the viewer may moderate.
+    /// Whether the member is staff (sees staff notes, works the desk).
+    pub fn is_staff(&self) -> bool {
+        self.user().is_some_and(|u| u.staff)
+    }
+
+    /// Whether the member is a moderator or an administrator.
     pub fn is_moderator(&self) -> bool {
         self.user().is_some_and(|u| u.role >= Role::Moderator)
     }
@@ -242,6 +247,33 @@ impl FromRequest for Moderator {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let member = require_role(req, payload, Role::Moderator, "moderators");
         Box::pin(async move { member.await.map(Moderator) })
+    }
+}
+
+/// A context whose member is staff: a moderator, an administrator or a member of a staff
+/// group.
+pub struct Staff(pub CurrentUser);
+
+impl Deref for Staff {
+    type Target = CurrentUser;
+    fn deref(&self) -> &CurrentUser {
+        &self.0
+    }
+}
+
+impl FromRequest for Staff {
+    type Error = AppError;
+    type Future = LocalFuture<Staff>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let member = CurrentUser::from_request(req, payload);
+        Box::pin(async move {
+            let member = member.await?;
+            if !member.user().staff {
+                return Err(AppError::Forbidden("Only staff may do this.".into()));
+            }
+            Ok(Staff(member))
+        })
     }
 }
 

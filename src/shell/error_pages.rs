@@ -47,6 +47,8 @@ fn render_error_page<B: MessageBody + 'static>(
                 confirmed: true,
                 suspension: None,
                 role: user.role,
+                staff: user.staff,
+                unread_notices: user.unread_notices,
             },
             None => Account::Visitor { next: req.path() },
         },

@@ -23,6 +23,10 @@ pub enum Account<'a> {
         suspension: Option<String>,
         /// What the header links to for this member's role.
         role: Role,
+        /// Staff get the desk in the header.
+        staff: bool,
+        /// Notices not yet read.
+        unread_notices: i64,
     },
     /// Nothing known (error pages before the visitor was identified).
     Unknown,
@@ -55,6 +59,8 @@ pub fn page_with_feed(ctx: &Ctx, title: &str, feed: Option<&str>, body: Markup) 
             csrf: ctx.csrf_token(),
             confirmed: user.email_confirmed,
             role: user.role,
+            staff: user.staff,
+            unread_notices: user.unread_notices,
             suspension: user.suspended().map(|until| {
                 format!(
                     "Your account is suspended until {}: {}. You can read, but not post or report until then.",
@@ -110,7 +116,8 @@ pub fn document(
                                 li { a href="/members" { "Members" } }
                                 li { a href="/stats" { "Statistics" } }
                                 li { a href="/faq" { "FAQ" } }
-                                @if let Account::Member { role, .. } = &account {
+                                @if let Account::Member { role, staff, .. } = &account {
+                                    @if *staff { li { a href="/desk" { "Desk" } } }
                                     @if *role >= Role::Moderator { li { a href="/mod/queue" { "Moderation" } } }
                                     @if *role >= Role::Admin { li { a href="/admin/forums" { "Administration" } } }
                                 }
@@ -158,10 +165,15 @@ fn account_area(account: &Account<'_>) -> Markup {
                     a href=(login_url(next)) { "Log in" }
                 }
             }
-            Account::Member { username, csrf, .. } => {
+            Account::Member { username, csrf, unread_notices, .. } => {
                 nav.account aria-label="Account" {
                     "Logged in as "
                     a href=(urls::profile(username)) { strong { (username) } }
+                    " · "
+                    a href="/notices" {
+                        "Notices"
+                        @if *unread_notices > 0 { " " span.badge.count aria-label=(format!("{unread_notices} unread")) { (unread_notices) } }
+                    }
                     " · "
                     a href="/settings" { "Settings" }
                     " · "

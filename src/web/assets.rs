@@ -24,6 +24,12 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../assets/style.css"),
     },
     Asset {
+        stem: "similar",
+        ext: "js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/similar.js"),
+    },
+    Asset {
         stem: "icon",
         ext: "svg",
         content_type: "image/svg+xml",

@@ -8,7 +8,8 @@
 use std::fmt;
 
 use crate::ids::{
-    ArticleId, CategoryId, ForumId, MailId, PostId, SubscriptionId, ThreadId, UserId,
+    ArticleId, CategoryId, ForumId, GroupId, MailId, NoteId, PostId, SubscriptionId, ThreadId,
+    UserId,
 };
 
 /// A path on this site, built by one of this module's functions.
@@ -152,6 +153,11 @@ pub fn questions() -> Url<'static> {
     Url(Shape::Word("/questions", "", ""))
 }
 
+/// The "Similar questions" of a title being typed (`?title=`), as a fragment of a page.
+pub fn similar_questions() -> Url<'static> {
+    Url(Shape::Word("/questions/similar", "", ""))
+}
+
 /// The staff's canned replies.
 pub fn canned_replies() -> Url<'static> {
     Url(Shape::Word("/desk/replies", "", ""))
@@ -160,6 +166,41 @@ pub fn canned_replies() -> Url<'static> {
 /// Where one canned reply is saved or deleted.
 pub fn canned_reply(id: i64) -> Url<'static> {
     Url(Shape::Id("/desk/replies/", id, ""))
+}
+
+/// Where staff write a "Staff note" in a thread.
+pub fn thread_note(id: ThreadId) -> Url<'static> {
+    Url(Shape::Id("/t/", id.0, "/note"))
+}
+
+/// Where staff assign, claim or unassign a question.
+pub fn thread_assign(id: ThreadId) -> Url<'static> {
+    Url(Shape::Id("/t/", id.0, "/assign"))
+}
+
+/// A staff note's place on its thread page.
+pub fn staff_note(id: NoteId) -> Url<'static> {
+    Url(Shape::Id("/notes/", id.0, ""))
+}
+
+/// The staff queue.
+pub fn desk() -> Url<'static> {
+    Url(Shape::Word("/desk", "", ""))
+}
+
+/// A member's notices.
+pub fn notices() -> Url<'static> {
+    Url(Shape::Word("/notices", "", ""))
+}
+
+/// The administrators' staff groups.
+pub fn admin_groups() -> Url<'static> {
+    Url(Shape::Word("/admin/groups", "", ""))
+}
+
+/// An administrator's form for one staff group.
+pub fn admin_group(id: GroupId) -> Url<'static> {
+    Url(Shape::Id("/admin/groups/", id.0, ""))
 }
 
 /// Where the thread's author marks its answer.

@@ -82,6 +82,9 @@ fn pages(thread: i64) -> (Vec<String>, Vec<String>) {
         "/mod/queue".into(),
         "/mod/reports".into(),
         "/desk/replies".into(),
+        "/desk?show=all".into(),
+        "/f/desk/new".into(),
+        "/notices".into(),
     ];
     (visitor.to_vec(), moderator.to_vec())
 }

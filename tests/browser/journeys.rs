@@ -194,3 +194,45 @@ async fn a_logged_out_reader_logs_in_from_the_thread_and_keeps_the_draft() {
         })
         .await;
 }
+
+#[actix_web::test]
+async fn a_member_typing_a_question_sees_similar_ones_and_finds_the_answer() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    {
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        let mut conn = app.conn().await;
+        diesel::update(parley::db::schema::forums::table.find(forum.0))
+            .set(parley::db::schema::forums::questions.eq(true))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let karen = app.account("karen", Role::Member).await;
+    app.account("bob", Role::Member).await;
+    app.thread(
+        forum,
+        karen,
+        "Printer error E-4521 when scanning",
+        "It stops.",
+    )
+    .await;
+
+    let mut journey = Journey::new("similar");
+    let bob = journey.person("bob", Options::default()).await;
+    let base = app.base.clone();
+    journey
+        .run(async move {
+            bob.open(&format!("{base}/")).await;
+            bob.log_in("bob").await;
+            bob.follow(FORUM).await;
+            bob.follow("New thread").await;
+            // The list comes as the title is typed; nothing is pressed.
+            bob.type_into("Title", "printer eror E4521").await;
+            bob.expect_text("Similar questions").await;
+            bob.follow("Printer error E-4521 when scanning").await;
+            bob.expect_text("It stops.").await;
+        })
+        .await;
+}

@@ -578,6 +578,11 @@ impl Browser {
         self.read(response).await
     }
 
+    /// [`Browser::get`] of a path built on the spot.
+    pub async fn get_owned(&self, path: String) -> Page {
+        self.get(&path).await
+    }
+
     /// POST a form with the CSRF token of the last page seen (unless `fields` has one).
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let mut form: Vec<(String, String)> = fields

@@ -7,6 +7,7 @@ mod accounts;
 mod answers;
 mod canned;
 mod crash;
+mod desk;
 mod discussions;
 mod email;
 mod faq;

@@ -920,7 +920,7 @@ async fn moderators_see_where_a_post_came_from_for_90_days() {
         .await
         .unwrap();
     // Every node's upkeep round erases them (it runs every ten minutes in `serve`).
-    parley::jobs::upkeep::round(&app.state.pool).await;
+    parley::jobs::upkeep::round(&app.state.pool, &app.state.settings).await;
     use parley::db::schema::posts;
     let kept: i64 = posts::table
         .filter(posts::ip_address.is_not_null())

@@ -610,3 +610,139 @@ async fn question_lists_filter_and_sort_in_a_forum_and_across_the_site() {
         "Fresh one"
     );
 }
+
+#[actix_web::test]
+async fn similar_questions_are_found_by_their_words_or_their_look_solved_ones_first() {
+    let app = TestApp::spawn().await;
+    let Asked {
+        forum, karen, bob, ..
+    } = asked(&app).await;
+    let mut conn = app.conn().await;
+    let (printer, _) = app
+        .thread(forum, karen, "Printer error E-4521 when scanning", "Help")
+        .await;
+    let (unsolved, _) = app
+        .thread(forum, karen, "Angry caller wants a refund", "What now?")
+        .await;
+    let (solved, _) = app
+        .thread(forum, karen, "Refund for an angry caller", "What then?")
+        .await;
+    let answer = app.reply(solved, bob, "Refund it.").await;
+    diesel::update(threads::table.find(solved.0))
+        .set(threads::solution_post_id.eq(answer.0))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (hidden, _) = app
+        .thread(forum, karen, "Printer error and a hidden secret", "Hm")
+        .await;
+    diesel::update(threads::table.find(hidden.0))
+        .set(threads::hidden.eq(true))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let elsewhere = {
+        let category = parley::forums::store::insert_category(&mut conn, "Chat")
+            .await
+            .unwrap();
+        parley::forums::store::insert_forum(
+            &mut conn,
+            &parley::forums::store::NewForum {
+                category_id: category,
+                slug: "chat",
+                title: "Chat",
+                description: "",
+                position: 1,
+                questions: false,
+            },
+        )
+        .await
+        .unwrap()
+    };
+    app.thread(elsewhere, karen, "Printer error in the chat forum", "Hm")
+        .await;
+
+    let visitor = app.browser();
+    let similar = |title: &str| {
+        visitor.get_owned(format!(
+            "/questions/similar?title={}",
+            title.replace(' ', "+")
+        ))
+    };
+    // A typo and a product code written another way still find the printer question.
+    let found = similar("printer eror E4521").await;
+    let titles = found.texts("ul.similar-questions a");
+    assert_eq!(
+        titles,
+        vec!["Printer error E-4521 when scanning"],
+        "{}",
+        found.text()
+    );
+    assert!(found.body.contains(&format!("/t/{printer}/")));
+    // Solved first, each with its state.
+    let found = similar("angry caller refund").await;
+    let rows = found.texts("ul.similar-questions li");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].starts_with("Solved Refund for an angry caller"),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1].starts_with("Unanswered Angry caller wants a refund"),
+        "{rows:?}"
+    );
+    assert!(!found.body.contains(&format!("/t/{unsolved}/x")));
+    // Short titles look for nothing; hidden questions and other forums are never listed.
+    assert!(
+        similar("printer")
+            .await
+            .text()
+            .contains("ten characters or more")
+    );
+    let found = similar("printer error hidden secret chat").await.text();
+    assert!(
+        !found.contains("hidden secret") && !found.contains("chat forum"),
+        "{found}"
+    );
+    assert!(
+        similar("zzzzzzzzzzzz qqqqqqq")
+            .await
+            .text()
+            .contains("No similar questions found.")
+    );
+
+    // Without JavaScript: the button shows them with the draft kept, and posts nothing.
+    let member = app.logged_in("bob").await;
+    let form = member.get("/f/desk/new").await;
+    assert_eq!(
+        form.texts("#check-similar"),
+        vec!["Check for similar questions"]
+    );
+    assert!(form.body.contains("/assets/similar."));
+    let checked = member
+        .post(
+            "/f/desk/new",
+            &[
+                ("title", "Printer eror E4521"),
+                ("body", "My printer says E4521."),
+                ("action", "similar"),
+                ("submission", "a-token-of-twenty-chars"),
+            ],
+        )
+        .await;
+    assert_eq!(checked.status, 200, "{}", checked.text());
+    assert_eq!(
+        checked.texts("ul.similar-questions a"),
+        vec!["Printer error E-4521 when scanning"]
+    );
+    assert_eq!(
+        checked.attr("#f-title", "value").as_deref(),
+        Some("Printer eror E4521")
+    );
+    assert_eq!(checked.texts("#f-body"), vec!["My printer says E4521."]);
+    let threads_now: i64 = threads::table.count().get_result(&mut conn).await.unwrap();
+    assert_eq!(threads_now, 6, "nothing was posted");
+    // A forum that takes no questions has no such box.
+    let chat = member.get("/f/chat/new").await;
+    assert!(chat.texts("#check-similar").is_empty());
+}

@@ -1,7 +1,7 @@
 //! One visibility rule for every way content leaves the server: for each kind of hidden
 //! content (a post a moderator hid, a hidden thread, a post and a thread waiting for
-//! approval), no page, quote, nested quote, search, feed, mail, permalink or backlink
-//! shows it to those who may not see it.
+//! approval, a staff note), no page, quote, nested quote, search, feed, mail, permalink
+//! or backlink shows it to those who may not see it.
 
 use crate::common::{TestApp, draft, smtp::SmtpSink};
 use diesel::prelude::*;
@@ -10,12 +10,13 @@ use parley::accounts::types::Role;
 use parley::moderation::actions::{self, ThreadAction};
 
 /// The words only hidden content holds, one per kind.
-const SECRETS: [&str; 5] = [
-    "zebrasecret", // a post a moderator hid
-    "hippohidden", // a post of a hidden thread
-    "yakheld",     // a post waiting for approval
-    "llamaheld",   // a thread waiting for approval, its first post
-    "Heldtitle",   // that thread's title
+const SECRETS: [&str; 6] = [
+    "zebrasecret",  // a post a moderator hid
+    "hippohidden",  // a post of a hidden thread
+    "yakheld",      // a post waiting for approval
+    "llamaheld",    // a thread waiting for approval, its first post
+    "Heldtitle",    // that thread's title
+    "owlstaffnote", // a staff note in the public thread
 ];
 /// The hidden thread's title.
 const HIDDEN_TITLE: &str = "Hiddentitle";
@@ -122,6 +123,20 @@ async fn hidden_held_and_removed_content_leaves_by_no_door() {
         .await
         .unwrap();
     drop(conn);
+    // A staff note in the public thread, written by the moderator, before the last reply.
+    let staff = app.logged_in("mod").await;
+    staff.get(&format!("/t/{public}/public-question")).await;
+    let noted = staff
+        .post(
+            &format!("/t/{public}/note"),
+            &[("body", "Caller is a known owlstaffnote case")],
+        )
+        .await;
+    assert_eq!(noted.status, 303, "{}", noted.text());
+    let note_at = noted.location().unwrap();
+    let note = note_at.rsplit_once("#n").unwrap().1.to_string();
+    app.reply(public, karen, "Another public answer after the note")
+        .await;
 
     let visitor = app.browser();
     let member = app.logged_in("bob").await;
@@ -167,6 +182,20 @@ async fn hidden_held_and_removed_content_leaves_by_no_door() {
         for id in [hidden, held_thread] {
             assert_eq!(browser.get(&format!("/t/{id}")).await.status, 404, "{who}");
         }
+        // A staff note's address is nothing to anyone else.
+        assert_eq!(
+            browser.get(&format!("/notes/{note}")).await.status,
+            404,
+            "{who}"
+        );
+        let refused = browser
+            .post(&format!("/t/{public}/note"), &[("body", "sneaky")])
+            .await;
+        assert!(
+            refused.status == 403 || refused.location().is_some_and(|l| l.starts_with("/login")),
+            "{who}: {}",
+            refused.status
+        );
         // Permalinks name no hidden or held thread's address.
         for post in [hidden_post, hidden_quoting, held, held_opening] {
             let page = browser.get(&format!("/p/{post}")).await;
@@ -233,9 +262,34 @@ async fn hidden_held_and_removed_content_leaves_by_no_door() {
         .follow(&author.get(&format!("/p/{held}")).await)
         .await;
     assert!(own.text().contains("yakheld"));
-    let staff = app.logged_in("mod").await;
+    // ... but the thread's own author is no more staff than anyone else.
+    assert!(!own.text().contains("owlstaffnote"));
+    assert_eq!(author.get(&format!("/notes/{note}")).await.status, 404);
     let page = staff
         .follow(&staff.get(&format!("/p/{hidden_post}")).await)
         .await;
     assert!(page.text().contains("hippohidden"));
+    // Staff find the note where it was written, marked as a staff note.
+    let page = staff
+        .follow(&staff.get(&format!("/notes/{note}")).await)
+        .await;
+    let shown = page.texts(&format!("#n{note}")).concat();
+    assert!(
+        shown.contains("Staff note") && shown.contains("owlstaffnote"),
+        "{shown}"
+    );
+    assert!(
+        staff
+            .get("/search?q=owlstaffnote")
+            .await
+            .text()
+            .contains("Nothing found")
+    );
+    let mut conn = app.conn().await;
+    let notes: i64 = parley::db::schema::staff_notes::table
+        .count()
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(notes, 1, "only staff write notes");
 }

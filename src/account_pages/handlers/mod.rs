@@ -2,6 +2,7 @@
 
 pub mod email;
 pub mod login;
+pub mod notices;
 pub mod profile;
 pub mod register;
 pub mod settings;

@@ -96,3 +96,25 @@ pub async fn me_too(
     };
     Ok(member.redirect_with_flash(&thread.path(), message))
 }
+
+/// `?title=` of the similar-questions fragment.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SimilarQuery {
+    title: String,
+}
+
+/// `GET /questions/similar?title=…`: the "Similar questions" list for a title being typed,
+/// as the fragment the new-question form puts under its title. Public questions only.
+pub async fn similar(
+    ctx: Ctx,
+    places: web::Data<ForumPlaces>,
+    query: web::Query<SimilarQuery>,
+) -> AppResult<HttpResponse> {
+    let mut conn = ctx.state.conn().await?;
+    let found = pages::similar_questions(&mut conn, &places, &query.title).await?;
+    Ok(html(
+        StatusCode::OK,
+        question_views::similar_list(&query.title, Some(&found)),
+    ))
+}

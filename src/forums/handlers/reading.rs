@@ -143,6 +143,7 @@ pub async fn thread(
         visit,
         forums: &forums,
         solution: solution.as_ref(),
+        notes: &data.notes,
     };
     // The page shows the thread, its forum's place (breadcrumbs; whether it asks
     // questions) and, beside each post, its author's name, role and count.
@@ -181,11 +182,13 @@ pub async fn permalink(ctx: Ctx, id: web::Path<PostId>) -> AppResult<HttpRespons
 
 /// The URL of a post on its thread page.
 pub fn post_url(post: PostId, slug: &str, thread: ThreadId, position: i32) -> String {
+    format!("{}#p{post}", post_page_url(slug, thread, position))
+}
+
+/// The thread page that shows post `#position`.
+pub fn post_page_url(slug: &str, thread: ThreadId, position: i32) -> String {
     let page = page_of(i64::from(position), POSTS_PER_PAGE);
-    format!(
-        "{}#p{post}",
-        page_url(&urls::thread_slug(thread, slug).to_string(), page)
-    )
+    page_url(&urls::thread_slug(thread, slug).to_string(), page)
 }
 
 /// `GET /t/{id}/unread`: to the first post the member has not seen.

@@ -8,9 +8,11 @@ use crate::accounts::cards::MemberCards;
 use crate::accounts::types::NotifyMode;
 use crate::accounts::types::Role;
 use crate::forums::handlers::reading::visible_thread;
+use crate::forums::pages;
+use crate::forums::places::ForumPlaces;
 use crate::forums::policy;
 use crate::forums::store;
-use crate::forums::views::{self, Composer};
+use crate::forums::views::{self, Composer, SimilarBox};
 use crate::forums::writing::{self, Deleted, Draft, WriteError};
 use crate::ids::{ForumId, PostId, ThreadId};
 use crate::shell::ctx::CurrentUser;
@@ -99,6 +101,8 @@ struct Again<'a> {
     ip: String,
     /// The canned replies offered to staff (id, title).
     canned: Vec<(i64, String)>,
+    /// A new question: the "Similar questions" box, with what was found if it was asked.
+    similar: Option<Option<Vec<pages::Similar>>>,
 }
 
 impl Again<'_> {
@@ -111,13 +115,16 @@ impl Again<'_> {
             submission: &self.submission,
             notify: is_checked(&self.form.notify),
             canned: &self.canned,
+            similar: self.similar.as_ref().map(|found| SimilarBox {
+                found: found.as_deref(),
+            }),
         }
     }
 }
 
 /// The canned replies a member may insert: every one for staff, none for anyone else.
 async fn canned_for(member: &CurrentUser) -> AppResult<Vec<(i64, String)>> {
-    if member.user().role < Role::Moderator {
+    if !member.user().staff {
         return Ok(Vec::new());
     }
     let mut conn = member.state.conn().await?;
@@ -144,6 +151,7 @@ pub async fn new_thread_form(
         submission: &random_token(),
         notify: member.user().notify_default,
         canned: &[],
+        similar: forum.questions.then_some(SimilarBox { found: None }),
     };
     Ok(html(
         StatusCode::OK,
@@ -155,6 +163,7 @@ pub async fn new_thread_form(
 pub async fn new_thread(
     req: HttpRequest,
     member: CurrentUser,
+    places: web::Data<ForumPlaces>,
     slug: web::Path<String>,
     CsrfForm(form): CsrfForm<ComposeForm>,
 ) -> AppResult<HttpResponse> {
@@ -162,6 +171,15 @@ pub async fn new_thread(
     let forum = store::forum_by_slug(&mut conn, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    // "Check for similar questions": the form comes back with them, nothing is posted.
+    let checked = form.action == "similar" && forum.questions;
+    let similar = match (forum.questions, checked) {
+        (false, _) => None,
+        (true, false) => Some(None),
+        (true, true) => Some(Some(
+            pages::similar_questions(&mut conn, &places, &form.title).await?,
+        )),
+    };
     drop(conn);
     let mut errors = FieldErrors::new();
     let title = writing::check_title(&form.title, &mut errors);
@@ -172,7 +190,19 @@ pub async fn new_thread(
         submission: form.submission(),
         ip: client::ip(&req, &member.state.settings),
         canned: Vec::new(),
+        similar,
     };
+    if checked {
+        return Ok(html(
+            StatusCode::OK,
+            views::new_thread_page(
+                &member,
+                &forum,
+                &again.composer(true, &FieldErrors::new()),
+                None,
+            ),
+        ));
+    }
     let show = |status, errors: &FieldErrors, preview: Option<&str>| {
         html(
             status,
@@ -357,6 +387,7 @@ pub async fn reply_form(
         submission: &random_token(),
         notify: member.user().notify_default,
         canned: &canned,
+        similar: None,
     };
     Ok(html(
         StatusCode::OK,
@@ -385,6 +416,7 @@ pub async fn reply(
         submission: form.submission(),
         ip: client::ip(&req, &member.state.settings),
         canned,
+        similar: None,
     };
     let show = |status, errors: &FieldErrors, preview: Option<&str>| {
         html(
@@ -443,6 +475,7 @@ async fn insert_canned(
         submission: &form.submission(),
         notify: is_checked(&form.notify),
         canned: &canned,
+        similar: None,
     };
     Ok(html(
         status,

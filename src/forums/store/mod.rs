@@ -27,6 +27,7 @@ struct IdRow {
 mod admin;
 mod listing;
 mod maintenance;
+mod notes;
 mod questions;
 mod thread;
 mod watching;
@@ -35,6 +36,7 @@ mod write;
 pub use admin::*;
 pub use listing::*;
 pub use maintenance::*;
+pub use notes::*;
 pub use questions::*;
 pub use thread::*;
 pub use watching::*;

@@ -10,8 +10,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use crate::accounts::types::NotifyMode;
 use crate::db::prepared as db;
 use crate::db::schema::{posts, thread_reads, users};
-use crate::forums::types::post_facts_columns;
 use crate::forums::types::{Backlink, PostForEdit, PostLocation, PostRow, ThreadHeader, ThreadRow};
+use crate::forums::types::{assignee_name_column, post_facts_columns};
 use crate::forums::visibility::{public_post, public_thread};
 use crate::ids::{ArticleId, PostId, ThreadId, UserId};
 use crate::markup::QuotedPost;
@@ -27,9 +27,13 @@ pub async fn thread_header(
 /// The columns of [`ThreadRow`], for every statement that reads one (`t` is `threads`).
 macro_rules! thread_columns {
     () => {
-        "t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
-         t.lock_reason, t.pinned, t.hidden, t.approved, t.merged_into, t.solution_post_id,
-         t.forum_id, t.first_response_at, t.me_too_count"
+        concat!(
+            "t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
+             t.lock_reason, t.pinned, t.hidden, t.approved, t.merged_into, t.solution_post_id,
+             t.forum_id, t.first_response_at, t.me_too_count, t.assigned_user_id,
+             t.assigned_group_id, ",
+            assignee_name_column!()
+        )
     };
 }
 

@@ -7,8 +7,13 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::types::NotifyMode;
 use crate::accounts::types::{LoginCandidate, MemberCard, OwnAccount, Profile, Role, TokenPurpose};
-use crate::db::schema::{email_tokens, sessions, users};
+use crate::db::schema::{email_tokens, notices, sessions, staff_group_members, users};
 use crate::ids::UserId;
+
+mod groups;
+mod notices_store;
+pub use groups::*;
+pub use notices_store::*;
 
 diesel::define_sql_function! {
     /// SQL `lower(text)`, matching the case-insensitive unique indexes.
@@ -419,6 +424,10 @@ pub struct SessionRow {
     /// Owner suspended until.
     pub suspended_until: Option<DateTime<Utc>>,
     pub suspension_reason: Option<String>,
+    /// Owner is in a staff group.
+    pub in_staff_group: bool,
+    /// Owner's notices not yet read.
+    pub unread_notices: i64,
 }
 
 /// The unexpired session with this hash, unless its member is banned.
@@ -445,6 +454,16 @@ pub async fn live_session(
             users::post_count,
             users::suspended_until,
             users::suspension_reason,
+            diesel::dsl::exists(
+                staff_group_members::table
+                    .filter(staff_group_members::user_id.eq(sessions::user_id)),
+            ),
+            notices::table
+                .filter(notices::user_id.eq(sessions::user_id))
+                .filter(notices::read_at.is_null())
+                .count()
+                .single_value()
+                .assume_not_null(),
         ))
         .first(conn)
         .await
