@@ -21,6 +21,7 @@ pub mod markup;
 pub mod moderation;
 pub mod notify;
 pub mod page_cache;
+pub mod reviews;
 pub mod search;
 pub mod server;
 pub mod shell;
@@ -170,6 +171,7 @@ pub fn build_app(
         .configure(search::routes)
         .configure(stats::routes)
         .configure(faq::routes)
+        .configure(reviews::routes)
         .route("/healthz", aw::get().to(shell::health::healthz))
         .route("/assets/{name}", aw::get().to(web::assets::serve))
         .default_service(aw::to(not_found))

@@ -64,6 +64,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         tsv -> Nullable<Tsvector>,
+        review_on -> Date,
+        outdated_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -356,6 +358,8 @@ diesel::table! {
         assigned_group_id -> Nullable<Int8>,
         assigned_at -> Nullable<Timestamptz>,
         solved_at -> Nullable<Timestamptz>,
+        answer_review_on -> Nullable<Date>,
+        answer_outdated_at -> Nullable<Timestamptz>,
     }
 }
 

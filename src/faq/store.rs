@@ -65,6 +65,9 @@ pub struct Article {
     pub view_count: i64,
     #[diesel(sql_type = Timestamptz)]
     pub updated_at: DateTime<Utc>,
+    /// When a moderator found it outdated (readers are told).
+    #[diesel(sql_type = diesel::sql_types::Nullable<Timestamptz>)]
+    pub outdated_at: Option<DateTime<Utc>>,
 }
 
 const SUMMARY: &str = "SELECT id, title, slug, category, view_count, updated_at FROM faq_articles";
@@ -139,7 +142,7 @@ pub async fn related(
 pub async fn latest_full(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Article>> {
     db::sql(
         "SELECT a.id, a.title, a.slug, a.category, a.body_source, a.body_html, u.username AS author,
-                a.sticky, a.published, a.view_count, a.updated_at
+                a.sticky, a.published, a.view_count, a.updated_at, a.outdated_at
            FROM faq_articles a JOIN users u ON u.id = a.author_id
           WHERE a.published ORDER BY a.updated_at DESC, a.id DESC LIMIT $1",
     )
@@ -152,7 +155,7 @@ pub async fn latest_full(conn: &mut AsyncPgConnection, limit: i64) -> QueryResul
 pub async fn article(conn: &mut AsyncPgConnection, id: ArticleId) -> QueryResult<Option<Article>> {
     db::sql(
         "SELECT a.id, a.title, a.slug, a.category, a.body_source, a.body_html, u.username AS author,
-                a.sticky, a.published, a.view_count, a.updated_at
+                a.sticky, a.published, a.view_count, a.updated_at, a.outdated_at
            FROM faq_articles a JOIN users u ON u.id = a.author_id WHERE a.id = $1",
     )
     .bind::<BigInt, _>(id)

@@ -89,6 +89,9 @@ pub fn article(
             h1 { "Solution #" (article.id) ": " bdi { (article.title) } }
             p.meta { "By " (article.author) " · updated " (time::datetime(article.updated_at, tz)) " · " (group_digits(article.view_count)) " views"
                 @if !article.published { " · " strong { "draft (not published)" } } }
+            @if let Some(outdated) = article.outdated_at {
+                p.notice.outdated role="note" { strong { "Outdated: " } "a moderator found this article out of date on " (time::date(outdated, tz)) "; parts of it may no longer be right." }
+            }
             @if ctx.is_moderator() { p { a href=(urls::article_edit(article.id)) { "Edit this article" } } }
             article.card.body { (PreEscaped(&article.body_html)) }
             @if !see_also.is_empty() {

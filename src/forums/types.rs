@@ -251,6 +251,9 @@ pub struct ThreadRow {
     /// The name of whoever has it (person or group).
     #[diesel(sql_type = Nullable<Text>)]
     pub assignee_name: Option<String>,
+    /// When a moderator found its accepted answer outdated ("Review").
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub answer_outdated_at: Option<DateTime<Utc>>,
 }
 
 /// Where a question in a Questions forum stands.

@@ -238,6 +238,7 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
                     @if let Some(answer) = view.solution {
                         aside.card.solution aria-label="The answer" {
                             p { (question_badge(QuestionState::Solved)) " " strong { (answer.author.name) } " gave the answer:" }
+                            (outdated_notice(ctx, thread))
                             p { (crate::markup::excerpt(&answer.body_html, 300)) }
                             p { a href=(urls::post(answer.id)) { "Jump to the answer" } }
                         }
@@ -249,6 +250,15 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
             @if staff { (staff_views::note_box(ctx, thread, "", &FieldErrors::new())) }
         },
     )
+}
+
+/// "Outdated" under an accepted answer a moderator found out of date.
+fn outdated_notice(ctx: &Ctx, thread: &ThreadHeader) -> Markup {
+    html! {
+        @if let Some(at) = thread.answer_outdated_at {
+            p.notice.outdated role="note" { strong { "Outdated: " } "a moderator found this answer out of date on " (time::date(at, ctx.time_zone())) "; it may no longer be right." }
+        }
+    }
 }
 
 fn post_article(
@@ -268,7 +278,10 @@ fn post_article(
             }
             div.post-main {
                 header.post-head id={ "h" (post.id) } {
-                    @if thread.solution_post_id == Some(post.id) { span.badge.answered { "Answer" } " " }
+                    @if thread.solution_post_id == Some(post.id) {
+                        span.badge.answered { "Answer" } " "
+                        @if thread.answer_outdated_at.is_some() { span.badge.outdated { "Outdated" } " " }
+                    }
                     a.permalink href=(urls::post(post.id)) title="Permalink" { "#" (post.position) }
                     " · " (time::datetime(post.created_at, tz))
                     @if let Some(edited) = post.edited_at { " · " span.edited { "edited " (time::datetime(edited, tz)) } }

@@ -108,7 +108,7 @@ pub fn reports_page(ctx: &Ctx, reports: &[OpenReport]) -> Markup {
 fn mod_nav() -> Markup {
     html! {
         nav.mod-nav aria-label="Moderation" {
-            a href="/mod/queue" { "Approval queue" } " · " a href="/mod/reports" { "Reports" } " · " a href="/mod/log" { "Moderation log" } " · " a href="/admin/users" { "Members and roles" }
+            a href="/mod/queue" { "Approval queue" } " · " a href="/mod/reports" { "Reports" } " · " a href="/mod/log" { "Moderation log" } " · " a href="/mod/reviews" { "Reviews" } " · " a href="/admin/users" { "Members and roles" }
         }
     }
 }

@@ -20,6 +20,7 @@ mod outage;
 mod page_cache;
 mod pages;
 mod questions;
+mod reviews;
 mod search;
 mod soak;
 mod stats;

@@ -31,7 +31,7 @@ macro_rules! thread_columns {
             "t.id, t.title, t.slug, t.author_id, t.post_count, t.view_count, t.locked,
              t.lock_reason, t.pinned, t.hidden, t.approved, t.merged_into, t.solution_post_id,
              t.forum_id, t.first_response_at, t.me_too_count, t.assigned_user_id,
-             t.assigned_group_id, ",
+             t.assigned_group_id, t.answer_outdated_at, ",
             assignee_name_column!()
         )
     };
