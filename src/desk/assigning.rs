@@ -60,15 +60,14 @@ pub async fn assign(
                 (vec![user], what)
             }
             Some(Assignee::Group(group)) => {
-                let groups = accounts::staff_groups(conn).await?;
-                let Some(group) = groups.iter().find(|g| g.id == group) else {
+                let Some(name) = accounts::group_name(conn, group).await? else {
                     return Err(AssignError::BadChoice("That group no longer exists."));
                 };
                 let what = format!(
-                    "{} assigned the question \u{201c}{}\u{201d} to your group {}.",
-                    actor.username, thread.title, group.name
+                    "{} assigned the question \u{201c}{}\u{201d} to your group {name}.",
+                    actor.username, thread.title
                 );
-                (group.members.iter().map(|m| m.id).collect(), what)
+                (accounts::group_member_ids(conn, group).await?, what)
             }
         };
         if !store::assign(conn, thread.id, to).await? {

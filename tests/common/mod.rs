@@ -429,6 +429,20 @@ impl TestApp {
         replied.post
     }
 
+    /// The id of the member called `name`.
+    pub async fn user_id(&self, name: &str) -> parley::ids::UserId {
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        use parley::db::schema::users;
+        let mut conn = self.conn().await;
+        users::table
+            .filter(users::username.eq(name))
+            .select(users::id)
+            .first(&mut conn)
+            .await
+            .expect("a member of that name")
+    }
+
     /// A category with one forum at `/f/{slug}`.
     pub async fn forum(&self, slug: &str) -> parley::ids::ForumId {
         let mut conn = self.conn().await;

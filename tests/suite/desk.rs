@@ -155,15 +155,7 @@ async fn staff_groups_make_staff_and_only_administrators_manage_them() {
         )
         .await;
     assert_eq!(renamed.status, 303);
-    let tina_id = {
-        let mut conn = app.conn().await;
-        parley::db::schema::users::table
-            .filter(parley::db::schema::users::username.eq("tina"))
-            .select(parley::db::schema::users::id)
-            .first::<i64>(&mut conn)
-            .await
-            .unwrap()
-    };
+    let tina_id = app.user_id("tina").await;
     let removed = admin
         .post(
             &format!("/admin/groups/{billing}"),
@@ -187,13 +179,8 @@ async fn staff_groups_make_staff_and_only_administrators_manage_them() {
 
 /// The notices and "assigned" mails queued for `name`.
 async fn told(app: &TestApp, name: &str) -> (i64, i64) {
+    let user = app.user_id(name).await;
     let mut conn = app.conn().await;
-    let user: i64 = parley::db::schema::users::table
-        .filter(parley::db::schema::users::username.eq(name))
-        .select(parley::db::schema::users::id)
-        .first(&mut conn)
-        .await
-        .unwrap();
     let notices: i64 = notices::table
         .filter(notices::user_id.eq(user))
         .count()
@@ -316,15 +303,7 @@ async fn questions_are_claimed_assigned_and_unassigned_and_whoever_gets_one_is_t
     assert_eq!(karen.get(&link).await.status, 404);
 
     // A person who is not staff cannot be given a question; the form says so.
-    let karen_id = {
-        let mut conn = app.conn().await;
-        parley::db::schema::users::table
-            .filter(parley::db::schema::users::username.eq("karen"))
-            .select(parley::db::schema::users::id)
-            .first::<i64>(&mut conn)
-            .await
-            .unwrap()
-    };
+    let karen_id = app.user_id("karen").await;
     let wrong = moderator
         .post(
             &format!("/t/{thread}/assign"),
@@ -351,15 +330,7 @@ async fn questions_are_claimed_assigned_and_unassigned_and_whoever_gets_one_is_t
     );
 
     // To a person: only they are told.
-    let admin_id = {
-        let mut conn = app.conn().await;
-        parley::db::schema::users::table
-            .filter(parley::db::schema::users::username.eq("boss"))
-            .select(parley::db::schema::users::id)
-            .first::<i64>(&mut conn)
-            .await
-            .unwrap()
-    };
+    let admin_id = app.user_id("boss").await;
     moderator
         .post(
             &format!("/t/{thread}/assign"),
@@ -557,30 +528,8 @@ async fn the_desk_marks_questions_past_their_targets_and_mails_them_once_a_day()
             .text()
             .contains("Greeting")
     );
-    let other = {
-        let category = parley::forums::store::insert_category(&mut conn, "Chat")
-            .await
-            .unwrap();
-        parley::forums::store::insert_forum(
-            &mut conn,
-            &parley::forums::store::NewForum {
-                category_id: category,
-                slug: "chat",
-                title: "Chat",
-                description: "",
-                position: 1,
-                questions: false,
-            },
-        )
-        .await
-        .unwrap()
-    };
-    let mod_id: UserId = parley::db::schema::users::table
-        .filter(parley::db::schema::users::username.eq("mod"))
-        .select(parley::db::schema::users::id)
-        .first(&mut conn)
-        .await
-        .unwrap();
+    let other = app.forum("chat").await;
+    let mod_id = app.user_id("mod").await;
     use parley::moderation::actions::{self, ThreadAction};
     actions::on_thread(&mut conn, mod_id, thread, ThreadAction::Move(other))
         .await
@@ -691,12 +640,7 @@ async fn staff_notes_are_for_staff_and_follow_their_posts_through_splits_and_mer
     assert_eq!(count, 2, "the note is no post");
 
     // Split: the note follows the answer it was written after into the new thread.
-    let mod_id: UserId = parley::db::schema::users::table
-        .filter(parley::db::schema::users::username.eq("mod"))
-        .select(parley::db::schema::users::id)
-        .first(&mut conn)
-        .await
-        .unwrap();
+    let mod_id = app.user_id("mod").await;
     let split = parley::moderation::actions::split(
         &mut conn,
         mod_id,

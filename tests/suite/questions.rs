@@ -641,24 +641,7 @@ async fn similar_questions_are_found_by_their_words_or_their_look_solved_ones_fi
         .execute(&mut conn)
         .await
         .unwrap();
-    let elsewhere = {
-        let category = parley::forums::store::insert_category(&mut conn, "Chat")
-            .await
-            .unwrap();
-        parley::forums::store::insert_forum(
-            &mut conn,
-            &parley::forums::store::NewForum {
-                category_id: category,
-                slug: "chat",
-                title: "Chat",
-                description: "",
-                position: 1,
-                questions: false,
-            },
-        )
-        .await
-        .unwrap()
-    };
+    let elsewhere = app.forum("chat").await;
     app.thread(elsewhere, karen, "Printer error in the chat forum", "Hm")
         .await;
 

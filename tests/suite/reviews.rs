@@ -13,6 +13,26 @@ fn in_twelve_months() -> NaiveDate {
     parley::reviews::next_review(Utc::now().date_naive())
 }
 
+async fn answer_review_on(app: &TestApp, thread: parley::ids::ThreadId) -> Option<NaiveDate> {
+    let mut conn = app.conn().await;
+    threads::table
+        .find(thread.0)
+        .select(threads::answer_review_on)
+        .first(&mut conn)
+        .await
+        .unwrap()
+}
+
+async fn article_review_on(app: &TestApp, article: parley::ids::ArticleId) -> NaiveDate {
+    let mut conn = app.conn().await;
+    faq_articles::table
+        .find(article.0)
+        .select(faq_articles::review_on)
+        .first(&mut conn)
+        .await
+        .unwrap()
+}
+
 #[actix_web::test]
 async fn answers_and_articles_come_up_for_review_and_readers_see_what_is_outdated() {
     let app = TestApp::spawn().await;
@@ -40,12 +60,7 @@ async fn answers_and_articles_come_up_for_review_and_readers_see_what_is_outdate
         )
         .await;
     assert_eq!(marked.status, 303);
-    let review_on: Option<NaiveDate> = threads::table
-        .find(thread.0)
-        .select(threads::answer_review_on)
-        .first(&mut conn)
-        .await
-        .unwrap();
+    let review_on = answer_review_on(&app, thread).await;
     assert_eq!(
         review_on,
         Some(in_twelve_months()),
@@ -68,12 +83,7 @@ async fn answers_and_articles_come_up_for_review_and_readers_see_what_is_outdate
     )
     .await
     .unwrap();
-    let article_review: NaiveDate = faq_articles::table
-        .find(article.0)
-        .select(faq_articles::review_on)
-        .first(&mut conn)
-        .await
-        .unwrap();
+    let article_review = article_review_on(&app, article).await;
     assert_eq!(article_review, in_twelve_months());
 
     // Nothing is due yet; then a year passes (the dates move back instead of the clock).
@@ -139,12 +149,7 @@ async fn answers_and_articles_come_up_for_review_and_readers_see_what_is_outdate
         )
         .await;
     assert_eq!(right.status, 303);
-    let article_review: NaiveDate = faq_articles::table
-        .find(article.0)
-        .select(faq_articles::review_on)
-        .first(&mut conn)
-        .await
-        .unwrap();
+    let article_review = article_review_on(&app, article).await;
     assert_eq!(article_review, in_twelve_months());
     let rows = moderator
         .get("/mod/reviews")
@@ -177,12 +182,7 @@ async fn answers_and_articles_come_up_for_review_and_readers_see_what_is_outdate
         .execute(&mut conn)
         .await
         .unwrap();
-    let review_on: Option<NaiveDate> = threads::table
-        .find(thread.0)
-        .select(threads::answer_review_on)
-        .first(&mut conn)
-        .await
-        .unwrap();
+    let review_on = answer_review_on(&app, thread).await;
     assert_eq!(review_on, Some(in_twelve_months()));
     moderator
         .post(

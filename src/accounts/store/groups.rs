@@ -189,6 +189,19 @@ pub async fn is_staff(conn: &mut AsyncPgConnection, user: UserId) -> QueryResult
     .await
 }
 
+/// A group's name, if it exists.
+pub async fn group_name(
+    conn: &mut AsyncPgConnection,
+    group: GroupId,
+) -> QueryResult<Option<String>> {
+    staff_groups::table
+        .find(group)
+        .select(staff_groups::name)
+        .first(conn)
+        .await
+        .optional()
+}
+
 /// The ids of a group's members.
 pub async fn group_member_ids(
     conn: &mut AsyncPgConnection,
