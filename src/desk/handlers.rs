@@ -7,6 +7,8 @@ use serde::Deserialize;
 
 use crate::accounts::store::{self as accounts, GroupError};
 use crate::desk::assigning::{self, AssignError};
+use crate::desk::stats;
+use crate::desk::stats_views;
 use crate::desk::store::{self, Assignee, QueueView};
 use crate::desk::views::{self, GROUP_NAME_MAX, GroupForms};
 use crate::forums::pages::{self, Reader};
@@ -47,6 +49,57 @@ pub async fn queue(staff: Staff, query: web::Query<QueueQuery>) -> AppResult<Htt
         StatusCode::OK,
         views::queue_page(&staff, view, &rows, pages, Utc::now()),
     ))
+}
+
+/// `?weeks=` of the figures.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StatsQuery {
+    weeks: String,
+}
+
+impl StatsQuery {
+    /// Weeks asked for, within 1 and the most a page shows; the default otherwise.
+    fn weeks(&self) -> u32 {
+        self.weeks
+            .trim()
+            .parse()
+            .map_or(stats::DEFAULT_WEEKS, |n: u32| n.clamp(1, stats::MAX_WEEKS))
+    }
+}
+
+/// The figures of `weeks` weeks up to now, in the viewer's time zone.
+async fn figures(staff: &Staff, weeks: u32) -> AppResult<Vec<stats::ForumFigures>> {
+    let (now, zone) = (Utc::now(), staff.time_zone());
+    let since = stats::start_of(stats::first_week(now, zone, weeks), zone);
+    let mut conn = staff.state.conn().await?;
+    let forums = store::question_forums(&mut conn).await?;
+    let rows = store::asked_since(&mut conn, since).await?;
+    Ok(stats::by_forum(&forums, &rows, zone, weeks, now))
+}
+
+/// `GET /desk/stats`.
+pub async fn stats(staff: Staff, query: web::Query<StatsQuery>) -> AppResult<HttpResponse> {
+    let weeks = query.weeks();
+    let forums = figures(&staff, weeks).await?;
+    Ok(html(
+        StatusCode::OK,
+        stats_views::stats_page(&staff, &forums, weeks),
+    ))
+}
+
+/// `GET /desk/stats.csv`.
+pub async fn stats_csv(staff: Staff, query: web::Query<StatsQuery>) -> AppResult<HttpResponse> {
+    let forums = figures(&staff, query.weeks()).await?;
+    let body = stats_views::stats_csv(&forums).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Cache-Control", "private, no-cache"))
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"desk-stats.csv\"",
+        ))
+        .body(body))
 }
 
 impl From<AssignError> for AppError {

@@ -1,12 +1,14 @@
 //! The support desk: staff work on questions. Staff groups (`/admin/groups`), targets
 //! (`/admin/targets`), "Assign",
 //! "Claim" and "Unassign", the staff queue `/desk` with each Questions forum's targets,
-//! and the daily mail of questions past them. Staff notes and canned replies, which the
+//! the daily mail of questions past them, and the managers' figures at `/desk/stats`. Staff notes and canned replies, which the
 //! thread page and composer show, live with the forums and in [`crate::canned`].
 
 pub mod assigning;
 pub mod handlers;
 pub mod late;
+pub mod stats;
+pub mod stats_views;
 pub mod store;
 pub mod targets;
 pub mod targets_form;
@@ -14,9 +16,11 @@ pub mod views;
 
 use actix_web::web;
 
-/// Registers `/desk` and `/admin/groups`.
+/// Registers `/desk`, `/desk/stats`, `/admin/groups` and `/admin/targets`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/desk").route(web::get().to(handlers::queue)))
+        .service(web::resource("/desk/stats").route(web::get().to(handlers::stats)))
+        .service(web::resource("/desk/stats.csv").route(web::get().to(handlers::stats_csv)))
         .service(
             web::resource("/admin/groups")
                 .route(web::get().to(handlers::groups))

@@ -330,3 +330,34 @@ pub async fn set_targets(
         .await
         .map(|n| n == 1)
 }
+
+/// A question as the managers' figures need it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct AskedRow {
+    #[diesel(sql_type = BigInt)]
+    pub forum_id: ForumId,
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub first_response_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub solved_at: Option<DateTime<Utc>>,
+}
+
+/// Every public question (not merged away) asked since `since` in a Questions forum, by
+/// forum.
+pub async fn asked_since(
+    conn: &mut AsyncPgConnection,
+    since: DateTime<Utc>,
+) -> QueryResult<Vec<AskedRow>> {
+    diesel::sql_query(concat!(
+        "SELECT t.forum_id, t.created_at, t.first_response_at, t.solved_at
+           FROM threads t JOIN forums f ON f.id = t.forum_id
+          WHERE f.questions AND t.merged_into IS NULL AND t.created_at >= $1 AND ",
+        public_thread!("t"),
+        " ORDER BY t.forum_id"
+    ))
+    .bind::<Timestamptz, _>(since)
+    .load(conn)
+    .await
+}

@@ -19,12 +19,14 @@ use crate::web::urls;
 /// The longest group name.
 pub const GROUP_NAME_MAX: usize = 60;
 
-/// Links between the desk's pages.
-fn desk_nav() -> Markup {
+/// Links between the desk's pages, and `extra` after them.
+pub fn desk_nav(extra: Markup) -> Markup {
     html! {
         p.tools {
             a href=(urls::desk()) { "Queue" } " · "
+            a href=(urls::desk_stats()) { "Statistics" } " · "
             a href=(urls::canned_replies()) { "Canned replies" }
+            (extra)
         }
     }
 }
@@ -44,7 +46,7 @@ pub fn queue_page(
         "Desk",
         html! {
             div.page-head { h1 { "Desk" } }
-            (desk_nav())
+            (desk_nav(html! {}))
             nav.tabs aria-label="Queue" {
                 @for v in QueueView::ALL {
                     a href={ (urls::desk()) "?show=" (v.word()) } aria-current=[(v == view).then_some("page")] { (v.label()) }

@@ -6,6 +6,7 @@ use crate::shell::ctx::Ctx;
 use crate::shell::layout::page;
 use crate::stats::Stats;
 use crate::stats::store::{Day, Ranked};
+use crate::web::chart::{self, Bar};
 use crate::web::time;
 use crate::web::urls;
 
@@ -21,27 +22,20 @@ fn ranked(title: &str, unit: &str, rows: &[Ranked]) -> Markup {
 
 /// Bars for each day; the table below carries the same figures for screen readers.
 fn chart(days: &[Day]) -> Markup {
-    let width = 720.0_f64;
-    let height = 160.0_f64;
-    let max = days.iter().map(|d| d.posts).max().unwrap_or(0).max(1) as f64;
-    let bar = width / days.len().max(1) as f64;
-    html! {
-        svg.chart viewBox=(format!("0 0 {width} {}", height + 20.0)) role="img" aria-labelledby="chart-title" {
-            title #chart-title { "Posts per day over the last " (days.len()) " days; the table below has the figures" }
-            line x1="0" y1=(height) x2=(width) y2=(height) stroke="#9aa5b1" stroke-width="1" {}
-            @for (i, day) in days.iter().enumerate() {
-                @let h = day.posts as f64 / max * (height - 10.0);
-                rect x=(format!("{:.1}", i as f64 * bar + 1.0)) y=(format!("{:.1}", height - h))
-                    width=(format!("{:.1}", (bar - 2.0).max(1.0))) height=(format!("{h:.1}")) fill="#1d4e89" {
-                    title { (day.day.format("%-d %b")) ": " (day.posts) }
-                }
-            }
-            @if let (Some(first), Some(last)) = (days.first(), days.last()) {
-                text x="0" y=(height + 16.0) font-size="12" fill="#5b6770" { (first.day.format("%-d %b")) }
-                text x=(width) y=(height + 16.0) font-size="12" fill="#5b6770" text-anchor="end" { (last.day.format("%-d %b")) }
-            }
-        }
-    }
+    let bars: Vec<Bar> = days
+        .iter()
+        .map(|d| Bar {
+            label: d.day.format("%-d %b").to_string(),
+            value: d.posts,
+            part: 0,
+            tip: format!("{}: {}", d.day.format("%-d %b"), d.posts),
+        })
+        .collect();
+    let title = format!(
+        "Posts per day over the last {} days; the table below has the figures",
+        days.len()
+    );
+    chart::bars("chart-title", &title, &bars)
 }
 
 /// The statistics page.

@@ -1,6 +1,7 @@
 //! Cross-cutting HTTP: layout, errors, request context, forms, cookies, assets and headers.
 
 pub mod assets;
+pub mod chart;
 pub mod client;
 pub mod cookies;
 pub mod error;

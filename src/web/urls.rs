@@ -188,6 +188,16 @@ pub fn desk() -> Url<'static> {
     Url(Shape::Word("/desk", "", ""))
 }
 
+/// The managers' figures of the desk.
+pub fn desk_stats() -> Url<'static> {
+    Url(Shape::Word("/desk/stats", "", ""))
+}
+
+/// The desk's figures as CSV.
+pub fn desk_stats_csv() -> Url<'static> {
+    Url(Shape::Word("/desk/stats.csv", "", ""))
+}
+
 /// A member's notices.
 pub fn notices() -> Url<'static> {
     Url(Shape::Word("/notices", "", ""))

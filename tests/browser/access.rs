@@ -83,6 +83,7 @@ fn pages(thread: i64) -> (Vec<String>, Vec<String>) {
         "/mod/reports".into(),
         "/desk/replies".into(),
         "/desk?show=all".into(),
+        "/desk/stats".into(),
         "/f/desk/new".into(),
         "/notices".into(),
     ];

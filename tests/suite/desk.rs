@@ -671,3 +671,156 @@ async fn staff_notes_are_for_staff_and_follow_their_posts_through_splits_and_mer
     assert_eq!(page.texts("article.staff-note").len(), 1);
     let _ = karen;
 }
+
+/// Sets a question's clocks: asked at `asked`, first answered and solved when given.
+async fn clocks(
+    app: &TestApp,
+    thread: ThreadId,
+    asked: chrono::DateTime<Utc>,
+    answered: Option<chrono::DateTime<Utc>>,
+    solved: Option<chrono::DateTime<Utc>>,
+) {
+    let mut conn = app.conn().await;
+    diesel::update(threads::table.find(thread.0))
+        .set((
+            threads::created_at.eq(asked),
+            threads::first_response_at.eq(answered),
+            threads::solved_at.eq(solved),
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+}
+
+#[actix_web::test]
+async fn desk_statistics_count_each_week_against_the_targets_for_staff_only() {
+    use chrono::{Datelike, Days, NaiveTime};
+    let app = TestApp::spawn().await;
+    let Desk {
+        admin,
+        moderator,
+        forum,
+        karen,
+        thread,
+    } = desk(&app).await;
+    group(&app, &admin, "Tier 2", &["tina"]).await;
+    let saved = admin
+        .post(
+            &format!("/admin/targets/{forum}"),
+            &[
+                ("first_response_hours", "8"),
+                ("solution_hours", "48"),
+                ("business_zone", ""),
+                ("business_start", "9"),
+                ("business_end", "17"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.text());
+
+    // Wednesday of last week (UTC, the viewers' zone), well inside its week.
+    let today = Utc::now().date_naive();
+    let monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
+    let last_monday = monday - Days::new(7);
+    let wednesday = (last_monday + Days::new(2))
+        .and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap())
+        .and_utc();
+    let hours = Duration::hours;
+    // Karen's first question never got a reply; the second was answered in 2 hours and
+    // solved in 10; a hidden one and one merged away are not counted.
+    clocks(&app, thread, wednesday, None, None).await;
+    let (answered, _) = app
+        .thread(forum, karen, "Printer jams at the till", "Again.")
+        .await;
+    let reply = app
+        .reply(answered, app.user_id("mod").await, "Reseat the roll.")
+        .await;
+    let mut conn = app.conn().await;
+    diesel::update(threads::table.find(answered.0))
+        .set(threads::solution_post_id.eq(reply.0))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    clocks(
+        &app,
+        answered,
+        wednesday,
+        Some(wednesday + hours(2)),
+        Some(wednesday + hours(10)),
+    )
+    .await;
+    for (title, column) in [("Hidden question", "hidden"), ("Merged question", "merged")] {
+        let (gone, _) = app.thread(forum, karen, title, "Gone.").await;
+        clocks(&app, gone, wednesday, None, None).await;
+        let update = diesel::update(threads::table.find(gone.0));
+        match column {
+            "hidden" => {
+                update
+                    .set(threads::hidden.eq(true))
+                    .execute(&mut conn)
+                    .await
+            }
+            _ => {
+                update
+                    .set(threads::merged_into.eq(Some(thread.0)))
+                    .execute(&mut conn)
+                    .await
+            }
+        }
+        .unwrap();
+    }
+
+    // Only staff see the figures: moderators, administrators and group members.
+    let anonymous = app.browser();
+    let away = anonymous.get("/desk/stats").await;
+    assert_eq!(away.status, 303);
+    assert!(away.location().unwrap().starts_with("/login"));
+    let sam = app.logged_in("sam").await;
+    assert_eq!(sam.get("/desk/stats").await.status, 403);
+    assert_eq!(sam.get("/desk/stats.csv").await.status, 403);
+    let tina = app.logged_in("tina").await;
+    assert_eq!(tina.get("/desk/stats").await.status, 200);
+    assert_eq!(admin.get("/desk/stats").await.status, 200);
+
+    let csv = moderator.get("/desk/stats.csv?weeks=2").await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "forum,week_starting,asked,unanswered,first_response_median_hours,\
+         first_response_p90_hours,answered_within_target_percent,solution_median_hours,\
+         solution_p90_hours,solved_within_target_percent"
+    );
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(
+        lines[1],
+        format!("Handling angry customers,{last_monday},2,1,2.00,2.00,50.0,10.00,10.00,50.0")
+    );
+    assert_eq!(
+        lines[2],
+        format!("Handling angry customers,{monday},0,0,,,,,,")
+    );
+    // Out-of-range weeks are brought within bounds.
+    let year = moderator.get("/desk/stats.csv?weeks=400").await;
+    assert_eq!(year.body.lines().count(), 53);
+
+    // The page: newest week first, with a chart and the same figures.
+    let page = moderator.get("/desk/stats?weeks=2").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<svg"));
+    assert!(
+        page.text()
+            .contains("Targets: first response 8 h, solution 48 h.")
+    );
+    let rows = page.texts("table.desk-stats tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[1].contains("2 h 0 min"), "{}", rows[1]);
+    assert!(rows[1].contains("50% (1 of 2)"), "{}", rows[1]);
+    assert!(rows[1].contains("10 h 0 min"), "{}", rows[1]);
+}
