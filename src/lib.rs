@@ -62,6 +62,8 @@ pub struct Site {
     pub members: Arc<accounts::cards::MemberCards>,
     /// Where each forum sits, for thread pages, kept current the same way.
     pub places: Arc<forums::places::ForumPlaces>,
+    /// Question titles for "Similar questions", kept current the same way.
+    pub similar: Arc<forums::similar::SimilarIndex>,
     /// How common searched words are, for picking each search's way to its candidates.
     pub lexemes: Arc<search::strategy::LexemeCache>,
 }
@@ -84,7 +86,8 @@ impl Site {
                     .counting_views(move |thread| counter.record(thread)),
             ),
             members: Arc::new(accounts::cards::MemberCards::new(changes.clone())),
-            places: Arc::new(forums::places::ForumPlaces::new(changes)),
+            places: Arc::new(forums::places::ForumPlaces::new(changes.clone())),
+            similar: Arc::new(forums::similar::SimilarIndex::new(changes)),
             lexemes: Arc::new(search::strategy::LexemeCache::new(
                 search::strategy::MAX_AGE,
             )),
@@ -130,6 +133,7 @@ pub fn build_app(
         .app_data(aw::Data::from(site.pages))
         .app_data(aw::Data::from(site.members))
         .app_data(aw::Data::from(site.places))
+        .app_data(aw::Data::from(site.similar))
         .app_data(aw::Data::from(site.lexemes))
         .app_data(aw::Data::new(site.state))
         .app_data(aw::PayloadConfig::new(MAX_FORM_BYTES))

@@ -10,6 +10,7 @@ pub mod pages;
 pub mod places;
 pub mod policy;
 pub mod question_views;
+pub mod similar;
 pub mod staff_views;
 pub mod store;
 pub mod tool_views;

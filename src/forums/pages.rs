@@ -5,6 +5,7 @@ use diesel_async::AsyncPgConnection;
 
 use crate::accounts::cards::MemberCards;
 use crate::forums::places::ForumPlaces;
+use crate::forums::similar::SimilarIndex;
 use crate::forums::store::{self, QuestionScope};
 use crate::forums::types::{
     Backlink, Category, ForumHeader, ForumPlace, ForumSummary, ListedQuestion, PostRow, PostView,
@@ -313,6 +314,8 @@ pub async fn visit(
 
 /// The fewest characters of a title that similar questions are looked for.
 pub const SIMILAR_MIN_CHARS: usize = 10;
+/// "Similar questions" shown at most.
+pub const SIMILAR_SHOWN: usize = 5;
 
 /// A similar question with the forum it is in.
 pub struct Similar {
@@ -320,11 +323,13 @@ pub struct Similar {
     pub forum_title: String,
 }
 
-/// "Similar questions" for a title being typed: none for a title shorter than
-/// [`SIMILAR_MIN_CHARS`]; two statements at most (the places of the forums are kept).
+/// "Similar questions" for a title being typed, up to five, solved ones first: none for a
+/// title shorter than [`SIMILAR_MIN_CHARS`]. The index names the candidates; one
+/// statement reads those still public, with their state.
 pub async fn similar_questions(
     conn: &mut AsyncPgConnection,
     places: &ForumPlaces,
+    index: &SimilarIndex,
     title: &str,
 ) -> ReadResult<Vec<Similar>> {
     let title = title.trim();
@@ -335,8 +340,15 @@ pub async fn similar_questions(
     if forums.is_empty() {
         return Ok(Vec::new());
     }
+    let candidates = index.candidates(conn, &forums, title).await?;
+    let ids: Vec<_> = candidates.iter().map(|c| c.id).collect();
+    let mut public = store::similar_questions(conn, &forums, &ids).await?;
+    let rank =
+        |q: &crate::forums::types::SimilarQuestion| candidates.iter().position(|c| c.id == q.id);
+    public.sort_by_key(|q| (!q.solved, rank(q)));
+    public.truncate(SIMILAR_SHOWN);
     let mut found = Vec::new();
-    for question in store::similar_questions(conn, &forums, title).await? {
+    for question in public {
         let place = places.of(conn, question.forum_id).await?;
         found.push(Similar {
             forum_title: place.forum_title.clone(),

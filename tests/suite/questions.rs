@@ -693,6 +693,37 @@ async fn similar_questions_are_found_by_their_words_or_their_look_solved_ones_fi
             .text()
             .contains("No similar questions found.")
     );
+    // The titles are kept in memory: a question hidden after they were read is still
+    // never listed, and one asked since is found once the copy is read again.
+    diesel::update(threads::table.find(printer.0))
+        .set(threads::hidden.eq(true))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert!(
+        similar("printer eror E4521")
+            .await
+            .texts("ul.similar-questions a")
+            .is_empty()
+    );
+    diesel::update(threads::table.find(printer.0))
+        .set(threads::hidden.eq(false))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    app.thread(forum, karen, "Scanner error E-4521 again", "Hm")
+        .await;
+    tokio::time::sleep(parley::forums::similar::MIN_AGE + std::time::Duration::from_millis(200))
+        .await;
+    assert_eq!(
+        similar("scanner eror E4521")
+            .await
+            .texts("ul.similar-questions a")
+            .into_iter()
+            .next()
+            .as_deref(),
+        Some("Scanner error E-4521 again")
+    );
 
     // Without JavaScript: the button shows them with the draft kept, and posts nothing.
     let member = app.logged_in("bob").await;
@@ -724,7 +755,7 @@ async fn similar_questions_are_found_by_their_words_or_their_look_solved_ones_fi
     );
     assert_eq!(checked.texts("#f-body"), vec!["My printer says E4521."]);
     let threads_now: i64 = threads::table.count().get_result(&mut conn).await.unwrap();
-    assert_eq!(threads_now, 6, "nothing was posted");
+    assert_eq!(threads_now, 7, "nothing was posted");
     // A forum that takes no questions has no such box.
     let chat = member.get("/f/chat/new").await;
     assert!(chat.texts("#check-similar").is_empty());

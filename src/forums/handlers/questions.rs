@@ -11,6 +11,7 @@ use crate::forums::pages::{self, Reader};
 use crate::forums::places::{self, ForumPlaces};
 use crate::forums::policy;
 use crate::forums::question_views;
+use crate::forums::similar::SimilarIndex;
 use crate::forums::store;
 use crate::forums::types::QuestionFilter;
 use crate::ids::ThreadId;
@@ -109,10 +110,11 @@ pub struct SimilarQuery {
 pub async fn similar(
     ctx: Ctx,
     places: web::Data<ForumPlaces>,
+    index: web::Data<SimilarIndex>,
     query: web::Query<SimilarQuery>,
 ) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
-    let found = pages::similar_questions(&mut conn, &places, &query.title).await?;
+    let found = pages::similar_questions(&mut conn, &places, &index, &query.title).await?;
     Ok(html(
         StatusCode::OK,
         question_views::similar_list(&query.title, Some(&found)),

@@ -11,6 +11,7 @@ use crate::forums::handlers::reading::visible_thread;
 use crate::forums::pages;
 use crate::forums::places::ForumPlaces;
 use crate::forums::policy;
+use crate::forums::similar::SimilarIndex;
 use crate::forums::store;
 use crate::forums::views::{self, Composer, SimilarBox};
 use crate::forums::writing::{self, Deleted, Draft, WriteError};
@@ -164,6 +165,7 @@ pub async fn new_thread(
     req: HttpRequest,
     member: CurrentUser,
     places: web::Data<ForumPlaces>,
+    index: web::Data<SimilarIndex>,
     slug: web::Path<String>,
     CsrfForm(form): CsrfForm<ComposeForm>,
 ) -> AppResult<HttpResponse> {
@@ -177,7 +179,7 @@ pub async fn new_thread(
         (false, _) => None,
         (true, false) => Some(None),
         (true, true) => Some(Some(
-            pages::similar_questions(&mut conn, &places, &form.title).await?,
+            pages::similar_questions(&mut conn, &places, &index, &form.title).await?,
         )),
     };
     drop(conn);

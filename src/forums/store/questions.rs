@@ -159,39 +159,49 @@ pub async fn question_list(
         .await
 }
 
-/// Questions similar to a title being typed: public questions of the Questions forums
-/// `forums` whose titles share its words or look like it (trigram similarity, which
-/// forgives typos and splits product codes into pieces), up to five, solved ones first.
-/// The trigram candidates come from the nearest titles by the GiST index, so the work per
-/// call does not grow with the number of questions.
+/// A public question's title and its full-text lexemes (space-separated), for the
+/// "Similar questions" index.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct QuestionTitle {
+    #[diesel(sql_type = BigInt)]
+    pub id: crate::ids::ThreadId,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Text)]
+    pub lexemes: String,
+}
+
+/// Every public question (not merged away) of the Questions forums `forums`.
+pub async fn question_titles(
+    conn: &mut AsyncPgConnection,
+    forums: &[crate::ids::ForumId],
+) -> QueryResult<Vec<QuestionTitle>> {
+    diesel::sql_query(format!(
+        "SELECT t.id, t.title, array_to_string(tsvector_to_array(t.title_tsv), ' ') AS lexemes
+           FROM threads t
+          WHERE t.forum_id = ANY($1) AND t.merged_into IS NULL AND {public}",
+        public = public_thread!("t"),
+    ))
+    .bind::<diesel::sql_types::Array<BigInt>, _>(forums)
+    .load(conn)
+    .await
+}
+
+/// Those of the questions `ids` that are still public questions (not merged away) of the
+/// Questions forums `forums`, with their state.
 pub async fn similar_questions(
     conn: &mut AsyncPgConnection,
     forums: &[crate::ids::ForumId],
-    title: &str,
+    ids: &[crate::ids::ThreadId],
 ) -> QueryResult<Vec<crate::forums::types::SimilarQuestion>> {
     diesel::sql_query(format!(
-        "WITH q AS (SELECT plainto_tsquery('english', $1) AS words),
-              candidates AS (
-                (SELECT t.id FROM threads t, q
-                  WHERE t.title_tsv @@ q.words AND t.forum_id = ANY($2)
-                    AND t.merged_into IS NULL AND {public}
-                  LIMIT 20)
-                UNION
-                (SELECT t.id FROM threads t
-                  WHERE t.forum_id = ANY($2) AND t.merged_into IS NULL AND {public}
-                  ORDER BY t.title <-> $1
-                  LIMIT 10))
-         SELECT t.id, t.title, t.slug, t.solution_post_id IS NOT NULL AS solved,
+        "SELECT t.id, t.title, t.slug, t.solution_post_id IS NOT NULL AS solved,
                 t.first_response_at IS NOT NULL AS responded, t.forum_id
-           FROM candidates c
-           JOIN threads t ON t.id = c.id, q
-          WHERE t.title_tsv @@ q.words OR similarity(t.title, $1) >= 0.3
-          ORDER BY t.solution_post_id IS NOT NULL DESC,
-                   ts_rank(t.title_tsv, q.words) + similarity(t.title, $1) DESC, t.id DESC
-          LIMIT 5",
+           FROM threads t
+          WHERE t.id = ANY($1) AND t.forum_id = ANY($2) AND t.merged_into IS NULL AND {public}",
         public = public_thread!("t"),
     ))
-    .bind::<Text, _>(title)
+    .bind::<diesel::sql_types::Array<BigInt>, _>(ids)
     .bind::<diesel::sql_types::Array<BigInt>, _>(forums)
     .load(conn)
     .await
