@@ -460,6 +460,7 @@ pub fn composer(ctx: &Ctx, c: &Composer<'_>) -> Markup {
                     " "
                     button.secondary.small type="submit" name="action" value="insert" { "Insert" }
                     p.hint { "Adds the reply at the end of your text, with the asker's name and the title filled in; nothing is posted yet." }
+                    script src=(crate::web::assets::url("canned")) defer {}
                 }
             }
             (tool_views::notify_checkbox(c.notify))

@@ -30,6 +30,12 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../assets/similar.js"),
     },
     Asset {
+        stem: "canned",
+        ext: "js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/canned.js"),
+    },
+    Asset {
         stem: "icon",
         ext: "svg",
         content_type: "image/svg+xml",

@@ -236,3 +236,59 @@ async fn a_member_typing_a_question_sees_similar_ones_and_finds_the_answer() {
         })
         .await;
 }
+
+#[actix_web::test]
+async fn a_moderator_inserts_a_canned_reply_without_leaving_the_page() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app.account("karen", Role::Member).await;
+    let maria = app.account("maria", Role::Moderator).await;
+    let (thread, _) = app
+        .thread(forum, karen, "Refund after ninety days", "Can I?")
+        .await;
+    {
+        let mut conn = app.conn().await;
+        parley::canned::store::insert(
+            &mut conn,
+            "Refund policy",
+            "Hello {asker}, after ninety days it is store credit.",
+            maria,
+        )
+        .await
+        .expect("canned reply");
+    }
+
+    let mut journey = Journey::new("canned");
+    let tab = journey.person("maria", Options::default()).await;
+    let base = app.base.clone();
+    journey
+        .run(async move {
+            tab.open(&format!("{base}/")).await;
+            tab.log_in("maria").await;
+            tab.open(&format!("{base}/t/{thread}/reply")).await;
+            tab.type_into("Message", "Thanks for asking.").await;
+            // A mark on this page: a round trip would load a new one without it.
+            tab.script("window.stayedHere = true; return null;").await;
+            tab.press("Insert").await;
+            let mut text = String::new();
+            for _ in 0..100 {
+                text = tab.value_of("Message").await;
+                if text.contains("store credit") {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            assert!(
+                text.starts_with("Thanks for asking.") && text.contains("Hello karen, after"),
+                "{text}"
+            );
+            assert_eq!(
+                tab.script("return window.stayedHere === true;").await,
+                serde_json::Value::Bool(true)
+            );
+            tab.press("Post").await;
+            tab.expect_text("Hello karen, after ninety days it is store credit.")
+                .await;
+        })
+        .await;
+}

@@ -194,12 +194,13 @@ pub async fn similar_questions(
     forums: &[crate::ids::ForumId],
     ids: &[crate::ids::ThreadId],
 ) -> QueryResult<Vec<crate::forums::types::SimilarQuestion>> {
-    diesel::sql_query(format!(
+    // Run on every keystroke with the same plan: prepared once per connection.
+    crate::db::prepared::sql(concat!(
         "SELECT t.id, t.title, t.slug, t.solution_post_id IS NOT NULL AS solved,
                 t.first_response_at IS NOT NULL AS responded, t.forum_id
            FROM threads t
-          WHERE t.id = ANY($1) AND t.forum_id = ANY($2) AND t.merged_into IS NULL AND {public}",
-        public = public_thread!("t"),
+          WHERE t.id = ANY($1) AND t.forum_id = ANY($2) AND t.merged_into IS NULL AND ",
+        public_thread!("t"),
     ))
     .bind::<diesel::sql_types::Array<BigInt>, _>(ids)
     .bind::<diesel::sql_types::Array<BigInt>, _>(forums)
