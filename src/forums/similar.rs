@@ -148,27 +148,37 @@ impl Index {
         &self.grams[entry.grams.start as usize..entry.grams.end as usize]
     }
 
-    /// The titles that may reach [`THRESHOLD`] with `grams`: a title that similar shares
-    /// at least `need` of them, so it shares one of the `grams.len() - need + 1` rarest;
-    /// the most common trigrams, whose lists are the longest, are never walked.
-    fn maybe_alike(&self, grams: &[u64], seen: &mut [bool], touched: &mut Vec<u32>) {
+    /// Trigrams a title of `trigrams` must share with a typed title of `typed` trigrams
+    /// to reach [`THRESHOLD`]: from c >= THRESHOLD * (typed + title - c), less a hair so
+    /// that rounding never asks for one more than the exact bound.
+    fn needed(typed: usize, title: usize) -> usize {
+        (THRESHOLD * (typed + title) as f32 / (1.0 + THRESHOLD) - 1e-3).ceil() as usize
+    }
+
+    /// The titles that may reach [`THRESHOLD`] with `grams`, with how many of the rarest
+    /// trigrams they share, and how many common ones were not counted. A title alike
+    /// enough shares at least `need` trigrams (computed for the shortest title), so one of
+    /// the `grams.len() - need + 1` rarest: the most common trigrams, whose lists are the
+    /// longest, are never walked, and a title that cannot make up its own bound with the
+    /// uncounted ones is left out without looking at its trigrams.
+    fn maybe_alike(&self, grams: &[u64], shared: &mut [u16], touched: &mut Vec<u32>) -> usize {
         let mut lists: Vec<&[u32]> = grams
             .iter()
             .map(|g| self.by_trigram.get(g).map_or(&[][..], Vec::as_slice))
             .collect();
         lists.sort_unstable_by_key(|list| list.len());
-        // From c >= THRESHOLD * (|typed| + |title| - c), with the shortest title.
-        let fewest = self.fewest.min(grams.len());
-        // (Less a hair, so that rounding never asks for one more than the exact bound.)
-        let need = (THRESHOLD * (grams.len() + fewest) as f32 / (1.0 + THRESHOLD) - 1e-3).ceil();
-        let need = (need as usize).clamp(1, grams.len().max(1));
-        for list in lists.iter().take(grams.len() + 1 - need) {
+        let need = Index::needed(grams.len(), self.fewest).clamp(1, grams.len());
+        let walked = grams.len() + 1 - need;
+        for list in &lists[..walked] {
             for &at in *list {
-                if !std::mem::replace(&mut seen[at as usize], true) {
+                let count = &mut shared[at as usize];
+                if *count == 0 {
                     touched.push(at);
                 }
+                *count += 1;
             }
         }
+        grams.len() - walked
     }
 
     /// The best [`CANDIDATES`] titles like `typed`, best first.
@@ -177,9 +187,9 @@ impl Index {
         if grams.is_empty() {
             return Vec::new();
         }
-        let mut seen = vec![false; self.entries.len()];
+        let mut shared = vec![0u16; self.entries.len()];
         let mut touched = Vec::new();
-        self.maybe_alike(&grams, &mut seen, &mut touched);
+        let unwalked = self.maybe_alike(&grams, &mut shared, &mut touched);
         // Words no title has (stop words among them, which `title_tsv` never holds) do
         // not decide anything. A title with every other word is a candidate too.
         let mut lexemes: Vec<String> = typed
@@ -194,9 +204,7 @@ impl Index {
         for lexeme in &lexemes {
             for &at in &self.by_lexeme[lexeme] {
                 words[at as usize] += 1;
-                if usize::from(words[at as usize]) == lexemes.len()
-                    && !std::mem::replace(&mut seen[at as usize], true)
-                {
+                if usize::from(words[at as usize]) == lexemes.len() && shared[at as usize] == 0 {
                     touched.push(at);
                 }
             }
@@ -205,12 +213,17 @@ impl Index {
             .into_iter()
             .filter_map(|at| {
                 let entry = &self.entries[at as usize];
+                let words = words[at as usize];
+                let all_words = !lexemes.is_empty() && usize::from(words) == lexemes.len();
+                let length = (entry.grams.end - entry.grams.start) as usize;
+                let bound = usize::from(shared[at as usize]) + unwalked;
+                if !all_words && bound < Index::needed(grams.len(), length) {
+                    return None;
+                }
                 let mine = self.grams_of(entry);
                 let shared = common(&grams, mine);
                 let union = grams.len() + mine.len() - shared;
                 let similarity = shared as f32 / union.max(1) as f32;
-                let words = words[at as usize];
-                let all_words = !lexemes.is_empty() && usize::from(words) == lexemes.len();
                 (all_words || similarity >= THRESHOLD).then(|| Candidate {
                     id: entry.id,
                     score: similarity + f32::from(words) / lexemes.len().max(1) as f32,
@@ -409,7 +422,7 @@ mod tests {
         ];
         let stemmer = Stemmer::create(Algorithm::English);
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-        let mut phrase = |rng: &mut rand::rngs::StdRng, most: usize| {
+        let phrase = |rng: &mut rand::rngs::StdRng, most: usize| {
             (0..rng.random_range(1..=most))
                 .map(|_| {
                     let w = words[rng.random_range(0..words.len())];
