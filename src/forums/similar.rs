@@ -190,8 +190,15 @@ impl Index {
                 }
             }
             touched.clear();
-            found.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(b.id.0.cmp(&a.id.0)));
-            found.truncate(CANDIDATES);
+            // The best few first, without sorting the hundreds a common word brings.
+            let better = |a: &Candidate, b: &Candidate| {
+                b.score.total_cmp(&a.score).then(b.id.0.cmp(&a.id.0))
+            };
+            if found.len() > CANDIDATES {
+                found.select_nth_unstable_by(CANDIDATES - 1, better);
+                found.truncate(CANDIDATES);
+            }
+            found.sort_unstable_by(better);
             found
         })
     }
@@ -256,7 +263,13 @@ impl SimilarIndex {
         }
         let seq = self.changes.begin();
         let titles = store::question_titles(conn, forums).await?;
-        let index = Arc::new(Index::build(seq, forums.to_vec(), titles));
+        // Building takes long enough to stall every other request of this worker thread.
+        let forums = forums.to_vec();
+        let index =
+            match tokio::task::spawn_blocking(move || Index::build(seq, forums, titles)).await {
+                Ok(index) => Arc::new(index),
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            };
         if self.changes.listening()
             && let Ok(mut kept) = self.kept.write()
         {
