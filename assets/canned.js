@@ -14,7 +14,8 @@
     var data = new FormData(form);
     data.set("action", "insert");
     button.disabled = true;
-    fetch(form.action, {
+    // Not `form.action`: the buttons named "action" shadow it.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       credentials: "same-origin",
       body: new URLSearchParams(data)

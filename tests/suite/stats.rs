@@ -73,7 +73,7 @@ async fn statistics_match_a_known_data_set() {
         "{}",
         lists[3]
     );
-    let bars = page.texts("svg.chart rect title");
+    let bars = page.texts("svg.chart g title");
     assert_eq!(bars.len(), 90);
     assert!(bars.last().unwrap().ends_with(": 4"), "{:?}", bars.last());
     assert_eq!(
