@@ -134,13 +134,9 @@ impl Index {
         index
     }
 
-    /// The best [`CANDIDATES`] titles like `typed`, best first. Every list of a trigram
-    /// the typed title has is walked: on titles of everyday words, skipping the most
-    /// common ones (and checking the candidates' own trigrams instead) measured slower.
-    fn candidates(&self, typed: &str, stemmer: &Stemmer) -> Vec<Candidate> {
-        let grams = trigrams(typed);
-        // Words no title has (stop words among them, which `title_tsv` never holds) do
-        // not decide anything.
+    /// The stems of the words of `typed` that some title has, each once. Words no title
+    /// has (stop words among them, which `title_tsv` never holds) decide nothing.
+    fn lexemes_of(&self, typed: &str, stemmer: &Stemmer) -> Vec<String> {
         let mut lexemes: Vec<String> = typed
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -149,6 +145,15 @@ impl Index {
             .collect();
         lexemes.sort_unstable();
         lexemes.dedup();
+        lexemes
+    }
+
+    /// The best [`CANDIDATES`] titles like `typed`, best first. Every list of a trigram
+    /// the typed title has is walked: on titles of everyday words, skipping the most
+    /// common ones (and checking the candidates' own trigrams instead) measured slower.
+    fn candidates(&self, typed: &str, stemmer: &Stemmer) -> Vec<Candidate> {
+        let grams = trigrams(typed);
+        let lexemes = self.lexemes_of(typed, stemmer);
         SCRATCH.with_borrow_mut(|(shared, touched)| {
             shared.resize(self.entries.len(), (0, 0));
             for gram in &grams {
@@ -360,14 +365,7 @@ mod tests {
         stemmer: &Stemmer,
     ) -> Vec<Candidate> {
         let grams = trigrams(typed);
-        let mut lexemes: Vec<String> = typed
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(|w| stemmer.stem(&w.to_lowercase()).into_owned())
-            .filter(|l| index.by_lexeme.contains_key(l))
-            .collect();
-        lexemes.sort_unstable();
-        lexemes.dedup();
+        let lexemes = index.lexemes_of(typed, stemmer);
         let mut found: Vec<Candidate> = index
             .entries
             .iter()

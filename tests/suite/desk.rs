@@ -378,6 +378,24 @@ async fn questions_are_claimed_assigned_and_unassigned_and_whoever_gets_one_is_t
     );
 }
 
+/// Sets the forum's targets to 8 hours for a first response and 48 for a solution,
+/// round the clock.
+async fn targets_8_and_48(admin: &Browser, forum: ForumId) {
+    let saved = admin
+        .post(
+            &format!("/admin/targets/{forum}"),
+            &[
+                ("first_response_hours", "8"),
+                ("solution_hours", "48"),
+                ("business_zone", ""),
+                ("business_start", "9"),
+                ("business_end", "17"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.text());
+}
+
 /// Moves a question's asking `hours` into the past.
 async fn asked_ago(app: &TestApp, thread: ThreadId, hours: i64) {
     let mut conn = app.conn().await;
@@ -429,19 +447,7 @@ async fn the_desk_marks_questions_past_their_targets_and_mails_them_once_a_day()
         Some("Mars/Base")
     );
     assert!(bad.text().contains("Please give a time zone"));
-    let saved = admin
-        .post(
-            &format!("/admin/targets/{forum}"),
-            &[
-                ("first_response_hours", "8"),
-                ("solution_hours", "48"),
-                ("business_zone", ""),
-                ("business_start", "9"),
-                ("business_end", "17"),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status, 303, "{}", saved.text());
+    targets_8_and_48(&admin, forum).await;
 
     let queue = moderator.get("/desk?show=all").await;
     let late = queue.texts("tr.late");
@@ -704,19 +710,7 @@ async fn desk_statistics_count_each_week_against_the_targets_for_staff_only() {
         thread,
     } = desk(&app).await;
     group(&app, &admin, "Tier 2", &["tina"]).await;
-    let saved = admin
-        .post(
-            &format!("/admin/targets/{forum}"),
-            &[
-                ("first_response_hours", "8"),
-                ("solution_hours", "48"),
-                ("business_zone", ""),
-                ("business_start", "9"),
-                ("business_end", "17"),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status, 303, "{}", saved.text());
+    targets_8_and_48(&admin, forum).await;
 
     // Wednesday of last week (UTC, the viewers' zone), well inside its week.
     let today = Utc::now().date_naive();
