@@ -37,6 +37,13 @@ pub fn contains_pattern(needle: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// `count` and the noun, singular for one ("1 device", "3 devices").
+pub fn counted(count: impl Into<i64>, singular: &str, plural: &str) -> String {
+    let count = count.into();
+    let noun = if count == 1 { singular } else { plural };
+    format!("{count} {noun}")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

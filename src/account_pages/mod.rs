@@ -1,12 +1,18 @@
-//! The account pages: register, log in, confirm and reset, settings, profiles, the member
-//! list and the first admin.
+//! The account pages: register, log in (with its second step), confirm and reset, settings
+//! (two-factor authentication, signed-in devices), profiles, the member list, the account
+//! rules of administrators and the first admin.
 
+pub mod devices_views;
 pub mod handlers;
+pub mod two_factor_views;
 pub mod views;
 
 use actix_web::web;
 
-use handlers::{email, login, notices, profile, register, settings, setup as first_admin};
+use handlers::{
+    devices, email, login, notices, profile, register, second_step, settings, setup as first_admin,
+    two_factor,
+};
 
 /// Registers the accounts routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -26,6 +32,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(login::link_page))
             .route(web::post().to(login::use_link)),
     )
+    .service(
+        web::resource("/login/code")
+            .route(web::get().to(second_step::show))
+            .route(web::post().to(second_step::submit)),
+    )
     .service(web::resource("/logout").route(web::post().to(login::logout)))
     .service(web::resource("/u/{username}").route(web::get().to(profile::show)))
     .service(web::resource("/members").route(web::get().to(profile::list)))
@@ -35,6 +46,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/notices/{id}").route(web::get().to(notices::open)))
     .service(web::resource("/settings/email").route(web::post().to(settings::change_email)))
     .service(web::resource("/settings/password").route(web::post().to(settings::change_password)))
+    .service(web::resource("/settings/two-factor").route(web::get().to(two_factor::show)))
+    .service(web::resource("/settings/two-factor/enable").route(web::post().to(two_factor::enable)))
+    .service(
+        web::resource("/settings/two-factor/recovery")
+            .route(web::post().to(two_factor::new_recovery_codes)),
+    )
+    .service(web::resource("/settings/two-factor/off").route(web::post().to(two_factor::turn_off)))
+    .service(
+        web::resource("/settings/two-factor/forget-devices")
+            .route(web::post().to(two_factor::forget_devices)),
+    )
+    .service(web::resource("/settings/sessions").route(web::get().to(devices::list)))
+    .service(
+        web::resource("/settings/sessions/others/logout")
+            .route(web::post().to(devices::log_out_others)),
+    )
+    .service(
+        web::resource("/settings/sessions/{id}/logout").route(web::post().to(devices::log_out_one)),
+    )
+    .service(
+        web::resource("/admin/accounts")
+            .route(web::get().to(two_factor::admin_show))
+            .route(web::post().to(two_factor::admin_save)),
+    )
     .service(
         web::resource("/settings/preferences").route(web::post().to(settings::change_preferences)),
     )

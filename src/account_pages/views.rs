@@ -187,7 +187,6 @@ pub fn settings(
 
             section.card aria-labelledby="password-heading" {
                 h2 #password-heading { "Password" }
-                p { "Changing your password logs you out everywhere else." }
                 (error_summary(&forms.password_errors))
                 form method="post" action="/settings/password" {
                     (csrf_input(ctx))
@@ -197,8 +196,17 @@ pub fn settings(
                         .autocomplete("new-password").render(&forms.password_errors))
                     (Field::new("confirmation", "New password again").kind("password")
                         .autocomplete("new-password").render(&forms.password_errors))
+                    (checkbox("log_out_others", "Log out all other devices", true))
                     button type="submit" { "Change password" }
                 }
+            }
+
+            section.card aria-labelledby="security-heading" {
+                h2 #security-heading { "Security" }
+                p { "Two-factor authentication is "
+                    strong { @if ctx.user().is_some_and(|u| u.two_factor) { "on" } @else { "off" } } ". "
+                    a href="/settings/two-factor" { "Two-factor authentication" } }
+                p { a href="/settings/sessions" { "Signed-in devices" } ": see where you are logged in, and log out the others." }
             }
 
             section.card aria-labelledby="prefs-heading" {

@@ -1,5 +1,5 @@
 //! The account domain: members and roles, registration, passwords, sessions, e-mail
-//! tokens and their mail, the first-admin gate and member cards. Its pages live in
+//! tokens and their mail, two-factor log-in, the first-admin gate and member cards. Its pages live in
 //! [`crate::account_pages`].
 
 pub mod cards;
@@ -9,5 +9,6 @@ pub mod registration;
 pub mod sessions;
 pub mod setup;
 pub mod store;
+pub mod two_factor;
 pub mod types;
 pub mod validate;

@@ -40,6 +40,7 @@ pub async fn create(
     user_id: UserId,
     persistent: bool,
     user_agent: &str,
+    ip: &str,
 ) -> QueryResult<String> {
     let token = cookies::random_token();
     let hash = hash_token(&token);
@@ -51,13 +52,15 @@ pub async fn create(
             persistent,
             expires_at: Utc::now() + lifetime(persistent),
             user_agent: truncate(user_agent),
+            ip,
         },
     )
     .await?;
     Ok(token)
 }
 
-fn truncate(user_agent: &str) -> &str {
+/// A `User-Agent` cut to what is worth keeping.
+pub fn truncate(user_agent: &str) -> &str {
     match user_agent.char_indices().nth(300) {
         Some((i, _)) => &user_agent[..i],
         None => user_agent,
@@ -69,6 +72,7 @@ pub async fn lookup(
     conn: &mut AsyncPgConnection,
     token: &str,
     user_agent: &str,
+    ip: &str,
 ) -> QueryResult<Option<SessionUser>> {
     // Real tokens are 43 characters; anything else cannot match and costs no query.
     if URL_SAFE_NO_PAD.decode(token).map(|b| b.len()) != Ok(32) {
@@ -88,6 +92,7 @@ pub async fn lookup(
             now,
             expires_at,
             truncate(user_agent),
+            ip,
         )
         .await?;
     }
@@ -106,6 +111,7 @@ pub async fn lookup(
         suspension_reason: row.suspension_reason,
         staff: row.in_staff_group || row.role >= crate::accounts::types::Role::Moderator,
         unread_notices: row.unread_notices,
+        two_factor: row.two_factor,
     }))
 }
 
@@ -137,4 +143,33 @@ pub fn set_cookie(response: &mut HttpResponse, token: &str, persistent: bool, se
 /// Tells the browser to drop the session cookie.
 pub fn clear_cookie(response: &mut HttpResponse, secure: bool) {
     let _ = response.add_cookie(&cookies::removal(cookies::SESSION, secure));
+}
+
+/// A browser and system as people name them ("Firefox on Linux"), read from a
+/// `User-Agent`.
+pub fn describe_agent(user_agent: &str) -> String {
+    let parsed = woothee::parser::Parser::new().parse(user_agent);
+    let known = |s: &str| !s.is_empty() && s != woothee::woothee::VALUE_UNKNOWN;
+    match parsed {
+        Some(r) if known(r.name) && known(r.os) => format!("{} on {}", r.name, r.os),
+        Some(r) if known(r.name) => r.name.to_string(),
+        _ if user_agent.is_empty() => "Unknown browser".into(),
+        _ => "Other browser".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_agent;
+
+    #[test]
+    fn user_agents_read_as_browser_and_system() {
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+        assert_eq!(describe_agent(firefox), "Firefox on Linux");
+        let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+        assert_eq!(describe_agent(chrome), "Chrome on Windows 10");
+        assert_eq!(describe_agent(""), "Unknown browser");
+        assert_eq!(describe_agent("curl/8.5.0"), "HTTP Library");
+        assert_eq!(describe_agent("NotABrowser"), "Other browser");
+    }
 }

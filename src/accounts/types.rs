@@ -92,6 +92,8 @@ pub struct SessionUser {
     pub staff: bool,
     /// Notices they have not read yet.
     pub unread_notices: i64,
+    /// They log in with a second factor.
+    pub two_factor: bool,
 }
 
 impl SessionUser {

@@ -108,6 +108,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_challenges (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Int8,
+        remember -> Bool,
+        next -> Nullable<Text>,
+        draft -> Nullable<Text>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     me_too (thread_id, user_id) {
         thread_id -> Int8,
         user_id -> Int8,
@@ -238,6 +250,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    recovery_codes (user_id, code_hash) {
+        user_id -> Int8,
+        code_hash -> Bytea,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     reply_drafts (user_id, thread_id) {
         user_id -> Int8,
         thread_id -> Int8,
@@ -269,6 +289,8 @@ diesel::table! {
         last_seen_at -> Timestamptz,
         expires_at -> Timestamptz,
         user_agent -> Text,
+        id -> Int8,
+        ip -> Text,
     }
 }
 
@@ -276,6 +298,15 @@ diesel::table! {
     site_secrets (name) {
         name -> Text,
         value -> Bytea,
+    }
+}
+
+diesel::table! {
+    site_settings (name) {
+        name -> Text,
+        value -> Text,
+        changed_by -> Nullable<Int8>,
+        changed_at -> Timestamptz,
     }
 }
 
@@ -364,6 +395,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    trusted_devices (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Int8,
+        user_agent -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Int8,
         username -> Text,
@@ -384,6 +425,10 @@ diesel::table! {
         suspension_reason -> Nullable<Text>,
         ban_reason -> Nullable<Text>,
         name_skeleton -> Nullable<Text>,
+        totp_secret -> Nullable<Bytea>,
+        totp_pending_secret -> Nullable<Bytea>,
+        totp_enabled_at -> Nullable<Timestamptz>,
+        totp_last_step -> Int8,
     }
 }
 
@@ -396,6 +441,7 @@ diesel::joinable!(faq_articles -> users (author_id));
 diesel::joinable!(faq_links -> threads (target_thread));
 diesel::joinable!(forums -> categories (category_id));
 diesel::joinable!(forums -> posts (last_post_id));
+diesel::joinable!(login_challenges -> users (user_id));
 diesel::joinable!(me_too -> threads (thread_id));
 diesel::joinable!(me_too -> users (user_id));
 diesel::joinable!(notification_events -> posts (post_id));
@@ -404,10 +450,12 @@ diesel::joinable!(post_revisions -> posts (post_id));
 diesel::joinable!(post_revisions -> users (edited_by));
 diesel::joinable!(post_submissions -> posts (post_id));
 diesel::joinable!(post_submissions -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(reply_drafts -> threads (thread_id));
 diesel::joinable!(reply_drafts -> users (user_id));
 diesel::joinable!(reports -> posts (post_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(site_settings -> users (changed_by));
 diesel::joinable!(staff_group_members -> staff_groups (group_id));
 diesel::joinable!(staff_group_members -> users (user_id));
 diesel::joinable!(staff_notes -> threads (thread_id));
@@ -420,6 +468,7 @@ diesel::joinable!(thread_reads -> threads (thread_id));
 diesel::joinable!(thread_reads -> users (user_id));
 diesel::joinable!(threads -> forums (forum_id));
 diesel::joinable!(threads -> users (author_id));
+diesel::joinable!(trusted_devices -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     canned_replies,
@@ -430,6 +479,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     faq_links,
     forum_reply_log,
     forums,
+    login_challenges,
     me_too,
     moderation_log,
     notices,
@@ -441,15 +491,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_submissions,
     posts,
     rate_limits,
+    recovery_codes,
     reply_drafts,
     reports,
     sessions,
     site_secrets,
+    site_settings,
     staff_group_members,
     staff_groups,
     staff_notes,
     subscriptions,
     thread_reads,
     threads,
+    trusted_devices,
     users,
 );

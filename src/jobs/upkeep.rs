@@ -37,7 +37,9 @@ pub async fn round(pool: &DbPool, settings: &Settings) {
         tracing::warn!("purging rate limits failed: {e}");
     }
     match crate::accounts::store::purge_expired(&mut conn, now).await {
-        Ok(sessions) if sessions > 0 => tracing::info!(sessions, "purged expired sessions"),
+        Ok(purged) if purged > 0 => {
+            tracing::info!(purged, "purged expired sessions and second steps")
+        }
         Ok(_) => {}
         Err(e) => tracing::warn!("purging expired sessions failed: {e}"),
     }

@@ -248,6 +248,29 @@ pub async fn sanction(
     .await
 }
 
+/// Turns a member's second factor off (recovery codes and trusted devices go too), in
+/// the moderation log.
+pub async fn reset_second_factor(
+    conn: &mut AsyncPgConnection,
+    actor: UserId,
+    member: UserId,
+) -> Result<(), ModerationError> {
+    conn.transaction::<_, ModerationError, _>(async |conn| {
+        let (name, _) = store::name_and_role(conn, member)
+            .await?
+            .ok_or(ModerationError::NotFound)?;
+        if !crate::accounts::store::remove_second_factor(conn, member).await? {
+            return Err(ModerationError::NotAllowed(
+                "This member has no two-factor authentication to reset.",
+            ));
+        }
+        let target = format!("member {name}");
+        store::log(conn, actor, "reset two-factor", Some(member), &target, "").await?;
+        Ok(())
+    })
+    .await
+}
+
 /// Changes a member's role (administrators only; never their own).
 pub async fn change_role(
     conn: &mut AsyncPgConnection,

@@ -406,6 +406,21 @@ pub async fn set_role(
     Ok(admin.redirect_with_flash("/admin/users", "Role changed."))
 }
 
+/// `POST /admin/users/{id}/two-factor`: turns a member's second factor off, for one who
+/// lost their phone and their recovery codes.
+pub async fn reset_two_factor(
+    admin: Admin,
+    id: web::Path<UserId>,
+    _form: CsrfForm<crate::web::form::NoFields>,
+) -> AppResult<HttpResponse> {
+    let mut conn = admin.state.conn().await?;
+    actions::reset_second_factor(&mut conn, admin.user().id, *id).await?;
+    Ok(admin.redirect_with_flash(
+        "/admin/users",
+        "Two-factor authentication reset: the member logs in with the password alone until they set it up again.",
+    ))
+}
+
 /// `GET /mod/queue`: posts and edits waiting for approval.
 pub async fn queue(moderator: Moderator) -> AppResult<HttpResponse> {
     let mut conn = moderator.state.conn().await?;

@@ -34,5 +34,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/mod/u/{name}").route(web::post().to(handlers::sanction)))
         .service(web::resource("/mod/log").route(web::get().to(handlers::log)))
         .service(web::resource("/admin/users").route(web::get().to(handlers::users)))
-        .service(web::resource("/admin/users/{id}/role").route(web::post().to(handlers::set_role)));
+        .service(web::resource("/admin/users/{id}/role").route(web::post().to(handlers::set_role)))
+        .service(
+            web::resource("/admin/users/{id}/two-factor")
+                .route(web::post().to(handlers::reset_two_factor)),
+        );
 }

@@ -353,6 +353,9 @@ pub struct MemberRow {
     pub suspended_until: Option<DateTime<Utc>>,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     pub banned_at: Option<DateTime<Utc>>,
+    /// Logs in with a second factor.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub two_factor: bool,
 }
 
 /// Members whose name or address contains `query` (ignoring case), by name.
@@ -364,7 +367,8 @@ pub async fn find_members(
 ) -> QueryResult<(Vec<MemberRow>, i64)> {
     let pattern = crate::text::contains_pattern(query);
     let rows = db::sql(
-        "SELECT id, username, email, role, post_count, created_at, suspended_until, banned_at
+        "SELECT id, username, email, role, post_count, created_at, suspended_until, banned_at,
+                totp_enabled_at IS NOT NULL AS two_factor
            FROM users WHERE username ILIKE $1 OR email ILIKE $1
           ORDER BY lower(username) LIMIT $2 OFFSET $3",
     )
@@ -391,7 +395,8 @@ pub async fn member_by_name(
     name: &str,
 ) -> QueryResult<Option<MemberRow>> {
     db::sql(
-        "SELECT id, username, email, role, post_count, created_at, suspended_until, banned_at
+        "SELECT id, username, email, role, post_count, created_at, suspended_until, banned_at,
+                totp_enabled_at IS NOT NULL AS two_factor
            FROM users WHERE lower(username) = lower($1)",
     )
     .bind::<Text, _>(name)

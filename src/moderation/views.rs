@@ -261,7 +261,7 @@ pub fn users_page(ctx: &Ctx, query: &str, members: &[MemberRow], pages: Pages) -
                 button.small type="submit" { "Search" }
             }
             table.listing {
-                thead { tr { th { "Member" } th { "E-mail" } th { "Joined" } th.num { "Posts" } th { "Role" } } }
+                thead { tr { th { "Member" } th { "E-mail" } th { "Joined" } th.num { "Posts" } th { "Role" } th { "Two-factor" } } }
                 tbody {
                     @for m in members {
                         tr {
@@ -279,6 +279,15 @@ pub fn users_page(ctx: &Ctx, query: &str, members: &[MemberRow], pages: Pages) -
                                     }
                                     button.small type="submit" { "Save" }
                                 }
+                            }
+                            td {
+                                @if m.two_factor {
+                                    form.row method="post" action=(urls::user_two_factor(m.id)) {
+                                        (csrf_input(ctx))
+                                        "On "
+                                        button.small type="submit" aria-label=(format!("Reset two-factor authentication of {}", m.username)) { "Reset" }
+                                    }
+                                } @else { "Off" }
                             }
                         }
                     }

@@ -151,8 +151,9 @@ pub fn csrf_token_for(secret: &str) -> String {
 async fn load_viewer(req: &HttpRequest, state: &AppState) -> AppResult<Viewer> {
     if let Some(token) = cookies::session_token(req) {
         let user_agent = crate::web::client::user_agent(req);
+        let ip = crate::web::client::ip(req, &state.settings);
         let mut conn = state.conn().await?;
-        if let Some(user) = sessions::lookup(&mut conn, &token, user_agent).await? {
+        if let Some(user) = sessions::lookup(&mut conn, &token, user_agent, &ip).await? {
             return Ok(Viewer {
                 user: Some(user),
                 csrf_secret: token,
@@ -221,13 +222,30 @@ fn require_role(
     who: &'static str,
 ) -> LocalFuture<CurrentUser> {
     let member = CurrentUser::from_request(req, payload);
+    let get = req.method() == actix_web::http::Method::GET;
     Box::pin(async move {
         let member = member.await?;
         if member.user().role < role {
             return Err(AppError::Forbidden(format!("Only {who} may do this.")));
         }
-        Ok(member)
+        second_factor_gate(member, get).await
     })
+}
+
+/// Staff pass on to staff pages with a second factor, or when administrators do not
+/// require one; the others are sent to set it up first.
+async fn second_factor_gate(member: CurrentUser, get: bool) -> AppResult<CurrentUser> {
+    let user = member.user();
+    if !user.staff || user.two_factor {
+        return Ok(member);
+    }
+    let mut conn = member.state.conn().await?;
+    if !crate::accounts::two_factor::required_of_staff(&mut conn).await? {
+        return Ok(member);
+    }
+    // A form sent to a staff page cannot be sent again by a link; its page can be.
+    let next = if get { member.path.clone() } else { "/".into() };
+    Err(AppError::SecondFactorRequired { next })
 }
 
 /// A context whose member is a moderator or an administrator.
@@ -267,12 +285,13 @@ impl FromRequest for Staff {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let member = CurrentUser::from_request(req, payload);
+        let get = req.method() == actix_web::http::Method::GET;
         Box::pin(async move {
             let member = member.await?;
             if !member.user().staff {
                 return Err(AppError::Forbidden("Only staff may do this.".into()));
             }
-            Ok(Staff(member))
+            second_factor_gate(member, get).await.map(Staff)
         })
     }
 }

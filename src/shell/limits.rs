@@ -53,6 +53,8 @@ pub enum Limit<'a> {
     LogInFrom(&'a str),
     /// Five wrong current passwords per member in 15 minutes (settings).
     CurrentPassword(UserId),
+    /// Five wrong second-step codes per member in 15 minutes, wherever they come from.
+    SecondStep(UserId),
     /// One mail per account and hour telling the owner that someone registered with
     /// their address, so a stranger cannot fill their inbox.
     AddressInUse(UserId),
@@ -79,7 +81,7 @@ impl Limit<'_> {
             Limit::LogIn { .. } => (5, 15.0 * MINUTE),
             Limit::LogInAnywhere(_) => (30, HOUR),
             Limit::LogInFrom(_) => (30, 15.0 * MINUTE),
-            Limit::CurrentPassword(_) => (5, 15.0 * MINUTE),
+            Limit::CurrentPassword(_) | Limit::SecondStep(_) => (5, 15.0 * MINUTE),
             Limit::AddressInUse(_) => (1, HOUR),
         }
     }
@@ -98,6 +100,7 @@ impl Limit<'_> {
             Limit::LogInAnywhere(account) => format!("login:{account}"),
             Limit::LogInFrom(ip) => format!("login-ip:{ip}"),
             Limit::CurrentPassword(user) => format!("password:{user}"),
+            Limit::SecondStep(user) => format!("second-step:{user}"),
             Limit::AddressInUse(user) => format!("address-in-use:{user}"),
         }
     }
@@ -115,6 +118,7 @@ impl Limit<'_> {
                 "failed log-in attempts"
             }
             Limit::CurrentPassword(_) => "wrong passwords",
+            Limit::SecondStep(_) => "wrong codes",
             Limit::AddressInUse(_) => "registrations with this address",
         }
     }
@@ -127,6 +131,7 @@ impl Limit<'_> {
                 | Limit::LogInAnywhere(_)
                 | Limit::LogInFrom(_)
                 | Limit::CurrentPassword(_)
+                | Limit::SecondStep(_)
                 | Limit::AddressInUse(_)
         )
     }

@@ -1,5 +1,6 @@
-//! The three cookies Parley sets: the session, the anonymous pre-session (CSRF) secret and
-//! one-shot flash messages; and the middleware that mints and clears them.
+//! The cookies Parley sets: the session, the anonymous pre-session (CSRF) secret,
+//! one-shot flash messages, a log-in waiting for its second step and a trusted device;
+//! and the middleware that mints and clears them.
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
@@ -18,6 +19,10 @@ pub const SESSION: &str = "parley_session";
 pub const PRE_SESSION: &str = "parley_pre";
 /// Holds a message for the next page.
 pub const FLASH: &str = "parley_flash";
+/// Names a log-in whose password was right and whose second step is to come.
+pub const LOGIN_STEP: &str = "parley_login_step";
+/// Marks a browser its owner trusts to skip the second step.
+pub const TRUSTED: &str = "parley_trusted";
 
 /// A cookie with the flags every Parley cookie carries.
 pub fn build(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
@@ -38,7 +43,12 @@ pub fn removal(name: &'static str, secure: bool) -> Cookie<'static> {
 
 /// The session token the browser sent, if any.
 pub fn session_token(req: &HttpRequest) -> Option<String> {
-    req.cookie(SESSION)
+    value(req, SESSION)
+}
+
+/// The value of cookie `name` the browser sent, if any and not empty.
+pub fn value(req: &HttpRequest, name: &str) -> Option<String> {
+    req.cookie(name)
         .map(|c| c.value().to_string())
         .filter(|v| !v.is_empty())
 }

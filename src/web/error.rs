@@ -48,6 +48,12 @@ pub enum AppError {
         /// Where to come back to afterwards.
         next: String,
     },
+    /// Staff without the second factor administrators require: a redirect to set it up.
+    #[error("second factor required")]
+    SecondFactorRequired {
+        /// Where to come back to afterwards.
+        next: String,
+    },
     /// 503: the database or another dependency is not there right now.
     #[error("unavailable")]
     Unavailable(#[source] Cause),
@@ -127,6 +133,10 @@ impl AppError {
             AppError::Unprocessable(m) => ("Cannot do that", m.clone()),
             AppError::TooManyRequests { message, .. } => ("Too many requests", message.clone()),
             AppError::LoginRequired { .. } => ("Log in required", "Please log in.".into()),
+            AppError::SecondFactorRequired { .. } => (
+                "Two-factor authentication required",
+                "Set up two-factor authentication to use the staff pages.".into(),
+            ),
             AppError::Unavailable(_) => (
                 "Temporarily unavailable",
                 "The forum cannot reach its database right now. Please try again in a moment."
@@ -152,7 +162,9 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::LoginRequired { .. } | AppError::SecondFactorRequired { .. } => {
+                StatusCode::SEE_OTHER
+            }
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -162,6 +174,12 @@ impl ResponseError for AppError {
         match self {
             AppError::LoginRequired { next } => {
                 return crate::web::redirect::see_other(&crate::web::redirect::login_url(next));
+            }
+            AppError::SecondFactorRequired { next } => {
+                return crate::web::redirect::see_other(&crate::web::redirect::with_next(
+                    "/settings/two-factor?required=1",
+                    next,
+                ));
             }
             AppError::Internal(_) => tracing::error!("{}", chain(self)),
             AppError::Unavailable(_) => tracing::warn!("{}", chain(self)),

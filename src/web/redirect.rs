@@ -43,6 +43,15 @@ pub fn login_url(next: &str) -> String {
     format!("/login?next={encoded}")
 }
 
+/// `base` (which has a query already) with `&next=` when `next` is a local path worth
+/// coming back to.
+pub fn with_next(base: &str, next: &str) -> String {
+    if next == "/" || !is_local_path(next) {
+        return base.into();
+    }
+    format!("{base}&next={}", url_encode(next))
+}
+
 /// Percent-encodes everything but unreserved characters and `/`.
 pub fn url_encode(text: &str) -> String {
     crate::text::percent_encode(text, b"/")

@@ -343,6 +343,11 @@ pub fn user_role(id: UserId) -> Url<'static> {
     Url(Shape::Id("/admin/users/", id.0, "/role"))
 }
 
+/// An administrator's reset of a member's second factor.
+pub fn user_two_factor(id: UserId) -> Url<'static> {
+    Url(Shape::Id("/admin/users/", id.0, "/two-factor"))
+}
+
 /// An administrator's form for one category.
 pub fn admin_category(id: CategoryId) -> Url<'static> {
     Url(Shape::Id("/admin/categories/", id.0, ""))

@@ -86,6 +86,8 @@ fn pages(thread: i64) -> (Vec<String>, Vec<String>) {
         "/desk/stats".into(),
         "/f/desk/new".into(),
         "/notices".into(),
+        "/settings/two-factor".into(),
+        "/settings/sessions".into(),
     ];
     (visitor.to_vec(), moderator.to_vec())
 }

@@ -526,11 +526,16 @@ impl Browser {
     /// A fresh browser whose requests reach the site through a proxy that names `address`
     /// as the client (in `X-Forwarded-For`).
     pub fn from_address(base: &str, address: &str) -> Browser {
+        Browser::with_headers(base, &[("x-forwarded-for", address)])
+    }
+
+    /// A fresh browser that sends these headers with every request (a `User-Agent`, or a
+    /// proxy's `X-Forwarded-For`).
+    pub fn with_headers(base: &str, pairs: &[(&'static str, &str)]) -> Browser {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            "x-forwarded-for",
-            address.parse().expect("an address header"),
-        );
+        for (name, value) in pairs {
+            headers.insert(*name, value.parse().expect("a header value"));
+        }
         Browser {
             base: base.to_string(),
             client: reqwest::Client::builder()

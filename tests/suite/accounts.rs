@@ -313,6 +313,7 @@ async fn changing_the_password_logs_out_every_other_session() {
                 ("current_password", PASSWORD),
                 ("password", new_password),
                 ("confirmation", new_password),
+                ("log_out_others", "on"),
             ],
         )
         .await;
@@ -328,6 +329,29 @@ async fn changing_the_password_logs_out_every_other_session() {
     assert!(!phone.get("/").await.text().contains("Logged in as karen"));
     assert_eq!(phone.log_in("karen", PASSWORD).await.status, 422);
     assert_eq!(phone.log_in("karen", new_password).await.status, 303);
+
+    // Unticking "Log out all other devices" keeps the phone in.
+    laptop.get("/settings").await;
+    let third = "a third long passphrase";
+    let kept = laptop
+        .post(
+            "/settings/password",
+            &[
+                ("current_password", new_password),
+                ("password", third),
+                ("confirmation", third),
+            ],
+        )
+        .await;
+    assert_eq!(kept.status, 303);
+    assert!(
+        laptop
+            .follow(&kept)
+            .await
+            .text()
+            .contains("Your other devices stay logged in")
+    );
+    assert!(phone.get("/").await.text().contains("Logged in as karen"));
 }
 
 #[actix_web::test]

@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use super::second_step;
 use crate::account_pages::views;
 use crate::accounts::mails;
 use crate::accounts::types::TokenPurpose;
@@ -106,13 +107,13 @@ impl<'a> Throttles<'a> {
     }
 }
 
-/// Checks the credentials (throttled) and starts a session. No database connection is
-/// held while the password hash is computed.
 /// The key an account's log-in failures count under, whichever name was typed.
 fn account_key(user: UserId) -> String {
     format!("user:{user}")
 }
 
+/// Checks the credentials (throttled) and starts a session. No database connection is
+/// held while the password hash is computed.
 pub async fn submit(
     req: HttpRequest,
     ctx: Ctx,
@@ -184,22 +185,22 @@ pub async fn submit(
         conn = ctx.state.conn().await?;
         store::set_password_hash(&mut conn, account.id, &fresh).await?;
     }
-    if let (Some(next), Some(draft)) = (&input.next, &input.draft) {
-        crate::forums::writing::keep_draft(&mut conn, account.id, next, draft).await?;
-    }
     let remember = is_checked(&input.remember);
+    let next = input.next.as_deref();
     start_session(
         &ctx,
         &mut conn,
         &req,
         account.id,
         remember,
-        input.next.as_deref(),
+        next,
+        input.draft,
     )
     .await
 }
 
-/// Starts a session for `user` and sends the browser on to `next`.
+/// Logs `user` in, whose password or mailed link was right: with a second factor, and
+/// on a browser they have not trusted, the second step comes first.
 async fn start_session(
     ctx: &Ctx,
     conn: &mut diesel_async::AsyncPgConnection,
@@ -207,7 +208,28 @@ async fn start_session(
     user: UserId,
     remember: bool,
     next: Option<&str>,
+    draft: Option<String>,
 ) -> AppResult<HttpResponse> {
+    if second_step::needed(conn, req, user).await? {
+        return second_step::begin(ctx, conn, user, remember, next, draft).await;
+    }
+    finish_log_in(ctx, conn, req, user, remember, next, draft.as_deref()).await
+}
+
+/// Starts a session for `user`, keeps a reply typed before logging in, and sends the
+/// browser on to `next`.
+pub(super) async fn finish_log_in(
+    ctx: &Ctx,
+    conn: &mut diesel_async::AsyncPgConnection,
+    req: &HttpRequest,
+    user: UserId,
+    remember: bool,
+    next: Option<&str>,
+    draft: Option<&str>,
+) -> AppResult<HttpResponse> {
+    if let (Some(next), Some(draft)) = (next, draft) {
+        crate::forums::writing::keep_draft(conn, user, next, draft).await?;
+    }
     let response = redirect::see_other(redirect::safe_next(next));
     with_session(ctx, conn, req, user, remember, response).await
 }
@@ -221,7 +243,8 @@ pub(super) async fn with_session(
     remember: bool,
     mut response: HttpResponse,
 ) -> AppResult<HttpResponse> {
-    let token = sessions::create(conn, user, remember, client::user_agent(req)).await?;
+    let ip = client::ip(req, &ctx.state.settings);
+    let token = sessions::create(conn, user, remember, client::user_agent(req), &ip).await?;
     tracing::info!(user = %user, "logged in");
     sessions::set_cookie(
         &mut response,
@@ -308,7 +331,7 @@ pub async fn use_link(
     }
     // The owner is in: the failures of others no longer stand in their way.
     limits::clear(&mut conn, Limit::LogInAnywhere(&account_key(user))).await?;
-    start_session(&ctx, &mut conn, &req, user, false, None).await
+    start_session(&ctx, &mut conn, &req, user, false, None, None).await
 }
 
 fn invalid_link(ctx: &Ctx) -> HttpResponse {

@@ -1,9 +1,12 @@
 //! HTTP handlers of the accounts feature, one file per page.
 
+pub mod devices;
 pub mod email;
 pub mod login;
 pub mod notices;
 pub mod profile;
 pub mod register;
+pub mod second_step;
 pub mod settings;
 pub mod setup;
+pub mod two_factor;

@@ -47,7 +47,7 @@ async fn render(
 
 /// Checks the current password, throttled like a log-in: a stolen session cannot be used
 /// to guess it. No connection is held while the hash is computed.
-async fn current_password_ok(
+pub(super) async fn current_password_ok(
     member: &CurrentUser,
     given: &str,
     errors: &mut FieldErrors,
@@ -130,9 +130,11 @@ pub struct PasswordForm {
     password: String,
     #[serde(default)]
     confirmation: String,
+    /// "Log out all other devices" (ticked unless the member unticks it).
+    log_out_others: Option<String>,
 }
 
-/// Changes the password and ends every other session of the member.
+/// Changes the password and, unless the member chose otherwise, ends their other sessions.
 pub async fn change_password(
     member: CurrentUser,
     CsrfForm(form): CsrfForm<PasswordForm>,
@@ -152,6 +154,7 @@ pub async fn change_password(
         };
         return render(&member, StatusCode::UNPROCESSABLE_ENTITY, &forms).await;
     }
+    let log_out_others = is_checked(&form.log_out_others);
     let hash = password::hash(form.password).await?;
     let user = member.user();
     let mut conn = member.state.conn().await?;
@@ -159,14 +162,20 @@ pub async fn change_password(
         .transaction::<_, diesel::result::Error, _>(async |conn| {
             store::set_password_hash(conn, user.id, &hash).await?;
             store::void_tokens(conn, user.id, TokenPurpose::Reset).await?;
-            store::delete_other_sessions(conn, user.id, &user.token_hash).await
+            match log_out_others {
+                true => store::delete_other_sessions(conn, user.id, &user.token_hash).await,
+                false => Ok(0),
+            }
         })
         .await?;
     tracing::info!(user = %user.id, revoked, "password changed");
-    Ok(member.redirect_with_flash(
-        "/settings",
-        "Your password was changed. Every other session was logged out.",
-    ))
+    let message = match log_out_others {
+        true => "Your password was changed. Every other device was logged out.",
+        false => {
+            "Your password was changed. Your other devices stay logged in: you can log them out under Signed-in devices."
+        }
+    };
+    Ok(member.redirect_with_flash("/settings", message))
 }
 
 /// The preferences form.

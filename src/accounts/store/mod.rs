@@ -10,10 +10,16 @@ use crate::accounts::types::{LoginCandidate, MemberCard, OwnAccount, Profile, Ro
 use crate::db::schema::{email_tokens, notices, sessions, staff_group_members, users};
 use crate::ids::UserId;
 
+mod devices;
 mod groups;
 mod notices_store;
+mod site_settings;
+mod two_factor;
+pub use devices::*;
 pub use groups::*;
 pub use notices_store::*;
+pub use site_settings::*;
+pub use two_factor::*;
 
 diesel::define_sql_function! {
     /// SQL `lower(text)`, matching the case-insensitive unique indexes.
@@ -388,6 +394,8 @@ pub struct NewSession<'a> {
     pub expires_at: DateTime<Utc>,
     /// Browser identification, for the owner's information.
     pub user_agent: &'a str,
+    /// The client's address, for the owner's information.
+    pub ip: &'a str,
 }
 
 /// Stores a new session.
@@ -428,6 +436,8 @@ pub struct SessionRow {
     pub in_staff_group: bool,
     /// Owner's notices not yet read.
     pub unread_notices: i64,
+    /// Owner logs in with a second factor.
+    pub two_factor: bool,
 }
 
 /// The unexpired session with this hash, unless its member is banned.
@@ -464,6 +474,7 @@ pub async fn live_session(
                 .count()
                 .single_value()
                 .assume_not_null(),
+            users::totp_enabled_at.is_not_null(),
         ))
         .first(conn)
         .await
@@ -478,12 +489,14 @@ pub async fn touch_session(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     user_agent: &str,
+    ip: &str,
 ) -> QueryResult<()> {
     diesel::update(sessions::table.find(token_hash))
         .set((
             sessions::last_seen_at.eq(now),
             sessions::expires_at.eq(expires_at),
             sessions::user_agent.eq(user_agent),
+            sessions::ip.eq(ip),
         ))
         .execute(conn)
         .await?;
@@ -534,11 +547,12 @@ pub async fn delete_other_sessions(
     .await
 }
 
-/// Deletes expired sessions.
+/// Deletes expired sessions, pending second steps and trusted devices.
 pub async fn purge_expired(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResult<usize> {
-    diesel::delete(sessions::table.filter(sessions::expires_at.le(now)))
+    let sessions = diesel::delete(sessions::table.filter(sessions::expires_at.le(now)))
         .execute(conn)
-        .await
+        .await?;
+    Ok(sessions + purge_expired_second_steps(conn, now).await?)
 }
 
 /// How the member list is ordered.
