@@ -16,6 +16,7 @@ pub mod forums;
 pub mod ids;
 pub mod jobs;
 pub mod kinds;
+pub mod leaving;
 pub mod mail;
 pub mod markup;
 pub mod moderation;
@@ -176,6 +177,7 @@ pub fn build_app(
         .configure(stats::routes)
         .configure(faq::routes)
         .configure(reviews::routes)
+        .configure(leaving::routes)
         .route("/healthz", aw::get().to(shell::health::healthz))
         .route("/assets/{name}", aw::get().to(web::assets::serve))
         .default_service(aw::to(not_found))

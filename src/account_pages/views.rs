@@ -209,6 +209,12 @@ pub fn settings(
                 p { a href="/settings/sessions" { "Signed-in devices" } ": see where you are logged in, and log out the others." }
             }
 
+            section.card aria-labelledby="leaving-heading" {
+                h2 #leaving-heading { "Your data" }
+                p { a href="/settings/data" { "Download my data" } ": a copy of your profile, posts, subscriptions and devices." }
+                p { a href="/settings/delete" { "Delete my account" } }
+            }
+
             section.card aria-labelledby="prefs-heading" {
                 h2 #prefs-heading { "Preferences" }
                 (error_summary(&forms.preference_errors))

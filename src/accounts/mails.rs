@@ -1,4 +1,4 @@
-//! Account mail: address confirmation, password reset and log-in links, each with a single-use link whose
+//! Account mail: address confirmation, password reset, log-in and data-download links, each with a single-use link whose
 //! token is stored only as a hash.
 
 use chrono::{Duration, Utc};
@@ -21,6 +21,8 @@ pub const CONFIRM_HOURS: i64 = 48;
 pub const RESET_HOURS: i64 = 1;
 /// How long a one-time log-in link works.
 pub const LOGIN_LINK_MINUTES: i64 = 15;
+/// How long a "Download my data" link works.
+pub const EXPORT_HOURS: i64 = 24;
 
 fn site(settings: &Settings) -> Site {
     Site {
@@ -43,6 +45,7 @@ async fn send_link(
         TokenPurpose::Confirm => Duration::hours(CONFIRM_HOURS),
         TokenPurpose::Reset => Duration::hours(RESET_HOURS),
         TokenPurpose::LogIn => Duration::minutes(LOGIN_LINK_MINUTES),
+        TokenPurpose::Export => Duration::hours(EXPORT_HOURS),
     };
     let expires = Utc::now() + valid;
     // Only the newest link of a kind works: an older confirmation link would otherwise
@@ -54,12 +57,14 @@ async fn send_link(
         TokenPurpose::Confirm => urls::confirm(&token),
         TokenPurpose::Reset => urls::password_reset(&token),
         TokenPurpose::LogIn => urls::login_link(&token),
+        TokenPurpose::Export => urls::data_export(&token),
     };
     let link = site.link(&path.to_string());
     let mail = match purpose {
         TokenPurpose::Confirm => compose::confirm_address(&site, email, username, &link),
         TokenPurpose::Reset => compose::password_reset(&site, email, username, &link),
         TokenPurpose::LogIn => compose::login_link(&site, email, username, &link),
+        TokenPurpose::Export => compose::data_export(&site, email, username, &link),
     };
     enqueue(conn, &mail).await
 }
@@ -96,6 +101,17 @@ pub async fn send_login_link(
     email: &str,
 ) -> QueryResult<()> {
     send_link(conn, settings, TokenPurpose::LogIn, user, username, email).await
+}
+
+/// Queues the mail with the link that downloads the member's data, once.
+pub async fn send_data_export(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    user: UserId,
+    username: &str,
+    email: &str,
+) -> QueryResult<()> {
+    send_link(conn, settings, TokenPurpose::Export, user, username, email).await
 }
 
 /// Queues the mail telling the owner of `email` that someone tried to register a new

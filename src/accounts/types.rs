@@ -167,6 +167,8 @@ word_enum! {
         Reset = "reset",
         /// Logs in without a password.
         LogIn = "login",
+        /// Downloads the member's data ("Download my data").
+        Export = "export",
     }
 }
 

@@ -429,6 +429,7 @@ diesel::table! {
         totp_pending_secret -> Nullable<Bytea>,
         totp_enabled_at -> Nullable<Timestamptz>,
         totp_last_step -> Int8,
+        deleted_at -> Nullable<Timestamptz>,
     }
 }
 

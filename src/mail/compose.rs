@@ -148,6 +148,22 @@ pub fn login_link(site: &Site, to: &str, username: &str, link: &str) -> NewMail 
     link_mail(site, to, username, link, mail)
 }
 
+/// "Your data is ready to download".
+pub fn data_export(site: &Site, to: &str, username: &str, link: &str) -> NewMail {
+    let mail = LinkMail {
+        kind: "export",
+        subject: "Your data is ready to download",
+        why: format!(
+            "you asked for a copy of everything your account at {} holds: your profile, the source of every post, your subscriptions and your sessions.",
+            site.name
+        ),
+        action: "Download my data",
+        validity: "The link works once, within 24 hours, while you are logged in.",
+        unexpected: "If you did not ask for it, someone may be using your account: change your password and look at your signed-in devices.".into(),
+    };
+    link_mail(site, to, username, link, mail)
+}
+
 /// "Someone tried to register with your address".
 pub fn address_in_use(site: &Site, to: &str, username: &str, login: &str, forgot: &str) -> NewMail {
     let subject = format!("[{}] Your address was used to register", site.name);

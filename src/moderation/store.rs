@@ -356,6 +356,9 @@ pub struct MemberRow {
     /// Logs in with a second factor.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub two_factor: bool,
+    /// A former member: the account was deleted.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub deleted: bool,
 }
 
 /// Members whose name or address contains `query` (ignoring case), by name.
@@ -368,7 +371,7 @@ pub async fn find_members(
     let pattern = crate::text::contains_pattern(query);
     let rows = db::sql(
         "SELECT id, username, email, role, post_count, created_at, suspended_until, banned_at,
-                totp_enabled_at IS NOT NULL AS two_factor
+                totp_enabled_at IS NOT NULL AS two_factor, deleted_at IS NOT NULL AS deleted
            FROM users WHERE username ILIKE $1 OR email ILIKE $1
           ORDER BY lower(username) LIMIT $2 OFFSET $3",
     )
@@ -396,7 +399,7 @@ pub async fn member_by_name(
 ) -> QueryResult<Option<MemberRow>> {
     db::sql(
         "SELECT id, username, email, role, post_count, created_at, suspended_until, banned_at,
-                totp_enabled_at IS NOT NULL AS two_factor
+                totp_enabled_at IS NOT NULL AS two_factor, deleted_at IS NOT NULL AS deleted
            FROM users WHERE lower(username) = lower($1)",
     )
     .bind::<Text, _>(name)

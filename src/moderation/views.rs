@@ -261,12 +261,13 @@ pub fn users_page(ctx: &Ctx, query: &str, members: &[MemberRow], pages: Pages) -
                 button.small type="submit" { "Search" }
             }
             table.listing {
-                thead { tr { th { "Member" } th { "E-mail" } th { "Joined" } th.num { "Posts" } th { "Role" } th { "Two-factor" } } }
+                thead { tr { th { "Member" } th { "E-mail" } th { "Joined" } th.num { "Posts" } th { "Role" } th { "Two-factor" } th { span.visually-hidden { "Account" } } } }
                 tbody {
                     @for m in members {
                         tr {
                             td { a href=(urls::profile(&m.username)) { (m.username) }
-                                @if m.banned_at.is_some() { " " span.badge.locked { "banned" } } }
+                                @if m.banned_at.is_some() { " " span.badge.locked { "banned" } }
+                                @if m.deleted { " " span.badge.locked { "deleted" } } }
                             td { (m.email) }
                             td { (time::date(m.created_at, tz)) }
                             td.num { (m.post_count) }
@@ -288,6 +289,11 @@ pub fn users_page(ctx: &Ctx, query: &str, members: &[MemberRow], pages: Pages) -
                                         button.small type="submit" aria-label=(format!("Reset two-factor authentication of {}", m.username)) { "Reset" }
                                     }
                                 } @else { "Off" }
+                            }
+                            td {
+                                @if Some(m.id) != ctx.user().map(|u| u.id) && m.role != Role::Admin && !m.deleted {
+                                    a href=(format!("/admin/users/{}/delete", m.id)) aria-label=(format!("Delete the account of {}", m.username)) { "Delete…" }
+                                }
                             }
                         }
                     }

@@ -55,6 +55,8 @@ pub enum Limit<'a> {
     CurrentPassword(UserId),
     /// Five wrong second-step codes per member in 15 minutes, wherever they come from.
     SecondStep(UserId),
+    /// Three "Download my data" mails per member a day.
+    DataExport(UserId),
     /// One mail per account and hour telling the owner that someone registered with
     /// their address, so a stranger cannot fill their inbox.
     AddressInUse(UserId),
@@ -83,6 +85,7 @@ impl Limit<'_> {
             Limit::LogInFrom(_) => (30, 15.0 * MINUTE),
             Limit::CurrentPassword(_) | Limit::SecondStep(_) => (5, 15.0 * MINUTE),
             Limit::AddressInUse(_) => (1, HOUR),
+            Limit::DataExport(_) => (3, 24.0 * HOUR),
         }
     }
 
@@ -101,6 +104,7 @@ impl Limit<'_> {
             Limit::LogInFrom(ip) => format!("login-ip:{ip}"),
             Limit::CurrentPassword(user) => format!("password:{user}"),
             Limit::SecondStep(user) => format!("second-step:{user}"),
+            Limit::DataExport(user) => format!("data-export:{user}"),
             Limit::AddressInUse(user) => format!("address-in-use:{user}"),
         }
     }
@@ -119,6 +123,7 @@ impl Limit<'_> {
             }
             Limit::CurrentPassword(_) => "wrong passwords",
             Limit::SecondStep(_) => "wrong codes",
+            Limit::DataExport(_) => "download links",
             Limit::AddressInUse(_) => "registrations with this address",
         }
     }
@@ -132,6 +137,7 @@ impl Limit<'_> {
                 | Limit::LogInFrom(_)
                 | Limit::CurrentPassword(_)
                 | Limit::SecondStep(_)
+                | Limit::DataExport(_)
                 | Limit::AddressInUse(_)
         )
     }

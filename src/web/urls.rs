@@ -313,6 +313,11 @@ pub fn confirm(token: &str) -> Url<'_> {
     Url(Shape::Word("/confirm/", token, ""))
 }
 
+/// The link that downloads a member's data, mailed on request.
+pub fn data_export(token: &str) -> Url<'_> {
+    Url(Shape::Word("/settings/data/", token, ""))
+}
+
 /// The log-in link a member asked for by mail.
 pub fn login_link(token: &str) -> Url<'_> {
     Url(Shape::Word("/login/link/", token, ""))

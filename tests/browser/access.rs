@@ -88,6 +88,8 @@ fn pages(thread: i64) -> (Vec<String>, Vec<String>) {
         "/notices".into(),
         "/settings/two-factor".into(),
         "/settings/sessions".into(),
+        "/settings/data".into(),
+        "/settings/delete".into(),
     ];
     (visitor.to_vec(), moderator.to_vec())
 }

@@ -15,6 +15,7 @@ mod faq;
 mod feeds;
 mod hardening;
 mod hostile;
+mod leaving;
 mod load;
 mod moderation;
 mod outage;

@@ -140,6 +140,7 @@ pub async fn login_candidate(
     identifier: &str,
 ) -> QueryResult<Option<LoginCandidate>> {
     let query = users::table
+        .filter(users::deleted_at.is_null())
         .select((users::id, users::password_hash, users::banned_at))
         .into_boxed();
     let query = if identifier.contains('@') {
@@ -580,6 +581,7 @@ pub async fn member_list(
     let query = users::table
         .filter(users::username.ilike(&pattern))
         .filter(users::banned_at.is_null())
+        .filter(users::deleted_at.is_null())
         .into_boxed();
     let query = match (order, descending) {
         (MemberOrder::Name, false) => query.order(lower(users::username).asc()),
@@ -620,6 +622,7 @@ pub async fn member_list(
     let total = users::table
         .filter(users::username.ilike(&pattern))
         .filter(users::banned_at.is_null())
+        .filter(users::deleted_at.is_null())
         .count()
         .get_result(conn)
         .await?;
@@ -699,6 +702,23 @@ pub async fn void_tokens(
     .set(email_tokens::used_at.eq(Some(Utc::now())))
     .execute(conn)
     .await
+}
+
+/// The member a valid token belongs to (without using it).
+pub async fn token_holder(
+    conn: &mut AsyncPgConnection,
+    hash: &[u8],
+    purpose: TokenPurpose,
+) -> QueryResult<Option<UserId>> {
+    email_tokens::table
+        .find(hash)
+        .filter(email_tokens::purpose.eq(purpose.as_str()))
+        .filter(email_tokens::used_at.is_null())
+        .filter(email_tokens::expires_at.gt(Utc::now()))
+        .select(email_tokens::user_id)
+        .first(conn)
+        .await
+        .optional()
 }
 
 /// True when a token is valid (without using it).
