@@ -4,14 +4,15 @@
 
 pub mod devices_views;
 pub mod handlers;
+pub mod joining_views;
 pub mod two_factor_views;
 pub mod views;
 
 use actix_web::web;
 
 use handlers::{
-    devices, email, login, notices, profile, register, second_step, settings, setup as first_admin,
-    two_factor,
+    devices, email, joining, login, notices, profile, register, second_step, settings,
+    setup as first_admin, two_factor,
 };
 
 /// Registers the accounts routes.
@@ -67,8 +68,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/admin/accounts")
-            .route(web::get().to(two_factor::admin_show))
-            .route(web::post().to(two_factor::admin_save)),
+            .route(web::get().to(joining::admin_show))
+            .route(web::post().to(joining::admin_save)),
+    )
+    .service(web::resource("/admin/applicants").route(web::get().to(joining::applicants)))
+    .service(web::resource("/admin/applicants/{id}").route(web::post().to(joining::decide)))
+    .service(
+        web::resource("/invitations")
+            .route(web::get().to(joining::invitations))
+            .route(web::post().to(joining::invite)),
     )
     .service(
         web::resource("/settings/preferences").route(web::post().to(settings::change_preferences)),

@@ -1,5 +1,5 @@
-//! Markup of two-factor authentication: setting it up, the recovery codes, the second
-//! step of logging in, and the administrators' requirement for staff.
+//! Markup of two-factor authentication: setting it up, the recovery codes and the second
+//! step of logging in.
 
 use chrono::{DateTime, Utc};
 use maud::{Markup, PreEscaped, html};
@@ -164,25 +164,6 @@ pub fn second_step(ctx: &Ctx, problem: Option<&str>, trust: bool) -> Markup {
                 button type="submit" { "Log in" }
             }
             p { a href="/login" { "Start again" } }
-        },
-    )
-}
-
-/// `/admin/accounts`: the account rules administrators set.
-pub fn admin_accounts(ctx: &Ctx, staff_required: bool, errors: &FieldErrors) -> Markup {
-    page(
-        ctx,
-        "Accounts",
-        html! {
-            h1 { "Accounts" }
-            (error_summary(errors))
-            form.card method="post" action="/admin/accounts" {
-                (csrf_input(ctx))
-                h2 { "Two-factor authentication" }
-                (checkbox("staff_two_factor", "Require two-factor authentication for staff (moderators, administrators and staff groups)", staff_required))
-                p.hint { "Staff without it are led to set it up before they use any staff page." }
-                button type="submit" { "Save" }
-            }
         },
     )
 }

@@ -40,18 +40,45 @@ fn account_fields(input: &NewAccount, errors: &FieldErrors) -> Markup {
     }
 }
 
+/// How the register form joins: with an invitation, or as an applicant.
+#[derive(Default)]
+pub struct Joining<'a> {
+    /// The invitation token the form carries.
+    pub invite: Option<&'a str>,
+    /// Domains registering as members at once; the others apply (`None`: no such rule).
+    pub domains: Option<&'a [String]>,
+    /// What an applicant wrote about themselves, kept when the form comes back.
+    pub application: &'a str,
+}
+
 /// `/register`.
-pub fn register(ctx: &Ctx, input: &NewAccount, errors: &FieldErrors) -> Markup {
+pub fn register(ctx: &Ctx, input: &NewAccount, errors: &FieldErrors, joining: &Joining) -> Markup {
     page(
         ctx,
         "Register",
         html! {
             h1 { "Register" }
             p { "Already a member? " a href="/login" { "Log in" } "." }
+            @if let Some(domains) = joining.domains {
+                p.notice {
+                    "Addresses at " (domains.join(", ")) " join at once; with any other address, your registration waits for an administrator's approval."
+                }
+            }
             (error_summary(errors))
             form.card method="post" action="/register" novalidate {
                 (csrf_input(ctx))
+                @if let Some(invite) = joining.invite {
+                    input type="hidden" name="invite" value=(invite);
+                }
                 (account_fields(input, errors))
+                @if joining.domains.is_some() {
+                    div.field.has-error[errors.get("application").is_some()] {
+                        label for="f-application" { "About you (for the administrators, if you apply)" }
+                        textarea id="f-application" name="application" rows="3" maxlength=(APPLICATION_MAX) aria-describedby="f-application-hint" { (joining.application) }
+                        p.hint id="f-application-hint" { "Your company and role help them decide." }
+                        @if let Some(e) = errors.get("application") { p.error id="f-application-error" { (e) } }
+                    }
+                }
                 // Invisible to people (hidden by the stylesheet), irresistible to bots.
                 div.honeypot aria-hidden="true" {
                     label for="f-website" { "Leave this field empty" }
@@ -59,6 +86,22 @@ pub fn register(ctx: &Ctx, input: &NewAccount, errors: &FieldErrors) -> Markup {
                 }
                 button type="submit" { "Create account" }
             }
+        },
+    )
+}
+
+/// The longest "About you" an applicant may write.
+pub const APPLICATION_MAX: usize = 2000;
+
+/// `/register` when nobody may register now, or only with an invitation.
+pub fn registration_closed(ctx: &Ctx, message: &str) -> Markup {
+    page(
+        ctx,
+        "Register",
+        html! {
+            h1 { "Register" }
+            p { (message) }
+            p { "Already a member? " a href="/login" { "Log in" } "." }
         },
     )
 }
@@ -212,6 +255,7 @@ pub fn settings(
             section.card aria-labelledby="leaving-heading" {
                 h2 #leaving-heading { "Your data" }
                 p { a href="/settings/data" { "Download my data" } ": a copy of your profile, posts, subscriptions and devices." }
+                p { a href="/invitations" { "Invite colleagues" } ": links that let one person each register." }
                 p { a href="/settings/delete" { "Delete my account" } }
             }
 

@@ -114,6 +114,34 @@ pub async fn send_data_export(
     send_link(conn, settings, TokenPurpose::Export, user, username, email).await
 }
 
+/// Queues the mail telling an applicant they were let in.
+pub async fn send_registration_approved(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    username: &str,
+    email: &str,
+) -> QueryResult<()> {
+    let site = site(settings);
+    let mail = compose::registration_approved(&site, email, username, &site.link("/login"));
+    enqueue(conn, &mail).await
+}
+
+/// Queues the mail telling an applicant they were refused, and why.
+pub async fn send_registration_refused(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    username: &str,
+    email: &str,
+    reason: &str,
+) -> QueryResult<()> {
+    let site = site(settings);
+    enqueue(
+        conn,
+        &compose::registration_refused(&site, email, username, reason),
+    )
+    .await
+}
+
 /// Queues the mail telling the owner of `email` that someone tried to register a new
 /// account with it; the register page itself does not say so.
 pub async fn send_address_in_use(

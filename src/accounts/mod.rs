@@ -2,6 +2,7 @@
 //! tokens and their mail, two-factor log-in, the first-admin gate and member cards. Its pages live in
 //! [`crate::account_pages`].
 
+pub mod admission;
 pub mod cards;
 pub mod mails;
 pub mod password;

@@ -108,6 +108,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    invitations (token_hash) {
+        token_hash -> Bytea,
+        created_by -> Int8,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_by -> Nullable<Int8>,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     login_challenges (token_hash) {
         token_hash -> Bytea,
         user_id -> Int8,
@@ -430,6 +441,8 @@ diesel::table! {
         totp_enabled_at -> Nullable<Timestamptz>,
         totp_last_step -> Int8,
         deleted_at -> Nullable<Timestamptz>,
+        applied_at -> Nullable<Timestamptz>,
+        application -> Nullable<Text>,
     }
 }
 
@@ -480,6 +493,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     faq_links,
     forum_reply_log,
     forums,
+    invitations,
     login_challenges,
     me_too,
     moderation_log,

@@ -164,6 +164,42 @@ pub fn data_export(site: &Site, to: &str, username: &str, link: &str) -> NewMail
     link_mail(site, to, username, link, mail)
 }
 
+/// "Your registration was approved".
+pub fn registration_approved(site: &Site, to: &str, username: &str, login: &str) -> NewMail {
+    let subject = format!("[{}] Your registration was approved", site.name);
+    let text = format!(
+        "Hello {username},\n\nan administrator of {site} approved your registration. Welcome! Log in as {username}:\n\n{login}\n",
+        site = site.name
+    );
+    let body = html! {
+        p { "Hello " (username) "," }
+        p { "an administrator of " (site.name) " approved your registration. Welcome!" }
+        p { a href=(login) { "Log in as " (username) } }
+    };
+    let footer = html! { p { "You receive this mail because you registered at " (site.name) "." } };
+    new_mail("approved", to, subject, text, page(site, body, footer))
+}
+
+/// "Your registration was not accepted", with the administrator's reason if they gave one.
+pub fn registration_refused(site: &Site, to: &str, username: &str, reason: &str) -> NewMail {
+    let subject = format!("[{}] Your registration was not accepted", site.name);
+    let why = match reason.is_empty() {
+        true => String::new(),
+        false => format!("\n\nThe reason given: {reason}"),
+    };
+    let text = format!(
+        "Hello {username},\n\nan administrator of {site} did not accept your registration, and the account was removed.{why}\n",
+        site = site.name
+    );
+    let body = html! {
+        p { "Hello " (username) "," }
+        p { "an administrator of " (site.name) " did not accept your registration, and the account was removed." }
+        @if !reason.is_empty() { p { "The reason given: " (reason) } }
+    };
+    let footer = html! { p { "You receive this mail because you registered at " (site.name) "." } };
+    new_mail("refused", to, subject, text, page(site, body, footer))
+}
+
 /// "Someone tried to register with your address".
 pub fn address_in_use(site: &Site, to: &str, username: &str, login: &str, forgot: &str) -> NewMail {
     let subject = format!("[{}] Your address was used to register", site.name);

@@ -57,6 +57,8 @@ pub enum Limit<'a> {
     SecondStep(UserId),
     /// Three "Download my data" mails per member a day.
     DataExport(UserId),
+    /// Twenty invitation links per member a day.
+    Invite(UserId),
     /// One mail per account and hour telling the owner that someone registered with
     /// their address, so a stranger cannot fill their inbox.
     AddressInUse(UserId),
@@ -86,6 +88,7 @@ impl Limit<'_> {
             Limit::CurrentPassword(_) | Limit::SecondStep(_) => (5, 15.0 * MINUTE),
             Limit::AddressInUse(_) => (1, HOUR),
             Limit::DataExport(_) => (3, 24.0 * HOUR),
+            Limit::Invite(_) => (20, 24.0 * HOUR),
         }
     }
 
@@ -105,6 +108,7 @@ impl Limit<'_> {
             Limit::CurrentPassword(user) => format!("password:{user}"),
             Limit::SecondStep(user) => format!("second-step:{user}"),
             Limit::DataExport(user) => format!("data-export:{user}"),
+            Limit::Invite(user) => format!("invite:{user}"),
             Limit::AddressInUse(user) => format!("address-in-use:{user}"),
         }
     }
@@ -124,6 +128,7 @@ impl Limit<'_> {
             Limit::CurrentPassword(_) => "wrong passwords",
             Limit::SecondStep(_) => "wrong codes",
             Limit::DataExport(_) => "download links",
+            Limit::Invite(_) => "invitations",
             Limit::AddressInUse(_) => "registrations with this address",
         }
     }

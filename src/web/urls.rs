@@ -313,6 +313,11 @@ pub fn confirm(token: &str) -> Url<'_> {
     Url(Shape::Word("/confirm/", token, ""))
 }
 
+/// The register page with an invitation.
+pub fn invitation(token: &str) -> Url<'_> {
+    Url(Shape::Word("/register?invite=", token, ""))
+}
+
 /// The link that downloads a member's data, mailed on request.
 pub fn data_export(token: &str) -> Url<'_> {
     Url(Shape::Word("/settings/data/", token, ""))

@@ -90,6 +90,7 @@ fn pages(thread: i64) -> (Vec<String>, Vec<String>) {
         "/settings/sessions".into(),
         "/settings/data".into(),
         "/settings/delete".into(),
+        "/invitations".into(),
     ];
     (visitor.to_vec(), moderator.to_vec())
 }

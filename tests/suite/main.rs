@@ -15,6 +15,7 @@ mod faq;
 mod feeds;
 mod hardening;
 mod hostile;
+mod joining;
 mod leaving;
 mod load;
 mod moderation;

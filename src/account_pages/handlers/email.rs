@@ -41,11 +41,16 @@ pub async fn confirm(
             store::void_tokens(conn, user, TokenPurpose::Confirm).await?;
             let new_account = store::awaits_first_confirmation(conn, user).await?;
             store::confirm_email(conn, user, &email, Utc::now()).await?;
-            Ok(Some((user, new_account)))
+            let applicant = store::is_applicant(conn, user).await?;
+            Ok(Some((user, new_account, applicant)))
         })
         .await;
     match outcome {
-        Ok(Some((user, new_account))) => {
+        Ok(Some((_, _, true))) => Ok(ctx.redirect_with_flash(
+            "/",
+            "Your e-mail address is confirmed. An administrator will look at your registration; we will write to you.",
+        )),
+        Ok(Some((user, new_account, false))) => {
             let response =
                 ctx.redirect_with_flash("/", "Your e-mail address is confirmed. Welcome!");
             // A new member's first link is how they log in: registering does not, so that

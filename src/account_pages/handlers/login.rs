@@ -20,6 +20,7 @@ use crate::web::form::{NoFields, is_checked};
 use crate::web::{html, redirect};
 
 const WRONG: &str = "Wrong user name, e-mail address or password.";
+const WAITING: &str = "Your registration waits for an administrator's approval; we will write to you once they have decided.";
 
 /// `?next=` on the log-in page.
 #[derive(Deserialize)]
@@ -179,6 +180,12 @@ pub async fn submit(
         ));
     };
     throttles.succeeded(&mut conn, settings).await?;
+    if store::is_applicant(&mut conn, account.id).await? {
+        return Ok(html(
+            StatusCode::FORBIDDEN,
+            views::login(&ctx, &shown, Some(WAITING)),
+        ));
+    }
     if verification.needs_rehash {
         drop(conn);
         let fresh = password::hash(input.password).await?;
@@ -326,7 +333,7 @@ pub async fn use_link(
     else {
         return Ok(invalid_link(&ctx));
     };
-    if store::is_banned(&mut conn, user).await? {
+    if store::is_banned(&mut conn, user).await? || store::is_applicant(&mut conn, user).await? {
         return Ok(invalid_link(&ctx));
     }
     // The owner is in: the failures of others no longer stand in their way.

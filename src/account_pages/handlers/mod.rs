@@ -2,6 +2,7 @@
 
 pub mod devices;
 pub mod email;
+pub mod joining;
 pub mod login;
 pub mod notices;
 pub mod profile;

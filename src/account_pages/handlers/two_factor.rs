@@ -1,5 +1,4 @@
-//! `/settings/two-factor`: setting up, recovery codes, trusted devices and turning it off;
-//! `/admin/accounts`: whether staff must have it.
+//! `/settings/two-factor`: setting up, recovery codes, trusted devices and turning it off.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -9,12 +8,12 @@ use serde::Deserialize;
 use super::settings::current_password_ok;
 use crate::account_pages::two_factor_views::{self as views, Enabled, Setup};
 use crate::accounts::store;
-use crate::accounts::two_factor::{self, STAFF_SETTING};
-use crate::shell::ctx::{Admin, CurrentUser};
+use crate::accounts::two_factor;
+use crate::shell::ctx::CurrentUser;
 use crate::shell::form::CsrfForm;
 use crate::web::cookies::{self, TRUSTED};
 use crate::web::error::AppResult;
-use crate::web::form::{FieldErrors, NoFields, is_checked};
+use crate::web::form::{FieldErrors, NoFields};
 use crate::web::{html, redirect};
 
 /// `?next=` (and `?required`) when staff are sent here before a staff page.
@@ -230,46 +229,4 @@ pub async fn forget_devices(
         let _ = response.add_cookie(&cookies::removal(TRUSTED, secure));
     }
     Ok(response)
-}
-
-/// `GET /admin/accounts`.
-pub async fn admin_show(admin: Admin) -> AppResult<HttpResponse> {
-    let mut conn = admin.state.conn().await?;
-    let required = two_factor::required_of_staff(&mut conn).await?;
-    Ok(html(
-        StatusCode::OK,
-        views::admin_accounts(&admin, required, &FieldErrors::new()),
-    ))
-}
-
-/// The account rules form.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct AccountRules {
-    staff_two_factor: Option<String>,
-}
-
-/// `POST /admin/accounts`: an administrator may require a second factor of staff only
-/// with one of their own, so that the rule cannot lock them out of this page.
-pub async fn admin_save(
-    admin: Admin,
-    CsrfForm(form): CsrfForm<AccountRules>,
-) -> AppResult<HttpResponse> {
-    let required = is_checked(&form.staff_two_factor);
-    let user = admin.user();
-    let mut conn = admin.state.conn().await?;
-    if required && !user.two_factor {
-        let mut errors = FieldErrors::new();
-        errors.add(
-            "staff_two_factor",
-            "Turn on two-factor authentication for your own account first.",
-        );
-        return Ok(html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            views::admin_accounts(&admin, required, &errors),
-        ));
-    }
-    let value = if required { "required" } else { "optional" };
-    store::set_site_setting(&mut conn, STAFF_SETTING, value, user.id).await?;
-    Ok(admin.redirect_with_flash("/admin/accounts", "Account rules saved."))
 }

@@ -10,11 +10,13 @@ use crate::accounts::types::{LoginCandidate, MemberCard, OwnAccount, Profile, Ro
 use crate::db::schema::{email_tokens, notices, sessions, staff_group_members, users};
 use crate::ids::UserId;
 
+mod applicants;
 mod devices;
 mod groups;
 mod notices_store;
 mod site_settings;
 mod two_factor;
+pub use applicants::*;
 pub use devices::*;
 pub use groups::*;
 pub use notices_store::*;
