@@ -11,7 +11,7 @@ pub mod views;
 use actix_web::web;
 
 use handlers::{
-    devices, email, joining, login, notices, profile, register, second_step, settings,
+    avatar, devices, email, joining, login, notices, profile, register, second_step, settings,
     setup as first_admin, two_factor,
 };
 
@@ -59,6 +59,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(two_factor::forget_devices)),
     )
     .service(web::resource("/settings/sessions").route(web::get().to(devices::list)))
+    .service(web::resource("/settings/avatar").route(web::post().to(avatar::upload)))
+    .service(web::resource("/settings/avatar/remove").route(web::post().to(avatar::remove)))
+    .service(web::resource("/avatars/{id}/{hash}/{file}").route(web::get().to(avatar::picture)))
     .service(
         web::resource("/settings/sessions/others/logout")
             .route(web::post().to(devices::log_out_others)),

@@ -159,13 +159,21 @@ pub fn login_link(ctx: &Ctx, token: &str) -> Markup {
 }
 
 /// `/u/{username}`; `moderation` is the moderators' panel, when the viewer is one.
-pub fn profile(ctx: &Ctx, member: &Profile, moderation: Option<Markup>) -> Markup {
+pub fn profile(
+    ctx: &Ctx,
+    member: &Profile,
+    avatar: Option<&str>,
+    moderation: Option<Markup>,
+) -> Markup {
     let tz = ctx.time_zone();
     page(
         ctx,
         &member.username,
         html! {
-            h1 { (member.username) }
+            div.profile-head {
+                (crate::shell::avatar::avatar(member.id, &member.username, avatar, crate::shell::avatar::Size::Large))
+                h1 { (member.username) }
+            }
             dl.facts {
                 dt { "Role" } dd { (member.role.label()) }
                 dt { "Joined" } dd { (time::date(member.created_at, tz)) }
@@ -193,12 +201,15 @@ pub struct SettingsForms {
     pub password_errors: FieldErrors,
     /// Errors of the preferences form.
     pub preference_errors: FieldErrors,
+    /// Why an uploaded avatar was refused.
+    pub avatar_error: Option<String>,
 }
 
 /// `/settings`.
 pub fn settings(
     ctx: &Ctx,
     account: &OwnAccount,
+    avatar: Option<&str>,
     persistent: bool,
     forms: &SettingsForms,
     notifications: Markup,
@@ -211,6 +222,33 @@ pub fn settings(
             h1 { "Settings" }
             p { "Logged in as " strong { (account.username) } ". "
                 a href=(urls::profile(&account.username)) { "Your public profile" } }
+
+            section.card aria-labelledby="avatar-heading" {
+                h2 #avatar-heading { "Avatar" }
+                div.row {
+                    (crate::shell::avatar::avatar(account.id, &account.username, avatar, crate::shell::avatar::Size::Large))
+                    div {
+                        @if let Some(problem) = &forms.avatar_error {
+                            div.error-summary role="alert" { p #f-avatar-error { (problem) } }
+                        }
+                        form method="post" action="/settings/avatar" enctype="multipart/form-data" {
+                            (csrf_input(ctx))
+                            div.field {
+                                label for="f-avatar" { "Picture" }
+                                input id="f-avatar" type="file" name="avatar" accept="image/png,image/jpeg,image/webp,image/gif" aria-describedby="f-avatar-hint";
+                                p.hint id="f-avatar-hint" { "PNG, JPEG, WebP or GIF, up to 2 MB. It is cut square from the middle; nothing else of the file is kept." }
+                            }
+                            button type="submit" { "Upload" }
+                        }
+                        @if avatar.is_some() {
+                            form method="post" action="/settings/avatar/remove" {
+                                (csrf_input(ctx))
+                                button type="submit" { "Remove the avatar" }
+                            }
+                        }
+                    }
+                }
+            }
 
             section.card aria-labelledby="email-heading" {
                 h2 #email-heading { "E-mail address" }

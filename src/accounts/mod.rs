@@ -3,6 +3,7 @@
 //! [`crate::account_pages`].
 
 pub mod admission;
+pub mod avatars;
 pub mod cards;
 pub mod mails;
 pub mod password;

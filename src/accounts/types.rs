@@ -132,6 +132,9 @@ pub struct MemberCard {
     /// Their number of posts.
     #[diesel(sql_type = diesel::sql_types::Integer)]
     pub posts: i32,
+    /// The hash naming their avatar, if they uploaded one.
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub avatar: Option<String>,
 }
 
 /// What the owner sees of their own account on the settings page.

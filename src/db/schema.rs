@@ -7,6 +7,16 @@ pub mod sql_types {
 }
 
 diesel::table! {
+    avatars (user_id) {
+        user_id -> Int8,
+        hash -> Text,
+        large -> Bytea,
+        small -> Bytea,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     canned_replies (id) {
         id -> Int8,
         title -> Text,
@@ -443,9 +453,12 @@ diesel::table! {
         deleted_at -> Nullable<Timestamptz>,
         applied_at -> Nullable<Timestamptz>,
         application -> Nullable<Text>,
+        about_source -> Text,
+        about_html -> Text,
     }
 }
 
+diesel::joinable!(avatars -> users (user_id));
 diesel::joinable!(canned_replies -> users (changed_by));
 diesel::joinable!(digest_items -> posts (post_id));
 diesel::joinable!(digest_items -> users (user_id));
@@ -485,6 +498,7 @@ diesel::joinable!(threads -> users (author_id));
 diesel::joinable!(trusted_devices -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    avatars,
     canned_replies,
     categories,
     digest_items,

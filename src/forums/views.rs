@@ -272,6 +272,7 @@ fn post_article(
     html! {
         article.post id={ "p" (post.id) } aria-labelledby={ "h" (post.id) } {
             aside.author {
+                (crate::shell::avatar::avatar(post.author.id, &post.author.name, post.author.avatar.as_deref(), crate::shell::avatar::Size::Small))
                 (profile_link(&post.author.name))
                 @if post.author.role != Role::Member { span.badge { (role_label(post.author.role)) } }
                 p.meta { "Joined " (time::date(post.author.joined, tz)) br; "Posts: " (post.author.posts) }

@@ -10,9 +10,9 @@ use serde::Serialize;
 use crate::accounts::types::Role;
 use crate::db::prepared as db;
 use crate::db::schema::{
-    digest_items, email_tokens, login_challenges, notices, outbox, pending_edits, post_submissions,
-    posts, recovery_codes, reply_drafts, sessions, staff_group_members, subscriptions,
-    thread_reads, threads, trusted_devices, users,
+    avatars, digest_items, email_tokens, login_challenges, notices, outbox, pending_edits,
+    post_submissions, posts, recovery_codes, reply_drafts, sessions, staff_group_members,
+    subscriptions, thread_reads, threads, trusted_devices, users,
 };
 use crate::ids::{PostId, UserId};
 
@@ -66,7 +66,7 @@ pub struct Erased<'a> {
 }
 
 /// Erases everything that is the member's own but their posts: their name, address,
-/// password, second factor, sessions, subscriptions, drafts, notices, tokens, read marks,
+/// password, avatar, "About", second factor, sessions, subscriptions, drafts, notices, tokens, read marks,
 /// staff groups, mail to them and the addresses their posts came from. Assignments to
 /// them go back to the queue. Run inside the transaction that does the rest.
 pub async fn erase_member(
@@ -97,6 +97,8 @@ pub async fn erase_member(
             users::totp_pending_secret.eq(None::<Vec<u8>>),
             users::totp_enabled_at.eq(None::<DateTime<Utc>>),
             users::totp_last_step.eq(0),
+            users::about_source.eq(""),
+            users::about_html.eq(""),
             users::deleted_at.eq(diesel::dsl::now),
         ))
         .execute(conn)
@@ -109,6 +111,7 @@ pub async fn erase_member(
         )+};
     }
     delete_where_user!(
+        avatars,
         sessions,
         subscriptions,
         reply_drafts,

@@ -2,6 +2,7 @@
 //! and role extractors, how the domain's errors answer, the CSRF-checked form, the layout,
 //! error pages, health and limits.
 
+pub mod avatar;
 pub mod ctx;
 pub mod domain_errors;
 pub mod error_pages;

@@ -29,6 +29,8 @@ enum Shape<'a> {
     Quote(ThreadId, PostId),
     /// `/members?q=…&sort=…&dir=…`.
     Members(&'a str, &'a str, &'a str),
+    /// `/avatars/{member}/{hash}/{size}.jpg`, the hash percent-encoded.
+    Avatar(UserId, &'a str, &'static str),
 }
 
 impl Url<'_> {
@@ -58,6 +60,15 @@ impl Url<'_> {
                 thread.render_to(out);
                 out.push_str("/reply?quote=");
                 post.render_to(out);
+            }
+            Shape::Avatar(member, hash, size) => {
+                out.push_str("/avatars/");
+                member.render_to(out);
+                out.push('/');
+                encoded(out, hash);
+                out.push('/');
+                out.push_str(size);
+                out.push_str(".jpg");
             }
             Shape::Members(query, sort, dir) => {
                 out.push_str("/members?q=");
@@ -311,6 +322,12 @@ pub fn unsubscribe(token: &str) -> Url<'_> {
 /// The link that confirms a member's address.
 pub fn confirm(token: &str) -> Url<'_> {
     Url(Shape::Word("/confirm/", token, ""))
+}
+
+/// A member's avatar picture, `size` being `large` or `small`; the hash changes with the
+/// picture, so the address can be cached for ever.
+pub fn avatar<'a>(member: UserId, hash: &'a str, size: &'static str) -> Url<'a> {
+    Url(Shape::Avatar(member, hash, size))
 }
 
 /// The register page with an invitation.

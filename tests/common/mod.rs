@@ -758,9 +758,10 @@ impl Page {
                 ))
             })
             .collect();
-        // What a browser sends without typing: filled inputs, textareas, ticked boxes.
+        // What a browser sends without typing: filled inputs, textareas, ticked boxes and
+        // the chosen radio buttons.
         let inputs = Selector::parse(&format!(
-            "{form} input[type=text], {form} input[type=email], {form} input:not([type]), {form} input[type=checkbox][checked]"
+            "{form} input[type=text], {form} input[type=email], {form} input:not([type]), {form} input[type=checkbox][checked], {form} input[type=radio][checked]"
         ))
         .expect("selector");
         for input in html.select(&inputs) {

@@ -22,6 +22,7 @@ mod moderation;
 mod outage;
 mod page_cache;
 mod pages;
+mod profiles;
 mod questions;
 mod reviews;
 mod search;

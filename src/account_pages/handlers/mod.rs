@@ -1,5 +1,6 @@
 //! HTTP handlers of the accounts feature, one file per page.
 
+pub mod avatar;
 pub mod devices;
 pub mod email;
 pub mod joining;

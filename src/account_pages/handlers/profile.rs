@@ -15,11 +15,12 @@ pub async fn show(ctx: Ctx, name: web::Path<String>) -> AppResult<HttpResponse> 
     let member = store::profile(&mut conn, &name)
         .await?
         .ok_or(AppError::NotFound)?;
+    let avatar = store::avatar_hash(&mut conn, member.id).await?;
     drop(conn);
     let moderation = crate::moderation::handlers::member_panel(&ctx, member.id).await?;
     Ok(html(
         StatusCode::OK,
-        views::profile(&ctx, &member, moderation),
+        views::profile(&ctx, &member, avatar.as_deref(), moderation),
     ))
 }
 

@@ -32,6 +32,7 @@ async fn render(
     let mut conn = member.state.conn().await?;
     let user = member.user();
     let account = store::own_account(&mut conn, user.id).await?;
+    let avatar = store::avatar_hash(&mut conn, user.id).await?;
     let subscriptions = notify_store::subscriptions_of(&mut conn, user.id).await?;
     let notifications = notify_views::settings_section(
         member,
@@ -41,8 +42,27 @@ async fn render(
     );
     Ok(html(
         status,
-        views::settings(member, &account, user.persistent, forms, notifications),
+        views::settings(
+            member,
+            &account,
+            avatar.as_deref(),
+            user.persistent,
+            forms,
+            notifications,
+        ),
     ))
+}
+
+/// The settings page again, with a refused avatar's reason.
+pub(super) async fn render_with_avatar_error(
+    member: &CurrentUser,
+    message: &str,
+) -> AppResult<HttpResponse> {
+    let forms = SettingsForms {
+        avatar_error: Some(message.to_string()),
+        ..SettingsForms::default()
+    };
+    render(member, StatusCode::UNPROCESSABLE_ENTITY, &forms).await
 }
 
 /// Checks the current password, throttled like a log-in: a stolen session cannot be used

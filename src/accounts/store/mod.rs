@@ -11,12 +11,14 @@ use crate::db::schema::{email_tokens, notices, sessions, staff_group_members, us
 use crate::ids::UserId;
 
 mod applicants;
+mod avatars_store;
 mod devices;
 mod groups;
 mod notices_store;
 mod site_settings;
 mod two_factor;
 pub use applicants::*;
+pub use avatars_store::*;
 pub use devices::*;
 pub use groups::*;
 pub use notices_store::*;
@@ -343,8 +345,10 @@ pub async fn member_cards(
     ids: &[UserId],
 ) -> QueryResult<Vec<MemberCard>> {
     db::sql(
-        "SELECT id, username AS name, role, created_at AS joined, post_count AS posts
-           FROM users WHERE id = ANY($1)",
+        "SELECT u.id, u.username AS name, u.role, u.created_at AS joined, u.post_count AS posts,
+                a.hash AS avatar
+           FROM users u LEFT JOIN avatars a ON a.user_id = u.id
+          WHERE u.id = ANY($1)",
     )
     .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(ids)
     .load(conn)
