@@ -60,6 +60,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/settings/sessions").route(web::get().to(devices::list)))
     .service(web::resource("/settings/avatar").route(web::post().to(avatar::upload)))
+    .service(web::resource("/settings/about").route(web::post().to(settings::change_about)))
     .service(web::resource("/settings/avatar/remove").route(web::post().to(avatar::remove)))
     .service(web::resource("/avatars/{id}/{hash}/{file}").route(web::get().to(avatar::picture)))
     .service(

@@ -1,7 +1,7 @@
 //! Markup of the accounts pages.
 
 use chrono_tz::TZ_VARIANTS;
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 use crate::accounts::password::MIN_LEN;
 use crate::accounts::registration::NewAccount;
@@ -162,7 +162,7 @@ pub fn login_link(ctx: &Ctx, token: &str) -> Markup {
 pub fn profile(
     ctx: &Ctx,
     member: &Profile,
-    avatar: Option<&str>,
+    activity: &Activity,
     moderation: Option<Markup>,
 ) -> Markup {
     let tz = ctx.time_zone();
@@ -171,13 +171,17 @@ pub fn profile(
         &member.username,
         html! {
             div.profile-head {
-                (crate::shell::avatar::avatar(member.id, &member.username, avatar, crate::shell::avatar::Size::Large))
+                (crate::shell::avatar::avatar(member.id, &member.username, member.avatar.as_deref(), crate::shell::avatar::Size::Large))
                 h1 { (member.username) }
             }
             dl.facts {
                 dt { "Role" } dd { (member.role.label()) }
+                @if !activity.groups.is_empty() {
+                    dt { "Groups" } dd { (activity.groups.join(", ")) }
+                }
                 dt { "Joined" } dd { (time::date(member.created_at, tz)) }
                 dt { "Posts" } dd { (member.post_count) }
+                dt { "Answers accepted" } dd { (activity.answers) }
                 dt { "Last seen" } dd {
                     @match member.last_seen_at {
                         Some(at) => (time::relative(at, tz)),
@@ -185,9 +189,51 @@ pub fn profile(
                     }
                 }
             }
+            @if !activity.about_html.is_empty() {
+                section.card.about aria-labelledby="about-heading" {
+                    h2 #about-heading { "About" }
+                    div.post-body { (PreEscaped(&activity.about_html)) }
+                }
+            }
+            @if !activity.threads.is_empty() {
+                section aria-labelledby="threads-heading" {
+                    h2 #threads-heading { "Newest threads" }
+                    ul.activity {
+                        @for t in &activity.threads {
+                            li { a href=(urls::thread_slug(t.id, &t.slug)) { bdi { (t.title) } } " · " (time::date(t.created_at, tz)) }
+                        }
+                    }
+                }
+            }
+            @if !activity.posts.is_empty() {
+                section aria-labelledby="posts-heading" {
+                    h2 #posts-heading { "Newest posts" }
+                    ul.activity {
+                        @for p in &activity.posts {
+                            li {
+                                a href=(urls::post(p.id)) { "In " bdi { (p.thread_title) } }
+                                " · " (time::date(p.created_at, tz))
+                                p.excerpt { (crate::markup::excerpt(&p.body_html, 160)) }
+                            }
+                        }
+                    }
+                }
+            }
             @if let Some(panel) = moderation { (panel) }
         },
     )
+}
+
+/// What a profile shows beside the member's facts: only what anyone may read.
+pub struct Activity {
+    /// "About", rendered and sanitized.
+    pub about_html: String,
+    /// Their staff groups.
+    pub groups: Vec<String>,
+    /// Public questions whose accepted answer they wrote.
+    pub answers: i64,
+    pub threads: Vec<crate::forums::store::StartedThread>,
+    pub posts: Vec<crate::forums::store::WrittenPost>,
 }
 
 /// Which settings form a re-rendered page's errors and values belong to.
@@ -203,6 +249,10 @@ pub struct SettingsForms {
     pub preference_errors: FieldErrors,
     /// Why an uploaded avatar was refused.
     pub avatar_error: Option<String>,
+    /// "About you" as typed, when refused.
+    pub about: Option<String>,
+    /// Errors of the "About you" form.
+    pub about_errors: FieldErrors,
 }
 
 /// `/settings`.
@@ -210,6 +260,7 @@ pub fn settings(
     ctx: &Ctx,
     account: &OwnAccount,
     avatar: Option<&str>,
+    about: &str,
     persistent: bool,
     forms: &SettingsForms,
     notifications: Markup,
@@ -247,6 +298,21 @@ pub fn settings(
                             }
                         }
                     }
+                }
+            }
+
+            section.card aria-labelledby="about-heading" {
+                h2 #about-heading { "About you" }
+                (error_summary(&forms.about_errors))
+                form method="post" action="/settings/about" {
+                    (csrf_input(ctx))
+                    div.field.has-error[forms.about_errors.get("about").is_some()] {
+                        label for="f-about" { "About" }
+                        textarea id="f-about" name="about" rows="5" maxlength="5000" aria-describedby="f-about-hint" { (forms.about.as_deref().unwrap_or(about)) }
+                        p.hint id="f-about-hint" { "Shown on your profile. Formatting as in posts (CommonMark)." }
+                        @if let Some(e) = forms.about_errors.get("about") { p.error id="f-about-error" { (e) } }
+                    }
+                    button type="submit" { "Save" }
                 }
             }
 
@@ -449,7 +515,8 @@ pub fn members(
                 tbody {
                     @for m in members {
                         tr {
-                            td { a href=(urls::profile(&m.username)) { (m.username) } }
+                            td.member { (crate::shell::avatar::avatar(m.id, &m.username, m.avatar.as_deref(), crate::shell::avatar::Size::Small))
+                                " " a href=(urls::profile(&m.username)) { (m.username) } }
                             td data-label="Role" { (m.role.label()) }
                             td data-label="Joined" { (time::date(m.created_at, tz)) }
                             td.num data-label="Posts" { (m.post_count) }

@@ -104,7 +104,7 @@ impl SessionUser {
 }
 
 /// A member as the public profile shows them (never the e-mail).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, diesel::Queryable)]
 pub struct Profile {
     pub id: UserId,
     pub username: String,
@@ -115,6 +115,8 @@ pub struct Profile {
     pub created_at: DateTime<Utc>,
     /// When they were last active.
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// The hash naming their avatar, if they uploaded one.
+    pub avatar: Option<String>,
 }
 
 /// What the thread page shows beside each of a member's posts.

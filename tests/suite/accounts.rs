@@ -620,18 +620,18 @@ async fn the_member_list_sorts_searches_and_never_shows_addresses() {
     let browser = app.browser();
     let page = browser.get("/members").await;
     assert_eq!(
-        page.texts("table.members tbody td:first-child"),
+        page.texts("table.members tbody td:first-child a"),
         vec!["bob", "karen", "mod"]
     );
     assert!(!page.body.contains("@example.com"));
     let by_role = browser.get("/members?sort=role&dir=desc").await;
     assert_eq!(
-        by_role.texts("table.members tbody td:first-child")[0],
+        by_role.texts("table.members tbody td:first-child a")[0],
         "mod"
     );
     let found = browser.get("/members?q=AR").await;
     assert_eq!(
-        found.texts("table.members tbody td:first-child"),
+        found.texts("table.members tbody td:first-child a"),
         vec!["karen"]
     );
     let odd = browser

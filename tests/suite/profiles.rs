@@ -122,3 +122,85 @@ async fn an_avatar_is_drawn_again_without_its_metadata_and_shown_beside_posts() 
     assert_eq!(page.texts(".post .author .avatar.initials"), ["K"]);
     assert_eq!(app.browser().get(&large).await.status, 404);
 }
+
+#[actix_web::test]
+async fn a_profile_shows_about_counts_groups_and_only_public_activity() {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use parley::db::schema::{staff_group_members, staff_groups, threads};
+
+    let app = TestApp::spawn().await;
+    let forum = app.forum("calls").await;
+    let karen = app.member("karen").await;
+    let karen_id = app.user_id("karen").await;
+    let bob_id = app
+        .account("bobby", parley::accounts::types::Role::Member)
+        .await;
+    let (open, _) = app
+        .thread(forum, karen_id, "Callback scripts", "Ours are short.")
+        .await;
+    let (hidden, _) = app
+        .thread(forum, karen_id, "Salary talk", "Not for everyone.")
+        .await;
+    let (question, _) = app
+        .thread(forum, bob_id, "How to end a call", "Politely?")
+        .await;
+    let answer = app
+        .reply(question, karen_id, "Summarise, then thank them.")
+        .await;
+    let mut conn = app.conn().await;
+    diesel::update(threads::table.find(hidden))
+        .set(threads::hidden.eq(true))
+        .execute(&mut conn)
+        .await
+        .expect("hide");
+    diesel::update(threads::table.find(question))
+        .set(threads::solution_post_id.eq(Some(answer)))
+        .execute(&mut conn)
+        .await
+        .expect("solve");
+    let group: i64 = diesel::insert_into(staff_groups::table)
+        .values(staff_groups::name.eq("Billing team"))
+        .returning(staff_groups::id)
+        .get_result(&mut conn)
+        .await
+        .expect("group");
+    diesel::insert_into(staff_group_members::table)
+        .values((
+            staff_group_members::group_id.eq(group),
+            staff_group_members::user_id.eq(karen_id),
+        ))
+        .execute(&mut conn)
+        .await
+        .expect("member");
+
+    // "About" is CommonMark, sanitized; one too long comes back with the text kept.
+    let long = "x".repeat(5001);
+    karen.get("/settings").await;
+    let refused = karen.post("/settings/about", &[("about", &long)]).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.field_error("about").is_some());
+    assert_eq!(refused.texts("#f-about").concat(), long);
+    let about = "**Team lead** at Acme.\n\n<script>alert(1)</script>";
+    assert_eq!(
+        karen
+            .post("/settings/about", &[("about", about)])
+            .await
+            .status,
+        303
+    );
+
+    let page = app.browser().get("/u/karen").await;
+    assert_eq!(page.texts(".about strong"), ["Team lead"]);
+    assert!(!page.body.contains("<script>alert"));
+    let text = page.text();
+    assert!(text.contains("Answers accepted 1"), "{text}");
+    assert!(text.contains("Groups Billing team"), "{text}");
+    assert!(text.contains("Callback scripts"), "{text}");
+    assert!(text.contains("Summarise, then thank them."), "{text}");
+    assert!(
+        !text.contains("Salary talk") && !text.contains("Not for everyone"),
+        "{text}"
+    );
+    assert!(page.body.contains(&format!("/t/{open}/callback-scripts")));
+}

@@ -3,24 +3,35 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use crate::account_pages::views;
+use crate::account_pages::views::{self, Activity};
 use crate::accounts::store;
+use crate::forums::store as forums_store;
 use crate::shell::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 use crate::web::html;
 
-/// Shows a member's public facts; never their e-mail address.
+/// Threads and posts a profile lists.
+const RECENT: i64 = 5;
+
+/// Shows a member's public facts, "About", counts and newest public threads and posts;
+/// never their e-mail address.
 pub async fn show(ctx: Ctx, name: web::Path<String>) -> AppResult<HttpResponse> {
     let mut conn = ctx.state.conn().await?;
     let member = store::profile(&mut conn, &name)
         .await?
         .ok_or(AppError::NotFound)?;
-    let avatar = store::avatar_hash(&mut conn, member.id).await?;
+    let activity = Activity {
+        about_html: store::about_of(&mut conn, member.id).await?.1,
+        groups: store::group_names_of(&mut conn, member.id).await?,
+        answers: forums_store::answers_accepted(&mut conn, member.id).await?,
+        threads: forums_store::threads_started(&mut conn, member.id, RECENT).await?,
+        posts: forums_store::posts_written(&mut conn, member.id, RECENT).await?,
+    };
     drop(conn);
     let moderation = crate::moderation::handlers::member_panel(&ctx, member.id).await?;
     Ok(html(
         StatusCode::OK,
-        views::profile(&ctx, &member, avatar.as_deref(), moderation),
+        views::profile(&ctx, &member, &activity, moderation),
     ))
 }
 

@@ -33,6 +33,7 @@ async fn render(
     let user = member.user();
     let account = store::own_account(&mut conn, user.id).await?;
     let avatar = store::avatar_hash(&mut conn, user.id).await?;
+    let (about, _) = store::about_of(&mut conn, user.id).await?;
     let subscriptions = notify_store::subscriptions_of(&mut conn, user.id).await?;
     let notifications = notify_views::settings_section(
         member,
@@ -46,6 +47,7 @@ async fn render(
             member,
             &account,
             avatar.as_deref(),
+            &about,
             user.persistent,
             forms,
             notifications,
@@ -235,4 +237,58 @@ pub async fn change_preferences(
         );
     }
     Ok(response)
+}
+
+/// The "About you" form.
+#[derive(Deserialize)]
+pub struct AboutForm {
+    #[serde(default)]
+    about: String,
+}
+
+/// The longest "About" a member may write.
+pub const ABOUT_MAX: usize = 5000;
+
+/// Saves "About you": CommonMark, rendered and sanitized as posts are (quotes of posts
+/// are shown as plain quotes: a profile carries no post's words).
+pub async fn change_about(
+    member: CurrentUser,
+    CsrfForm(form): CsrfForm<AboutForm>,
+) -> AppResult<HttpResponse> {
+    let source = crate::markup::clean_text(form.about.trim());
+    let mut errors = FieldErrors::new();
+    if source.chars().count() > ABOUT_MAX {
+        errors.add(
+            "about",
+            format!("Please keep this to {ABOUT_MAX} characters."),
+        );
+    }
+    let rendered = match errors.is_empty() {
+        true => {
+            let context = crate::markup::Context::default();
+            let nesting = crate::markup::render_pool::Nesting::Refuse;
+            match crate::markup::render_pool::render(source.clone(), context, nesting).await {
+                Ok((html, _)) => Some(html),
+                Err(crate::markup::render_pool::RenderError::Refused(refused)) => {
+                    if let Some((_, message)) = refused.iter().next() {
+                        errors.add("about", message.to_string());
+                    }
+                    None
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        false => None,
+    };
+    let Some(html) = rendered else {
+        let forms = SettingsForms {
+            about: Some(source),
+            about_errors: errors,
+            ..SettingsForms::default()
+        };
+        return render(&member, StatusCode::UNPROCESSABLE_ENTITY, &forms).await;
+    };
+    let mut conn = member.state.conn().await?;
+    store::set_about(&mut conn, member.user().id, &source, &html).await?;
+    Ok(member.redirect_with_flash("/settings", "Your profile's \"About\" was saved."))
 }

@@ -151,6 +151,20 @@ pub async fn groups_of(conn: &mut AsyncPgConnection, user: UserId) -> QueryResul
         .await
 }
 
+/// The names of the groups a member is in, by name.
+pub async fn group_names_of(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+) -> QueryResult<Vec<String>> {
+    staff_group_members::table
+        .inner_join(staff_groups::table)
+        .filter(staff_group_members::user_id.eq(user))
+        .order(staff_groups::name)
+        .select(staff_groups::name)
+        .load(conn)
+        .await
+}
+
 /// SQL condition: the member `users` row is staff (a moderator, an administrator or a
 /// member of a group) and not banned.
 #[diesel::dsl::auto_type]

@@ -7,7 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::types::NotifyMode;
 use crate::accounts::types::{LoginCandidate, MemberCard, OwnAccount, Profile, Role, TokenPurpose};
-use crate::db::schema::{email_tokens, notices, sessions, staff_group_members, users};
+use crate::db::schema::{avatars, email_tokens, notices, sessions, staff_group_members, users};
 use crate::ids::UserId;
 
 mod applicants;
@@ -306,37 +306,26 @@ pub async fn set_time_zone(conn: &mut AsyncPgConnection, id: UserId, tz: &str) -
 /// A member's public profile by name, ignoring case.
 pub async fn profile(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<Option<Profile>> {
     users::table
+        .left_join(avatars::table)
         .filter(lower(users::username).eq(lower(name)))
-        .select((
-            users::id,
-            users::username,
-            users::role,
-            users::post_count,
-            users::created_at,
-            users::last_seen_at,
-        ))
-        .first::<(
-            UserId,
-            String,
-            Role,
-            i32,
-            DateTime<Utc>,
-            Option<DateTime<Utc>>,
-        )>(conn)
+        .select(profile_columns())
+        .first(conn)
         .await
         .optional()
-        .map(|row| {
-            row.map(
-                |(id, username, role, post_count, created_at, last_seen_at)| Profile {
-                    id,
-                    username,
-                    role,
-                    post_count,
-                    created_at,
-                    last_seen_at,
-                },
-            )
-        })
+}
+
+/// The columns of a [`Profile`], from `users` joined with `avatars`.
+#[diesel::dsl::auto_type]
+fn profile_columns() -> _ {
+    (
+        users::id,
+        users::username,
+        users::role,
+        users::post_count,
+        users::created_at,
+        users::last_seen_at,
+        avatars::hash.nullable(),
+    )
 }
 
 /// The cards of the members `ids` (in no particular order).
@@ -353,6 +342,30 @@ pub async fn member_cards(
     .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(ids)
     .load(conn)
     .await
+}
+
+/// The member's "About": as written, and as rendered.
+pub async fn about_of(conn: &mut AsyncPgConnection, id: UserId) -> QueryResult<(String, String)> {
+    users::table
+        .find(id)
+        .select((users::about_source, users::about_html))
+        .first(conn)
+        .await
+}
+
+/// Saves the member's "About" and tells every node's pages the member changed.
+pub async fn set_about(
+    conn: &mut AsyncPgConnection,
+    id: UserId,
+    source: &str,
+    html: &str,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::about_source.eq(source), users::about_html.eq(html)))
+        .execute(conn)
+        .await?;
+    let tag = crate::changes::Tag::User(id).to_string();
+    crate::changes::store::announce(conn, &[tag]).await
 }
 
 /// The owner's own account data.
@@ -585,6 +598,7 @@ pub async fn member_list(
 ) -> QueryResult<(Vec<Profile>, i64)> {
     let pattern = crate::text::contains_pattern(name);
     let query = users::table
+        .left_join(avatars::table)
         .filter(users::username.ilike(&pattern))
         .filter(users::banned_at.is_null())
         .filter(users::deleted_at.is_null())
@@ -605,25 +619,11 @@ pub async fn member_list(
         (MemberOrder::Seen, false) => query.order(users::last_seen_at.asc().nulls_first()),
         (MemberOrder::Seen, true) => query.order(users::last_seen_at.desc().nulls_last()),
     };
-    let rows = query
-        .select((
-            users::id,
-            users::username,
-            users::role,
-            users::post_count,
-            users::created_at,
-            users::last_seen_at,
-        ))
+    let members = query
+        .select(profile_columns())
         .limit(limit)
         .offset(offset)
-        .load::<(
-            UserId,
-            String,
-            Role,
-            i32,
-            DateTime<Utc>,
-            Option<DateTime<Utc>>,
-        )>(conn)
+        .load(conn)
         .await?;
     let total = users::table
         .filter(users::username.ilike(&pattern))
@@ -632,19 +632,6 @@ pub async fn member_list(
         .count()
         .get_result(conn)
         .await?;
-    let members = rows
-        .into_iter()
-        .map(
-            |(id, username, role, post_count, created_at, last_seen_at)| Profile {
-                id,
-                username,
-                role,
-                post_count,
-                created_at,
-                last_seen_at,
-            },
-        )
-        .collect();
     Ok((members, total))
 }
 

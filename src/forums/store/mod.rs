@@ -27,6 +27,7 @@ struct IdRow {
 mod admin;
 mod listing;
 mod maintenance;
+mod member_activity;
 mod notes;
 mod questions;
 mod thread;
@@ -36,6 +37,7 @@ mod write;
 pub use admin::*;
 pub use listing::*;
 pub use maintenance::*;
+pub use member_activity::*;
 pub use notes::*;
 pub use questions::*;
 pub use thread::*;
