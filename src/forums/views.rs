@@ -273,9 +273,11 @@ fn post_article(
         article.post id={ "p" (post.id) } aria-labelledby={ "h" (post.id) } {
             aside.author {
                 (crate::shell::avatar::avatar(post.author.id, &post.author.name, post.author.avatar.as_deref(), crate::shell::avatar::Size::Small))
-                (profile_link(&post.author.name))
-                @if post.author.role != Role::Member { span.badge { (role_label(post.author.role)) } }
-                p.meta { "Joined " (time::date(post.author.joined, tz)) br; "Posts: " (post.author.posts) }
+                div.who {
+                    (profile_link(&post.author.name))
+                    @if post.author.role != Role::Member { span.badge { (role_label(post.author.role)) } }
+                    p.meta { "Joined " (time::date(post.author.joined, tz)) br; "Posts: " (post.author.posts) }
+                }
             }
             div.post-main {
                 header.post-head id={ "h" (post.id) } {

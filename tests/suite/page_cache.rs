@@ -252,7 +252,7 @@ async fn a_reply_is_announced_after_its_commit_for_every_page_it_changes() {
 }
 
 /// Where a thread page shows its author cards (name, badge, joined, post count).
-const CARDS: &str = "aside.author";
+const CARDS: &str = "aside.author .who";
 
 /// The author cards of a thread page, in order.
 fn cards(page: &Page) -> Vec<String> {
