@@ -182,6 +182,7 @@ pub fn profile(
                 dt { "Joined" } dd { (time::date(member.created_at, tz)) }
                 dt { "Posts" } dd { (member.post_count) }
                 dt { "Answers accepted" } dd { (activity.answers) }
+                dt { "Helpful received" } dd { (activity.helpful) }
                 dt { "Last seen" } dd {
                     @match member.last_seen_at {
                         Some(at) => (time::relative(at, tz)),
@@ -232,6 +233,8 @@ pub struct Activity {
     pub groups: Vec<String>,
     /// Public questions whose accepted answer they wrote.
     pub answers: i64,
+    /// "Helpful" marks on their public posts.
+    pub helpful: i64,
     pub threads: Vec<crate::forums::store::StartedThread>,
     pub posts: Vec<crate::forums::store::WrittenPost>,
 }

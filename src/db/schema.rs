@@ -118,6 +118,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    helpful (post_id, user_id) {
+        post_id -> Int8,
+        user_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     invitations (token_hash) {
         token_hash -> Bytea,
         created_by -> Int8,
@@ -260,6 +268,7 @@ diesel::table! {
         ip_address -> Nullable<Text>,
         approved -> Bool,
         body_tsv -> Nullable<Tsvector>,
+        helpful_count -> Int4,
     }
 }
 
@@ -468,6 +477,8 @@ diesel::joinable!(faq_articles -> users (author_id));
 diesel::joinable!(faq_links -> threads (target_thread));
 diesel::joinable!(forums -> categories (category_id));
 diesel::joinable!(forums -> posts (last_post_id));
+diesel::joinable!(helpful -> posts (post_id));
+diesel::joinable!(helpful -> users (user_id));
 diesel::joinable!(login_challenges -> users (user_id));
 diesel::joinable!(me_too -> threads (thread_id));
 diesel::joinable!(me_too -> users (user_id));
@@ -507,6 +518,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     faq_links,
     forum_reply_log,
     forums,
+    helpful,
     invitations,
     login_challenges,
     me_too,

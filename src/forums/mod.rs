@@ -76,5 +76,6 @@ pub fn post_routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(write::edit_form))
                 .route(web::post().to(write::edit)),
         )
-        .service(web::resource("/delete").route(web::post().to(write::delete)));
+        .service(web::resource("/delete").route(web::post().to(write::delete)))
+        .service(web::resource("/helpful").route(web::post().to(handlers::helpful::mark)));
 }

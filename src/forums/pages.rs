@@ -203,7 +203,10 @@ pub async fn thread(
         place: ForumPlace::clone(&place),
     };
     let pages = Pages::new(i64::from(thread.post_count), POSTS_PER_PAGE, page);
-    let posts = with_authors(conn, members, posts).await?;
+    let mut posts = with_authors(conn, members, posts).await?;
+    if let Some(user) = reader.user {
+        with_helpful_marks(conn, user, &mut posts).await?;
+    }
     let notes = if reader.sees_staff_notes() && !posts.is_empty() {
         let shown: Vec<PostId> = posts.iter().map(|p| p.id).collect();
         store::staff_notes_after(conn, thread.id, &shown).await?
@@ -219,6 +222,38 @@ pub async fn thread(
     })
 }
 
+/// Which posts `reader` marked "Helpful", and on their own posts who did; no statement
+/// when no post on the page has a mark.
+async fn with_helpful_marks(
+    conn: &mut AsyncPgConnection,
+    reader: UserId,
+    posts: &mut [PostView],
+) -> ReadResult<()> {
+    let marked: Vec<PostId> = posts
+        .iter()
+        .filter(|p| p.helpful_count > 0)
+        .map(|p| p.id)
+        .collect();
+    if marked.is_empty() {
+        return Ok(());
+    }
+    let mine = store::marked_helpful_by(conn, reader, &marked).await?;
+    let own: Vec<PostId> = posts
+        .iter()
+        .filter(|p| p.helpful_count > 0 && p.author_id == reader)
+        .map(|p| p.id)
+        .collect();
+    let mut names = match own.is_empty() {
+        true => Default::default(),
+        false => store::helpful_names(conn, &own).await?,
+    };
+    for post in posts.iter_mut() {
+        post.helpful_mine = mine.contains(&post.id);
+        post.helpful_by = names.remove(&post.id).unwrap_or_default();
+    }
+    Ok(())
+}
+
 /// `rows` with their authors' cards: from memory, and in one more statement for the
 /// authors whose cards are not kept or changed since.
 pub async fn with_authors(
@@ -231,7 +266,12 @@ pub async fn with_authors(
     Ok(rows
         .into_iter()
         .zip(cards)
-        .map(|(row, author)| PostView { row, author })
+        .map(|(row, author)| PostView {
+            row,
+            author,
+            helpful_mine: false,
+            helpful_by: Vec::new(),
+        })
         .collect())
 }
 

@@ -518,6 +518,9 @@ pub struct PostRow {
     pub approved: bool,
     #[diesel(sql_type = BigInt)]
     pub author_id: UserId,
+    /// Members who marked it "Helpful".
+    #[diesel(sql_type = Integer)]
+    pub helpful_count: i32,
 }
 
 /// A post as the thread page shows it: its row (reached through `Deref`) and its author's
@@ -528,6 +531,10 @@ pub struct PostView {
     pub row: PostRow,
     /// Who wrote it.
     pub author: std::sync::Arc<MemberCard>,
+    /// The reader marked it "Helpful".
+    pub helpful_mine: bool,
+    /// Who marked it "Helpful", read only for its author.
+    pub helpful_by: Vec<String>,
 }
 
 impl std::ops::Deref for PostView {

@@ -261,6 +261,33 @@ fn outdated_notice(ctx: &Ctx, thread: &ThreadHeader) -> Markup {
     }
 }
 
+/// "Helpful": a button for members on others' posts (pressed again, it takes the mark
+/// back), the count for everyone, and who for the author.
+fn helpful(ctx: &Ctx, post: &PostView, own: bool) -> Markup {
+    let count = post.helpful_count;
+    html! {
+        @if ctx.user().is_some() && !own {
+            " · "
+            form.inline.helpful method="post" action=(urls::post_helpful(post.id)) {
+                (csrf_input(ctx))
+                @if post.helpful_mine {
+                    input type="hidden" name="action" value="remove";
+                    button.link type="submit" aria-pressed="true" { "Helpful (" (count) ")" }
+                } @else {
+                    input type="hidden" name="action" value="add";
+                    button.link type="submit" aria-pressed="false" { "Helpful (" (count) ")" }
+                }
+            }
+        } @else if count > 0 {
+            " · "
+            span.helpful-count {
+                (crate::text::counted(count, "member found this helpful", "members found this helpful"))
+                @if own && !post.helpful_by.is_empty() { ": " (post.helpful_by.join(", ")) }
+            }
+        }
+    }
+}
+
 fn post_article(
     ctx: &Ctx,
     thread: &ThreadHeader,
@@ -322,6 +349,7 @@ fn post_article(
                         @if ctx.user().is_some() && !own {
                             " · " a href=(urls::post_report(post.id)) { "Report" }
                         }
+                        (helpful(ctx, post, own))
                         @if own || ctx.is_moderator() {
                             " · " a href=(urls::post_edit(post.id)) { "Edit" }
                         }

@@ -324,6 +324,11 @@ pub fn confirm(token: &str) -> Url<'_> {
     Url(Shape::Word("/confirm/", token, ""))
 }
 
+/// The "Helpful" button of a post.
+pub fn post_helpful(id: PostId) -> Url<'static> {
+    Url(Shape::Id("/p/", id.0, "/helpful"))
+}
+
 /// A member's avatar picture, `size` being `large` or `small`; the hash changes with the
 /// picture, so the address can be cached for ever.
 pub fn avatar<'a>(member: UserId, hash: &'a str, size: &'static str) -> Url<'a> {

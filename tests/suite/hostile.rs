@@ -53,6 +53,7 @@ const ROUTES: &[&str] = &[
     "/p/{id}",
     "/p/{id}/delete",
     "/p/{id}/edit",
+    "/p/{id}/helpful",
     "/p/{id}/report",
     "/password/forgot",
     "/password/reset/{token}",

@@ -14,6 +14,7 @@ mod email;
 mod faq;
 mod feeds;
 mod hardening;
+mod helpful;
 mod hostile;
 mod joining;
 mod leaving;

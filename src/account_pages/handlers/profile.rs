@@ -24,6 +24,7 @@ pub async fn show(ctx: Ctx, name: web::Path<String>) -> AppResult<HttpResponse> 
         about_html: store::about_of(&mut conn, member.id).await?.1,
         groups: store::group_names_of(&mut conn, member.id).await?,
         answers: forums_store::answers_accepted(&mut conn, member.id).await?,
+        helpful: forums_store::helpful_received(&mut conn, member.id).await?,
         threads: forums_store::threads_started(&mut conn, member.id, RECENT).await?,
         posts: forums_store::posts_written(&mut conn, member.id, RECENT).await?,
     };

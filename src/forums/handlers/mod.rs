@@ -1,6 +1,7 @@
 //! HTTP handlers of the forums feature.
 
 pub mod admin;
+pub mod helpful;
 pub mod notes;
 pub mod questions;
 pub mod reading;

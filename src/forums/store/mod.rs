@@ -25,6 +25,7 @@ struct IdRow {
 }
 
 mod admin;
+mod helpful;
 mod listing;
 mod maintenance;
 mod member_activity;
@@ -35,6 +36,7 @@ mod watching;
 mod write;
 
 pub use admin::*;
+pub use helpful::*;
 pub use listing::*;
 pub use maintenance::*;
 pub use member_activity::*;

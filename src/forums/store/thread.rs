@@ -109,7 +109,7 @@ fn posts_in_range_sql(
                 (p.hidden AND p.hidden_by = p.author_id) AS hidden_by_author,
                 CASE WHEN p.hidden_by IS NOT NULL
                      THEN (SELECT h.username FROM users h WHERE h.id = p.hidden_by) END AS hidden_by_name,
-                p.hidden_reason, p.ip_address, p.approved, p.author_id
+                p.hidden_reason, p.ip_address, p.approved, p.author_id, p.helpful_count
            FROM posts p
           WHERE p.thread_id = $1 AND p.position BETWEEN $2 AND $3
             AND (p.approved OR $4 OR p.author_id = $5)
