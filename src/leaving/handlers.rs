@@ -8,12 +8,13 @@ use serde::Deserialize;
 
 use crate::accounts::sessions::{clear_cookie, hash_token};
 use crate::accounts::types::TokenPurpose;
-use crate::accounts::{mails, password, store as accounts_store, two_factor};
+use crate::accounts::{mails, store as accounts_store, two_factor};
 use crate::ids::UserId;
 use crate::leaving::{erase, export, views};
 use crate::shell::ctx::{Admin, CurrentUser};
 use crate::shell::form::CsrfForm;
 use crate::shell::limits::{self, Limit};
+use crate::shell::reauth::current_password_ok;
 use crate::web::error::{AppError, AppResult};
 use crate::web::form::{FieldErrors, NoFields, is_checked};
 use crate::web::html;
@@ -121,25 +122,13 @@ pub async fn delete_own(
     let hide_posts = is_checked(&form.hide_posts);
     let mut errors = FieldErrors::new();
     let settings = &member.state.settings;
+    current_password_ok(&member, &form.current_password, &mut errors).await?;
     let mut conn = member.state.conn().await?;
-    let limit = Limit::CurrentPassword(user.id);
-    limits::take(&mut conn, settings, Some(user), limit).await?;
-    let account = accounts_store::own_account(&mut conn, user.id).await?;
-    drop(conn);
-    let check = password::verify(
-        &member.state.hashing,
-        Some(account.password_hash),
-        form.current_password.clone(),
-    )
-    .await?;
-    let mut conn = member.state.conn().await?;
-    if !check.ok {
-        errors.add("current_password", "Your current password is not correct.");
-    } else {
-        limits::clear(&mut conn, limit).await?;
-        if user.two_factor && !two_factor::accept_code(&mut conn, user.id, &form.code).await? {
-            errors.add("code", "That code is not right.");
-        }
+    if errors.is_empty()
+        && user.two_factor
+        && !two_factor::accept_code(&mut conn, user.id, &form.code).await?
+    {
+        errors.add("code", "That code is not right.");
     }
     if !errors.is_empty() {
         let page = views::delete_page(&member, &errors, hide_posts);

@@ -12,5 +12,6 @@ pub mod layout;
 pub mod limits;
 pub mod login_form;
 pub mod middleware;
+pub mod reauth;
 pub mod state;
 pub mod store;

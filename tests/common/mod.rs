@@ -664,6 +664,14 @@ impl Browser {
         self.get(&location).await
     }
 
+    /// Whether the front page greets this browser as logged in as `name`.
+    pub async fn logged_in_as(&self, name: &str) -> bool {
+        self.get("/")
+            .await
+            .text()
+            .contains(&format!("Logged in as {name}"))
+    }
+
     /// Logs in through the log-in page.
     pub async fn log_in(&self, identifier: &str, password: &str) -> Page {
         self.get("/login").await;

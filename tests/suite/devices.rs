@@ -6,14 +6,6 @@ use crate::common::{Browser, PASSWORD, TestApp};
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 const CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
-async fn logged_in(browser: &Browser, name: &str) -> bool {
-    browser
-        .get("/")
-        .await
-        .text()
-        .contains(&format!("Logged in as {name}"))
-}
-
 #[actix_web::test]
 async fn the_sessions_page_names_each_device_and_logs_one_or_all_others_out() {
     let app = TestApp::spawn_with(|s| s.trust_proxy = true).await;
@@ -66,14 +58,14 @@ async fn the_sessions_page_names_each_device_and_logs_one_or_all_others_out() {
             .text()
             .contains("already logged out")
     );
-    assert!(logged_in(&phone, "karen").await);
+    assert!(phone.logged_in_as("karen").await);
 
     // "Log out" on the phone's row ends only that session.
     laptop.get("/settings/sessions").await;
     let out = laptop.post(&actions[phone_row], &[]).await;
     assert_eq!(out.status, 303);
-    assert!(!logged_in(&phone, "karen").await);
-    assert!(logged_in(&laptop, "karen").await);
+    assert!(!phone.logged_in_as("karen").await);
+    assert!(laptop.logged_in_as("karen").await);
 
     // "Log out all other devices" keeps only this one.
     assert_eq!(phone.log_in("karen", PASSWORD).await.status, 303);
@@ -89,9 +81,9 @@ async fn the_sessions_page_names_each_device_and_logs_one_or_all_others_out() {
             .text()
             .contains("Logged out 2 other devices")
     );
-    assert!(!logged_in(&phone, "karen").await);
-    assert!(!logged_in(&tablet, "karen").await);
-    assert!(logged_in(&laptop, "karen").await);
+    assert!(!phone.logged_in_as("karen").await);
+    assert!(!tablet.logged_in_as("karen").await);
+    assert!(laptop.logged_in_as("karen").await);
     assert_eq!(
         laptop
             .get("/settings/sessions")

@@ -116,14 +116,6 @@ async fn give_code(browser: &Browser, code: &str, trust: bool) -> Page {
     browser.post("/login/code", &fields).await
 }
 
-async fn logged_in_as(browser: &Browser, name: &str) -> bool {
-    browser
-        .get("/")
-        .await
-        .text()
-        .contains(&format!("Logged in as {name}"))
-}
-
 #[actix_web::test]
 async fn two_factor_log_in_takes_a_code_once_a_recovery_code_once_and_trusts_a_device() {
     let app = TestApp::spawn().await;
@@ -139,7 +131,7 @@ async fn two_factor_log_in_takes_a_code_once_a_recovery_code_once_and_trusts_a_d
     // The password alone is no longer enough.
     let phone = app.browser();
     password_step(&phone, "ann").await;
-    assert!(!logged_in_as(&phone, "ann").await);
+    assert!(!phone.logged_in_as("ann").await);
     let wrong_code = give_code(&phone, &wrong(&code(&secret, 0)), false).await;
     assert_eq!(wrong_code.status, 422);
     assert!(wrong_code.text().contains("That code is not right"));
@@ -151,7 +143,7 @@ async fn two_factor_log_in_takes_a_code_once_a_recovery_code_once_and_trusts_a_d
     );
     let done = give_code(&phone, &code(&secret, 1), false).await;
     assert_eq!(done.status, 303, "{}", done.text());
-    assert!(logged_in_as(&phone, "ann").await);
+    assert!(phone.logged_in_as("ann").await);
     let again = app.browser();
     password_step(&again, "ann").await;
     assert_eq!(
@@ -162,7 +154,7 @@ async fn two_factor_log_in_takes_a_code_once_a_recovery_code_once_and_trusts_a_d
     // A recovery code works once, however it is typed.
     let typed = recovery[0].to_uppercase().replace('-', " ");
     assert_eq!(give_code(&again, &typed, false).await.status, 303);
-    assert!(logged_in_as(&again, "ann").await);
+    assert!(again.logged_in_as("ann").await);
     let third = app.browser();
     password_step(&third, "ann").await;
     assert_eq!(give_code(&third, &recovery[0], false).await.status, 422);
@@ -235,7 +227,7 @@ async fn the_second_step_has_its_own_throttle_and_expires_with_its_cookie() {
     }
     let held = give_code(&guesser, &code(&secret, 0), false).await;
     assert_eq!(held.status, 429, "even the right code waits");
-    assert!(!logged_in_as(&guesser, "bea").await);
+    assert!(!guesser.logged_in_as("bea").await);
 
     // Without the pending log-in's cookie, the code page sends the visitor back.
     let stranger = app.browser();

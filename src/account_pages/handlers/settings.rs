@@ -14,7 +14,8 @@ use crate::accounts::{password, sessions, store, validate};
 use crate::notify::{store as notify_store, views as notify_views};
 use crate::shell::ctx::CurrentUser;
 use crate::shell::form::CsrfForm;
-use crate::shell::limits::{self, Limit};
+use crate::shell::reauth::current_password_ok;
+
 use crate::web::error::AppResult;
 use crate::web::form::{FieldErrors, is_checked};
 use crate::web::html;
@@ -65,34 +66,6 @@ pub(super) async fn render_with_avatar_error(
         ..SettingsForms::default()
     };
     render(member, StatusCode::UNPROCESSABLE_ENTITY, &forms).await
-}
-
-/// Checks the current password, throttled like a log-in: a stolen session cannot be used
-/// to guess it. No connection is held while the hash is computed.
-pub(super) async fn current_password_ok(
-    member: &CurrentUser,
-    given: &str,
-    errors: &mut FieldErrors,
-) -> AppResult<()> {
-    let user = member.user();
-    let limit = Limit::CurrentPassword(user.id);
-    let mut conn = member.state.conn().await?;
-    limits::take(&mut conn, &member.state.settings, Some(user), limit).await?;
-    let account = store::own_account(&mut conn, user.id).await?;
-    drop(conn);
-    let check = password::verify(
-        &member.state.hashing,
-        Some(account.password_hash),
-        given.to_string(),
-    )
-    .await?;
-    if check.ok {
-        let mut conn = member.state.conn().await?;
-        limits::clear(&mut conn, limit).await?;
-    } else {
-        errors.add("current_password", "Your current password is not correct.");
-    }
-    Ok(())
 }
 
 /// The e-mail form.

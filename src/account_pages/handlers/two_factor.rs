@@ -5,12 +5,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::settings::current_password_ok;
 use crate::account_pages::two_factor_views::{self as views, Enabled, Setup};
 use crate::accounts::store;
 use crate::accounts::two_factor;
 use crate::shell::ctx::CurrentUser;
 use crate::shell::form::CsrfForm;
+use crate::shell::reauth::current_password_ok;
 use crate::web::cookies::{self, TRUSTED};
 use crate::web::error::AppResult;
 use crate::web::form::{FieldErrors, NoFields};

@@ -45,20 +45,26 @@ pub struct Applicant {
     pub application: Option<String>,
 }
 
+/// The columns of an [`Applicant`].
+#[diesel::dsl::auto_type]
+fn applicant_columns() -> _ {
+    (
+        users::id,
+        users::username,
+        users::email,
+        users::email_confirmed_at.is_not_null(),
+        users::applied_at.assume_not_null(),
+        users::application,
+    )
+}
+
 /// Every applicant, the longest waiting first.
 pub async fn applicants(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Applicant>> {
     users::table
         .filter(users::applied_at.is_not_null())
         .filter(users::deleted_at.is_null())
         .order((users::applied_at.asc(), users::id.asc()))
-        .select((
-            users::id,
-            users::username,
-            users::email,
-            users::email_confirmed_at.is_not_null(),
-            users::applied_at.assume_not_null(),
-            users::application,
-        ))
+        .select(applicant_columns())
         .load(conn)
         .await
 }
@@ -72,14 +78,7 @@ pub async fn applicant(
         .find(user)
         .filter(users::applied_at.is_not_null())
         .filter(users::deleted_at.is_null())
-        .select((
-            users::id,
-            users::username,
-            users::email,
-            users::email_confirmed_at.is_not_null(),
-            users::applied_at.assume_not_null(),
-            users::application,
-        ))
+        .select(applicant_columns())
         .first(conn)
         .await
         .optional()
