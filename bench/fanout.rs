@@ -70,6 +70,7 @@ async fn run(url: &str, replies: usize, clients: usize) -> String {
     let mut threads = Vec::new();
     for title in ["Nobody watches this", "Everybody watches this"] {
         let draft = Draft {
+            files: &parley::attachments::NO_FILES,
             author,
             body: "Opening post",
             submission: title,

@@ -50,6 +50,15 @@ pub struct Settings {
     /// Memory for rendered pages of logged-out readers, in MiB; 0 turns the cache off
     /// (`PARLEY_PAGE_CACHE_MB`).
     pub page_cache_mb: usize,
+    /// Largest attached file, in MiB (`PARLEY_ATTACHMENT_MB`).
+    pub attachment_mb: usize,
+    /// Most files one post carries (`PARLEY_ATTACHMENTS_PER_POST`).
+    pub attachments_per_post: usize,
+    /// How much one member may upload in 24 hours, in MiB (`PARLEY_ATTACHMENT_DAILY_MB`).
+    pub attachment_daily_mb: usize,
+    /// Which files besides pictures may be attached, comma-separated from `pdf`, `txt`,
+    /// `csv`, `log` and `zip` (`PARLEY_ATTACHMENT_TYPES`); pictures always may.
+    pub attachment_types: String,
 }
 
 word_enum! {
@@ -64,12 +73,37 @@ word_enum! {
 }
 
 word_enum! {
+    /// A kind of attached file, as decided from its content.
+    pub enum FileKind {
+        Png = "png",
+        Jpeg = "jpeg",
+        Gif = "gif",
+        Webp = "webp",
+        Pdf = "pdf",
+        Txt = "txt",
+        Csv = "csv",
+        Log = "log",
+        Zip = "zip",
+    }
+}
+
+word_enum! {
     /// Whether the posting, registration and report limits apply.
     pub enum RateLimits {
         /// They apply (the default).
         On = "on",
         /// They do not: for load tests.
         Off = "off",
+    }
+}
+
+impl FileKind {
+    /// Pictures show inline; they are always accepted and always drawn again by Parley.
+    pub fn is_picture(self) -> bool {
+        matches!(
+            self,
+            FileKind::Png | FileKind::Jpeg | FileKind::Gif | FileKind::Webp
+        )
     }
 }
 
@@ -105,6 +139,10 @@ impl Default for Settings {
             new_member_posts: 3,
             approval: Approval::Links,
             page_cache_mb: 64,
+            attachment_mb: 8,
+            attachments_per_post: 10,
+            attachment_daily_mb: 50,
+            attachment_types: "pdf,txt,csv,log,zip".into(),
         }
     }
 }
@@ -129,6 +167,10 @@ impl fmt::Debug for Settings {
             .field("new_member_posts", &self.new_member_posts)
             .field("approval", &self.approval)
             .field("page_cache_mb", &self.page_cache_mb)
+            .field("attachment_mb", &self.attachment_mb)
+            .field("attachments_per_post", &self.attachments_per_post)
+            .field("attachment_daily_mb", &self.attachment_daily_mb)
+            .field("attachment_types", &self.attachment_types)
             .finish()
     }
 }
@@ -144,8 +186,36 @@ impl Settings {
                     .only(&["DATABASE_URL"])
                     .map(|_| "database_url".into()),
             )
-            .extract()
+            .extract::<Settings>()
             .map_err(Box::new)
+            .and_then(|settings| {
+                settings
+                    .attachment_kinds()
+                    .map_err(|e| Box::new(e.into()))?;
+                Ok(settings)
+            })
+    }
+
+    /// The kinds of file besides pictures that may be attached, or which word is not one.
+    /// (Naming a picture kind there changes nothing: pictures are always accepted.)
+    pub fn attachment_kinds(&self) -> Result<Vec<FileKind>, String> {
+        self.attachment_types
+            .split(',')
+            .map(str::trim)
+            .filter(|word| !word.is_empty())
+            .map(|word| {
+                word.to_ascii_lowercase().parse::<FileKind>().map_err(|_| {
+                    format!(
+                        "PARLEY_ATTACHMENT_TYPES: `{word}` is not one of pdf, txt, csv, log, zip"
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// The largest attached file, in bytes.
+    pub fn attachment_bytes(&self) -> usize {
+        self.attachment_mb.saturating_mul(1024 * 1024)
     }
 
     /// False when `PARLEY_RATE_LIMITS=off`.

@@ -50,6 +50,10 @@ row_id!(
     PostId
 );
 row_id!(
+    /// Id of a row in `attachments`.
+    AttachmentId
+);
+row_id!(
     /// Id of a row in `faq_articles`.
     ArticleId
 );

@@ -4,6 +4,7 @@
 
 pub mod account_pages;
 pub mod accounts;
+pub mod attachments;
 pub mod cache;
 pub mod canned;
 pub mod changes;
@@ -14,6 +15,7 @@ pub mod faq;
 pub mod feeds;
 pub mod forums;
 pub mod ids;
+pub mod images;
 pub mod jobs;
 pub mod kinds;
 pub mod leaving;
@@ -171,6 +173,7 @@ pub fn build_app(
         .configure(feeds::routes)
         .configure(forums::routes)
         .configure(canned::routes)
+        .configure(attachments::handlers::routes)
         .configure(desk::routes)
         .configure(account_pages::routes)
         .configure(search::routes)

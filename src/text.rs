@@ -44,6 +44,14 @@ pub fn counted(count: impl Into<i64>, singular: &str, plural: &str) -> String {
     format!("{count} {noun}")
 }
 
+/// `text` cut to at most `max` characters, with "…" when something was cut.
+pub fn truncate_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((at, _)) => format!("{}…", text[..at].trim_end()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -41,6 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/logout").route(web::post().to(login::logout)))
     .service(web::resource("/u/{username}").route(web::get().to(profile::show)))
     .service(web::resource("/members").route(web::get().to(profile::list)))
+    .service(web::resource("/members/names").route(web::get().to(profile::names)))
     .service(web::resource("/settings").route(web::get().to(settings::show)))
     .service(web::resource("/notices").route(web::get().to(notices::list)))
     .service(web::resource("/notices/read").route(web::post().to(notices::read_all)))

@@ -3,11 +3,10 @@
 //! middle and stored in the two sizes pages show; without one, the member's initials on a
 //! colour chosen from their name.
 
-use std::io::Cursor;
-
 use image::imageops::FilterType;
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, Rgb, RgbImage};
 use sha2::{Digest, Sha256};
+
+use crate::images::{self, PictureError};
 
 /// The largest upload taken.
 pub const MAX_BYTES: usize = 2 * 1024 * 1024;
@@ -15,20 +14,14 @@ pub const MAX_BYTES: usize = 2 * 1024 * 1024;
 pub const LARGE: u32 = 320;
 /// Pixels a side of the small size (beside posts and in lists).
 pub const SMALL: u32 = 96;
-/// A decoded picture may be at most this many pixels a side: bounds a decompression bomb.
-const MAX_SIDE: u32 = 8000;
 
 /// Why an upload was refused; each says what to do.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AvatarError {
     #[error("The picture is larger than 2 MB; please choose a smaller one.")]
     TooLarge,
-    #[error("Please choose a PNG, JPEG, WebP or GIF picture.")]
-    NotAPicture,
-    #[error("The picture could not be read; it may be damaged. Please choose another.")]
-    Undecodable,
-    #[error("The picture is too large to handle (more than 8000 pixels a side).")]
-    TooManyPixels,
+    #[error(transparent)]
+    Picture(#[from] PictureError),
 }
 
 /// A picture made ready: JPEG in both sizes, and a hash of them for its address.
@@ -46,59 +39,13 @@ pub fn process(bytes: &[u8]) -> Result<Avatar, AvatarError> {
     if bytes.len() > MAX_BYTES {
         return Err(AvatarError::TooLarge);
     }
-    let reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|_| AvatarError::Undecodable)?;
-    match reader.format() {
-        Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif) => {}
-        _ => return Err(AvatarError::NotAPicture),
-    }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    let mut reader = reader;
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(refusal)?;
-    let orientation = decoder.orientation().map_err(refusal)?;
-    let mut picture = DynamicImage::from_decoder(decoder).map_err(refusal)?;
-    picture.apply_orientation(orientation);
+    let picture = images::decode(bytes)?;
     let large = picture.resize_to_fill(LARGE, LARGE, FilterType::Lanczos3);
     let small = large.resize_exact(SMALL, SMALL, FilterType::Lanczos3);
-    let large = jpeg(&on_white(&large))?;
-    let small = jpeg(&on_white(&small))?;
-    let digest = Sha256::digest(&large);
-    let hash = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let large = images::jpeg(&images::on_white(&large), 85)?;
+    let small = images::jpeg(&images::on_white(&small), 85)?;
+    let hash = images::content_hash(&large);
     Ok(Avatar { hash, large, small })
-}
-
-fn refusal(error: image::ImageError) -> AvatarError {
-    match error {
-        image::ImageError::Limits(_) => AvatarError::TooManyPixels,
-        image::ImageError::Unsupported(_) => AvatarError::NotAPicture,
-        _ => AvatarError::Undecodable,
-    }
-}
-
-/// The picture with any transparency laid on white, as JPEG has none.
-fn on_white(picture: &DynamicImage) -> RgbImage {
-    let rgba = picture.to_rgba8();
-    let mut out = RgbImage::new(rgba.width(), rgba.height());
-    for (x, y, pixel) in rgba.enumerate_pixels() {
-        let [r, g, b, a] = pixel.0;
-        let blend =
-            |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
-        out.put_pixel(x, y, Rgb([blend(r), blend(g), blend(b)]));
-    }
-    out
-}
-
-fn jpeg(picture: &RgbImage) -> Result<Vec<u8>, AvatarError> {
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
-        .encode_image(picture)
-        .map_err(|_| AvatarError::Undecodable)?;
-    Ok(out)
 }
 
 /// One or two letters for a member without a picture: the first of each part of the name
@@ -128,6 +75,8 @@ pub fn colour(name: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::{DynamicImage, ImageFormat};
+    use std::io::Cursor;
 
     fn encoded(format: ImageFormat, width: u32, height: u32) -> Vec<u8> {
         let picture = DynamicImage::ImageRgba8(image::RgbaImage::from_fn(width, height, |x, _| {
@@ -159,11 +108,14 @@ mod tests {
     fn what_is_not_a_picture_is_refused_with_a_reason() {
         assert_eq!(
             process(b"%PDF-1.7 not a picture").unwrap_err(),
-            AvatarError::NotAPicture
+            AvatarError::Picture(PictureError::NotAPicture)
         );
         let mut cut = encoded(ImageFormat::Png, 64, 64);
         cut.truncate(cut.len() / 2);
-        assert_eq!(process(&cut).unwrap_err(), AvatarError::Undecodable);
+        assert_eq!(
+            process(&cut).unwrap_err(),
+            AvatarError::Picture(PictureError::Undecodable)
+        );
         assert_eq!(
             process(&vec![0u8; MAX_BYTES + 1]).unwrap_err(),
             AvatarError::TooLarge

@@ -101,6 +101,23 @@ impl SessionUser {
     pub fn suspended(&self) -> Option<DateTime<Utc>> {
         self.suspended_until.filter(|until| *until > Utc::now())
     }
+
+    /// Whether they may write at all (post, preview, upload): a confirmed address, no
+    /// suspension. The refusal is the message shown above the kept text.
+    pub fn may_write(&self) -> Result<(), String> {
+        if let Some(until) = self.suspended() {
+            return Err(format!(
+                "Your account is suspended until {}, so you cannot post. Your text is kept below.",
+                until
+                    .with_timezone(&self.time_zone)
+                    .format("%-d %b %Y, %H:%M %Z")
+            ));
+        }
+        if !self.email_confirmed {
+            return Err("Please confirm your e-mail address before posting: open the link we sent you (or ask for a new one at the top of the page).".into());
+        }
+        Ok(())
+    }
 }
 
 /// A member as the public profile shows them (never the e-mail).

@@ -7,6 +7,23 @@ pub mod sql_types {
 }
 
 diesel::table! {
+    attachments (id) {
+        id -> Int8,
+        uploader_id -> Int8,
+        post_id -> Nullable<Int8>,
+        name -> Text,
+        kind -> Text,
+        size -> Int4,
+        hash -> Text,
+        width -> Nullable<Int4>,
+        height -> Nullable<Int4>,
+        data -> Bytea,
+        thumbnail -> Nullable<Bytea>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     avatars (user_id) {
         user_id -> Int8,
         hash -> Text,
@@ -224,6 +241,7 @@ diesel::table! {
         quoted_post_id -> Int8,
         quoted_thread_id -> Int8,
         quoted_position -> Int4,
+        quoted_at -> Timestamptz,
     }
 }
 
@@ -269,6 +287,7 @@ diesel::table! {
         approved -> Bool,
         body_tsv -> Nullable<Tsvector>,
         helpful_count -> Int4,
+        attachment_count -> Int4,
     }
 }
 
@@ -467,6 +486,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    thread_drafts (user_id, forum_id) {
+        user_id -> Int8,
+        forum_id -> Int8,
+        title -> Text,
+        body -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(avatars -> users (user_id));
 diesel::joinable!(canned_replies -> users (changed_by));
 diesel::joinable!(digest_items -> posts (post_id));
@@ -489,7 +518,11 @@ diesel::joinable!(post_revisions -> users (edited_by));
 diesel::joinable!(post_submissions -> posts (post_id));
 diesel::joinable!(post_submissions -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
+diesel::joinable!(attachments -> posts (post_id));
+diesel::joinable!(attachments -> users (uploader_id));
 diesel::joinable!(reply_drafts -> threads (thread_id));
+diesel::joinable!(thread_drafts -> forums (forum_id));
+diesel::joinable!(thread_drafts -> users (user_id));
 diesel::joinable!(reply_drafts -> users (user_id));
 diesel::joinable!(reports -> posts (post_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -509,6 +542,7 @@ diesel::joinable!(threads -> users (author_id));
 diesel::joinable!(trusted_devices -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    attachments,
     avatars,
     canned_replies,
     categories,
@@ -542,6 +576,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_groups,
     staff_notes,
     subscriptions,
+    thread_drafts,
     thread_reads,
     threads,
     trusted_devices,

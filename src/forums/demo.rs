@@ -323,6 +323,7 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<(), DemoError> {
             let body = with_quote(conn, &ids, text).await?;
             let submission = random_token();
             let draft = Draft {
+                files: &crate::attachments::NO_FILES,
                 author: members[*author],
                 body: &body,
                 submission: &submission,

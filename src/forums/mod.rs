@@ -4,6 +4,7 @@ pub use crate::markup;
 
 pub mod admin_views;
 pub mod demo;
+pub mod drafts;
 pub mod handlers;
 pub mod page_parts;
 pub mod pages;
@@ -29,7 +30,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").route(web::get().to(reading::start)))
         .service(web::resource("/questions").route(web::get().to(questions::list)))
         .service(web::resource("/questions/similar").route(web::get().to(questions::similar)))
+        .service(web::resource("/drafts").route(web::get().to(handlers::drafts::list)))
+        .service(web::resource("/drafts/save").route(web::post().to(handlers::drafts::save)))
+        .service(
+            web::resource("/drafts/discard")
+                .route(web::post().to(handlers::drafts::discard_from_list)),
+        )
         .service(web::resource("/notes/{id}").route(web::get().to(notes::permalink)))
+        .service(
+            web::resource("/files/{id}/{hash}.jpg")
+                .route(web::get().to(handlers::files::thumbnail)),
+        )
+        .service(
+            web::resource("/files/{id}/{hash}/{name}").route(web::get().to(handlers::files::file)),
+        )
         .service(
             web::resource("/admin/forums")
                 .route(web::get().to(admin::show))

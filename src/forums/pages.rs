@@ -204,6 +204,7 @@ pub async fn thread(
     };
     let pages = Pages::new(i64::from(thread.post_count), POSTS_PER_PAGE, page);
     let mut posts = with_authors(conn, members, posts).await?;
+    with_files(conn, &mut posts).await?;
     if let Some(user) = reader.user {
         with_helpful_marks(conn, user, &mut posts).await?;
     }
@@ -220,6 +221,25 @@ pub async fn thread(
         pages,
         notes,
     })
+}
+
+/// The files of the posts that have some (whose words the reader sees); no statement
+/// when none has.
+pub async fn with_files(conn: &mut AsyncPgConnection, posts: &mut [PostView]) -> ReadResult<()> {
+    let carrying: Vec<PostId> = posts
+        .iter()
+        .filter(|p| p.attachment_count > 0 && !p.hidden)
+        .map(|p| p.id)
+        .collect();
+    if carrying.is_empty() {
+        return Ok(());
+    }
+    for file in crate::attachments::store::of_posts(conn, &carrying).await? {
+        if let Some(post) = posts.iter_mut().find(|p| Some(p.id) == file.post_id) {
+            post.files.push(file);
+        }
+    }
+    Ok(())
 }
 
 /// Which posts `reader` marked "Helpful", and on their own posts who did; no statement
@@ -271,6 +291,7 @@ pub async fn with_authors(
             author,
             helpful_mine: false,
             helpful_by: Vec::new(),
+            files: Vec::new(),
         })
         .collect())
 }

@@ -6,21 +6,9 @@ use crate::config::{Approval, Settings};
 use crate::forums::types::{ThreadHeader, ThreadRow};
 use crate::forums::writing;
 
-/// Whether `user` may write at all (post, preview): a confirmed address, no suspension.
-/// The refusal is the message shown above the kept text.
+/// Whether `user` may write at all (post, preview): see [`SessionUser::may_write`].
 pub fn may_write(user: &SessionUser) -> Result<(), String> {
-    if let Some(until) = user.suspended() {
-        return Err(format!(
-            "Your account is suspended until {}, so you cannot post. Your text is kept below.",
-            until
-                .with_timezone(&user.time_zone)
-                .format("%-d %b %Y, %H:%M %Z")
-        ));
-    }
-    if !user.email_confirmed {
-        return Err("Please confirm your e-mail address before posting: open the link we sent you (or ask for a new one at the top of the page).".into());
-    }
-    Ok(())
+    user.may_write()
 }
 
 /// Whether `user` may press "Me too" on `thread` (or take it back): a question of a

@@ -521,6 +521,9 @@ pub struct PostRow {
     /// Members who marked it "Helpful".
     #[diesel(sql_type = Integer)]
     pub helpful_count: i32,
+    /// Files it carries.
+    #[diesel(sql_type = Integer)]
+    pub attachment_count: i32,
 }
 
 /// A post as the thread page shows it: its row (reached through `Deref`) and its author's
@@ -535,6 +538,8 @@ pub struct PostView {
     pub helpful_mine: bool,
     /// Who marked it "Helpful", read only for its author.
     pub helpful_by: Vec<String>,
+    /// Its files, read only when it has some.
+    pub files: Vec<crate::attachments::store::AttachmentRow>,
 }
 
 impl std::ops::Deref for PostView {

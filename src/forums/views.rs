@@ -11,7 +11,7 @@ use crate::forums::types::{
 };
 use crate::forums::writing::{BODY_MAX, TITLE_MAX};
 use crate::forums::{question_views, staff_views, tool_views};
-use crate::ids::PostId;
+use crate::ids::{PostId, ThreadId};
 use crate::shell::ctx::Ctx;
 use crate::shell::form::csrf_input;
 use crate::shell::layout::{Reserve, page, page_with_feed};
@@ -245,6 +245,11 @@ pub fn thread(ctx: &Ctx, view: &ThreadPage<'_>) -> Markup {
                     }
                 }
             }
+            @if ctx.user().is_some() && !view.posts.is_empty() && (!thread.locked || ctx.is_moderator()) {
+                form.quote-several-form #quote-several method="get" action=(urls::reply(thread.id)) {
+                    button.secondary.small type="submit" { "Reply quoting the ticked posts" }
+                }
+            }
             (pagination::nav(&path, view.pages))
             (reply_box(ctx, thread, view.draft))
             @if staff { (staff_views::note_box(ctx, thread, "", &FieldErrors::new())) }
@@ -297,7 +302,7 @@ fn post_article(
     let tz = ctx.time_zone();
     let own = ctx.user().is_some_and(|u| u.id == post.author_id);
     html! {
-        article.post id={ "p" (post.id) } aria-labelledby={ "h" (post.id) } {
+        article.post id={ "p" (post.id) } aria-labelledby={ "h" (post.id) } data-author=(post.author.name) {
             aside.author {
                 (crate::shell::avatar::avatar(post.author.id, &post.author.name, post.author.avatar.as_deref(), crate::shell::avatar::Size::Small))
                 div.who {
@@ -327,6 +332,7 @@ fn post_article(
                     @if ctx.is_moderator() { (tool_views::post_tools(ctx, post)) }
                 } @else {
                     div.body { (PreEscaped(&post.body_html)) }
+                    (crate::attachments::views::post_files(&post.files))
                 }
                 @if !quoted_in.is_empty() {
                     p.backlinks { "Quoted in "
@@ -342,6 +348,9 @@ fn post_article(
                     footer.actions {
                         @if !thread.locked || ctx.is_moderator() {
                             a href=(urls::reply_quoting(thread.id, post.id)) { "Quote" }
+                            @if ctx.user().is_some() {
+                                " " label.quote-several { input type="checkbox" name="quote" value=(post.id) form="quote-several"; " Quote several" }
+                            }
                             " · " a href=(urls::reply(thread.id)) { "Reply" }
                             " · "
                         }
@@ -406,6 +415,12 @@ fn reply_box(ctx: &Ctx, thread: &ThreadHeader, draft: &str) -> Markup {
                     notify: user.notify_default,
                     canned: &[],
                     similar: None,
+                    files: crate::attachments::views::ComposerFiles::none(
+                        crate::attachments::may_attach(user, &ctx.state.settings).err(),
+                    ),
+                    draft: Some(DraftOf::Thread(thread.id)),
+                    has_draft: !draft.is_empty(),
+                    draft_saved: false,
                 }))
             } @else {
                 p { strong { "Only registered members can post — log in or " a href="/register" { "register" } "." } }
@@ -452,6 +467,23 @@ pub struct Composer<'a> {
     pub canned: &'a [(i64, String)],
     /// For a new question: "Similar questions" under the title.
     pub similar: Option<SimilarBox<'a>>,
+    /// Its files.
+    pub files: crate::attachments::views::ComposerFiles<'a>,
+    /// Where its draft is kept (none for edits).
+    pub draft: Option<DraftOf<'a>>,
+    /// The text is a kept draft: "Discard draft" is offered.
+    pub has_draft: bool,
+    /// "Draft saved." after the button was pressed.
+    pub draft_saved: bool,
+}
+
+/// Where a composer's draft is kept, as its script names it to `/drafts/save`.
+#[derive(Clone, Copy)]
+pub enum DraftOf<'a> {
+    /// A reply in this thread.
+    Thread(ThreadId),
+    /// A new thread in the forum of this URL name.
+    Forum(&'a str),
 }
 
 /// "Similar questions" under the title of a new question: shown as the title is typed
@@ -468,7 +500,13 @@ pub fn composer(ctx: &Ctx, c: &Composer<'_>) -> Markup {
         (c.action, c.title, c.body, c.errors, c.submission);
     html! {
         (error_summary(errors))
-        form.composer method="post" action=(action) {
+        @if c.draft_saved {
+            p.notice.draft-saved role="status" { "Draft saved. It comes back when you open this composer again; all your drafts are under " a href=(urls::drafts()) { "Drafts" } "." }
+        }
+        form.composer method="post" action=(action) enctype="multipart/form-data"
+            data-draft-url=[c.draft.map(|_| urls::draft_save())]
+            data-draft-thread=[match c.draft { Some(DraftOf::Thread(id)) => Some(id), _ => None }]
+            data-draft-forum=[match c.draft { Some(DraftOf::Forum(slug)) => Some(slug), _ => None }] {
             (csrf_input(ctx))
             input type="hidden" name="submission" value=(submission);
             @if let Some(title) = title {
@@ -494,13 +532,24 @@ pub fn composer(ctx: &Ctx, c: &Composer<'_>) -> Markup {
                     script src=(crate::web::assets::url("canned")) defer {}
                 }
             }
+            (crate::attachments::views::composer_field(&ctx.state.settings, &c.files, errors))
             (tool_views::notify_checkbox(c.notify))
             div.buttons {
                 button type="submit" name="action" value="post" { "Post" }
                 " "
                 button.secondary type="submit" name="action" value="preview" { "Preview" }
+                @if c.draft.is_some() {
+                    " "
+                    button.secondary type="submit" name="action" value="draft" formnovalidate { "Save draft" }
+                    @if c.has_draft {
+                        " "
+                        button.secondary type="submit" name="action" value="discard" formnovalidate { "Discard draft" }
+                    }
+                    span.draft-status #draft-status aria-live="polite" {}
+                }
             }
         }
+        script src=(crate::web::assets::url("composer")) defer {}
     }
 }
 
@@ -514,7 +563,13 @@ pub fn markup_help() -> Markup {
                 li { code { "[a link](https://example.com)" } " — links open as plain links; images are shown as links" }
                 li { code { "> quoted line" } ", " code { "- list item" } ", " code { "1. numbered item" } ", " code { "# Heading" } }
                 li { "Quote a post: " code { "[quote=name post=123] … [/quote]" } " (the Quote button writes it for you)" }
-                li { "HTML is shown as text." }
+                li { "You may use these HTML tags: "
+                    @for (i, tag) in crate::markup::ALLOWED_HTML.iter().enumerate() {
+                        @if i > 0 { " " }
+                        code { "<" (tag) @if *tag == "a" { " href=\"\" title=\"\"" } ">" }
+                    }
+                    ". Any other HTML is shown as text." }
+                li { code { "@name" } " mentions a member (names are suggested as you type)" }
             }
         }
     }
@@ -584,9 +639,10 @@ pub fn edit_page(
             }
             (preview_block(preview))
             (error_summary(errors))
-            form.composer method="post" action=(urls::post_edit(post_id)) {
+            form.composer method="post" action=(urls::post_edit(post_id)) enctype="multipart/form-data" {
                 (csrf_input(ctx))
                 (body_field(editing.body, errors))
+                (crate::attachments::views::composer_field(&ctx.state.settings, &editing.files, errors))
                 @if let Some(reason) = editing.reason {
                     (Field::new("reason", "Reason for the edit (kept in the log)").value(reason).maxlength(300).render(errors))
                 }
@@ -597,6 +653,7 @@ pub fn edit_page(
                     " " a href=(urls::post(post_id)) { "Cancel" }
                 }
             }
+            script src=(crate::web::assets::url("composer")) defer {}
         },
     )
 }
@@ -610,6 +667,8 @@ pub struct Editing<'a> {
     pub reason: Option<&'a str>,
     /// The author's last edit, when it waits for approval or was turned down.
     pub pending: Option<&'a crate::forums::store::PendingEdit>,
+    /// The post's files and those added.
+    pub files: crate::attachments::views::ComposerFiles<'a>,
 }
 
 /// What a page number past the last page shows: nothing of the list, and the way back.

@@ -5,6 +5,7 @@ use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use crate::accounts::types::NotifyMode;
+use crate::attachments::{self, Attach};
 use crate::changes::Tag;
 use crate::forums::store::{self, NewPost, NewThread};
 use crate::forums::types::PostForEdit;
@@ -119,16 +120,19 @@ pub async fn render(
     conn: &mut AsyncPgConnection,
     source: &str,
 ) -> Result<(String, Vec<PostId>), WriteError> {
-    render_as(conn, source, Nesting::Refuse).await
+    render_as(conn, source, Nesting::Refuse, None).await
 }
 
+/// Renders `source`; for a post already written (`post`), its quotes of posts edited
+/// since it quoted them say so.
 async fn render_as(
     conn: &mut AsyncPgConnection,
     source: &str,
     nesting: Nesting,
+    post: Option<PostId>,
 ) -> Result<(String, Vec<PostId>), WriteError> {
     let ids = markup::quoted_ids(source);
-    let quoted = store::quoted_posts(conn, &ids).await?;
+    let quoted = store::quoted_posts(conn, &ids, post).await?;
     let names = markup::mentioned_names(source, MENTIONS_MAX);
     let members = store::existing_members(conn, &names).await?;
     let context = markup::Context { quoted, members };
@@ -159,6 +163,8 @@ pub struct Draft<'a> {
     pub ip: Option<&'a str>,
     /// The post waits in the approval queue: nobody else sees it, nobody is notified.
     pub held: bool,
+    /// Its files: written with the post, in its transaction.
+    pub files: &'a Attach,
 }
 
 /// Starts a thread in `forum`; returns the thread and its opening post.
@@ -191,6 +197,7 @@ pub async fn create_thread(
         )
         .await?;
         let post = insert(conn, thread, forum, 1, draft, &html, &quoted, true).await?;
+        store::delete_thread_draft(conn, draft.author, forum).await?;
         Ok((thread, post))
     })
     .await
@@ -224,7 +231,8 @@ pub async fn reply(
 ) -> Result<Replied, WriteError> {
     // Rendering needs no lock: it is done before the thread row is taken.
     let (html, quoted) = render(conn, draft.body).await?;
-    if !draft.held {
+    // The one-statement path writes the post alone; files go with the step by step one.
+    if !draft.held && draft.files.is_empty() {
         let appended = store::append_reply(
             conn,
             &store::Reply {
@@ -332,6 +340,7 @@ async fn insert(
     if let Some(mode) = draft.subscribe {
         store::subscribe_if_new(conn, draft.author, thread, mode).await?;
     }
+    attachments::attach(conn, draft.author, post, draft.files).await?;
     Ok(post)
 }
 
@@ -344,21 +353,40 @@ pub enum Edited {
     Held,
 }
 
+/// An edit as submitted.
+pub struct Edit<'a> {
+    pub editor: UserId,
+    /// The cleaned body.
+    pub body: &'a str,
+    /// Why a moderator edits someone else's post.
+    pub reason: Option<&'a str>,
+    /// The approval policy applies to this text.
+    pub hold: bool,
+    /// Files added and removed: changed in the edit's transaction, at once (the text may
+    /// wait for approval; new members, whose edits wait, attach nothing).
+    pub files: &'a Attach,
+}
+
 /// Edits a post. With `hold` (the approval policy applies to this text) an edit of a
 /// published post waits for a moderator instead, as a new post would: this is what keeps a
 /// new member from posting without a link and editing one in.
 pub async fn edit(
     conn: &mut AsyncPgConnection,
     post: PostId,
-    editor: UserId,
-    body: &str,
-    reason: Option<&str>,
-    hold: bool,
+    edit: &Edit<'_>,
 ) -> Result<Edited, WriteError> {
+    let Edit {
+        editor,
+        body,
+        reason,
+        hold,
+        files,
+    } = *edit;
     conn.transaction::<_, WriteError, _>(async |conn| {
         let current = store::post_for_edit(conn, post)
             .await?
             .ok_or(WriteError::NotFound)?;
+        attachments::attach(conn, editor, post, files).await?;
         let published = current.facts.post_approved && current.facts.thread_approved;
         if !hold || !published || current.body_source == body {
             apply_edit(conn, &current, editor, body, reason).await?;
@@ -384,7 +412,7 @@ pub async fn apply_edit(
     if current.body_source == body {
         return Ok(());
     }
-    let (html, quoted) = render(conn, body).await?;
+    let (html, quoted) = render_as(conn, body, Nesting::Refuse, Some(current.id)).await?;
     store::update_post_body(
         conn,
         current.id,
@@ -396,6 +424,8 @@ pub async fn apply_edit(
     )
     .await?;
     store::set_quotes(conn, current.id, &quoted).await?;
+    // Quotes of this post now say "edited since".
+    rerender_quoting(conn, &[current.id]).await?;
     Ok(())
 }
 
@@ -484,7 +514,7 @@ pub async fn quotes_for(
             continue;
         }
         let nested = markup::quoted_ids(&post.body_source);
-        let withheld = store::quoted_posts(conn, &nested)
+        let withheld = store::quoted_posts(conn, &nested, None)
             .await?
             .into_iter()
             .filter_map(|(id, quoted)| quoted.hidden.then_some(id))
@@ -506,7 +536,7 @@ pub async fn rerender_quoting(
 ) -> Result<(), WriteError> {
     for (id, source) in store::quoting_posts(conn, posts).await? {
         // What is stored is rendered whatever its nesting (flattened past the limit).
-        let (html, _) = render_as(conn, &source, Nesting::Flatten).await?;
+        let (html, _) = render_as(conn, &source, Nesting::Flatten, Some(id)).await?;
         store::set_post_html(conn, id, &html).await?;
     }
     Ok(())

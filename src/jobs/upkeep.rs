@@ -23,8 +23,8 @@ pub async fn run(pool: DbPool, settings: Arc<Settings>) {
     }
 }
 
-/// One round: forgets unused rate-limit rows and expired sessions, erases the addresses
-/// of posts older than [`ADDRESS_DAYS`], and queues the day's mail of questions past their
+/// One round: forgets unused rate-limit rows, expired sessions and uploads that waited a
+/// day for a post, erases the addresses of posts older than [`ADDRESS_DAYS`], and queues the day's mail of questions past their
 /// targets once a day. Failures are logged and tried again next round.
 pub async fn round(pool: &DbPool, settings: &Settings) {
     let Ok(mut conn) = pool.get().await else {
@@ -48,6 +48,12 @@ pub async fn round(pool: &DbPool, settings: &Settings) {
         Ok(erased) if erased > 0 => tracing::info!(erased, "erased old post addresses"),
         Ok(_) => {}
         Err(e) => tracing::warn!("erasing old post addresses failed: {e}"),
+    }
+    let waited = now - crate::attachments::waiting_lifetime();
+    match crate::attachments::store::purge_waiting(&mut conn, waited).await {
+        Ok(purged) if purged > 0 => tracing::info!(purged, "purged uploads no post took"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("purging uploads no post took failed: {e}"),
     }
     match crate::desk::late::send_due(&mut conn, settings, now).await {
         Ok(mails) if mails > 0 => tracing::info!(mails, "queued the daily mail of late questions"),

@@ -37,6 +37,8 @@ pub struct QuotedPost {
     /// Its source: a quote naming the post is shown as its author's only if its lines
     /// are the post's own (see [`holds`]).
     source: String,
+    /// It was edited after the quoting post quoted it: the quote says "edited since".
+    pub edited_since: bool,
 }
 
 impl QuotedPost {
@@ -47,6 +49,15 @@ impl QuotedPost {
             author,
             hidden,
             source: source.into(),
+            edited_since: false,
+        }
+    }
+
+    /// The same post, marked as edited after it was quoted (or not).
+    pub fn edited_since(self, edited_since: bool) -> Self {
+        QuotedPost {
+            edited_since,
+            ..self
         }
     }
 
@@ -338,7 +349,10 @@ fn render_nodes(
                 let head = html! {
                     p.quote-head {
                         @match (known, &name) {
-                            (Some((id, _)), Some(name)) => { a href=(urls::post(PostId(id))) { (name) " wrote:" } },
+                            (Some((id, q)), Some(name)) => {
+                                a href=(urls::post(PostId(id))) { (name) " wrote:" }
+                                @if q.edited_since && !q.hidden { " " span.quote-edited { "(edited since)" } }
+                            },
                             (None, Some(name)) => { (name) " wrote:" },
                             (_, None) => { "Quote:" },
                         }
@@ -368,8 +382,11 @@ fn render_nodes(
 fn markdown(text: &str, members: &HashMap<String, String>, outer: usize) -> String {
     let mut in_code_or_link = 0usize;
     let (mut depth, mut deepest) = (outer, outer);
-    let events = Parser::new_ext(text, markdown_options()).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+    let events = Parser::new_ext(text, markdown_options()).flat_map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => allowed_html(&raw),
+        other => vec![other],
+    });
+    let events = events.map(|event| match event {
         // A block that starts with a tag is shown as a plain paragraph of text.
         Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
         Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
@@ -393,6 +410,12 @@ fn markdown(text: &str, members: &HashMap<String, String>, outer: usize) -> Stri
             Event::End(TagEnd::CodeBlock | TagEnd::Link) => {
                 in_code_or_link = in_code_or_link.saturating_sub(1)
             }
+            Event::InlineHtml(tag) if tag.starts_with("<a ") || tag.starts_with("<code") => {
+                in_code_or_link += 1
+            }
+            Event::InlineHtml(tag) if tag.as_ref() == "</a>" || tag.as_ref() == "</code>" => {
+                in_code_or_link = in_code_or_link.saturating_sub(1)
+            }
             Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
                 depth += 1;
                 deepest = deepest.max(depth);
@@ -414,6 +437,94 @@ fn markdown(text: &str, members: &HashMap<String, String>, outer: usize) -> Stri
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// The inline HTML a post may use, as people know it from comment forms: these tags
+/// render (`a` with `href` and `title` only, other tags with no attributes); every other
+/// tag is shown as text.
+pub const ALLOWED_HTML: &[&str] = &[
+    "b",
+    "i",
+    "em",
+    "strong",
+    "a",
+    "blockquote",
+    "code",
+    "del",
+    "s",
+];
+
+/// Raw HTML from the Markdown parser: the allowed tags as tags (written anew, so nothing
+/// of the original tag but its allowed attributes survives), everything else as text.
+/// The sanitizer afterwards closes what is left open and checks link schemes.
+fn allowed_html<'a>(raw: &str) -> Vec<Event<'a>> {
+    let mut events = Vec::new();
+    let mut rest = raw;
+    while let Some(open) = rest.find('<') {
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        let tag = &rest[open..open + close + 1];
+        match rewritten_tag(tag) {
+            Some(clean) => {
+                if open > 0 {
+                    events.push(Event::Text(rest[..open].to_string().into()));
+                }
+                events.push(Event::InlineHtml(clean.into()));
+            }
+            None => events.push(Event::Text(rest[..open + close + 1].to_string().into())),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        events.push(Event::Text(rest.to_string().into()));
+    }
+    events
+}
+
+/// `tag` written anew if it is an allowed one (see [`ALLOWED_HTML`]).
+fn rewritten_tag(tag: &str) -> Option<String> {
+    let inner = tag.strip_prefix('<')?.strip_suffix('>')?;
+    if let Some(name) = inner.strip_prefix('/') {
+        let name = name.trim().to_ascii_lowercase();
+        return ALLOWED_HTML
+            .contains(&name.as_str())
+            .then(|| format!("</{name}>"));
+    }
+    let name_len = inner
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(inner.len());
+    let name = inner[..name_len].to_ascii_lowercase();
+    let attributes = inner[name_len..].trim().trim_end_matches('/').trim();
+    if !ALLOWED_HTML.contains(&name.as_str()) {
+        return None;
+    }
+    if name != "a" {
+        return attributes.is_empty().then(|| format!("<{name}>"));
+    }
+    let mut href = None;
+    let mut title = None;
+    let mut rest = attributes;
+    while !rest.is_empty() {
+        let (key, after) = rest.split_once('=')?;
+        let key = key.trim().to_ascii_lowercase();
+        let after = after.trim_start();
+        let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let end = after[1..].find(quote)?;
+        let value = &after[1..1 + end];
+        match key.as_str() {
+            "href" if href.is_none() => href = Some(value),
+            "title" if title.is_none() => title = Some(value),
+            _ => return None,
+        }
+        rest = after[end + 2..].trim_start();
+    }
+    let href = href?;
+    let escape = |v: &str| html! { (v) }.into_string().replace('"', "&quot;");
+    Some(match title {
+        Some(title) => format!("<a href=\"{}\" title=\"{}\">", escape(href), escape(title)),
+        None => format!("<a href=\"{}\">", escape(href)),
+    })
 }
 
 /// Splits text around `@name` mentions of existing members, which become profile links.
@@ -577,7 +688,8 @@ fn sanitizer() -> &'static Builder<'static> {
             .url_schemes(HashSet::from(["http", "https", "mailto"]))
             .add_allowed_classes("blockquote", ["quote"])
             .add_allowed_classes("a", ["mention"])
-            .add_allowed_classes("p", ["quote-head", "quote-removed", "flattened"]);
+            .add_allowed_classes("p", ["quote-head", "quote-removed", "flattened"])
+            .add_allowed_classes("span", ["quote-edited"]);
         builder
     })
 }
@@ -740,6 +852,46 @@ mod tests {
         let html = plain("<script>alert(1)</script> <b onmouseover=x>bold</b>");
         assert!(!html.contains("<script") && !html.contains("<b "), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(html.contains("&lt;b onmouseover=x&gt;"), "{html}");
+    }
+
+    #[test]
+    fn the_allowed_inline_tags_render() {
+        let html = plain(
+            "Say <b>this</b>, <i>that</i>, <em>e</em>, <strong>s</strong>, <code>c</code>, <del>d</del> and <s>x</s>.",
+        );
+        for tag in [
+            "<b>this</b>",
+            "<i>that</i>",
+            "<em>e</em>",
+            "<strong>s</strong>",
+            "<code>c</code>",
+            "<del>d</del>",
+            "<s>x</s>",
+        ] {
+            assert!(html.contains(tag), "{tag} in {html}");
+        }
+        let html = plain("See <a href=\"https://example.com/x\" title=\"The \'docs\'\">docs</a>.");
+        assert!(html.contains("<a href=\"https://example.com/x\" title=\"The 'docs'\" rel=\"nofollow ugc noopener\">docs</a>"), "{html}");
+        let html = plain(
+            "<a href=\"javascript:alert(1)\">x</a> <a href=\"/y\" onclick=\"z()\">y</a> <a>n</a>",
+        );
+        assert!(
+            !html.contains("javascript") && !html.contains("<a href=\"/y\""),
+            "{html}"
+        );
+        assert!(html.contains("&lt;a href=\"/y\" onclick"), "{html}");
+        let html = plain("<blockquote>wise words</blockquote>");
+        assert!(
+            html.contains("<blockquote>wise words</blockquote>"),
+            "{html}"
+        );
+        let html = plain("<b>never closed and <img src=x onerror=alert(1)> <iframe src=y>");
+        assert!(html.contains("<b>") && html.contains("</b>"), "{html}");
+        assert!(
+            !html.contains("<img") && !html.contains("<iframe"),
+            "{html}"
+        );
     }
 
     #[test]

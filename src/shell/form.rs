@@ -31,13 +31,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let req = req.clone();
         let body = Bytes::from_request(&req, payload);
         Box::pin(async move {
-            let body = body.await.map_err(|e| {
-                if e.as_response_error().status_code() == 413 {
-                    AppError::PayloadTooLarge
-                } else {
-                    AppError::BadRequest("The form could not be read.".into())
-                }
-            })?;
+            let body = body.await.map_err(unreadable)?;
             let body = without_nul(body);
             let ctx = Ctx::extract(&req).await?;
             let token: TokenField =
@@ -49,6 +43,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 .map(CsrfForm)
                 .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))
         })
+    }
+}
+
+/// How a form body that could not be read answers: too large, or unreadable.
+pub fn unreadable(e: actix_web::Error) -> AppError {
+    if e.as_response_error().status_code() == 413 {
+        AppError::PayloadTooLarge
+    } else {
+        AppError::BadRequest("The form could not be read.".into())
     }
 }
 

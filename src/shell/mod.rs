@@ -15,3 +15,4 @@ pub mod middleware;
 pub mod reauth;
 pub mod state;
 pub mod store;
+pub mod upload;

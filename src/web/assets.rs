@@ -36,6 +36,12 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../assets/canned.js"),
     },
     Asset {
+        stem: "composer",
+        ext: "js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/composer.js"),
+    },
+    Asset {
         stem: "icon",
         ext: "svg",
         content_type: "image/svg+xml",

@@ -8,8 +8,8 @@
 use std::fmt;
 
 use crate::ids::{
-    ArticleId, CategoryId, ForumId, GroupId, MailId, NoteId, PostId, SubscriptionId, ThreadId,
-    UserId,
+    ArticleId, AttachmentId, CategoryId, ForumId, GroupId, MailId, NoteId, PostId, SubscriptionId,
+    ThreadId, UserId,
 };
 
 /// A path on this site, built by one of this module's functions.
@@ -31,6 +31,8 @@ enum Shape<'a> {
     Members(&'a str, &'a str, &'a str),
     /// `/avatars/{member}/{hash}/{size}.jpg`, the hash percent-encoded.
     Avatar(UserId, &'a str, &'static str),
+    /// `/files/{id}/{hash}/{name}` (or `/files/{id}/{hash}.jpg`, its thumbnail), percent-encoded.
+    File(AttachmentId, &'a str, Option<&'a str>),
 }
 
 impl Url<'_> {
@@ -70,6 +72,19 @@ impl Url<'_> {
                 out.push_str(size);
                 out.push_str(".jpg");
             }
+            Shape::File(id, hash, name) => {
+                out.push_str("/files/");
+                id.render_to(out);
+                out.push('/');
+                encoded(out, hash);
+                match name {
+                    Some(name) => {
+                        out.push('/');
+                        encoded(out, name);
+                    }
+                    None => out.push_str(".jpg"),
+                }
+            }
             Shape::Members(query, sort, dir) => {
                 out.push_str("/members?q=");
                 encoded(out, query);
@@ -101,6 +116,37 @@ impl fmt::Display for Url<'_> {
 /// A post's permalink: it finds the post's thread and page.
 pub fn post(id: PostId) -> Url<'static> {
     Url(Shape::Id("/p/", id.0, ""))
+}
+
+/// An attached file under an address that changes with its content; the name is what a
+/// browser saves it as.
+pub fn attachment<'a>(id: AttachmentId, hash: &'a str, name: &'a str) -> Url<'a> {
+    Url(Shape::File(id, hash, Some(name)))
+}
+
+/// The thumbnail of an attached picture.
+pub fn attachment_thumbnail(id: AttachmentId, hash: &str) -> Url<'_> {
+    Url(Shape::File(id, hash, None))
+}
+
+/// Where the composer's script sends files dropped or pasted into it.
+pub fn attachment_upload() -> Url<'static> {
+    Url(Shape::Word("/attachments", "", ""))
+}
+
+/// A member's unfinished posts.
+pub fn drafts() -> Url<'static> {
+    Url(Shape::Word("/drafts", "", ""))
+}
+
+/// Where the composer's script keeps the text while it is typed.
+pub fn draft_save() -> Url<'static> {
+    Url(Shape::Word("/drafts/save", "", ""))
+}
+
+/// Member names starting with what was typed after "@" (JSON).
+pub fn member_names() -> Url<'static> {
+    Url(Shape::Word("/members/names", "", ""))
 }
 
 /// The form that reports a post to the moderators.

@@ -7,4 +7,5 @@ mod common;
 
 mod access;
 mod chrome;
+mod composer;
 mod journeys;

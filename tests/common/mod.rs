@@ -477,6 +477,7 @@ pub fn draft<'a>(
     submission: &'a str,
 ) -> parley::forums::writing::Draft<'a> {
     parley::forums::writing::Draft {
+        files: &parley::attachments::NO_FILES,
         author,
         body,
         submission,
@@ -650,6 +651,67 @@ impl Browser {
             .await
             .ok()?;
         self.try_read(response).await
+    }
+
+    /// Like [`Browser::fill`], for a form that takes files: sent as `multipart/form-data`,
+    /// as a browser sends it, with `files` (field, file name, bytes).
+    pub async fn fill_with_files(
+        &self,
+        path: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, Vec<u8>)],
+    ) -> Page {
+        let page = self.get(path).await;
+        assert_eq!(page.status, 200, "opening {path}: {}", page.text());
+        let mut pairs: Vec<(String, String)> = page.hidden_fields(action);
+        pairs.retain(|(k, _)| !fields.iter().any(|(f, _)| f == k));
+        pairs.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self.post_multipart(action, &pairs, files).await
+    }
+
+    /// POSTs `pairs` and `files` (field, file name, bytes) as `multipart/form-data`.
+    pub async fn post_multipart(
+        &self,
+        action: &str,
+        pairs: &[(String, String)],
+        files: &[(&str, &str, Vec<u8>)],
+    ) -> Page {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in pairs {
+            form = form.text(k.clone(), v.clone());
+        }
+        for (field, name, bytes) in files {
+            form = form.part(
+                field.to_string(),
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
+            );
+        }
+        let response = self
+            .client
+            .post(self.url(action))
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST");
+        self.read(response).await
+    }
+
+    /// GETs a path with extra request headers, keeping the body as bytes (files).
+    pub async fn get_bytes(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, HeaderMap, Vec<u8>) {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("GET");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.expect("body").to_vec();
+        (status, headers, body)
     }
 
     /// GET a path; `None` when the site does not answer.

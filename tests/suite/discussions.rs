@@ -506,6 +506,7 @@ async fn fill_thread(app: &TestApp, thread: i64, n: usize) {
         let body = format!("Reply number {i}");
         let token = format!("fill-{thread}-{i}-{}", rand_suffix());
         let draft = parley::forums::writing::Draft {
+            files: &parley::attachments::NO_FILES,
             author,
             body: &body,
             submission: &token,
@@ -589,6 +590,7 @@ async fn concurrent_replies_keep_positions_and_counters_exact() {
                 let body = format!("task {task} reply {i}");
                 let token = format!("race-{task}-{i}");
                 let draft = parley::forums::writing::Draft {
+                    files: &parley::attachments::NO_FILES,
                     author,
                     body: &body,
                     submission: &token,

@@ -15,6 +15,7 @@ async fn feeds_list_visible_content_with_stable_ids_and_answer_304() {
     let karen = app.account("karen", Role::Member).await;
     let mut conn = app.conn().await;
     let draft = |body: &'static str, token: &'static str| Draft {
+        files: &parley::attachments::NO_FILES,
         author: karen,
         body,
         submission: token,

@@ -5,7 +5,9 @@ mod common;
 
 mod accounts;
 mod answers;
+mod attachments;
 mod canned;
+mod composing;
 mod crash;
 mod desk;
 mod devices;

@@ -848,6 +848,7 @@ async fn reports_are_limited_to_ten_an_hour() {
         .await
         .unwrap();
     let opening = parley::forums::writing::Draft {
+        files: &parley::attachments::NO_FILES,
         author,
         body: "post 0",
         submission: "s-0-report",
@@ -869,6 +870,7 @@ async fn reports_are_limited_to_ten_an_hour() {
         let body = format!("post {i}");
         let token = format!("s-{i}-report");
         let draft = parley::forums::writing::Draft {
+            files: &parley::attachments::NO_FILES,
             author,
             body: &body,
             submission: &token,
@@ -1217,6 +1219,7 @@ async fn split_and_merge_keep_positions_quotes_and_permalinks() {
         .await
         .unwrap();
     let draft = |author, body: &'static str, token: &'static str| parley::forums::writing::Draft {
+        files: &parley::attachments::NO_FILES,
         author,
         body,
         submission: token,

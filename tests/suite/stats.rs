@@ -16,6 +16,7 @@ async fn statistics_match_a_known_data_set() {
     app.account("zoe", Role::Member).await;
     let mut conn = app.conn().await;
     let draft = |author, body: &'static str, token: &'static str| Draft {
+        files: &parley::attachments::NO_FILES,
         author,
         body,
         submission: token,

@@ -86,6 +86,7 @@ async fn hidden_held_and_removed_content_leaves_by_no_door() {
     // A held reply in the public thread and a held thread.
     let submission = parley::web::cookies::random_token();
     let held_draft = parley::forums::writing::Draft {
+        files: &parley::attachments::NO_FILES,
         held: true,
         ..draft(karen, "Buy yakheld at https://spam.example", &submission)
     };
@@ -95,6 +96,7 @@ async fn hidden_held_and_removed_content_leaves_by_no_door() {
         .post;
     let submission = parley::web::cookies::random_token();
     let held_thread_draft = parley::forums::writing::Draft {
+        files: &parley::attachments::NO_FILES,
         held: true,
         ..draft(karen, "The llamaheld offer", &submission)
     };

@@ -70,3 +70,33 @@ pub async fn list(ctx: Ctx, query: web::Query<views::MemberQuery>) -> AppResult<
         views::members(&ctx, &query, &members, pages),
     ))
 }
+
+/// What "@" suggestions ask for.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NamesQuery {
+    q: String,
+}
+
+/// `GET /members/names?q=…`: up to eight member names starting with `q`, as JSON, for the
+/// composer's "@" suggestions (members only: the list is not for harvesting names).
+pub async fn names(
+    member: crate::shell::ctx::CurrentUser,
+    query: web::Query<NamesQuery>,
+) -> AppResult<HttpResponse> {
+    let prefix: String = query
+        .q
+        .trim()
+        .trim_start_matches('@')
+        .chars()
+        .take(32)
+        .collect();
+    if prefix.is_empty() {
+        return Ok(HttpResponse::Ok().json(Vec::<String>::new()));
+    }
+    let mut conn = member.state.conn().await?;
+    let names = store::names_starting(&mut conn, &prefix, 8).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "private, max-age=60"))
+        .json(names))
+}

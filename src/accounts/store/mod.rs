@@ -730,3 +730,35 @@ pub async fn token_valid(
     .get_result(conn)
     .await
 }
+
+/// Up to `limit` names of members whose name starts with `prefix` (ignoring case), most
+/// active first: what "@" in the composer suggests. One range scan of the prefix index.
+pub async fn names_starting(
+    conn: &mut AsyncPgConnection,
+    prefix: &str,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        username: String,
+    }
+    let pattern = format!(
+        "{}%",
+        prefix
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let names: Vec<Name> = db::sql(
+        "SELECT username FROM users
+          WHERE lower(username) LIKE $1 AND deleted_at IS NULL AND applied_at IS NULL
+          ORDER BY post_count DESC, lower(username) LIMIT $2",
+    )
+    .bind::<diesel::sql_types::Text, _>(pattern)
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .load(conn)
+    .await?;
+    Ok(names.into_iter().map(|n| n.username).collect())
+}

@@ -1,6 +1,8 @@
 //! HTTP handlers of the forums feature.
 
 pub mod admin;
+pub mod drafts;
+pub mod files;
 pub mod helpful;
 pub mod notes;
 pub mod questions;

@@ -134,12 +134,19 @@ pub async fn thread(
         }
         _ => None,
     };
+    // A member's unfinished reply comes back in the reply box.
+    let draft = match ctx.user() {
+        Some(user) => store::draft(&mut conn, user.id, data.thread.id)
+            .await?
+            .unwrap_or_default(),
+        None => String::new(),
+    };
     let page = ThreadPage {
         thread: &data.thread,
         posts: &data.posts,
         backlinks: &data.backlinks,
         pages: data.pages,
-        draft: "",
+        draft: &draft,
         visit,
         forums: &forums,
         solution: solution.as_ref(),

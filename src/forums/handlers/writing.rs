@@ -7,18 +7,22 @@ use serde::Deserialize;
 use crate::accounts::cards::MemberCards;
 use crate::accounts::types::NotifyMode;
 use crate::accounts::types::Role;
+use crate::attachments::views::ComposerFiles;
+use crate::attachments::{self, Gathered, Posted};
+use crate::forums::drafts::{self, Place};
 use crate::forums::handlers::reading::visible_thread;
 use crate::forums::pages;
 use crate::forums::places::ForumPlaces;
 use crate::forums::policy;
 use crate::forums::similar::SimilarIndex;
 use crate::forums::store;
-use crate::forums::views::{self, Composer, SimilarBox};
+use crate::forums::views::{self, Composer, DraftOf, SimilarBox};
 use crate::forums::writing::{self, Deleted, Draft, WriteError};
 use crate::ids::{ForumId, PostId, ThreadId};
 use crate::shell::ctx::CurrentUser;
 use crate::shell::form::CsrfForm;
 use crate::shell::limits::{self, Limit};
+use crate::shell::upload::UploadForm;
 use crate::web::client;
 use crate::web::cookies::random_token;
 use crate::web::error::{AppError, AppResult, chain};
@@ -104,11 +108,23 @@ struct Again<'a> {
     canned: Vec<(i64, String)>,
     /// A new question: the "Similar questions" box, with what was found if it was asked.
     similar: Option<Option<Vec<pages::Similar>>>,
+    /// Its files.
+    files: Gathered,
+    /// Why this member may not attach files.
+    no_files: Option<String>,
+    /// Where its draft is kept.
+    draft: DraftOf<'a>,
+    /// "Save draft" was pressed and the draft kept.
+    saved: std::cell::Cell<bool>,
 }
 
 impl Again<'_> {
     fn composer<'b>(&'b self, title: bool, errors: &'b FieldErrors) -> Composer<'b> {
         Composer {
+            files: ComposerFiles::of(&self.files, self.no_files.clone()),
+            draft: Some(self.draft),
+            has_draft: self.saved.get(),
+            draft_saved: self.saved.get(),
             action: &self.action,
             title: title.then_some(self.form.title.as_str()),
             body: &self.form.body,
@@ -121,6 +137,30 @@ impl Again<'_> {
             }),
         }
     }
+}
+
+/// The composer's files as posted, gathered (see [`attachments::gather`]); refusals are
+/// the "files" field's message.
+async fn gather_files<T>(
+    member: &CurrentUser,
+    upload: &mut UploadForm<T>,
+    existing: Vec<attachments::store::AttachmentRow>,
+    errors: &mut FieldErrors,
+) -> AppResult<Gathered> {
+    let posted = Posted::of(upload);
+    let mut conn = member.state.conn().await?;
+    let settings = &member.state.settings;
+    let gathered =
+        attachments::gather(&mut conn, member.user(), settings, posted, existing).await?;
+    if let Some(why) = &gathered.refused {
+        errors.add("files", why.clone());
+    }
+    Ok(gathered)
+}
+
+/// Why `member` may not attach files, shown in place of the file field.
+fn no_files(member: &CurrentUser) -> Option<String> {
+    attachments::may_attach(member.user(), &member.state.settings).err()
 }
 
 /// The canned replies a member may insert: every one for staff, none for anyone else.
@@ -141,18 +181,25 @@ pub async fn new_thread_form(
     let forum = store::forum_by_slug(&mut conn, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    let kept = store::thread_draft(&mut conn, member.user().id, forum.id).await?;
+    drop(conn);
+    let (title, body) = kept.clone().unwrap_or_default();
     let mut errors = FieldErrors::new();
     check_may_post(&member, &mut errors);
     let action = urls::new_thread(&forum.slug).to_string();
     let composer = Composer {
+        draft: Some(DraftOf::Forum(&forum.slug)),
+        has_draft: kept.is_some(),
+        draft_saved: false,
         action: &action,
-        title: Some(""),
-        body: "",
+        title: Some(&title),
+        body: &body,
         errors: &errors,
         submission: &random_token(),
         notify: member.user().notify_default,
         canned: &[],
         similar: forum.questions.then_some(SimilarBox { found: None }),
+        files: ComposerFiles::none(no_files(&member)),
     };
     Ok(html(
         StatusCode::OK,
@@ -167,8 +214,11 @@ pub async fn new_thread(
     places: web::Data<ForumPlaces>,
     index: web::Data<SimilarIndex>,
     slug: web::Path<String>,
-    CsrfForm(form): CsrfForm<ComposeForm>,
+    mut upload: UploadForm<ComposeForm>,
 ) -> AppResult<HttpResponse> {
+    let mut errors = FieldErrors::new();
+    let files = gather_files(&member, &mut upload, Vec::new(), &mut errors).await?;
+    let form = upload.form;
     let mut conn = member.state.conn().await?;
     let forum = store::forum_by_slug(&mut conn, &slug)
         .await?
@@ -183,7 +233,6 @@ pub async fn new_thread(
         )),
     };
     drop(conn);
-    let mut errors = FieldErrors::new();
     let title = writing::check_title(&form.title, &mut errors);
     let body = writing::check_body(&form.body, &mut errors);
     let again = Again {
@@ -193,6 +242,10 @@ pub async fn new_thread(
         ip: client::ip(&req, &member.state.settings),
         canned: Vec::new(),
         similar,
+        files,
+        no_files: no_files(&member),
+        draft: DraftOf::Forum(&forum.slug),
+        saved: Default::default(),
     };
     if checked {
         return Ok(html(
@@ -237,6 +290,29 @@ async fn publish(
     destination: Destination<'_>,
     show: impl Fn(StatusCode, &FieldErrors, Option<&str>) -> HttpResponse,
 ) -> AppResult<HttpResponse> {
+    let place = match destination {
+        Destination::NewThread { forum, .. } => Place::NewThread(forum),
+        Destination::Reply(thread) => Place::Reply(thread),
+    };
+    match again.form.action.as_str() {
+        "draft" => {
+            let mut conn = member.state.conn().await?;
+            let (title, body) = (&again.form.title, &again.form.body);
+            drafts::keep(&mut conn, member.user().id, place, title, body).await?;
+            again.saved.set(true);
+            let mut kept = FieldErrors::new();
+            if let Some(files) = errors.get("files") {
+                kept.add("files", files.to_string());
+            }
+            return Ok(show(StatusCode::OK, &kept, None));
+        }
+        "discard" => {
+            let mut conn = member.state.conn().await?;
+            drafts::discard(&mut conn, member.user().id, place).await?;
+            return Ok(member.redirect_with_flash(&again.action, "The draft was discarded."));
+        }
+        _ => {}
+    }
     if !check_may_post(member, &mut errors) {
         return Ok(show(StatusCode::FORBIDDEN, &errors, None));
     }
@@ -253,7 +329,9 @@ async fn publish(
     if let Some(refused) = take_or_show(&mut conn, member, limit, &mut errors, &show).await? {
         return Ok(refused);
     }
+    let files = again.files.attach();
     let draft = Draft {
+        files: &files,
         author: user.id,
         body,
         submission: &again.submission,
@@ -371,9 +449,9 @@ pub async fn reply_form(
 ) -> AppResult<HttpResponse> {
     let thread = visible_thread(&member, *id).await?;
     let mut conn = member.state.conn().await?;
-    let mut body = store::draft(&mut conn, member.user().id, thread.id)
-        .await?
-        .unwrap_or_default();
+    let kept = store::draft(&mut conn, member.user().id, thread.id).await?;
+    let has_draft = kept.is_some();
+    let mut body = kept.unwrap_or_default();
     let reader = crate::forums::visibility::Reader::of(&member);
     body.push_str(&writing::quotes_for(&mut conn, reader, &quote_ids(&req)).await?);
     let mut errors = FieldErrors::new();
@@ -390,6 +468,10 @@ pub async fn reply_form(
         notify: member.user().notify_default,
         canned: &canned,
         similar: None,
+        files: ComposerFiles::none(no_files(&member)),
+        draft: Some(DraftOf::Thread(thread.id)),
+        has_draft,
+        draft_saved: false,
     };
     Ok(html(
         StatusCode::OK,
@@ -403,14 +485,16 @@ pub async fn reply(
     member: CurrentUser,
     members: web::Data<MemberCards>,
     id: web::Path<ThreadId>,
-    CsrfForm(form): CsrfForm<ComposeForm>,
+    mut upload: UploadForm<ComposeForm>,
 ) -> AppResult<HttpResponse> {
     let thread = visible_thread(&member, *id).await?;
     let canned = canned_for(&member).await?;
-    if form.action == "insert" && !canned.is_empty() {
-        return insert_canned(&member, &members, &thread, form, canned).await;
-    }
     let mut errors = FieldErrors::new();
+    let files = gather_files(&member, &mut upload, Vec::new(), &mut errors).await?;
+    let form = upload.form;
+    if form.action == "insert" && !canned.is_empty() {
+        return insert_canned(&member, &members, &thread, form, canned, files).await;
+    }
     let body = writing::check_body(&form.body, &mut errors);
     let again = Again {
         action: urls::reply(thread.id).to_string(),
@@ -419,6 +503,10 @@ pub async fn reply(
         ip: client::ip(&req, &member.state.settings),
         canned,
         similar: None,
+        files,
+        no_files: no_files(&member),
+        draft: DraftOf::Thread(thread.id),
+        saved: Default::default(),
     };
     let show = |status, errors: &FieldErrors, preview: Option<&str>| {
         html(
@@ -445,6 +533,7 @@ async fn insert_canned(
     thread: &crate::forums::types::ThreadHeader,
     mut form: ComposeForm,
     canned: Vec<(i64, String)>,
+    files: Gathered,
 ) -> AppResult<HttpResponse> {
     let mut conn = member.state.conn().await?;
     let mut errors = FieldErrors::new();
@@ -478,6 +567,10 @@ async fn insert_canned(
         notify: is_checked(&form.notify),
         canned: &canned,
         similar: None,
+        files: ComposerFiles::of(&files, no_files(member)),
+        draft: Some(DraftOf::Thread(thread.id)),
+        has_draft: false,
+        draft_saved: false,
     };
     Ok(html(
         status,
@@ -521,12 +614,17 @@ async fn own_post(
 pub async fn edit_form(member: CurrentUser, id: web::Path<PostId>) -> AppResult<HttpResponse> {
     let (post, thread) = own_post(&member, *id).await?;
     let own = post.author_id == member.user().id;
+    let mut conn = member.state.conn().await?;
     let pending = if own {
-        let mut conn = member.state.conn().await?;
         store::pending_edit(&mut conn, post.id).await?
     } else {
         None
     };
+    let existing = Gathered {
+        existing: attachments::store::of_posts(&mut conn, &[post.id]).await?,
+        ..Gathered::default()
+    };
+    drop(conn);
     let editing = views::Editing {
         post_id: post.id,
         body: pending
@@ -534,6 +632,7 @@ pub async fn edit_form(member: CurrentUser, id: web::Path<PostId>) -> AppResult<
             .map_or(&post.body_source, |e| &e.body_source),
         reason: (!own).then_some(""),
         pending: pending.as_ref(),
+        files: ComposerFiles::of(&existing, no_files(&member)),
     };
     Ok(html(
         StatusCode::OK,
@@ -545,13 +644,19 @@ pub async fn edit_form(member: CurrentUser, id: web::Path<PostId>) -> AppResult<
 pub async fn edit(
     member: CurrentUser,
     id: web::Path<PostId>,
-    CsrfForm(form): CsrfForm<EditForm>,
+    mut upload: UploadForm<EditForm>,
 ) -> AppResult<HttpResponse> {
     let (post, thread) = own_post(&member, *id).await?;
     let editor = member.user().id;
     // Editing someone else's post is moderation: it needs a reason, and it is logged.
     let needs_reason = post.author_id != editor;
     let mut errors = FieldErrors::new();
+    let existing = {
+        let mut conn = member.state.conn().await?;
+        attachments::store::of_posts(&mut conn, &[post.id]).await?
+    };
+    let files = gather_files(&member, &mut upload, existing, &mut errors).await?;
+    let form = upload.form;
     let body = writing::check_body(&form.body, &mut errors);
     let reason = crate::markup::clean_text(&form.reason)
         .trim()
@@ -566,6 +671,7 @@ pub async fn edit(
             body: &form.body,
             reason: shown_reason,
             pending: None,
+            files: ComposerFiles::of(&files, no_files(&member)),
         };
         html(
             status,
@@ -587,7 +693,15 @@ pub async fn edit(
     let reason = needs_reason.then_some(reason.as_str());
     // An author's edit meets the approval rule a new post would; a moderator's never does.
     let hold = !needs_reason && policy::held(member.user(), &member.state.settings, &body);
-    match writing::edit(&mut conn, post.id, editor, &body, reason, hold).await {
+    let attach = files.attach();
+    let edit = writing::Edit {
+        editor,
+        body: &body,
+        reason,
+        hold,
+        files: &attach,
+    };
+    match writing::edit(&mut conn, post.id, &edit).await {
         Ok(writing::Edited::Held) => Ok(member.redirect_with_flash(
             &urls::post(post.id).to_string(),
             "Thank you! Your edit waits for a moderator's approval; until then the post shows its earlier text.",

@@ -25,6 +25,7 @@ struct IdRow {
 }
 
 mod admin;
+mod drafts;
 mod helpful;
 mod listing;
 mod maintenance;
@@ -36,6 +37,7 @@ mod watching;
 mod write;
 
 pub use admin::*;
+pub use drafts::*;
 pub use helpful::*;
 pub use listing::*;
 pub use maintenance::*;

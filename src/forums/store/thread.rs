@@ -109,7 +109,8 @@ fn posts_in_range_sql(
                 (p.hidden AND p.hidden_by = p.author_id) AS hidden_by_author,
                 CASE WHEN p.hidden_by IS NOT NULL
                      THEN (SELECT h.username FROM users h WHERE h.id = p.hidden_by) END AS hidden_by_name,
-                p.hidden_reason, p.ip_address, p.approved, p.author_id, p.helpful_count
+                p.hidden_reason, p.ip_address, p.approved, p.author_id, p.helpful_count,
+                p.attachment_count
            FROM posts p
           WHERE p.thread_id = $1 AND p.position BETWEEN $2 AND $3
             AND (p.approved OR $4 OR p.author_id = $5)
@@ -332,6 +333,7 @@ pub async fn posts_for_quoting(
 pub async fn quoted_posts(
     conn: &mut AsyncPgConnection,
     ids: &[i64],
+    quoting: Option<PostId>,
 ) -> QueryResult<HashMap<i64, QuotedPost>> {
     #[derive(QueryableByName)]
     struct Row {
@@ -343,25 +345,40 @@ pub async fn quoted_posts(
         public: bool,
         #[diesel(sql_type = Text)]
         body_source: String,
+        #[diesel(sql_type = Bool)]
+        edited_since: bool,
     }
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
     let rows: Vec<Row> = db::sql(concat!(
-        "SELECT p.id, u.username AS author, p.body_source, ",
+        "SELECT p.id, u.username AS author, e.edited_since,
+                -- A post edited since it was quoted answers for its earlier words too.
+                CASE WHEN e.edited_since
+                     THEN p.body_source || COALESCE(E'\\n' || (SELECT string_agg(r.body_source, E'\\n' ORDER BY r.id)
+                                                            FROM post_revisions r WHERE r.post_id = p.id), '')
+                     ELSE p.body_source END AS body_source, ",
         public_post!("p"),
         " AND ",
         public_thread!("t"),
         " AS public
            FROM posts p JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
+          CROSS JOIN LATERAL (
+                SELECT EXISTS (SELECT 1 FROM post_quotes q
+                                WHERE q.post_id = $2 AND q.quoted_post_id = p.id
+                                  AND p.edited_at > q.quoted_at) AS edited_since) e
           WHERE p.id = ANY($1)"
     ))
     .bind::<Array<BigInt>, _>(ids)
+    .bind::<Nullable<BigInt>, _>(quoting)
     .load(conn)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| (r.id, QuotedPost::new(r.author, !r.public, r.body_source)))
+        .map(|r| {
+            let quoted = QuotedPost::new(r.author, !r.public, r.body_source);
+            (r.id, quoted.edited_since(r.edited_since))
+        })
         .collect())
 }
 

@@ -10,8 +10,7 @@ use super::IdRow;
 use crate::accounts::types::NotifyMode;
 use crate::db::prepared as db;
 use crate::db::schema::{
-    moderation_log, pending_edits, post_quotes, post_revisions, post_submissions, posts,
-    reply_drafts, threads,
+    moderation_log, pending_edits, post_quotes, post_revisions, post_submissions, posts, threads,
 };
 use crate::forums::types::PostForEdit;
 use crate::forums::types::post_facts_columns;
@@ -294,9 +293,14 @@ pub async fn set_quotes(
     post: PostId,
     quoted: &[PostId],
 ) -> QueryResult<()> {
-    diesel::delete(post_quotes::table.filter(post_quotes::post_id.eq(post)))
-        .execute(conn)
-        .await?;
+    // Quotes the post keeps keep the time they were made ("edited since" counts from it).
+    diesel::delete(
+        post_quotes::table
+            .filter(post_quotes::post_id.eq(post))
+            .filter(post_quotes::quoted_post_id.ne_all(quoted)),
+    )
+    .execute(conn)
+    .await?;
     let rows: Vec<_> = quoted
         .iter()
         .filter(|q| **q != post)
@@ -495,56 +499,6 @@ pub async fn set_post_html(
 ) -> QueryResult<()> {
     diesel::update(posts::table.find(post))
         .set(posts::body_html.eq(html))
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-/// Saves a reply typed while logged out.
-pub async fn save_draft(
-    conn: &mut AsyncPgConnection,
-    user: UserId,
-    thread: ThreadId,
-    body: &str,
-) -> QueryResult<()> {
-    diesel::insert_into(reply_drafts::table)
-        .values((
-            reply_drafts::user_id.eq(user),
-            reply_drafts::thread_id.eq(thread),
-            reply_drafts::body.eq(body),
-        ))
-        .on_conflict((reply_drafts::user_id, reply_drafts::thread_id))
-        .do_update()
-        .set((
-            reply_drafts::body.eq(body),
-            reply_drafts::updated_at.eq(Utc::now()),
-        ))
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-/// A saved draft, if any.
-pub async fn draft(
-    conn: &mut AsyncPgConnection,
-    user: UserId,
-    thread: ThreadId,
-) -> QueryResult<Option<String>> {
-    reply_drafts::table
-        .find((user, thread))
-        .select(reply_drafts::body)
-        .first(conn)
-        .await
-        .optional()
-}
-
-/// Forgets a draft once the reply is posted.
-pub async fn delete_draft(
-    conn: &mut AsyncPgConnection,
-    user: UserId,
-    thread: ThreadId,
-) -> QueryResult<()> {
-    diesel::delete(reply_drafts::table.find((user, thread)))
         .execute(conn)
         .await
         .map(|_| ())
