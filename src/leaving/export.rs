@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::ids::UserId;
 use crate::leaving::store::{
-    self, ExportDraft, ExportPost, ExportProfile, ExportSession, ExportSubscription,
+    self, ExportDraft, ExportFile, ExportPost, ExportProfile, ExportSession, ExportSubscription,
+    ExportThreadDraft,
 };
 
 /// The document, in the order a person reads it.
@@ -22,6 +23,10 @@ pub struct Export {
     pub subscriptions: Vec<ExportSubscription>,
     pub sessions: Vec<ExportSession>,
     pub drafts: Vec<ExportDraft>,
+    /// New threads being written.
+    pub new_thread_drafts: Vec<ExportThreadDraft>,
+    /// Files they attached (names and sizes; the files are on their posts).
+    pub files: Vec<ExportFile>,
 }
 
 /// Reads the member's data.
@@ -34,6 +39,8 @@ pub async fn export(conn: &mut AsyncPgConnection, site: &str, user: UserId) -> Q
         subscriptions: store::export_subscriptions(conn, user).await?,
         sessions: store::export_sessions(conn, user).await?,
         drafts: store::export_drafts(conn, user).await?,
+        new_thread_drafts: store::export_thread_drafts(conn, user).await?,
+        files: store::export_files(conn, user).await?,
     })
 }
 

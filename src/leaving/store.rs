@@ -10,9 +10,10 @@ use serde::Serialize;
 use crate::accounts::types::Role;
 use crate::db::prepared as db;
 use crate::db::schema::{
-    avatars, digest_items, email_tokens, login_challenges, notices, outbox, pending_edits,
-    post_submissions, posts, recovery_codes, reply_drafts, sessions, staff_group_members,
-    subscriptions, thread_reads, threads, trusted_devices, users,
+    attachments, avatars, digest_items, email_tokens, login_challenges, notices, outbox,
+    pending_edits, post_submissions, posts, recovery_codes, reply_drafts, sessions,
+    staff_group_members, subscriptions, thread_drafts, thread_reads, threads, trusted_devices,
+    users,
 };
 use crate::ids::{PostId, UserId};
 
@@ -123,8 +124,17 @@ pub async fn erase_member(
         login_challenges,
         staff_group_members,
         digest_items,
-        post_submissions
+        post_submissions,
+        thread_drafts
     );
+    // Uploads no post took go with them; files on posts stay with the posts.
+    diesel::delete(
+        attachments::table
+            .filter(attachments::uploader_id.eq(user))
+            .filter(attachments::post_id.is_null()),
+    )
+    .execute(conn)
+    .await?;
     let theirs = posts::table
         .filter(posts::author_id.eq(user))
         .select(posts::id);
@@ -316,6 +326,64 @@ pub async fn export_drafts(
     db::sql(
         "SELECT thread_id AS thread, body AS text, updated_at AS saved
            FROM reply_drafts WHERE user_id = $1 ORDER BY updated_at",
+    )
+    .bind::<BigInt, _>(user)
+    .load(conn)
+    .await
+}
+
+/// A new thread being written.
+#[derive(Debug, Serialize, QueryableByName)]
+pub struct ExportThreadDraft {
+    #[diesel(sql_type = Text)]
+    pub forum: String,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Text)]
+    pub text: String,
+    #[diesel(sql_type = Timestamptz)]
+    pub saved: DateTime<Utc>,
+}
+
+/// The member's new-thread drafts.
+pub async fn export_thread_drafts(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+) -> QueryResult<Vec<ExportThreadDraft>> {
+    db::sql(
+        "SELECT f.slug AS forum, d.title, d.body AS text, d.updated_at AS saved
+           FROM thread_drafts d JOIN forums f ON f.id = d.forum_id
+          WHERE d.user_id = $1 ORDER BY d.updated_at",
+    )
+    .bind::<BigInt, _>(user)
+    .load(conn)
+    .await
+}
+
+/// A file the member uploaded.
+#[derive(Debug, Serialize, QueryableByName)]
+pub struct ExportFile {
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub bytes: i32,
+    /// The post it is attached to, if any yet.
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    pub post: Option<i64>,
+    #[diesel(sql_type = Timestamptz)]
+    pub uploaded: DateTime<Utc>,
+}
+
+/// The member's uploads.
+pub async fn export_files(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+) -> QueryResult<Vec<ExportFile>> {
+    db::sql(
+        "SELECT name, kind, size AS bytes, post_id AS post, created_at AS uploaded
+           FROM attachments WHERE uploader_id = $1 ORDER BY id",
     )
     .bind::<BigInt, _>(user)
     .load(conn)

@@ -175,6 +175,8 @@ fn account_area(account: &Account<'_>) -> Markup {
                         @if *unread_notices > 0 { " " span.badge.count aria-label=(format!("{unread_notices} unread")) { (unread_notices) } }
                     }
                     " · "
+                    a href=(urls::drafts()) { "Drafts" }
+                    " · "
                     a href="/settings" { "Settings" }
                     " · "
                     form.inline method="post" action="/logout" {

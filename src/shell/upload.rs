@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use crate::shell::ctx::Ctx;
 use crate::web::error::AppError;
 use crate::web::form::{MAX_FORM_BYTES, without_nul};
+use crate::web::middleware::SubmittedForm;
 
 /// How long an upload may pause between two pieces before it is given up.
 const IDLE: Duration = Duration::from_secs(30);
@@ -132,12 +133,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for UploadForm<T> {
             .eq_ignore_ascii_case("multipart/form-data");
         let body = (!multipart).then(|| Bytes::from_request(&req, payload));
         let parts = multipart.then(|| Multipart::new(req.headers(), payload.take()));
+        let limits = req
+            .app_data::<actix_web::web::Data<crate::config::Settings>>()
+            .map(|s| {
+                let max_bytes = s
+                    .attachment_bytes()
+                    .max(crate::accounts::avatars::MAX_BYTES);
+                (max_bytes, s.attachments_per_post)
+            })
+            .unwrap_or((crate::accounts::avatars::MAX_BYTES, 1));
         Box::pin(async move {
-            let ctx = Ctx::extract(&req).await?;
-            let settings = &ctx.state.settings;
-            let max_bytes = settings
-                .attachment_bytes()
-                .max(crate::accounts::avatars::MAX_BYTES);
+            // The body is read before anything asks the database, and a multipart form's
+            // fields are kept as a plain one: a page about a failure (the database away)
+            // offers the text again, as it does for every other form.
             let (pairs, files) = match (body, parts) {
                 (Some(body), _) => {
                     let body = body.await.map_err(crate::shell::form::unreadable)?;
@@ -145,11 +153,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for UploadForm<T> {
                         .map_err(|_| AppError::Csrf)?;
                     (pairs, Vec::new())
                 }
-                (None, Some(parts)) => {
-                    read_multipart(parts, max_bytes, settings.attachments_per_post).await?
-                }
+                (None, Some(parts)) => read_multipart(parts, limits.0, limits.1).await?,
                 (None, None) => unreachable!("one of the two readers is made"),
             };
+            let encoded = serde_urlencoded::to_string(&pairs)
+                .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
+            if multipart {
+                req.extensions_mut()
+                    .insert(SubmittedForm(Bytes::from(encoded.clone())));
+            }
+            let ctx = Ctx::extract(&req).await?;
             let token = pairs
                 .iter()
                 .find(|(name, _)| name == "csrf")
@@ -157,8 +170,6 @@ impl<T: DeserializeOwned + 'static> FromRequest for UploadForm<T> {
             if !ctx.csrf_matches(token) {
                 return Err(AppError::Csrf);
             }
-            let encoded = serde_urlencoded::to_string(&pairs)
-                .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
             let form = serde_urlencoded::from_str(&encoded)
                 .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))?;
             Ok(UploadForm { form, pairs, files })

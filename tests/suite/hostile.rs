@@ -248,8 +248,11 @@ async fn check(
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let machine =
-        path.ends_with(".atom") || path.starts_with("/healthz") || path.starts_with("/assets/");
+    // Feeds, health, assets and the composer script's upload address answer machines.
+    let machine = path.ends_with(".atom")
+        || path.starts_with("/healthz")
+        || path.starts_with("/assets/")
+        || path == "/attachments";
     let body = response.text().await.unwrap_or_default();
     let (path, value) = (short(path), short(value));
     if status >= 500 && !(path == "/healthz" && status == 503) {

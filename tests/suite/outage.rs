@@ -90,7 +90,12 @@ async fn a_database_outage_answers_503_keeps_the_reply_and_heals_by_itself() {
         .collect();
     form.push(("body", KEPT));
     form.push(("action", "post"));
-    let refused = karen.post(&action, &form).await;
+    // As a browser sends the composer: multipart, as it may carry files.
+    let form: Vec<(String, String)> = form
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let refused = karen.post_multipart(&action, &form, &[]).await;
     assert_eq!(refused.status, 503);
     assert!(
         refused.text().contains("Nothing was saved"),
