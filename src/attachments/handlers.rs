@@ -5,7 +5,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
-use crate::shell::ctx::CurrentUser;
 use crate::shell::upload::UploadForm;
 use crate::web::error::AppResult;
 use crate::web::form::NoFields;
@@ -36,7 +35,8 @@ fn refused(status: StatusCode, message: &str) -> HttpResponse {
 
 /// Takes the one file of the form (field `file`), already counted toward `already` files
 /// the composer holds.
-async fn upload(member: CurrentUser, form: UploadForm<NoFields>) -> AppResult<HttpResponse> {
+async fn upload(form: UploadForm<NoFields>) -> AppResult<HttpResponse> {
+    let member = &form.member;
     let settings = &member.state.settings;
     let user = member.user();
     if let Err(message) = user.may_write() {

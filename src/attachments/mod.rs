@@ -199,12 +199,13 @@ pub struct Posted {
 }
 
 impl Posted {
-    /// The files part of a posted form.
-    pub fn of<T>(form: &mut crate::shell::upload::UploadForm<T>) -> Posted {
+    /// The files part of a posted form: its name–value pairs and files.
+    pub fn of(pairs: &[(String, String)], sent: Vec<FilePart>) -> Posted {
         let ids = |name: &str| -> Vec<AttachmentId> {
-            let mut ids: Vec<AttachmentId> = form
-                .values(name)
-                .filter_map(|v| v.trim().parse::<i64>().ok())
+            let mut ids: Vec<AttachmentId> = pairs
+                .iter()
+                .filter(|(n, _)| n == name)
+                .filter_map(|(_, v)| v.trim().parse::<i64>().ok())
                 .map(AttachmentId)
                 .take(100)
                 .collect();
@@ -215,7 +216,7 @@ impl Posted {
         Posted {
             waiting,
             remove,
-            sent: std::mem::take(&mut form.files),
+            sent,
         }
     }
 }

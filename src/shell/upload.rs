@@ -12,7 +12,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::shell::ctx::Ctx;
+use crate::shell::ctx::CurrentUser;
 use crate::web::error::AppError;
 use crate::web::form::{MAX_FORM_BYTES, without_nul};
 use crate::web::middleware::SubmittedForm;
@@ -33,9 +33,12 @@ pub struct FilePart {
     pub cut: bool,
 }
 
-/// A form whose CSRF token was checked: its fields, every name–value pair as sent (for
-/// repeated fields), and its files.
+/// A member's form whose CSRF token was checked: the member, its fields, every name–value
+/// pair as sent (for repeated fields), and its files. The member is resolved only once the
+/// body has arrived, so that when the database is away the text is already kept for the
+/// page that offers it again (an extractor of its own would fail first).
 pub struct UploadForm<T> {
+    pub member: CurrentUser,
     pub form: T,
     pub pairs: Vec<(String, String)>,
     pub files: Vec<FilePart>,
@@ -142,7 +145,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for UploadForm<T> {
                 (max_bytes, s.attachments_per_post)
             })
             .unwrap_or((crate::accounts::avatars::MAX_BYTES, 1));
+        // Without a session there is no member to take files from: answered at once,
+        // without reading what may be megabytes.
+        let anonymous = req.cookie(crate::web::cookies::SESSION).is_none();
         Box::pin(async move {
+            if anonymous {
+                CurrentUser::from_request(&req, &mut Payload::None).await?;
+                return Err(AppError::Csrf);
+            }
             // The body is read before anything asks the database, and a multipart form's
             // fields are kept as a plain one: a page about a failure (the database away)
             // offers the text again, as it does for every other form.
@@ -162,17 +172,22 @@ impl<T: DeserializeOwned + 'static> FromRequest for UploadForm<T> {
                 req.extensions_mut()
                     .insert(SubmittedForm(Bytes::from(encoded.clone())));
             }
-            let ctx = Ctx::extract(&req).await?;
+            let member = CurrentUser::from_request(&req, &mut Payload::None).await?;
             let token = pairs
                 .iter()
                 .find(|(name, _)| name == "csrf")
                 .map_or("", |(_, v)| v.as_str());
-            if !ctx.csrf_matches(token) {
+            if !member.csrf_matches(token) {
                 return Err(AppError::Csrf);
             }
             let form = serde_urlencoded::from_str(&encoded)
                 .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))?;
-            Ok(UploadForm { form, pairs, files })
+            Ok(UploadForm {
+                member,
+                form,
+                pairs,
+                files,
+            })
         })
     }
 }

@@ -40,6 +40,13 @@ fn hand_over(name: &str, how: &str, colour: &str) -> String {
     )
 }
 
+/// Bob logs in from the forum start and opens the reply form of `thread`.
+async fn reply_as_bob(tab: &Tab, base: &str, thread: parley::ids::ThreadId) {
+    tab.open(&format!("{base}/")).await;
+    tab.log_in("bob").await;
+    tab.open(&format!("{base}/t/{thread}/reply")).await;
+}
+
 async fn wait_for(tab: &Tab, check: &str) -> serde_json::Value {
     let mut last = serde_json::Value::Null;
     for _ in 0..200 {
@@ -72,9 +79,7 @@ async fn pictures_dropped_and_pasted_into_a_reply_are_posted() {
     let base = app.base.clone();
     journey
         .run(async move {
-            tab.open(&format!("{base}/")).await;
-            tab.log_in("bob").await;
-            tab.open(&format!("{base}/t/{thread}/reply")).await;
+            reply_as_bob(&tab, &base, thread).await;
             tab.type_into("Message", "Here are both screens.").await;
             tab.script(&hand_over("dropped.png", "drop", "#1f5f9f")).await;
             wait_for(&tab, "return document.querySelectorAll('#attached li').length === 1;").await;
@@ -167,6 +172,42 @@ async fn selected_text_is_quoted_and_the_reply_is_kept_as_a_draft_while_typing()
             tab.expect_text("Agreed, and write it down.").await;
             let head = tab.text_of("article.post:last-of-type .quote-head").await;
             assert_eq!(head, "karen wrote:");
+        })
+        .await;
+}
+
+#[actix_web::test]
+async fn at_and_a_few_letters_suggest_members_to_mention() {
+    let app = TestApp::spawn().await;
+    let forum = app.forum("angry-customers").await;
+    let karen = app.account("karen", Role::Member).await;
+    app.account("karl.m", Role::Member).await;
+    app.account("bob", Role::Member).await;
+    let (thread, _) = app
+        .thread(forum, karen, "Who knows refunds", "Anyone?")
+        .await;
+
+    let mut journey = Journey::new("mentions");
+    let tab = journey.person("bob", Options::default()).await;
+    let base = app.base.clone();
+    journey
+        .run(async move {
+            reply_as_bob(&tab, &base, thread).await;
+            tab.type_into("Message", "Ask @kare").await;
+            let offered = wait_for(
+                &tab,
+                "const list = document.querySelector('#mention-list');
+                 return list && !list.hidden ? list.textContent : null;",
+            )
+            .await;
+            assert_eq!(offered, serde_json::json!("@karen"));
+            tab.key("\u{e007}").await;
+            assert_eq!(tab.value_of("Message").await, "Ask @karen ");
+            tab.press("Post").await;
+            let link = tab
+                .text_of("article.post:last-of-type .body a.mention")
+                .await;
+            assert_eq!(link, "@karen");
         })
         .await;
 }

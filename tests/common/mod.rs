@@ -392,6 +392,21 @@ impl TestApp {
             .expect("account")
     }
 
+    /// A forum at `/f/{slug}` with one thread, started by a new member karen; returns
+    /// the thread's number and first post.
+    pub async fn karens_thread(
+        &self,
+        slug: &str,
+        title: &str,
+        body: &str,
+    ) -> (parley::ids::ThreadId, parley::ids::PostId) {
+        let forum = self.forum(slug).await;
+        let karen = self
+            .account("karen", parley::accounts::types::Role::Member)
+            .await;
+        self.thread(forum, karen, title, body).await
+    }
+
     /// A thread started directly by `author` in `forum`; returns its number and first post.
     pub async fn thread(
         &self,

@@ -66,17 +66,8 @@ fn header(headers: &reqwest::header::HeaderMap, name: &str) -> String {
 #[actix_web::test]
 async fn files_sent_with_a_reply_are_shown_and_served_safely() {
     let app = app_with(|_| {}).await;
-    let forum = app.forum("calls").await;
-    let karen_id = app
-        .account("karen", parley::accounts::types::Role::Member)
-        .await;
     let (thread, _) = app
-        .thread(
-            forum,
-            karen_id,
-            "Call volumes",
-            "What do your numbers look like?",
-        )
+        .karens_thread("calls", "Call volumes", "What do your numbers look like?")
         .await;
     let bob = app.member("bobby").await;
     let sent = reply_with_files(
@@ -170,11 +161,7 @@ async fn headers_of(browser: &Browser, path: &str) -> reqwest::header::HeaderMap
 #[actix_web::test]
 async fn hostile_files_are_refused_by_their_content_and_the_text_is_kept() {
     let app = app_with(|_| {}).await;
-    let forum = app.forum("calls").await;
-    let karen_id = app
-        .account("karen", parley::accounts::types::Role::Member)
-        .await;
-    let (thread, _) = app.thread(forum, karen_id, "Tools", "Which tools?").await;
+    let (thread, _) = app.karens_thread("calls", "Tools", "Which tools?").await;
     let bob = app.member("bobby").await;
     let hostile: [(&str, &[u8], &str); 5] = [
         (
@@ -239,12 +226,8 @@ async fn hostile_files_are_refused_by_their_content_and_the_text_is_kept() {
 #[actix_web::test]
 async fn files_follow_the_visibility_of_their_post() {
     let app = app_with(|_| {}).await;
-    let forum = app.forum("calls").await;
-    let karen_id = app
-        .account("karen", parley::accounts::types::Role::Member)
-        .await;
     let (thread, _) = app
-        .thread(forum, karen_id, "Shared files", "Post yours")
+        .karens_thread("calls", "Shared files", "Post yours")
         .await;
     let bob = app.member("bobby").await;
     let sent = reply_with_files(
@@ -324,13 +307,7 @@ async fn files_follow_the_visibility_of_their_post() {
 #[actix_web::test]
 async fn a_preview_keeps_the_files_and_remove_takes_them_off() {
     let app = app_with(|_| {}).await;
-    let forum = app.forum("calls").await;
-    let karen_id = app
-        .account("karen", parley::accounts::types::Role::Member)
-        .await;
-    let (thread, _) = app
-        .thread(forum, karen_id, "Scripts", "Share scripts")
-        .await;
+    let (thread, _) = app.karens_thread("calls", "Scripts", "Share scripts").await;
     let bob = app.member("bobby").await;
     let reply = format!("/t/{thread}/reply");
     let preview = reply_with_files(
@@ -397,11 +374,7 @@ async fn the_limits_hold() {
         s.attachment_daily_mb = 2;
     })
     .await;
-    let forum = app.forum("calls").await;
-    let karen_id = app
-        .account("karen", parley::accounts::types::Role::Member)
-        .await;
-    let (thread, _) = app.thread(forum, karen_id, "Limits", "Try them").await;
+    let (thread, _) = app.karens_thread("calls", "Limits", "Try them").await;
     let bob = app.member("bobby").await;
     let too_many = reply_with_files(
         &bob,
@@ -453,11 +426,7 @@ async fn the_limits_hold() {
 #[actix_web::test]
 async fn new_members_cannot_attach() {
     let app = TestApp::spawn_with(|s| s.new_member_posts = 3).await;
-    let forum = app.forum("calls").await;
-    let karen_id = app
-        .account("karen", parley::accounts::types::Role::Member)
-        .await;
-    let (thread, _) = app.thread(forum, karen_id, "Welcome", "Hello").await;
+    let (thread, _) = app.karens_thread("calls", "Welcome", "Hello").await;
     let newcomer = app.member("newbie").await;
     let form = newcomer.get(&format!("/t/{thread}/reply")).await;
     assert!(form.attr("#f-files", "name").is_none(), "no file field");

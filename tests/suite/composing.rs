@@ -6,12 +6,8 @@ use crate::common::TestApp;
 #[actix_web::test]
 async fn a_reply_draft_survives_a_restart_and_posting_removes_it() {
     let app = TestApp::spawn().await;
-    let forum = app.forum("calls").await;
-    let karen_id = app
-        .account("karen", parley::accounts::types::Role::Member)
-        .await;
     let (thread, _) = app
-        .thread(forum, karen_id, "Angry callers", "How do you calm them?")
+        .karens_thread("calls", "Angry callers", "How do you calm them?")
         .await;
     let bob = app.member("bobby").await;
     let reply = format!("/t/{thread}/reply");
@@ -147,11 +143,7 @@ async fn drafts_of_threads_gone_from_view_are_not_listed() {
     use diesel::prelude::*;
     use diesel_async::RunQueryDsl;
     let app = TestApp::spawn().await;
-    let forum = app.forum("calls").await;
-    let karen_id = app
-        .account("karen", parley::accounts::types::Role::Member)
-        .await;
-    let (thread, _) = app.thread(forum, karen_id, "Secret plans", "Shh").await;
+    let (thread, _) = app.karens_thread("calls", "Secret plans", "Shh").await;
     let bob = app.member("bobby").await;
     let reply = format!("/t/{thread}/reply");
     bob.fill(
@@ -172,12 +164,8 @@ async fn drafts_of_threads_gone_from_view_are_not_listed() {
 #[actix_web::test]
 async fn quote_several_quotes_every_ticked_post() {
     let app = TestApp::spawn().await;
-    let forum = app.forum("calls").await;
-    let karen_id = app
-        .account("karen", parley::accounts::types::Role::Member)
-        .await;
     let (thread, first) = app
-        .thread(forum, karen_id, "Hold music", "Is jazz too much?")
+        .karens_thread("calls", "Hold music", "Is jazz too much?")
         .await;
     let dana_id = app
         .account("dana", parley::accounts::types::Role::Member)
@@ -246,11 +234,7 @@ async fn a_quote_of_a_post_edited_since_says_so() {
 #[actix_web::test]
 async fn the_allowed_html_tags_render_and_the_help_lists_them() {
     let app = TestApp::spawn().await;
-    let forum = app.forum("calls").await;
-    let karen_id = app
-        .account("karen", parley::accounts::types::Role::Member)
-        .await;
-    let (thread, _) = app.thread(forum, karen_id, "Markup", "Try it").await;
+    let (thread, _) = app.karens_thread("calls", "Markup", "Try it").await;
     let bob = app.member("bobby").await;
     let reply = format!("/t/{thread}/reply");
     let form = bob.get(&reply).await;

@@ -15,7 +15,8 @@ use crate::web::form::NoFields;
 
 /// Takes a picture (field `avatar`), draws it again off the request threads, and makes it
 /// the avatar; a picture that is refused comes back as a message on the settings page.
-pub async fn upload(member: CurrentUser, form: UploadForm<NoFields>) -> AppResult<HttpResponse> {
+pub async fn upload(form: UploadForm<NoFields>) -> AppResult<HttpResponse> {
+    let member = form.member;
     let picture = form
         .files
         .into_iter()

@@ -141,13 +141,12 @@ impl Again<'_> {
 
 /// The composer's files as posted, gathered (see [`attachments::gather`]); refusals are
 /// the "files" field's message.
-async fn gather_files<T>(
+async fn gather_files(
     member: &CurrentUser,
-    upload: &mut UploadForm<T>,
+    posted: Posted,
     existing: Vec<attachments::store::AttachmentRow>,
     errors: &mut FieldErrors,
 ) -> AppResult<Gathered> {
-    let posted = Posted::of(upload);
     let mut conn = member.state.conn().await?;
     let settings = &member.state.settings;
     let gathered =
@@ -210,15 +209,20 @@ pub async fn new_thread_form(
 /// `POST /f/{slug}/new`.
 pub async fn new_thread(
     req: HttpRequest,
-    member: CurrentUser,
     places: web::Data<ForumPlaces>,
     index: web::Data<SimilarIndex>,
     slug: web::Path<String>,
-    mut upload: UploadForm<ComposeForm>,
+    upload: UploadForm<ComposeForm>,
 ) -> AppResult<HttpResponse> {
+    let UploadForm {
+        member,
+        form,
+        pairs,
+        files,
+    } = upload;
     let mut errors = FieldErrors::new();
-    let files = gather_files(&member, &mut upload, Vec::new(), &mut errors).await?;
-    let form = upload.form;
+    let posted = Posted::of(&pairs, files);
+    let files = gather_files(&member, posted, Vec::new(), &mut errors).await?;
     let mut conn = member.state.conn().await?;
     let forum = store::forum_by_slug(&mut conn, &slug)
         .await?
@@ -482,16 +486,21 @@ pub async fn reply_form(
 /// `POST /t/{id}/reply`.
 pub async fn reply(
     req: HttpRequest,
-    member: CurrentUser,
     members: web::Data<MemberCards>,
     id: web::Path<ThreadId>,
-    mut upload: UploadForm<ComposeForm>,
+    upload: UploadForm<ComposeForm>,
 ) -> AppResult<HttpResponse> {
+    let UploadForm {
+        member,
+        form,
+        pairs,
+        files,
+    } = upload;
     let thread = visible_thread(&member, *id).await?;
     let canned = canned_for(&member).await?;
     let mut errors = FieldErrors::new();
-    let files = gather_files(&member, &mut upload, Vec::new(), &mut errors).await?;
-    let form = upload.form;
+    let posted = Posted::of(&pairs, files);
+    let files = gather_files(&member, posted, Vec::new(), &mut errors).await?;
     if form.action == "insert" && !canned.is_empty() {
         return insert_canned(&member, &members, &thread, form, canned, files).await;
     }
@@ -641,11 +650,13 @@ pub async fn edit_form(member: CurrentUser, id: web::Path<PostId>) -> AppResult<
 }
 
 /// `POST /p/{id}/edit`: the previous text is kept as a revision.
-pub async fn edit(
-    member: CurrentUser,
-    id: web::Path<PostId>,
-    mut upload: UploadForm<EditForm>,
-) -> AppResult<HttpResponse> {
+pub async fn edit(id: web::Path<PostId>, upload: UploadForm<EditForm>) -> AppResult<HttpResponse> {
+    let UploadForm {
+        member,
+        form,
+        pairs,
+        files,
+    } = upload;
     let (post, thread) = own_post(&member, *id).await?;
     let editor = member.user().id;
     // Editing someone else's post is moderation: it needs a reason, and it is logged.
@@ -655,8 +666,7 @@ pub async fn edit(
         let mut conn = member.state.conn().await?;
         attachments::store::of_posts(&mut conn, &[post.id]).await?
     };
-    let files = gather_files(&member, &mut upload, existing, &mut errors).await?;
-    let form = upload.form;
+    let files = gather_files(&member, Posted::of(&pairs, files), existing, &mut errors).await?;
     let body = writing::check_body(&form.body, &mut errors);
     let reason = crate::markup::clean_text(&form.reason)
         .trim()
