@@ -204,7 +204,7 @@
       if (prefix === null) { close(); return; }
       if (prefix === asked) { return; }
       asked = prefix;
-      fetch("/members/names?q=" + encodeURIComponent(prefix), { credentials: "same-origin" })
+      fetch(textarea.getAttribute("data-names") + "?q=" + encodeURIComponent(prefix), { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : []; })
         .then(function (names) { if (typed() === prefix) { show(names); } })
         .catch(close);
@@ -276,7 +276,7 @@
   for (var i = 0; i < forms.length; i++) {
     setUpFiles(forms[i]);
     setUpDraft(forms[i]);
-    var textarea = forms[i].querySelector("textarea[name=body]");
+    var textarea = forms[i].querySelector("textarea[data-names]");
     if (textarea) { setUpMentions(textarea); }
   }
   setUpSelectionQuote();

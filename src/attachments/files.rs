@@ -195,7 +195,8 @@ fn renamed(name: &str, extension: &str) -> String {
     format!("{stem}.{extension}")
 }
 
-fn accepted_list(rules: &Rules) -> String {
+/// The accepted kinds in words: "pictures (PNG, JPEG, WebP, GIF), PDF, TXT, …".
+pub fn accepted_list(rules: &Rules) -> String {
     let mut names = vec!["pictures (PNG, JPEG, WebP, GIF)".to_string()];
     names.extend(
         rules

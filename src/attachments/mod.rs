@@ -199,6 +199,11 @@ pub struct Posted {
 }
 
 impl Posted {
+    /// Nothing about files came with the form.
+    pub fn is_empty(&self) -> bool {
+        self.waiting.is_empty() && self.remove.is_empty() && self.sent.is_empty()
+    }
+
     /// The files part of a posted form: its name–value pairs and files.
     pub fn of(pairs: &[(String, String)], sent: Vec<FilePart>) -> Posted {
         let ids = |name: &str| -> Vec<AttachmentId> {

@@ -119,15 +119,6 @@ pub async fn claim(
         .await
 }
 
-/// How many files `post` carries.
-pub async fn count_on_post(conn: &mut AsyncPgConnection, post: PostId) -> QueryResult<i64> {
-    attachments::table
-        .filter(attachments::post_id.eq(post))
-        .count()
-        .get_result(conn)
-        .await
-}
-
 /// The files of `posts`, by post and in the order they were added.
 pub async fn of_posts(
     conn: &mut AsyncPgConnection,

@@ -90,31 +90,16 @@ impl<'a> ComposerFiles<'a> {
     }
 }
 
-/// The accepted kinds, as the hint under the file field names them.
-fn accepted(settings: &Settings) -> String {
-    let mut kinds = vec!["pictures (PNG, JPEG, WebP, GIF)".to_string()];
-    kinds.extend(
-        settings
-            .attachment_kinds()
-            .unwrap_or_default()
-            .iter()
-            .filter(|k| !k.is_picture())
-            .map(|k| k.as_str().to_uppercase()),
-    );
-    kinds.join(", ")
-}
-
 /// The `accept` list of the file field (a hint to the browser's picker; the server decides
 /// from the content).
-fn accept_list(settings: &Settings) -> String {
-    let mut list = vec![".png", ".jpg", ".jpeg", ".gif", ".webp"]
+fn accept_list(rules: &super::files::Rules) -> String {
+    let mut list: Vec<String> = [".png", ".jpg", ".jpeg", ".gif", ".webp"]
         .into_iter()
         .map(String::from)
-        .collect::<Vec<_>>();
+        .collect();
     list.extend(
-        settings
-            .attachment_kinds()
-            .unwrap_or_default()
+        rules
+            .kinds
             .iter()
             .filter(|k| !k.is_picture())
             .map(|k| format!(".{}", k.as_str())),
@@ -147,6 +132,7 @@ pub fn composer_field(
     errors: &FieldErrors,
 ) -> Markup {
     let error = errors.get("files");
+    let rules = super::rules(settings);
     html! {
         fieldset.field.attachments-field.has-error[error.is_some()] #attachments {
             legend { "Attachments" }
@@ -161,11 +147,11 @@ pub fn composer_field(
                     div.drop-zone #drop-zone {
                         label for="f-files" { "Add files" }
                         " "
-                        input type="file" id="f-files" name="files" multiple accept=(accept_list(settings)) aria-describedby="f-files-hint";
+                        input type="file" id="f-files" name="files" multiple accept=(accept_list(&rules)) aria-describedby="f-files-hint";
                     }
                     p.hint #f-files-hint {
                         "Up to " (settings.attachments_per_post) " files of at most " (settings.attachment_mb) " MB each: "
-                        (accepted(settings)) ". You can also drop files here or paste a picture into the message."
+                        (super::files::accepted_list(&rules)) ". You can also drop files here or paste a picture into the message."
                     }
                 }
             }

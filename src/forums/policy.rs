@@ -6,11 +6,6 @@ use crate::config::{Approval, Settings};
 use crate::forums::types::{ThreadHeader, ThreadRow};
 use crate::forums::writing;
 
-/// Whether `user` may write at all (post, preview): see [`SessionUser::may_write`].
-pub fn may_write(user: &SessionUser) -> Result<(), String> {
-    user.may_write()
-}
-
 /// Whether `user` may press "Me too" on `thread` (or take it back): a question of a
 /// Questions forum, asked by someone else, and a member who may write.
 pub fn may_say_me_too(user: &SessionUser, thread: &ThreadHeader) -> Result<(), String> {
@@ -20,7 +15,7 @@ pub fn may_say_me_too(user: &SessionUser, thread: &ThreadHeader) -> Result<(), S
     if thread.author_id == user.id {
         return Err("This is your own question.".into());
     }
-    may_write(user).map_err(|_| {
+    user.may_write().map_err(|_| {
         "Please confirm your e-mail address, and wait for any suspension to end, before pressing \"Me too\".".to_string()
     })
 }
@@ -31,7 +26,7 @@ pub fn may_change(user: &SessionUser, thread: &ThreadRow) -> Result<(), String> 
     if user.role >= Role::Moderator {
         return Ok(());
     }
-    may_write(user)?;
+    user.may_write()?;
     if thread.locked {
         return Err(match &thread.lock_reason {
             Some(reason) if !reason.is_empty() => {

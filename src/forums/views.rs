@@ -441,7 +441,7 @@ fn body_field(body: &str, errors: &FieldErrors) -> Markup {
     html! {
         div.field.has-error[error.is_some()] {
             label for="f-body" { "Message" }
-            textarea id="f-body" name="body" rows="10" maxlength=(BODY_MAX) required
+            textarea id="f-body" name="body" rows="10" maxlength=(BODY_MAX) required data-names=(urls::member_names())
                 aria-describedby="markup-help" aria-invalid=[error.map(|_| "true")] { (body) }
             @if let Some(e) = error { p.error id="f-body-error" { (e) } }
             (markup_help())

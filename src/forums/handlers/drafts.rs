@@ -10,7 +10,7 @@ use crate::forums::drafts::{Place, discard, keep};
 use crate::forums::handlers::reading::visible_thread;
 use crate::forums::store;
 use crate::forums::visibility::{Reader, ThreadFacts};
-use crate::ids::{ForumId, ThreadId};
+use crate::ids::ThreadId;
 use crate::shell::ctx::CurrentUser;
 use crate::shell::form::{CsrfForm, csrf_input};
 use crate::shell::layout::page;
@@ -131,13 +131,4 @@ pub async fn list(member: CurrentUser) -> AppResult<HttpResponse> {
         }
     };
     Ok(page_html(StatusCode::OK, page(&member, "Drafts", body)))
-}
-
-/// The title and text a new-thread composer starts with: the member's draft in that forum.
-pub async fn thread_start(
-    member: &CurrentUser,
-    forum: ForumId,
-) -> AppResult<Option<(String, String)>> {
-    let mut conn = member.state.conn().await?;
-    Ok(store::thread_draft(&mut conn, member.user().id, forum).await?)
 }

@@ -83,7 +83,7 @@ fn form_error(e: WriteError) -> Result<(StatusCode, FieldErrors), AppError> {
 
 /// Members post once their address is confirmed, and not while suspended.
 fn check_may_post(member: &CurrentUser, errors: &mut FieldErrors) -> bool {
-    match policy::may_write(member.user()) {
+    match member.user().may_write() {
         Ok(()) => true,
         Err(message) => {
             errors.add("body", message);
@@ -143,10 +143,18 @@ impl Again<'_> {
 /// the "files" field's message.
 async fn gather_files(
     member: &CurrentUser,
-    posted: Posted,
+    pairs: &[(String, String)],
+    sent: Vec<crate::shell::upload::FilePart>,
     existing: Vec<attachments::store::AttachmentRow>,
     errors: &mut FieldErrors,
 ) -> AppResult<Gathered> {
+    let posted = Posted::of(pairs, sent);
+    if posted.is_empty() {
+        return Ok(Gathered {
+            existing,
+            ..Gathered::default()
+        });
+    }
     let mut conn = member.state.conn().await?;
     let settings = &member.state.settings;
     let gathered =
@@ -220,13 +228,14 @@ pub async fn new_thread(
         pairs,
         files,
     } = upload;
-    let mut errors = FieldErrors::new();
-    let posted = Posted::of(&pairs, files);
-    let files = gather_files(&member, posted, Vec::new(), &mut errors).await?;
     let mut conn = member.state.conn().await?;
     let forum = store::forum_by_slug(&mut conn, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let mut errors = FieldErrors::new();
+    let files = gather_files(&member, &pairs, files, Vec::new(), &mut errors).await?;
+    let mut conn = member.state.conn().await?;
     // "Check for similar questions": the form comes back with them, nothing is posted.
     let checked = form.action == "similar" && forum.questions;
     let similar = match (forum.questions, checked) {
@@ -499,8 +508,7 @@ pub async fn reply(
     let thread = visible_thread(&member, *id).await?;
     let canned = canned_for(&member).await?;
     let mut errors = FieldErrors::new();
-    let posted = Posted::of(&pairs, files);
-    let files = gather_files(&member, posted, Vec::new(), &mut errors).await?;
+    let files = gather_files(&member, &pairs, files, Vec::new(), &mut errors).await?;
     if form.action == "insert" && !canned.is_empty() {
         return insert_canned(&member, &members, &thread, form, canned, files).await;
     }
@@ -666,7 +674,7 @@ pub async fn edit(id: web::Path<PostId>, upload: UploadForm<EditForm>) -> AppRes
         let mut conn = member.state.conn().await?;
         attachments::store::of_posts(&mut conn, &[post.id]).await?
     };
-    let files = gather_files(&member, Posted::of(&pairs, files), existing, &mut errors).await?;
+    let files = gather_files(&member, &pairs, files, existing, &mut errors).await?;
     let body = writing::check_body(&form.body, &mut errors);
     let reason = crate::markup::clean_text(&form.reason)
         .trim()
