@@ -45,6 +45,16 @@ fn now() -> u64 {
         .as_secs()
 }
 
+/// Waits, when the current 30-second step has fewer than 12 seconds left, for the next
+/// one to begin: a test that reasons about "this step" and "the next" must not see the
+/// clock roll over halfway.
+async fn early_in_a_step() {
+    let into = now() % 30;
+    if into >= 18 {
+        tokio::time::sleep(std::time::Duration::from_secs(30 - into)).await;
+    }
+}
+
 /// The app's code `steps` steps from now.
 fn code(secret: &[u8], steps: i64) -> String {
     rfc6238(secret, (now() as i64 + steps * 30) as u64, 6)
@@ -120,6 +130,7 @@ async fn give_code(browser: &Browser, code: &str, trust: bool) -> Page {
 async fn two_factor_log_in_takes_a_code_once_a_recovery_code_once_and_trusts_a_device() {
     let app = TestApp::spawn().await;
     let ann = app.member("ann").await;
+    early_in_a_step().await;
     let (secret, recovery) = enable(&ann).await;
     assert!(
         ann.get("/settings")
