@@ -4,6 +4,7 @@
 
 pub mod account_pages;
 pub mod accounts;
+pub mod api;
 pub mod attachments;
 pub mod cache;
 pub mod canned;
@@ -181,6 +182,7 @@ pub fn build_app(
         .configure(faq::routes)
         .configure(reviews::routes)
         .configure(leaving::routes)
+        .configure(api::routes)
         .route("/healthz", aw::get().to(shell::health::healthz))
         .route("/assets/{name}", aw::get().to(web::assets::serve))
         .default_service(aw::to(not_found))

@@ -1,10 +1,11 @@
 //! The account pages: register, log in (with its second step), confirm and reset, settings
-//! (two-factor authentication, signed-in devices), profiles, the member list, the account
+//! (two-factor authentication, signed-in devices, API tokens), profiles, the member list, the account
 //! rules of administrators and the first admin.
 
 pub mod devices_views;
 pub mod handlers;
 pub mod joining_views;
+pub mod tokens_views;
 pub mod two_factor_views;
 pub mod views;
 
@@ -12,7 +13,7 @@ use actix_web::web;
 
 use handlers::{
     avatar, devices, email, joining, login, notices, profile, register, second_step, settings,
-    setup as first_admin, two_factor,
+    setup as first_admin, tokens, two_factor,
 };
 
 /// Registers the accounts routes.
@@ -60,6 +61,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(two_factor::forget_devices)),
     )
     .service(web::resource("/settings/sessions").route(web::get().to(devices::list)))
+    .service(
+        web::resource("/settings/tokens")
+            .route(web::get().to(tokens::list))
+            .route(web::post().to(tokens::create)),
+    )
+    .service(web::resource("/settings/tokens/{id}/revoke").route(web::post().to(tokens::revoke)))
     .service(web::resource("/settings/avatar").route(web::post().to(avatar::upload)))
     .service(web::resource("/settings/about").route(web::post().to(settings::change_about)))
     .service(web::resource("/settings/avatar/remove").route(web::post().to(avatar::remove)))

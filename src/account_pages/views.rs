@@ -357,6 +357,7 @@ pub fn settings(
                     strong { @if ctx.user().is_some_and(|u| u.two_factor) { "on" } @else { "off" } } ". "
                     a href="/settings/two-factor" { "Two-factor authentication" } }
                 p { a href="/settings/sessions" { "Signed-in devices" } ": see where you are logged in, and log out the others." }
+                p { a href="/settings/tokens" { "API tokens" } ": let programs use the forum as you." }
             }
 
             section.card aria-labelledby="leaving-heading" {

@@ -3,6 +3,7 @@
 //! [`crate::account_pages`].
 
 pub mod admission;
+pub mod api_tokens;
 pub mod avatars;
 pub mod cards;
 pub mod mails;

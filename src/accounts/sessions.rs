@@ -96,23 +96,12 @@ pub async fn lookup(
         )
         .await?;
     }
-    Ok(Some(SessionUser {
-        id: row.user_id,
-        username: row.username,
-        role: row.role,
-        time_zone: row.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC),
-        persistent: row.persistent,
-        token_hash: hash,
-        email_confirmed: row.email_confirmed_at.is_some(),
-        notify_default: row.notify_default,
-        notify_mode: row.notify_mode,
-        post_count: row.post_count,
-        suspended_until: row.suspended_until,
-        suspension_reason: row.suspension_reason,
-        staff: row.in_staff_group || row.role >= crate::accounts::types::Role::Moderator,
-        unread_notices: row.unread_notices,
-        two_factor: row.two_factor,
-    }))
+    Ok(Some(SessionUser::of(
+        row.user_id,
+        row.member,
+        row.persistent,
+        hash,
+    )))
 }
 
 /// Makes the current session persistent or not, and re-issues its cookie to match.

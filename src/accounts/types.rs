@@ -97,6 +97,33 @@ pub struct SessionUser {
 }
 
 impl SessionUser {
+    /// The member `id` as loaded for a request, `token_hash` naming the session (or API
+    /// token) they came with.
+    pub fn of(
+        id: UserId,
+        row: crate::accounts::store::MemberRow,
+        persistent: bool,
+        token_hash: Vec<u8>,
+    ) -> SessionUser {
+        SessionUser {
+            id,
+            username: row.username,
+            role: row.role,
+            time_zone: row.time_zone.parse().unwrap_or(Tz::UTC),
+            persistent,
+            token_hash,
+            email_confirmed: row.email_confirmed_at.is_some(),
+            notify_default: row.notify_default,
+            notify_mode: row.notify_mode,
+            post_count: row.post_count,
+            suspended_until: row.suspended_until,
+            suspension_reason: row.suspension_reason,
+            staff: row.in_staff_group || row.role >= Role::Moderator,
+            unread_notices: row.unread_notices,
+            two_factor: row.two_factor,
+        }
+    }
+
     /// The end of a suspension in force now.
     pub fn suspended(&self) -> Option<DateTime<Utc>> {
         self.suspended_until.filter(|until| *until > Utc::now())

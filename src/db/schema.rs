@@ -7,6 +7,20 @@ pub mod sql_types {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> Int8,
+        user_id -> Int8,
+        name -> Text,
+        token_hash -> Bytea,
+        prefix -> Text,
+        scopes -> Array<Text>,
+        created_at -> Timestamptz,
+        expires_at -> Nullable<Timestamptz>,
+        last_used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     attachments (id) {
         id -> Int8,
         uploader_id -> Int8,
@@ -496,6 +510,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(avatars -> users (user_id));
 diesel::joinable!(canned_replies -> users (changed_by));
 diesel::joinable!(digest_items -> posts (post_id));
@@ -542,6 +557,7 @@ diesel::joinable!(threads -> users (author_id));
 diesel::joinable!(trusted_devices -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
     attachments,
     avatars,
     canned_replies,

@@ -10,6 +10,7 @@ pub mod page_parts;
 pub mod pages;
 pub mod places;
 pub mod policy;
+pub mod publishing;
 pub mod question_views;
 pub mod similar;
 pub mod staff_views;

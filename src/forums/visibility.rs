@@ -61,10 +61,15 @@ pub struct PostFacts {
 impl Reader {
     /// The reader behind a request.
     pub fn of(ctx: &crate::shell::ctx::Ctx) -> Reader {
+        ctx.user().map_or_else(Reader::default, Reader::of_member)
+    }
+
+    /// The reader a member is (through the API, where there is no page context).
+    pub fn of_member(user: &crate::accounts::types::SessionUser) -> Reader {
         Reader {
-            user: ctx.user().map(|u| u.id),
-            moderator: ctx.is_moderator(),
-            staff: ctx.user().is_some_and(|u| u.staff),
+            user: Some(user.id),
+            moderator: user.role >= crate::accounts::types::Role::Moderator,
+            staff: user.staff,
         }
     }
 

@@ -62,6 +62,10 @@ pub enum Limit<'a> {
     /// One mail per account and hour telling the owner that someone registered with
     /// their address, so a stranger cannot fill their inbox.
     AddressInUse(UserId),
+    /// Six hundred API requests per token per minute.
+    ApiToken(i64),
+    /// A hundred and twenty API requests without a token per address per minute.
+    ApiFrom(&'a str),
 }
 
 impl Limit<'_> {
@@ -89,6 +93,8 @@ impl Limit<'_> {
             Limit::AddressInUse(_) => (1, HOUR),
             Limit::DataExport(_) => (3, 24.0 * HOUR),
             Limit::Invite(_) => (20, 24.0 * HOUR),
+            Limit::ApiToken(_) => (600, MINUTE),
+            Limit::ApiFrom(_) => (120, MINUTE),
         }
     }
 
@@ -110,6 +116,8 @@ impl Limit<'_> {
             Limit::DataExport(user) => format!("data-export:{user}"),
             Limit::Invite(user) => format!("invite:{user}"),
             Limit::AddressInUse(user) => format!("address-in-use:{user}"),
+            Limit::ApiToken(token) => format!("api:{token}"),
+            Limit::ApiFrom(ip) => format!("api-ip:{ip}"),
         }
     }
 
@@ -130,6 +138,7 @@ impl Limit<'_> {
             Limit::DataExport(_) => "download links",
             Limit::Invite(_) => "invitations",
             Limit::AddressInUse(_) => "registrations with this address",
+            Limit::ApiToken(_) | Limit::ApiFrom(_) => "API requests",
         }
     }
 

@@ -26,21 +26,21 @@ pub fn security_headers() -> DefaultHeaders {
         .add((header::X_FRAME_OPTIONS, "DENY"))
 }
 
-/// A weak `ETag` on every successful HTML page, and `304 Not Modified` when the browser
-/// already holds that version (pages from the page cache come with their own).
+/// A weak `ETag` on every successful HTML page and JSON answer, and `304 Not Modified` when
+/// the client already holds that version (pages from the page cache come with their own).
 pub async fn etag(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let res = next.call(req).await?;
-    let is_html = res
+    let is_document = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
     if res.request().method() != actix_web::http::Method::GET
         || res.status() != StatusCode::OK
-        || !is_html
+        || !is_document
         || res.headers().contains_key(header::ETAG)
     {
         return Ok(res.map_into_boxed_body());

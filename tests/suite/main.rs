@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod answers;
+mod api;
 mod attachments;
 mod canned;
 mod composing;

@@ -11,4 +11,5 @@ pub mod register;
 pub mod second_step;
 pub mod settings;
 pub mod setup;
+pub mod tokens;
 pub mod two_factor;

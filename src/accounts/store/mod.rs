@@ -10,6 +10,7 @@ use crate::accounts::types::{LoginCandidate, MemberCard, OwnAccount, Profile, Ro
 use crate::db::schema::{avatars, email_tokens, notices, sessions, staff_group_members, users};
 use crate::ids::UserId;
 
+mod api_tokens;
 mod applicants;
 mod avatars_store;
 mod devices;
@@ -17,6 +18,7 @@ mod groups;
 mod notices_store;
 mod site_settings;
 mod two_factor;
+pub use api_tokens::*;
 pub use applicants::*;
 pub use avatars_store::*;
 pub use devices::*;
@@ -435,30 +437,64 @@ pub struct SessionRow {
     pub persistent: bool,
     /// Last activity of this session.
     pub last_seen_at: DateTime<Utc>,
-    /// Owner's name.
+    pub member: MemberRow,
+}
+
+/// What a request needs to know of the member behind it (a session or an API token).
+#[derive(Queryable)]
+pub struct MemberRow {
+    /// Their name.
     pub username: String,
-    /// Owner's role.
     pub role: Role,
-    /// Owner's time zone name.
+    /// Their time zone's name.
     pub time_zone: String,
-    /// When the owner confirmed their address.
+    /// When they confirmed their address.
     pub email_confirmed_at: Option<DateTime<Utc>>,
-    /// Owner's "notify me" default.
+    /// Their "notify me" default.
     pub notify_default: bool,
-    /// Owner's notification mode.
+    /// Their notification mode.
     pub notify_mode: NotifyMode,
-    /// Owner's posts.
+    /// Their posts.
     pub post_count: i32,
-    /// Owner suspended until.
+    /// Suspended until.
     pub suspended_until: Option<DateTime<Utc>>,
     pub suspension_reason: Option<String>,
-    /// Owner is in a staff group.
+    /// They are in a staff group.
     pub in_staff_group: bool,
-    /// Owner's notices not yet read.
+    /// Their notices not yet read.
     pub unread_notices: i64,
-    /// Owner logs in with a second factor.
+    /// They log in with a second factor.
     pub two_factor: bool,
 }
+
+/// The columns of a [`MemberRow`] for the member whose id is `$id` (a column of a table
+/// joined with `users`).
+macro_rules! member_columns {
+    ($id:expr) => {
+        (
+            users::username,
+            users::role,
+            users::time_zone,
+            users::email_confirmed_at,
+            users::notify_default,
+            users::notify_mode,
+            users::post_count,
+            users::suspended_until,
+            users::suspension_reason,
+            diesel::dsl::exists(
+                staff_group_members::table.filter(staff_group_members::user_id.eq($id)),
+            ),
+            notices::table
+                .filter(notices::user_id.eq($id))
+                .filter(notices::read_at.is_null())
+                .count()
+                .single_value()
+                .assume_not_null(),
+            users::totp_enabled_at.is_not_null(),
+        )
+    };
+}
+pub(crate) use member_columns;
 
 /// The unexpired session with this hash, unless its member is banned.
 pub async fn live_session(
@@ -475,26 +511,7 @@ pub async fn live_session(
             sessions::user_id,
             sessions::persistent,
             sessions::last_seen_at,
-            users::username,
-            users::role,
-            users::time_zone,
-            users::email_confirmed_at,
-            users::notify_default,
-            users::notify_mode,
-            users::post_count,
-            users::suspended_until,
-            users::suspension_reason,
-            diesel::dsl::exists(
-                staff_group_members::table
-                    .filter(staff_group_members::user_id.eq(sessions::user_id)),
-            ),
-            notices::table
-                .filter(notices::user_id.eq(sessions::user_id))
-                .filter(notices::read_at.is_null())
-                .count()
-                .single_value()
-                .assume_not_null(),
-            users::totp_enabled_at.is_not_null(),
+            member_columns!(sessions::user_id),
         ))
         .first(conn)
         .await

@@ -14,11 +14,12 @@ use crate::forums::handlers::reading::visible_thread;
 use crate::forums::pages;
 use crate::forums::places::ForumPlaces;
 use crate::forums::policy;
+use crate::forums::publishing::{self, Destination, Refused, Revision, Submission};
 use crate::forums::similar::SimilarIndex;
 use crate::forums::store;
 use crate::forums::views::{self, Composer, DraftOf, SimilarBox};
-use crate::forums::writing::{self, Deleted, Draft, WriteError};
-use crate::ids::{ForumId, PostId, ThreadId};
+use crate::forums::writing::{self, Deleted, WriteError};
+use crate::ids::{PostId, ThreadId};
 use crate::shell::ctx::CurrentUser;
 use crate::shell::form::CsrfForm;
 use crate::shell::limits::{self, Limit};
@@ -284,14 +285,6 @@ pub async fn new_thread(
     publish(&member, &again, &body, errors, destination, show).await
 }
 
-/// Where a composer's post goes.
-enum Destination<'a> {
-    /// A new thread in a forum.
-    NewThread { forum: ForumId, title: &'a str },
-    /// A reply in a thread.
-    Reply(ThreadId),
-}
-
 /// The steps every composer shares: an unconfirmed or suspended member is refused with the
 /// text kept; a preview or rule violations show the form again; otherwise the post is
 /// written and the browser goes to it. Previews and posts both count against limits.
@@ -332,59 +325,46 @@ async fn publish(
     if again.form.wants_preview() || !errors.is_empty() {
         return preview(member, body, errors, show).await;
     }
-    let user = member.user();
-    let settings = &member.state.settings;
     let mut conn = member.state.conn().await?;
-    let limit = Limit::Post {
-        user: user.id,
-        new_member: user.post_count < settings.new_member_posts,
-    };
-    if let Some(refused) = take_or_show(&mut conn, member, limit, &mut errors, &show).await? {
-        return Ok(refused);
-    }
     let files = again.files.attach();
-    let draft = Draft {
-        files: &files,
-        author: user.id,
+    let submission = Submission {
+        author: member.user(),
         body,
-        submission: &again.submission,
-        subscribe: subscription(member, again.form),
-        moderator: user.role >= Role::Moderator,
+        token: &again.submission,
         ip: Some(&again.ip),
-        held: policy::held(member.user(), &member.state.settings, body),
+        subscribe: subscription(member, again.form),
+        files: &files,
     };
-    let written = match destination {
-        Destination::NewThread { forum, title } => {
-            writing::create_thread(&mut conn, forum, title, &draft)
-                .await
-                .map(|(_, post)| (post, Vec::new()))
-        }
-        Destination::Reply(thread) => writing::reply(&mut conn, thread, &draft)
-            .await
-            .map(|replied| (replied.post, replied.pages)),
-    };
-    match written {
-        Ok((post, pages)) => {
-            if draft.held {
-                return Ok(member.redirect_with_flash(
-                    &urls::post(post).to_string(),
-                    "Thank you! As a new member, your post waits for a moderator's approval before others see it.",
-                ));
-            }
-            let mut response = redirect::see_other(&urls::post(post).to_string());
+    match publishing::publish(&mut conn, &member.state.settings, &submission, destination).await {
+        Ok(published) if published.held => Ok(member.redirect_with_flash(
+            &urls::post(published.post).to_string(),
+            "Thank you! As a new member, your post waits for a moderator's approval before others see it.",
+        )),
+        Ok(published) => {
+            let mut response = redirect::see_other(&urls::post(published.post).to_string());
             response
                 .extensions_mut()
-                .insert(crate::changes::AnnounceAfterCommit(pages));
+                .insert(crate::changes::AnnounceAfterCommit(published.pages));
             Ok(response)
         }
-        Err(e) => {
-            // Nothing was posted, so nothing counts against the limit; a refund that
-            // fails too (the database is away) leaves one wait of the limit's length.
-            let _ = limits::refund(&mut conn, settings, Some(user), limit).await;
-            let (status, errors) = form_error(e)?;
-            Ok(show(status, &errors, None))
-        }
+        Err(refused) => refused_page(refused, &mut errors, &show),
     }
+}
+
+/// The composer again with the text kept, the limit's message and `Retry-After`.
+fn too_many(
+    errors: &mut FieldErrors,
+    retry_after: std::time::Duration,
+    message: &str,
+    show: &impl Fn(StatusCode, &FieldErrors, Option<&str>) -> HttpResponse,
+) -> HttpResponse {
+    errors.add("body", format!("{message} Your text is kept below."));
+    let mut response = show(StatusCode::TOO_MANY_REQUESTS, errors, None);
+    response.headers_mut().insert(
+        actix_web::http::header::RETRY_AFTER,
+        actix_web::http::header::HeaderValue::from(retry_after.as_secs()),
+    );
+    response
 }
 
 /// Takes one use of `limit`; when it is used up, the composer comes back with the text
@@ -404,13 +384,7 @@ async fn take_or_show(
     else {
         return taken.map(|()| None);
     };
-    errors.add("body", format!("{message} Your text is kept below."));
-    let mut response = show(StatusCode::TOO_MANY_REQUESTS, errors, None);
-    response.headers_mut().insert(
-        actix_web::http::header::RETRY_AFTER,
-        actix_web::http::header::HeaderValue::from(retry_after.as_secs()),
-    );
-    Ok(Some(response))
+    Ok(Some(too_many(errors, retry_after, &message, show)))
 }
 
 /// The composer again with the body rendered as it would be posted (when the body itself
@@ -704,43 +678,43 @@ pub async fn edit(id: web::Path<PostId>, upload: UploadForm<EditForm>) -> AppRes
         return preview(&member, &body, errors, page).await;
     }
     let mut conn = member.state.conn().await?;
-    let limit = Limit::Edit(editor);
-    if let Some(refused) = take_or_show(&mut conn, &member, limit, &mut errors, &page).await? {
-        return Ok(refused);
-    }
-    let reason = needs_reason.then_some(reason.as_str());
-    // An author's edit meets the approval rule a new post would; a moderator's never does.
-    let hold = !needs_reason && policy::held(member.user(), &member.state.settings, &body);
     let attach = files.attach();
-    let edit = writing::Edit {
-        editor,
+    let revision = Revision {
+        editor: member.user(),
         body: &body,
-        reason,
-        hold,
+        reason: &reason,
         files: &attach,
     };
-    match writing::edit(&mut conn, post.id, &edit).await {
+    match publishing::revise(&mut conn, &member.state.settings, &revision, &post, &thread).await {
         Ok(writing::Edited::Held) => Ok(member.redirect_with_flash(
             &urls::post(post.id).to_string(),
             "Thank you! Your edit waits for a moderator's approval; until then the post shows its earlier text.",
         )),
-        Ok(writing::Edited::Applied) => {
-            if let Some(reason) = reason {
-                writing::log_edit(
-                    &mut conn,
-                    editor,
-                    post.id,
-                    post.author_id,
-                    reason,
-                )
-                .await?;
-            }
-            Ok(redirect::see_other(&urls::post(post.id).to_string()))
+        Ok(writing::Edited::Applied) => Ok(redirect::see_other(&urls::post(post.id).to_string())),
+        Err(refused) => refused_page(refused, &mut errors, &page),
+    }
+}
+
+/// How a refused post or edit comes back: the form with the text kept and why.
+fn refused_page(
+    refused: Refused,
+    errors: &mut FieldErrors,
+    show: &impl Fn(StatusCode, &FieldErrors, Option<&str>) -> HttpResponse,
+) -> AppResult<HttpResponse> {
+    match refused {
+        Refused::MayNotWrite(message) => {
+            errors.add("body", message);
+            Ok(show(StatusCode::FORBIDDEN, errors, None))
         }
-        Err(e) => {
+        Refused::TooMany {
+            retry_after,
+            message,
+        } => Ok(too_many(errors, retry_after, &message, show)),
+        Refused::Write(e) => {
             let (status, errors) = form_error(e)?;
-            Ok(page(status, &errors, None))
+            Ok(show(status, &errors, None))
         }
+        Refused::App(e) => Err(e),
     }
 }
 
