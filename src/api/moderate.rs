@@ -16,19 +16,16 @@ use crate::ids::{PostId, ThreadId};
 use crate::moderation::actions::{self, ThreadAction};
 use crate::web::form::FieldErrors;
 
-/// What a moderator does to a thread.
+/// What a moderator does to a thread: lock it (with a reason, shown in the thread) or
+/// unlock it, pin it first in its forum or unpin it, hide it (with a reason) or restore it.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ThreadMove {
-    /// Takes no more replies (needs a reason, shown in the thread).
     Lock,
     Unlock,
-    /// Shown first in its forum.
     Pin,
     Unpin,
-    /// Removed from view (needs a reason).
     Hide,
-    /// Shown again.
     Restore,
 }
 
@@ -42,17 +39,14 @@ pub struct ThreadModeration {
     pub reason: Option<String>,
 }
 
-/// What a moderator does to a post.
+/// What a moderator does to a post: hide it (with a reason) or restore it, approve it out
+/// of the approval queue, or reject it (with a reason, which its author sees).
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PostMove {
-    /// Removed from view (needs a reason).
     Hide,
-    /// Shown again.
     Restore,
-    /// Published out of the approval queue.
     Approve,
-    /// Left unpublished (needs a reason, which its author sees).
     Reject,
 }
 

@@ -137,9 +137,16 @@ pub async fn refuse_nul(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     use crate::text::carries_nul;
     if carries_nul(req.uri().path().as_bytes()) || carries_nul(req.query_string().as_bytes()) {
+        const MESSAGE: &str = "The address contains a NUL character.";
+        // The API answers in its own error shape, past the error pages.
+        if req.path().starts_with("/api/") {
+            let mut response = HttpResponse::BadRequest()
+                .json(serde_json::json!({"code": "bad_request", "message": MESSAGE}));
+            response.extensions_mut().insert(RawResponse);
+            return Ok(req.into_response(response));
+        }
         // A response, not an error, so that the error-page middleware dresses it.
-        let refused =
-            crate::web::error::AppError::BadRequest("The address contains a NUL character.".into());
+        let refused = crate::web::error::AppError::BadRequest(MESSAGE.into());
         return Ok(req.into_response(actix_web::ResponseError::error_response(&refused)));
     }
     Ok(next.call(req).await?.map_into_boxed_body())

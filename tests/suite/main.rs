@@ -6,6 +6,7 @@ mod common;
 mod accounts;
 mod answers;
 mod api;
+mod api_fuzz;
 mod attachments;
 mod canned;
 mod composing;
