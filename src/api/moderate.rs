@@ -8,9 +8,8 @@ use utoipa::ToSchema;
 use crate::accounts::cards::MemberCards;
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ApiResult, CommonErrors, WriteErrors};
-use crate::api::read::{post_json, thread_json};
+use crate::api::read::{post_json, thread_answer};
 use crate::api::{json, store};
-use crate::forums::pages;
 use crate::forums::visibility::Reader;
 use crate::ids::{PostId, ThreadId};
 use crate::moderation::actions::{self, ThreadAction};
@@ -102,13 +101,7 @@ pub async fn thread(
     };
     let mut conn = caller.conn().await?;
     actions::on_thread(&mut conn, user.id, *id, action).await?;
-    let thread = pages::thread_for(&mut conn, *id, Reader::of_member(user)).await?;
-    let author = members.of(&mut conn, &[thread.author_id]).await?[0]
-        .name
-        .clone();
-    drop(conn);
-    let base = caller.state.settings.base_url();
-    Ok(json(&thread_json(&thread, author, &base)))
+    thread_answer(&caller, &mut conn, &members, *id, Reader::of_member(user)).await
 }
 
 /// `POST /api/v1/posts/{id}/moderation`.

@@ -158,11 +158,19 @@ pub async fn thread(
 ) -> ApiResult<HttpResponse> {
     let reader = caller.reader()?;
     let mut conn = caller.conn().await?;
-    let thread = pages::thread_for(&mut conn, *id, reader).await?;
-    let author = members.of(&mut conn, &[thread.author_id]).await?[0]
-        .name
-        .clone();
-    drop(conn);
+    thread_answer(&caller, &mut conn, &members, *id, reader).await
+}
+
+/// The thread `id` as `reader` sees it now, as the answer.
+pub async fn thread_answer(
+    caller: &Caller,
+    conn: &mut diesel_async::AsyncPgConnection,
+    members: &MemberCards,
+    id: ThreadId,
+    reader: Reader,
+) -> ApiResult<HttpResponse> {
+    let thread = pages::thread_for(conn, id, reader).await?;
+    let author = members.of(conn, &[thread.author_id]).await?[0].name.clone();
     let base = caller.state.settings.base_url();
     Ok(json(&thread_json(&thread, author, &base)))
 }

@@ -11,26 +11,45 @@ use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ApiResult, CommonErrors, WriteErrors};
 use crate::api::read::post_json;
 use crate::api::types;
-use crate::api::{json, json_status, link};
+use crate::api::{json_status, link};
 use crate::attachments::NO_FILES;
 use crate::forums::pages;
 use crate::forums::publishing::{self, Destination, Revision, Submission};
 use crate::forums::store as forums_store;
 use crate::forums::visibility::Reader;
 use crate::forums::writing::{self, Edited};
-use crate::ids::{PostId, ThreadId};
+use crate::ids::{PostId, ThreadId, UserId};
 use crate::web::cookies::random_token;
 use crate::web::form::FieldErrors;
 use crate::web::urls;
 
-/// The key that makes a repeated request return the first one's post.
-fn idempotency(key: Option<&str>) -> ApiResult<String> {
+/// The key that makes a repeated request return the first one's post: the client's
+/// `idempotency_key`, kept apart per member and per place written to, so that no one else's
+/// request, and no request to another thread or forum, can answer with that post.
+fn idempotency(key: Option<&str>, user: UserId, place: &str) -> ApiResult<String> {
     match key {
         None => Ok(random_token()),
-        Some(key) if (16..=64).contains(&key.len()) => Ok(format!("api:{key}")),
+        Some(key) if (16..=64).contains(&key.len()) => Ok(format!("api:{user}:{place}:{key}")),
         Some(_) => Err(ApiError::bad_request(
             "idempotency_key holds 16 to 64 characters.",
         )),
+    }
+}
+
+/// A post by `user` with `text`: subscribed as their "Notify me" default says, no files.
+fn submission<'a>(
+    caller: &'a Caller,
+    user: &'a crate::accounts::types::SessionUser,
+    text: &'a str,
+    token: &'a str,
+) -> Submission<'a> {
+    Submission {
+        author: user,
+        body: text,
+        token,
+        ip: Some(&caller.ip),
+        subscribe: Some(user.notify_mode.for_watching()).filter(|_| user.notify_default),
+        files: &NO_FILES,
     }
 }
 
@@ -72,25 +91,19 @@ pub async fn new_thread(
     body: web::Json<types::NewThread>,
 ) -> ApiResult<HttpResponse> {
     let user = caller.with(Scope::Write)?;
-    let token = idempotency(body.idempotency_key.as_deref())?;
     let mut conn = caller.conn().await?;
     let forum = forums_store::forum_by_slug(&mut conn, &slug)
         .await?
         .ok_or_else(ApiError::not_found)?;
+    let place = format!("f{}", forum.id);
+    let token = idempotency(body.idempotency_key.as_deref(), user.id, &place)?;
     let mut errors = FieldErrors::new();
     let title = writing::check_title(&body.title, &mut errors);
     let text = writing::check_body(&body.body, &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::invalid(&errors));
     }
-    let submission = Submission {
-        author: user,
-        body: &text,
-        token: &token,
-        ip: Some(&caller.ip),
-        subscribe: Some(user.notify_mode.for_watching()).filter(|_| user.notify_default),
-        files: &NO_FILES,
-    };
+    let submission = submission(&caller, user, &text, &token);
     let destination = Destination::NewThread {
         forum: forum.id,
         title: &title,
@@ -114,9 +127,10 @@ pub async fn reply(
     body: web::Json<types::NewPost>,
 ) -> ApiResult<HttpResponse> {
     let user = caller.with(Scope::Write)?;
-    let token = idempotency(body.idempotency_key.as_deref())?;
     let mut conn = caller.conn().await?;
     let thread = pages::thread_for(&mut conn, *id, Reader::of_member(user)).await?;
+    let place = format!("t{}", thread.id);
+    let token = idempotency(body.idempotency_key.as_deref(), user.id, &place)?;
     if thread.merged_into.is_some() {
         return Err(ApiError::not_found());
     }
@@ -125,14 +139,7 @@ pub async fn reply(
     if !errors.is_empty() {
         return Err(ApiError::invalid(&errors));
     }
-    let submission = Submission {
-        author: user,
-        body: &text,
-        token: &token,
-        ip: Some(&caller.ip),
-        subscribe: Some(user.notify_mode.for_watching()).filter(|_| user.notify_default),
-        files: &NO_FILES,
-    };
+    let submission = submission(&caller, user, &text, &token);
     let published = publishing::publish(
         &mut conn,
         &caller.state.settings,
@@ -229,14 +236,5 @@ pub async fn answer(
     let post = body.post_id.map(PostId);
     let settings = &caller.state.settings;
     writing::mark_solution(&mut conn, &members, settings, user, &thread, post).await?;
-    let thread = pages::thread_for(&mut conn, *id, reader).await?;
-    let author = members.of(&mut conn, &[thread.author_id]).await?[0]
-        .name
-        .clone();
-    drop(conn);
-    Ok(json(&crate::api::read::thread_json(
-        &thread,
-        author,
-        &settings.base_url(),
-    )))
+    crate::api::read::thread_answer(&caller, &mut conn, &members, *id, reader).await
 }

@@ -20,6 +20,18 @@ const ROUTES: &[&str] = &[
     "/admin/applicants/{id}",
     "/admin/users/{id}/role",
     "/admin/users/{id}/two-factor",
+    "/api/v1/categories",
+    "/api/v1/faq",
+    "/api/v1/forums/{slug}/threads",
+    "/api/v1/members/{username}",
+    "/api/v1/openapi.json",
+    "/api/v1/posts/{id}",
+    "/api/v1/posts/{id}/moderation",
+    "/api/v1/search",
+    "/api/v1/threads/{id}",
+    "/api/v1/threads/{id}/answer",
+    "/api/v1/threads/{id}/moderation",
+    "/api/v1/threads/{id}/posts",
     "/avatars/{id}/{hash}/{file}",
     "/assets/{name}",
     "/attachments",
@@ -77,6 +89,8 @@ const ROUTES: &[&str] = &[
     "/settings/password",
     "/settings/preferences",
     "/settings/sessions",
+    "/settings/tokens",
+    "/settings/tokens/{id}/revoke",
     "/settings/subscriptions/{id}",
     "/settings/two-factor",
     "/settings/two-factor/enable",
@@ -248,8 +262,10 @@ async fn check(
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    // Feeds, health, assets and the composer script's upload address answer machines.
+    // Feeds, health, assets, the API and the composer script's upload address answer
+    // machines.
     let machine = path.ends_with(".atom")
+        || path.starts_with("/api/")
         || path.starts_with("/healthz")
         || path.starts_with("/assets/")
         || path == "/attachments";
